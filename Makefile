@@ -1,0 +1,118 @@
+# watchfloor - build, test, bench, fuzz. `make demo` and `make check` are the two
+# commands a newcomer needs; both install missing Debian packages first (make deps).
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    := ncursesw libcurl jansson libpcre2-8 libnotify libmicrohttpd sqlite3 libcrypto
+VERSION := 0.1.0
+
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+ifeq ($(CI),true)
+WERROR  ?= 1
+endif
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CPPFLAGS += -I. -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED -DWF_VERSION='"$(VERSION)"'
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 $(WARN) $(SANFLAGS) -MMD -MP
+LDFLAGS  += $(SANFLAGS)
+
+# Every .c of these folders goes into one static library; the two programs and the
+# tests link against it. tui/main.c and server/main.c hold the two main()s.
+LIB_DIRS  := model net widgets themes tui server
+LIB_SRC   := $(filter-out tui/main.c server/main.c,$(wildcard $(addsuffix /*.c,$(LIB_DIRS))))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB       := $(BUILD)/libwatchfloor.a
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TESTLIB_SRC := $(wildcard tests/lib/*.c)
+TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/obj/%.o)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all deps demo check test unit integration bench fuzz fuzz-short format install clean
+
+all: $(BUILD)/watchfloor $(BUILD)/watchfloord
+
+deps:
+	@sh scripts/deps.sh deps.txt
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/watchfloor: $(BUILD)/obj/tui/main.o $(LIB)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
+$(BUILD)/watchfloord: $(BUILD)/obj/server/main.o $(LIB)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TESTLIB_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(CMOCKA_LIBS) $(PKG_LIBS) -o $@
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
+# libFuzzer targets: clang, ASan+UBSan, straight from the sources.
+FUZZ_CFLAGS := -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -I. -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) $< $(LIB_SRC) $(PKG_LIBS) -o $@
+
+demo: deps all
+	@sh scripts/demo.sh $(BUILD)
+
+# check: a plain build with warnings as errors (what users get), then the whole
+# suite against an ASan+UBSan build, then a short fuzzing run of every target.
+check: deps
+	$(MAKE) WERROR=1 all
+	$(MAKE) BUILD=build/san SAN=1 WERROR=1 all $(subst $(BUILD)/,build/san/,$(UNIT_BIN))
+	$(MAKE) fuzz-build
+	WF_BUILD=build/san WF_FUZZ=build/fuzz sh tests/run.sh
+
+test: all $(UNIT_BIN)
+	WF_BUILD=$(BUILD) sh tests/run.sh
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+		n=$$(basename $$f); mkdir -p $(BUILD)/corpus/$$n; \
+		echo "fuzz: $$n for $${FUZZ_SECONDS:-60}s"; \
+		$$f -max_total_time=$${FUZZ_SECONDS:-60} $(BUILD)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+bench: deps all $(BENCH_BIN)
+	@sh bench/run.sh $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+PREFIX ?= /usr/local
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/watchfloor/themes
+	install -m 755 $(BUILD)/watchfloor $(BUILD)/watchfloord $(DESTDIR)$(PREFIX)/bin/
+	-install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/watchfloor/themes/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

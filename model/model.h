@@ -1,0 +1,206 @@
+/* model.h - the command center's state in memory: platforms, incidents, signals,
+ * sightings, reports, decisions and the propagation figures derived from sightings.
+ * Pure C: no I/O, no clocks (callers pass "now"), no curses, no curl.
+ *
+ * Applying events is idempotent: an event whose seq is not above the cursor, or a
+ * resource whose version is not above the one held, changes nothing. Memory is
+ * bounded by the caps in struct wf_model_limits (see wf_model_limits_default()). */
+#ifndef WF_MODEL_H
+#define WF_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "types.h"
+
+struct wf_model;
+
+/* Caps. When a table is full the oldest closed entry is evicted (concluded incident,
+ * closed decision or report, oldest signal); when nothing can be evicted the new
+ * entry is refused and counted in wf_model_counters.cap_refused. */
+struct wf_model_limits {
+	size_t platforms;  /* default 128 */
+	size_t incidents;  /* default 256 */
+	size_t signals;    /* default 4096, a ring: the oldest goes first */
+	size_t reports;    /* default 1024 */
+	size_t decisions;  /* default 1024 */
+	size_t pairs;      /* incident x platform series, default 1024 */
+	size_t feed;       /* latest sightings kept for the live feed, default 256 */
+};
+
+#define WF_MINUTES 60 /* minute buckets: the last hour */
+#define WF_HOURS 24   /* hour buckets: the last day */
+
+struct wf_model_limits wf_model_limits_default(void);
+
+/* Returns NULL when out of memory. limits may be NULL for the defaults. */
+struct wf_model *wf_model_new(const struct wf_model_limits *limits);
+void wf_model_free(struct wf_model *m);
+/* Forgets everything (before applying a fresh snapshot); keeps connection state. */
+void wf_model_reset(struct wf_model *m);
+
+enum wf_apply_result {
+	WF_APPLY_CHANGED,   /* the state changed */
+	WF_APPLY_UNCHANGED, /* duplicate, old version or old seq: nothing changed */
+	WF_APPLY_REFUSED,   /* a cap was reached and nothing could be evicted */
+	WF_APPLY_RESET,     /* a reset event: the caller must re-read the snapshot */
+};
+
+/* Applies ev. Takes what it keeps out of ev (strings move into the model), so the
+ * caller must still call wf_event_clear(ev) afterwards. Raises the cursor to ev->seq
+ * when ev->seq is above it. */
+enum wf_apply_result wf_model_apply(struct wf_model *m, struct wf_event *ev);
+
+int64_t wf_model_cursor(const struct wf_model *m);
+void wf_model_set_cursor(struct wf_model *m, int64_t cursor);
+/* Incremented on every change: a view that saw the same generation need not redraw. */
+uint64_t wf_model_generation(const struct wf_model *m);
+
+struct wf_model_counters {
+	uint64_t applied;      /* events that changed the state */
+	uint64_t duplicates;   /* events or versions ignored as already seen */
+	uint64_t cap_refused;  /* entries refused because a table was full */
+	uint64_t evicted;      /* entries evicted to make room */
+	uint64_t out_of_window; /* sighting items older than the day window */
+};
+struct wf_model_counters wf_model_counters(const struct wf_model *m);
+
+/* Lookups by id, O(1). NULL when absent. The pointers stay valid until the next
+ * apply or reset. */
+const struct wf_platform *wf_model_platform(const struct wf_model *m, const char *id);
+const struct wf_incident *wf_model_incident(const struct wf_model *m, const char *id);
+const struct wf_signal *wf_model_signal(const struct wf_model *m, const char *id);
+const struct wf_report *wf_model_report(const struct wf_model *m, const char *id);
+const struct wf_decision *wf_model_decision(const struct wf_model *m, const char *id);
+
+size_t wf_model_count_platforms(const struct wf_model *m);
+size_t wf_model_count_incidents(const struct wf_model *m);
+size_t wf_model_count_signals(const struct wf_model *m);
+size_t wf_model_count_reports(const struct wf_model *m);
+size_t wf_model_count_decisions(const struct wf_model *m);
+size_t wf_model_count_open_decisions(const struct wf_model *m);
+
+/* Sorted views. Each fills out[] with at most cap pointers and returns how many. */
+enum wf_incident_sort {
+	WF_SORT_INC_SEVERITY, /* tier, then state, then newest first */
+	WF_SORT_INC_RATE,     /* uploads in the last 5 minutes, highest first */
+	WF_SORT_INC_AGE,      /* newest first */
+	WF_SORT_INC__COUNT
+};
+size_t wf_model_incidents(const struct wf_model *m, enum wf_incident_sort sort,
+			  int64_t now, const struct wf_incident **out, size_t cap);
+
+enum wf_platform_sort {
+	WF_SORT_PLAT_RATE, /* attempts in the last 15 minutes, highest first */
+	WF_SORT_PLAT_NAME,
+	WF_SORT_PLAT_BLOCKED, /* blocked share, lowest first: where the list fails */
+	WF_SORT_PLAT__COUNT
+};
+/* incident_id NULL: across all incidents. */
+size_t wf_model_platforms(const struct wf_model *m, enum wf_platform_sort sort,
+			  const char *incident_id, int64_t now,
+			  const struct wf_platform **out, size_t cap);
+
+enum wf_decision_sort {
+	WF_SORT_DEC_DUE,      /* earliest due first */
+	WF_SORT_DEC_PRIORITY, /* high first, then due */
+	WF_SORT_DEC_NEWEST,
+	WF_SORT_DEC__COUNT
+};
+/* Open decisions (pending, escalated); incident_id NULL for all. */
+size_t wf_model_open_decisions(const struct wf_model *m, enum wf_decision_sort sort,
+			       const char *incident_id,
+			       const struct wf_decision **out, size_t cap);
+/* Signals of an incident, newest first. */
+size_t wf_model_signals(const struct wf_model *m, const char *incident_id,
+			const struct wf_signal **out, size_t cap);
+/* Reports, newest first (incident_id NULL: all). */
+size_t wf_model_reports(const struct wf_model *m, const char *incident_id,
+			const struct wf_report **out, size_t cap);
+
+/* The live feed: the latest sighting items, newest first. */
+struct wf_feed_item {
+	int64_t seen_at;
+	char platform_id[WF_ID_MAX + 1];
+	char incident_id[WF_ID_MAX + 1];
+	enum wf_hash_type hash_type;
+	bool has_hash;
+	char hash_short[17]; /* the first 16 characters of the hash */
+	enum wf_outcome outcome;
+	int64_t count;
+	int distance;
+};
+size_t wf_model_feed(const struct wf_model *m, const char *incident_id,
+		     struct wf_feed_item *out, size_t cap);
+
+/* Propagation figures. incident_id and/or platform_id NULL mean "all". "now" is the
+ * time the figures are for; buckets older than the windows count as empty. */
+struct wf_bucket_counts {
+	int64_t attempts, blocked, removed, kept, pending, variants;
+};
+struct wf_rates {
+	double rate1, rate5, rate15; /* attempts per minute over the last 1/5/15 min */
+	double accel;         /* change of the per-minute rate per minute (rate1 vs rate5) */
+	double doubling_min;  /* minutes for the rate to double; 0 when not growing */
+	double blocked_share15; /* blocked / attempts over 15 minutes, -1 without data */
+	struct wf_bucket_counts last1, last15, last24h;
+	double variants_per_hour; /* new variants over the last hour */
+	int64_t last_seen;    /* newest bucket with attempts, 0 if none */
+};
+void wf_model_rates(const struct wf_model *m, const char *incident_id,
+		    const char *platform_id, int64_t now, struct wf_rates *out);
+
+enum wf_series_field {
+	WF_SERIES_ATTEMPTS,
+	WF_SERIES_BLOCKED,
+	WF_SERIES_REMOVED,
+	WF_SERIES_VARIANTS,
+	WF_SERIES_BLOCKED_SHARE, /* 0..1 per minute, -1 where there were no attempts */
+};
+/* The last hour, one value per minute, oldest first: out[WF_MINUTES - 1] is the
+ * current minute. */
+void wf_model_series(const struct wf_model *m, const char *incident_id,
+		     const char *platform_id, int64_t now,
+		     enum wf_series_field field, double out[WF_MINUTES]);
+
+/* The signals with the most attempts over the last 15 minutes, highest first. */
+struct wf_signal_rank {
+	const struct wf_signal *signal;
+	int64_t attempts15;
+};
+size_t wf_model_top_signals(const struct wf_model *m, const char *incident_id,
+			    int64_t now, struct wf_signal_rank *out, size_t cap);
+
+/* Connection state, written by net/ and read by the views. */
+enum wf_conn_state {
+	WF_CONN_CONNECTING,
+	WF_CONN_LIVE,
+	WF_CONN_RECONNECTING,
+	WF_CONN_POLLING,
+	WF_CONN_OFFLINE,
+	WF_CONN_AUTH_FAILED,
+	WF_CONN_STOPPED,
+	WF_CONN_REPLAY,
+};
+const char *wf_conn_state_name(enum wf_conn_state s);
+
+struct wf_conn {
+	enum wf_conn_state state;
+	int attempt;          /* reconnect attempt, 0 when live */
+	int64_t next_try;     /* when the next attempt starts (ms), 0 if none */
+	int64_t last_event;   /* local time the last event or heartbeat arrived */
+	int64_t last_data;    /* local time the last event (not heartbeat) arrived */
+	int64_t lag_ms;       /* local receive time minus the event's server time */
+	double events_per_s;
+	int64_t heartbeat_s;  /* from the snapshot */
+	uint64_t bad_events;  /* decode errors, counted and skipped */
+	char message[160];    /* the last error, for the status bar (sanitize to show) */
+	char user[WF_NAME_MAX + 1];
+	char role[16];
+};
+const struct wf_conn *wf_model_conn(const struct wf_model *m);
+/* Replaces the connection state; bumps the generation only when it differs. */
+void wf_model_set_conn(struct wf_model *m, const struct wf_conn *conn);
+
+#endif

@@ -1,0 +1,624 @@
+/* decode.c - typed decoding of the v1 wire format with jansson. Each field reader
+ * checks presence, type and limits and names the field in its error. */
+#include "decode.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/validate.h"
+
+struct dctx {
+	const char *path; /* prefix for field names, e.g. "data" or "incidents[3]" */
+	struct wf_decode_error *err;
+};
+
+static int fail(struct dctx *c, const char *field, const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (c->err)
+		snprintf(c->err->msg, sizeof(c->err->msg), "field '%s%s%s': %s",
+			 c->path ? c->path : "", c->path && *c->path ? "." : "",
+			 field, why);
+	return -1;
+}
+
+static json_t *field(json_t *o, const char *key)
+{
+	return json_object_get(o, key);
+}
+
+/* A string of min..max bytes; NULL allowed (stored as NULL) when nullable. Missing
+ * counts as null. */
+static int get_str(struct dctx *c, json_t *o, const char *key, size_t min, size_t max,
+		   bool nullable, char **out)
+{
+	json_t *v = field(o, key);
+	if (!v || json_is_null(v)) {
+		if (nullable)
+			return 0;
+		return fail(c, key, v ? "must not be null" : "is missing");
+	}
+	if (!json_is_string(v))
+		return fail(c, key, "must be a string");
+	size_t n = json_string_length(v);
+	if (n < min || n > max)
+		return fail(c, key, "must be %zu..%zu bytes, is %zu", min, max, n);
+	if (memchr(json_string_value(v), 0, n))
+		return fail(c, key, "must not contain NUL");
+	*out = strdup(json_string_value(v));
+	return *out ? 0 : fail(c, key, "out of memory");
+}
+
+static int get_id(struct dctx *c, json_t *o, const char *key, bool nullable, char **out)
+{
+	json_t *v = field(o, key);
+	if (!v || json_is_null(v)) {
+		if (nullable)
+			return 0;
+		return fail(c, key, v ? "must not be null" : "is missing");
+	}
+	if (!json_is_string(v) || !wf_valid_id(json_string_value(v)))
+		return fail(c, key, "must be an id (1..64 of [A-Za-z0-9._:-])");
+	*out = strdup(json_string_value(v));
+	return *out ? 0 : fail(c, key, "out of memory");
+}
+
+static int get_int(struct dctx *c, json_t *o, const char *key, int64_t min, int64_t max,
+		   int64_t *out)
+{
+	json_t *v = field(o, key);
+	if (!v)
+		return fail(c, key, "is missing");
+	if (!json_is_integer(v))
+		return fail(c, key, "must be an integer %lld..%lld", (long long)min,
+			    (long long)max);
+	json_int_t n = json_integer_value(v);
+	if (n < min || n > max)
+		return fail(c, key, "must be an integer %lld..%lld", (long long)min,
+			    (long long)max);
+	*out = n;
+	return 0;
+}
+
+/* A time, or 0 for null/missing when nullable. */
+static int get_time(struct dctx *c, json_t *o, const char *key, bool nullable,
+		    int64_t *out)
+{
+	json_t *v = field(o, key);
+	*out = 0;
+	if (!v || json_is_null(v)) {
+		if (nullable)
+			return 0;
+		return fail(c, key, v ? "must not be null" : "is missing");
+	}
+	if (!json_is_string(v) || !wf_time_parse(json_string_value(v), out))
+		return fail(c, key, "must be an RFC 3339 UTC time");
+	return 0;
+}
+
+static int get_bool(struct dctx *c, json_t *o, const char *key, bool dflt, bool *out)
+{
+	json_t *v = field(o, key);
+	if (!v) {
+		*out = dflt;
+		return 0;
+	}
+	if (!json_is_boolean(v))
+		return fail(c, key, "must be true or false");
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* Enum readers, one per vocabulary, generated from the parse functions. */
+#define GET_ENUM(name)                                                         \
+	static int get_##name(struct dctx *c, json_t *o, const char *key,      \
+			      enum wf_##name *out)                             \
+	{                                                                      \
+		json_t *v = field(o, key);                                     \
+		if (!v)                                                        \
+			return fail(c, key, "is missing");                     \
+		if (!json_is_string(v) ||                                      \
+		    !wf_##name##_parse(json_string_value(v), out))             \
+			return fail(c, key, "unknown " #name);                 \
+		return 0;                                                      \
+	}
+GET_ENUM(hash_type)
+GET_ENUM(platform_kind)
+GET_ENUM(incident_state)
+GET_ENUM(signal_state)
+GET_ENUM(outcome)
+GET_ENUM(report_kind)
+GET_ENUM(report_state)
+GET_ENUM(decision_kind)
+GET_ENUM(decision_state)
+GET_ENUM(priority)
+GET_ENUM(vote_action)
+
+static int need_object(struct dctx *c, json_t *o)
+{
+	if (!json_is_object(o)) {
+		if (c->err)
+			snprintf(c->err->msg, sizeof(c->err->msg), "'%s': must be an object",
+				 c->path && *c->path ? c->path : "(root)");
+		return -1;
+	}
+	return 0;
+}
+
+static int dec_platform(struct dctx *c, json_t *o, struct wf_platform *p)
+{
+	json_t *ht;
+	if (need_object(c, o) || get_id(c, o, "id", false, &p->id) ||
+	    get_str(c, o, "name", 1, WF_NAME_MAX, false, &p->name) ||
+	    get_platform_kind(c, o, "kind", &p->kind) ||
+	    get_time(c, o, "last_heartbeat", true, &p->last_heartbeat) ||
+	    get_int(c, o, "version", 1, INT64_MAX, &p->version))
+		return -1;
+	ht = field(o, "hash_types");
+	if (ht) {
+		size_t i;
+		json_t *v;
+		if (!json_is_array(ht) || json_array_size(ht) > WF_HASH_TYPES_MAX)
+			return fail(c, "hash_types", "must be an array of at most %d",
+				    WF_HASH_TYPES_MAX);
+		json_array_foreach(ht, i, v)
+		{
+			enum wf_hash_type t;
+			if (!json_is_string(v) || !wf_hash_type_parse(json_string_value(v), &t))
+				return fail(c, "hash_types", "unknown hash_type");
+			p->hash_types |= 1u << t;
+		}
+	}
+	return 0;
+}
+
+static int dec_incident(struct dctx *c, json_t *o, struct wf_incident *i)
+{
+	if (need_object(c, o) || get_id(c, o, "id", false, &i->id) ||
+	    get_str(c, o, "title", 1, WF_TITLE_MAX, false, &i->title) ||
+	    get_str(c, o, "location", 0, WF_LOCATION_MAX, true, &i->location) ||
+	    get_str(c, o, "tier", 1, WF_TIER_MAX, false, &i->tier) ||
+	    get_incident_state(c, o, "state", &i->state) ||
+	    get_time(c, o, "opened_at", false, &i->opened_at) ||
+	    get_time(c, o, "activated_at", true, &i->activated_at) ||
+	    get_time(c, o, "concluded_at", true, &i->concluded_at) ||
+	    get_str(c, o, "summary", 0, WF_SUMMARY_MAX, true, &i->summary) ||
+	    get_int(c, o, "version", 1, INT64_MAX, &i->version))
+		return -1;
+	if (!wf_valid_tier(i->tier))
+		return fail(c, "tier", "must be [a-z_]{1,32}");
+	if (!wf_tier_parse(i->tier, &i->tier_rank))
+		i->tier_rank = WF_TIER_UNKNOWN;
+	return 0;
+}
+
+static int dec_signal(struct dctx *c, json_t *o, struct wf_signal *s)
+{
+	int64_t q;
+	if (need_object(c, o) || get_id(c, o, "id", false, &s->id) ||
+	    get_id(c, o, "incident_id", false, &s->incident_id) ||
+	    get_hash_type(c, o, "type", &s->type) ||
+	    get_str(c, o, "value", 2, WF_HASH_VALUE_MAX, false, &s->value) ||
+	    get_int(c, o, "quality", 0, 100, &q) ||
+	    get_id(c, o, "variant_id", false, &s->variant_id) ||
+	    get_bool(c, o, "new_variant", false, &s->new_variant) ||
+	    get_id(c, o, "platform_id", false, &s->platform_id) ||
+	    get_time(c, o, "added_at", false, &s->added_at) ||
+	    get_int(c, o, "version", 1, INT64_MAX, &s->version))
+		return -1;
+	s->quality = (int)q;
+	s->state = WF_SIG_ACTIVE;
+	if (field(o, "state") && get_signal_state(c, o, "state", &s->state))
+		return -1;
+	if (!wf_valid_hash(s->type, s->value))
+		return fail(c, "value", "is not a valid %s hash", wf_hash_type_name(s->type));
+	return 0;
+}
+
+static int dec_sighting_item(struct dctx *c, json_t *o, struct wf_sighting_item *it)
+{
+	json_t *d;
+	if (need_object(c, o) || get_id(c, o, "signal_id", false, &it->signal_id) ||
+	    get_int(c, o, "count", 1, WF_COUNT_MAX, &it->count) ||
+	    get_outcome(c, o, "outcome", &it->outcome) ||
+	    get_time(c, o, "seen_at", false, &it->seen_at))
+		return -1;
+	it->distance = -1;
+	d = field(o, "distance");
+	if (d && !json_is_null(d)) {
+		int64_t v;
+		if (get_int(c, o, "distance", 0, WF_DISTANCE_MAX, &v))
+			return -1;
+		it->distance = (int)v;
+	}
+	if (field(o, "hash_type") || field(o, "hash")) {
+		if (get_hash_type(c, o, "hash_type", &it->hash_type) ||
+		    get_str(c, o, "hash", 2, WF_HASH_VALUE_MAX, false, &it->hash))
+			return -1;
+		if (!wf_valid_hash(it->hash_type, it->hash))
+			return fail(c, "hash", "is not a valid %s hash",
+				    wf_hash_type_name(it->hash_type));
+		it->has_hash = true;
+	}
+	return 0;
+}
+
+static int dec_sightings(struct dctx *c, json_t *o, struct wf_sightings *s)
+{
+	json_t *items;
+	if (need_object(c, o) || get_id(c, o, "platform_id", false, &s->platform_id) ||
+	    get_id(c, o, "incident_id", false, &s->incident_id))
+		return -1;
+	items = field(o, "items");
+	if (!items)
+		return fail(c, "items", "is missing");
+	size_t n = json_array_size(items);
+	if (!json_is_array(items) || n < 1 || n > WF_SIGHTING_ITEMS_MAX)
+		return fail(c, "items", "must be an array of 1..%d items",
+			    WF_SIGHTING_ITEMS_MAX);
+	s->items = calloc(n, sizeof(*s->items));
+	if (!s->items)
+		return fail(c, "items", "out of memory");
+	char path[96];
+	for (size_t i = 0; i < n; i++) {
+		struct dctx ic = {path, c->err};
+		snprintf(path, sizeof(path), "%s%sitems[%zu]", c->path ? c->path : "",
+			 c->path && *c->path ? "." : "", i);
+		s->n_items = i + 1;
+		if (dec_sighting_item(&ic, json_array_get(items, i), &s->items[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static int dec_report(struct dctx *c, json_t *o, struct wf_report *r)
+{
+	return (need_object(c, o) || get_id(c, o, "id", false, &r->id) ||
+		get_report_kind(c, o, "kind", &r->kind) ||
+		get_id(c, o, "incident_id", true, &r->incident_id) ||
+		get_id(c, o, "platform_id", true, &r->platform_id) ||
+		get_str(c, o, "author", 1, WF_NAME_MAX, false, &r->author) ||
+		get_str(c, o, "text", 1, WF_TEXT_MAX, false, &r->text) ||
+		get_report_state(c, o, "state", &r->state) ||
+		get_bool(c, o, "needs_decision", false, &r->needs_decision) ||
+		get_time(c, o, "created_at", false, &r->created_at) ||
+		get_int(c, o, "version", 1, INT64_MAX, &r->version))
+		       ? -1
+		       : 0;
+}
+
+static int dec_vote(struct dctx *c, json_t *o, struct wf_vote *v)
+{
+	return (need_object(c, o) || get_str(c, o, "by", 1, WF_NAME_MAX, false, &v->by) ||
+		get_vote_action(c, o, "action", &v->action) ||
+		get_str(c, o, "reason", 0, WF_REASON_MAX, true, &v->reason) ||
+		get_time(c, o, "at", false, &v->at))
+		       ? -1
+		       : 0;
+}
+
+static int dec_decision(struct dctx *c, json_t *o, struct wf_decision *d)
+{
+	json_t *votes;
+	if (need_object(c, o) || get_id(c, o, "id", false, &d->id) ||
+	    get_decision_kind(c, o, "kind", &d->kind) ||
+	    get_id(c, o, "incident_id", true, &d->incident_id) ||
+	    get_str(c, o, "subject", 1, WF_SUBJECT_MAX, false, &d->subject) ||
+	    get_id(c, o, "subject_ref", true, &d->subject_ref) ||
+	    get_str(c, o, "detail", 0, WF_TEXT_MAX, true, &d->detail) ||
+	    get_str(c, o, "proposer", 1, WF_NAME_MAX, false, &d->proposer) ||
+	    get_priority(c, o, "priority", &d->priority) ||
+	    get_time(c, o, "created_at", false, &d->created_at) ||
+	    get_time(c, o, "due_at", false, &d->due_at) ||
+	    get_decision_state(c, o, "state", &d->state) ||
+	    get_str(c, o, "rationale", 0, WF_REASON_MAX, true, &d->rationale) ||
+	    get_int(c, o, "version", 1, INT64_MAX, &d->version))
+		return -1;
+	votes = field(o, "votes");
+	if (!votes || json_is_null(votes))
+		return 0;
+	size_t n = json_array_size(votes);
+	if (!json_is_array(votes) || n > WF_VOTES_MAX)
+		return fail(c, "votes", "must be an array of at most %d", WF_VOTES_MAX);
+	if (n == 0)
+		return 0;
+	d->votes = calloc(n, sizeof(*d->votes));
+	if (!d->votes)
+		return fail(c, "votes", "out of memory");
+	char path[96];
+	for (size_t i = 0; i < n; i++) {
+		struct dctx vc = {path, c->err};
+		snprintf(path, sizeof(path), "%s%svotes[%zu]", c->path ? c->path : "",
+			 c->path && *c->path ? "." : "", i);
+		d->n_votes = i + 1;
+		if (dec_vote(&vc, json_array_get(votes, i), &d->votes[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static int dec_stats(struct dctx *c, json_t *o, struct wf_stats_row *r)
+{
+	int64_t w;
+	if (need_object(c, o) || get_id(c, o, "incident_id", false, &r->incident_id) ||
+	    get_id(c, o, "platform_id", false, &r->platform_id) ||
+	    get_time(c, o, "start", false, &r->start) ||
+	    get_int(c, o, "width_s", 60, 3600, &w) ||
+	    get_int(c, o, "attempts", 0, INT64_MAX / 4, &r->attempts) ||
+	    get_int(c, o, "blocked", 0, INT64_MAX / 4, &r->blocked) ||
+	    get_int(c, o, "removed", 0, INT64_MAX / 4, &r->removed) ||
+	    get_int(c, o, "kept", 0, INT64_MAX / 4, &r->kept) ||
+	    get_int(c, o, "pending", 0, INT64_MAX / 4, &r->pending) ||
+	    get_int(c, o, "variants", 0, INT64_MAX / 4, &r->variants))
+		return -1;
+	if (w != 60 && w != 3600)
+		return fail(c, "width_s", "must be 60 or 3600");
+	if (r->start % (w * 1000) != 0)
+		return fail(c, "start", "must be aligned to width_s");
+	r->width_s = (int)w;
+	return 0;
+}
+
+int wf_decode_resource(enum wf_event_type type, json_t *obj, const char *path,
+		       struct wf_event *out, struct wf_decode_error *err)
+{
+	struct dctx c = {path, err};
+	int rc = -1;
+	memset(&out->u, 0, sizeof(out->u));
+	out->type = type;
+	switch (type) {
+	case WF_EV_PLATFORM_UPDATED:
+		rc = dec_platform(&c, obj, &out->u.platform);
+		break;
+	case WF_EV_INCIDENT_OPENED:
+	case WF_EV_INCIDENT_UPDATED:
+		rc = dec_incident(&c, obj, &out->u.incident);
+		break;
+	case WF_EV_SIGNAL_ADDED:
+		rc = dec_signal(&c, obj, &out->u.signal);
+		break;
+	case WF_EV_SIGHTINGS:
+		rc = dec_sightings(&c, obj, &out->u.sightings);
+		break;
+	case WF_EV_REPORT_OPENED:
+	case WF_EV_REPORT_UPDATED:
+		rc = dec_report(&c, obj, &out->u.report);
+		break;
+	case WF_EV_DECISION_OPENED:
+	case WF_EV_DECISION_UPDATED:
+	case WF_EV_DECISION_RESOLVED:
+		rc = dec_decision(&c, obj, &out->u.decision);
+		if (rc == 0 && type == WF_EV_DECISION_RESOLVED &&
+		    wf_decision_state_open(out->u.decision.state))
+			rc = fail(&c, "state", "must be a closed state in decision.resolved");
+		break;
+	case WF_EV_STATS:
+		rc = dec_stats(&c, obj, &out->u.stats);
+		break;
+	case WF_EV_RESET:
+		rc = need_object(&c, obj);
+		break;
+	case WF_EV__COUNT:
+		break;
+	}
+	if (rc != 0) {
+		wf_event_clear(out);
+	}
+	return rc;
+}
+
+int wf_decode_envelope_json(json_t *root, struct wf_event *out,
+			    struct wf_decode_error *err)
+{
+	struct dctx c = {"", err};
+	enum wf_event_type type;
+	int64_t seq, time;
+	memset(out, 0, sizeof(*out));
+	if (need_object(&c, root) || get_int(&c, root, "seq", 1, INT64_MAX / 2, &seq))
+		return -1;
+	json_t *t = field(root, "type");
+	if (!t)
+		return fail(&c, "type", "is missing");
+	if (!json_is_string(t) || !wf_event_type_parse(json_string_value(t), &type) ||
+	    type == WF_EV_STATS)
+		return fail(&c, "type", "unknown event type");
+	if (get_time(&c, root, "time", false, &time))
+		return -1;
+	json_t *data = field(root, "data");
+	if (!data)
+		return fail(&c, "data", "is missing");
+	if (wf_decode_resource(type, data, "data", out, err))
+		return -1;
+	out->seq = seq;
+	out->time = time;
+	return 0;
+}
+
+int wf_decode_envelope(const char *buf, size_t len, struct wf_event *out,
+		       struct wf_decode_error *err)
+{
+	json_error_t jerr;
+	memset(out, 0, sizeof(*out));
+	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		if (err)
+			snprintf(err->msg, sizeof(err->msg), "invalid JSON at %d: %s",
+				 jerr.position, jerr.text);
+		return -1;
+	}
+	int rc = wf_decode_envelope_json(root, out, err);
+	json_decref(root);
+	return rc;
+}
+
+/* Appends the decoded elements of array `key` as events of `type`. */
+static int add_array(json_t *root, const char *key, enum wf_event_type type,
+		     struct wf_event **events, size_t *n, size_t *cap, size_t *n_bad,
+		     struct wf_decode_error *first_bad, struct wf_decode_error *err)
+{
+	json_t *arr = field(root, key);
+	if (!arr || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr)) {
+		if (err)
+			snprintf(err->msg, sizeof(err->msg), "field '%s': must be an array",
+				 key);
+		return -1;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		char path[64];
+		struct wf_decode_error e;
+		struct wf_event ev;
+		memset(&ev, 0, sizeof(ev));
+		snprintf(path, sizeof(path), "%s[%zu]", key, i);
+		int rc;
+		if (type == WF_EV_SIGHTINGS) {
+			/* A snapshot sighting is one item plus its platform and incident. */
+			json_t *wrap = json_pack("{s:O,s:O,s:[O]}", "platform_id",
+						 field(v, "platform_id") ? field(v, "platform_id") : json_null(),
+						 "incident_id",
+						 field(v, "incident_id") ? field(v, "incident_id") : json_null(),
+						 "items", v);
+			rc = wrap && json_is_object(v)
+				     ? wf_decode_resource(type, wrap, path, &ev, &e)
+				     : -1;
+			if (!wrap || !json_is_object(v))
+				snprintf(e.msg, sizeof(e.msg), "'%s': must be an object", path);
+			json_decref(wrap);
+		} else {
+			rc = wf_decode_resource(type, v, path, &ev, &e);
+		}
+		if (rc) {
+			if ((*n_bad)++ == 0)
+				*first_bad = e;
+			continue;
+		}
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 64;
+			struct wf_event *ne = realloc(*events, nc * sizeof(*ne));
+			if (!ne) {
+				wf_event_clear(&ev);
+				if (err)
+					snprintf(err->msg, sizeof(err->msg), "out of memory");
+				return -1;
+			}
+			*events = ne;
+			*cap = nc;
+		}
+		(*events)[(*n)++] = ev;
+	}
+	return 0;
+}
+
+int wf_decode_snapshot(const char *buf, size_t len, struct wf_snapshot *out,
+		       struct wf_decode_error *err)
+{
+	static const struct {
+		const char *key;
+		enum wf_event_type type;
+	} parts[] = {
+		{"platforms", WF_EV_PLATFORM_UPDATED}, {"incidents", WF_EV_INCIDENT_OPENED},
+		{"signals", WF_EV_SIGNAL_ADDED},       {"reports", WF_EV_REPORT_OPENED},
+		{"decisions", WF_EV_DECISION_UPDATED}, {"stats", WF_EV_STATS},
+		{"sightings", WF_EV_SIGHTINGS},
+	};
+	json_error_t jerr;
+	struct dctx c = {"", err};
+	size_t cap = 0;
+	memset(out, 0, sizeof(*out));
+	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		if (err)
+			snprintf(err->msg, sizeof(err->msg), "invalid JSON at %d: %s",
+				 jerr.position, jerr.text);
+		return -1;
+	}
+	int rc = need_object(&c, root) ||
+		 get_int(&c, root, "cursor", 0, INT64_MAX / 2, &out->cursor) ||
+		 get_time(&c, root, "server_time", false, &out->server_time);
+	out->heartbeat_s = 15;
+	if (!rc && field(root, "heartbeat_s"))
+		rc = get_int(&c, root, "heartbeat_s", 1, 3600, &out->heartbeat_s);
+	for (size_t i = 0; !rc && i < sizeof(parts) / sizeof(parts[0]); i++)
+		rc = add_array(root, parts[i].key, parts[i].type, &out->events,
+			       &out->n_events, &cap, &out->n_bad, &out->first_bad, err);
+	json_decref(root);
+	if (rc) {
+		wf_snapshot_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+void wf_snapshot_clear(struct wf_snapshot *s)
+{
+	for (size_t i = 0; i < s->n_events; i++)
+		wf_event_clear(&s->events[i]);
+	free(s->events);
+	memset(s, 0, sizeof(*s));
+}
+
+int wf_decode_poll(const char *buf, size_t len, struct wf_poll_batch *out,
+		   struct wf_decode_error *err)
+{
+	json_error_t jerr;
+	struct dctx c = {"", err};
+	bool reset = false;
+	memset(out, 0, sizeof(*out));
+	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		if (err)
+			snprintf(err->msg, sizeof(err->msg), "invalid JSON at %d: %s",
+				 jerr.position, jerr.text);
+		return -1;
+	}
+	int rc = need_object(&c, root) ||
+		 get_int(&c, root, "cursor", 0, INT64_MAX / 2, &out->cursor) ||
+		 get_bool(&c, root, "reset", false, &reset);
+	json_t *evs = rc ? NULL : field(root, "events");
+	if (!rc && evs && !json_is_array(evs))
+		rc = fail(&c, "events", "must be an array");
+	if (!rc && evs && json_array_size(evs)) {
+		size_t i;
+		json_t *v;
+		out->events = calloc(json_array_size(evs), sizeof(*out->events));
+		if (!out->events)
+			rc = fail(&c, "events", "out of memory");
+		json_array_foreach(evs, i, v)
+		{
+			struct wf_decode_error e;
+			if (rc)
+				break;
+			if (wf_decode_envelope_json(v, &out->events[out->n_events], &e)) {
+				if (out->n_bad++ == 0)
+					out->first_bad = e;
+				continue;
+			}
+			out->n_events++;
+		}
+	}
+	out->reset = reset;
+	json_decref(root);
+	if (rc) {
+		wf_poll_batch_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+void wf_poll_batch_clear(struct wf_poll_batch *b)
+{
+	for (size_t i = 0; i < b->n_events; i++)
+		wf_event_clear(&b->events[i]);
+	free(b->events);
+	memset(b, 0, sizeof(*b));
+}
