@@ -1,0 +1,15 @@
+#!/bin/sh
+# run.sh - `make bench`: runs every benchmark, each row beside its baseline in the
+# same run (ratios, since these machines are noisy). bench/*.sh are scripts given the
+# build folder; build/bench/* are the compiled benchmarks of bench/*.c.
+set -eu
+build=${1:-build}
+for b in "$build"/bench/*; do
+	[ -x "$b" ] || continue
+	"$b"
+done
+for s in bench/*.sh; do
+	[ "$s" = bench/run.sh ] && continue
+	[ -f "$s" ] || continue
+	sh "$s" "$build"
+done
