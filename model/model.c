@@ -182,9 +182,14 @@ static enum wf_apply_result upsert(struct wf_model *m, struct wf_table *t, void 
 			m->counters.duplicates++;
 			return WF_APPLY_UNCHANGED;
 		}
+		/* The id map points at the held id string: keep it, drop the new copy. */
+		char *held_id = *(char **)cur;
+		*(char **)cur = NULL;
 		clear(cur);
 		memcpy(cur, src, size);
 		memset(src, 0, size);
+		free(*(char **)cur);
+		*(char **)cur = held_id;
 		if (out_entry)
 			*out_entry = cur;
 		return WF_APPLY_CHANGED;
