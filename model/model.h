@@ -1,6 +1,6 @@
 /* model.h - the command center's state in memory: platforms, incidents, signals,
  * sightings, reports, decisions and the propagation figures derived from sightings.
- * Pure C: no I/O, no clocks (callers pass "now"), no curses, no curl.
+ * Pure C: no I/O, no clocks (callers pass "now"), no terminal or HTTP library.
  *
  * Applying events is idempotent: an event whose seq is not above the cursor, or a
  * resource whose version is not above the one held, changes nothing. Memory is
