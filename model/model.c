@@ -285,7 +285,9 @@ static void feed_push(struct wf_model *m, const char *incident_id,
 static enum wf_apply_result apply_sightings(struct wf_model *m, struct wf_event *ev)
 {
 	struct wf_sightings *s = &ev->u.sightings;
-	bool counts = ev->seq > 0;
+	struct wf_pair *pair = NULL;
+	if (ev->seq > 0)
+		pair = wf_pair_get_or_add(m, s->incident_id, s->platform_id, m->clock);
 	for (size_t i = 0; i < s->n_items; i++) {
 		struct wf_sighting_item *it = &s->items[i];
 		if (!it->has_hash) {
@@ -299,9 +301,8 @@ static enum wf_apply_result apply_sightings(struct wf_model *m, struct wf_event 
 			}
 		}
 		feed_push(m, s->incident_id, s->platform_id, it);
-		if (counts)
-			wf_prop_add_sighting(m, s->incident_id, s->platform_id, it,
-					     m->clock);
+		if (pair)
+			wf_prop_add_sighting(m, pair, it, m->clock);
 	}
 	return WF_APPLY_CHANGED;
 }

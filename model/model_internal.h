@@ -49,8 +49,8 @@ struct wf_model {
 /* propagation.c */
 struct wf_pair *wf_pair_get_or_add(struct wf_model *m, const char *incident_id,
 				   const char *platform_id, int64_t now);
-void wf_prop_add_sighting(struct wf_model *m, const char *incident_id,
-			  const char *platform_id,
+/* Counts one item into pair p (from wf_pair_get_or_add, once per batch). */
+void wf_prop_add_sighting(struct wf_model *m, struct wf_pair *p,
 			  const struct wf_sighting_item *it, int64_t now);
 void wf_prop_add_variant(struct wf_model *m, const struct wf_signal *s, int64_t now);
 bool wf_prop_set_stats(struct wf_model *m, const struct wf_stats_row *r);

@@ -122,17 +122,13 @@ static void counts_add_outcome(struct wf_bucket_counts *c, enum wf_outcome o,
 	}
 }
 
-void wf_prop_add_sighting(struct wf_model *m, const char *incident_id,
-			  const char *platform_id,
+void wf_prop_add_sighting(struct wf_model *m, struct wf_pair *p,
 			  const struct wf_sighting_item *it, int64_t now)
 {
 	if (now && it->seen_at < now - WF_HOURS * WF_HOUR_MS) {
 		m->counters.out_of_window++;
 		return;
 	}
-	struct wf_pair *p = wf_pair_get_or_add(m, incident_id, platform_id, now);
-	if (!p)
-		return;
 	struct wf_bucket *b = bucket_at(p->minutes, WF_MINUTES, WF_MINUTE_MS, it->seen_at);
 	if (b)
 		counts_add_outcome(&b->c, it->outcome, it->count);
