@@ -1,0 +1,623 @@
+/* outbox.c - the durable queue of mutating requests: an append-only, fsync'd log of
+ * JSON lines (add / state / del) replayed at open, a torn last line cut off, and a
+ * compaction that rewrites the live records atomically. */
+#include "outbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "model/validate.h"
+
+struct wf_outbox {
+	char dir[1024];
+	char path[1100];
+	int fd; /* -1 for a read-only (memory) outbox */
+	bool read_only;
+	int hold_ms;
+	struct wf_outbox_record **recs;
+	size_t n, cap;
+	uint64_t next_id;
+	size_t lines; /* lines in the file */
+	uint64_t rng;
+	char err[256];
+};
+
+static const char *const state_names[] = {"held", "queued", "sending", "conflict",
+					  "failed"};
+
+const char *wf_outbox_state_name(enum wf_outbox_state s)
+{
+	return (unsigned)s < 5 ? state_names[s] : "?";
+}
+
+static int set_err(struct wf_outbox *ob, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ob->err, sizeof(ob->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static uint64_t rng_next(struct wf_outbox *ob)
+{
+	uint64_t x = ob->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	ob->rng = x;
+	return x;
+}
+
+int wf_outbox_default_dir(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	int n;
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, size, "%s/watchfloor", xdg);
+	else if (home && *home)
+		n = snprintf(buf, size, "%s/.local/state/watchfloor", home);
+	else
+		return -1;
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+/* mkdir -p with mode 0700 for the parts it creates. */
+static int make_dirs(const char *dir)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static void rec_free(struct wf_outbox_record *r)
+{
+	if (!r)
+		return;
+	free(r->path);
+	free(r->body);
+	free(r->current);
+	free(r);
+}
+
+static struct wf_outbox_record *find(const struct wf_outbox *ob, uint64_t id, size_t *at)
+{
+	for (size_t i = 0; i < ob->n; i++)
+		if (ob->recs[i]->id == id) {
+			if (at)
+				*at = i;
+			return ob->recs[i];
+		}
+	return NULL;
+}
+
+static void remove_at(struct wf_outbox *ob, size_t i)
+{
+	rec_free(ob->recs[i]);
+	memmove(ob->recs + i, ob->recs + i + 1, (ob->n - i - 1) * sizeof(*ob->recs));
+	ob->n--;
+}
+
+static int push(struct wf_outbox *ob, struct wf_outbox_record *r)
+{
+	if (ob->n == ob->cap) {
+		size_t nc = ob->cap ? ob->cap * 2 : 16;
+		struct wf_outbox_record **nr = realloc(ob->recs, nc * sizeof(*nr));
+		if (!nr)
+			return -1;
+		ob->recs = nr;
+		ob->cap = nc;
+	}
+	ob->recs[ob->n++] = r;
+	return 0;
+}
+
+/* Writes one JSON line and fsyncs it. */
+static int append_json(struct wf_outbox *ob, json_t *obj)
+{
+	char *s = json_dumps(obj, JSON_COMPACT);
+	if (!s)
+		return set_err(ob, "out of memory");
+	size_t n = strlen(s);
+	char *line = malloc(n + 2);
+	if (!line) {
+		free(s);
+		return set_err(ob, "out of memory");
+	}
+	memcpy(line, s, n);
+	line[n] = '\n';
+	free(s);
+	size_t off = 0;
+	while (off < n + 1) {
+		ssize_t w = write(ob->fd, line + off, n + 1 - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			free(line);
+			return set_err(ob, "writing %s: %s", ob->path, strerror(errno));
+		}
+		off += (size_t)w;
+	}
+	free(line);
+	if (fsync(ob->fd) != 0)
+		return set_err(ob, "fsync %s: %s", ob->path, strerror(errno));
+	ob->lines++;
+	return 0;
+}
+
+static json_t *add_line(const struct wf_outbox_record *r)
+{
+	return json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:I}", "op", "add", "id",
+			 (json_int_t)r->id, "key", r->key, "kind", r->kind, "path", r->path,
+			 "body", r->body, "at", (json_int_t)r->created_at);
+}
+
+static json_t *state_line(const struct wf_outbox_record *r)
+{
+	json_t *o = json_pack("{s:s,s:I,s:s,s:i,s:s}", "op", "state", "id",
+			      (json_int_t)r->id, "state", wf_outbox_state_name(r->state),
+			      "status", r->status, "message", r->message);
+	if (o && r->current)
+		json_object_set_new(o, "current", json_string(r->current));
+	return o;
+}
+
+static int append_del(struct wf_outbox *ob, uint64_t id, const char *why)
+{
+	json_t *o = json_pack("{s:s,s:I,s:s}", "op", "del", "id", (json_int_t)id, "why", why);
+	int rc = o ? append_json(ob, o) : set_err(ob, "out of memory");
+	json_decref(o);
+	return rc;
+}
+
+static int append_state(struct wf_outbox *ob, const struct wf_outbox_record *r)
+{
+	json_t *o = state_line(r);
+	int rc = o ? append_json(ob, o) : set_err(ob, "out of memory");
+	json_decref(o);
+	return rc;
+}
+
+static void load_line(struct wf_outbox *ob, json_t *o)
+{
+	const char *op = json_string_value(json_object_get(o, "op"));
+	json_t *jid = json_object_get(o, "id");
+	if (!op || !json_is_integer(jid) || json_integer_value(jid) <= 0)
+		return;
+	uint64_t id = (uint64_t)json_integer_value(jid);
+	if (id >= ob->next_id)
+		ob->next_id = id + 1;
+	size_t at = 0;
+	struct wf_outbox_record *r = find(ob, id, &at);
+	if (strcmp(op, "add") == 0 && !r) {
+		const char *key = json_string_value(json_object_get(o, "key"));
+		const char *kind = json_string_value(json_object_get(o, "kind"));
+		const char *path = json_string_value(json_object_get(o, "path"));
+		const char *body = json_string_value(json_object_get(o, "body"));
+		if (!key || !wf_valid_idempotency_key(key) || !path || !body)
+			return;
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return;
+		r->id = id;
+		snprintf(r->key, sizeof(r->key), "%s", key);
+		snprintf(r->kind, sizeof(r->kind), "%s", kind ? kind : "");
+		r->path = strdup(path);
+		r->body = strdup(body);
+		r->created_at = json_integer_value(json_object_get(o, "at"));
+		/* Held in an earlier run: nobody can undo it now; send it at once. */
+		r->state = WF_OUTBOX_QUEUED;
+		if (!r->path || !r->body || push(ob, r))
+			rec_free(r);
+	} else if (strcmp(op, "state") == 0 && r) {
+		const char *st = json_string_value(json_object_get(o, "state"));
+		const char *msg = json_string_value(json_object_get(o, "message"));
+		const char *cur = json_string_value(json_object_get(o, "current"));
+		if (st && strcmp(st, "conflict") == 0)
+			r->state = WF_OUTBOX_CONFLICT;
+		else if (st && strcmp(st, "failed") == 0)
+			r->state = WF_OUTBOX_FAILED;
+		r->status = (int)json_integer_value(json_object_get(o, "status"));
+		snprintf(r->message, sizeof(r->message), "%s", msg ? msg : "");
+		free(r->current);
+		r->current = cur ? strdup(cur) : NULL;
+	} else if (strcmp(op, "del") == 0 && r) {
+		remove_at(ob, at);
+	}
+}
+
+/* Reads the file; cuts off a torn tail (no final newline or unparsable last line). */
+static int load(struct wf_outbox *ob)
+{
+	struct stat st;
+	if (fstat(ob->fd, &st) != 0)
+		return set_err(ob, "stat %s: %s", ob->path, strerror(errno));
+	size_t size = (size_t)st.st_size;
+	if (size == 0)
+		return 0;
+	char *buf = malloc(size + 1);
+	if (!buf)
+		return set_err(ob, "out of memory");
+	size_t got = 0;
+	while (got < size) {
+		ssize_t r = pread(ob->fd, buf + got, size - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	size_t good = 0, pos = 0;
+	while (pos < got) {
+		char *nl = memchr(buf + pos, '\n', got - pos);
+		if (!nl)
+			break; /* torn: no newline */
+		size_t len = (size_t)(nl - (buf + pos));
+		json_t *o = json_loadb(buf + pos, len, 0, NULL);
+		if (o) {
+			load_line(ob, o);
+			json_decref(o);
+			ob->lines++;
+			good = pos + len + 1;
+		} else if (nl + 1 == buf + got) {
+			break; /* torn: the last line does not parse */
+		} else {
+			good = pos + len + 1; /* a bad line in the middle: skipped */
+		}
+		pos += len + 1;
+	}
+	free(buf);
+	if (good < got && ftruncate(ob->fd, (off_t)good) != 0)
+		return set_err(ob, "truncating %s: %s", ob->path, strerror(errno));
+	return 0;
+}
+
+struct wf_outbox *wf_outbox_open(const char *dir, bool read_only, char *err,
+				 size_t errsize)
+{
+	struct wf_outbox *ob = calloc(1, sizeof(*ob));
+	if (!ob) {
+		snprintf(err, errsize, "out of memory");
+		return NULL;
+	}
+	ob->fd = -1;
+	ob->read_only = read_only;
+	ob->hold_ms = 5000;
+	ob->next_id = 1;
+	if (getrandom(&ob->rng, sizeof(ob->rng), 0) != sizeof(ob->rng))
+		ob->rng = (uint64_t)getpid() * 2654435761u;
+	ob->rng |= 1;
+	if (read_only)
+		return ob; /* nothing is ever sent: no file */
+	if (dir)
+		snprintf(ob->dir, sizeof(ob->dir), "%s", dir);
+	else if (wf_outbox_default_dir(ob->dir, sizeof(ob->dir)) != 0) {
+		snprintf(err, errsize, "outbox: set XDG_STATE_HOME or HOME");
+		goto fail;
+	}
+	snprintf(ob->path, sizeof(ob->path), "%s/outbox.log", ob->dir);
+	if (make_dirs(ob->dir) != 0) {
+		snprintf(err, errsize, "outbox: cannot create %s: %s", ob->dir,
+			 strerror(errno));
+		goto fail;
+	}
+	ob->fd = open(ob->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (ob->fd < 0) {
+		snprintf(err, errsize, "outbox: cannot open %s: %s", ob->path,
+			 strerror(errno));
+		goto fail;
+	}
+	if (flock(ob->fd, LOCK_EX | LOCK_NB) != 0) {
+		snprintf(err, errsize,
+			 "outbox %s is in use by another watchfloor (one writer per outbox)",
+			 ob->path);
+		goto fail;
+	}
+	if (load(ob) != 0 || (ob->lines > ob->n * 2 + 16 && wf_outbox_compact(ob) != 0)) {
+		snprintf(err, errsize, "outbox: %s", ob->err);
+		goto fail;
+	}
+	return ob;
+fail:
+	wf_outbox_close(ob);
+	return NULL;
+}
+
+void wf_outbox_close(struct wf_outbox *ob)
+{
+	if (!ob)
+		return;
+	for (size_t i = 0; i < ob->n; i++)
+		rec_free(ob->recs[i]);
+	free(ob->recs);
+	if (ob->fd >= 0)
+		close(ob->fd);
+	free(ob);
+}
+
+void wf_outbox_set_hold(struct wf_outbox *ob, int hold_ms)
+{
+	ob->hold_ms = hold_ms < 0 ? 5000 : hold_ms;
+}
+
+int wf_outbox_enqueue(struct wf_outbox *ob, const char *kind, const char *path,
+		      const char *json_body, int64_t now_ms, uint64_t *id_out)
+{
+	unsigned char rnd[16];
+	if (ob->read_only || ob->fd < 0)
+		return set_err(ob, "read-only: nothing can be sent");
+	if (!path || strncmp(path, "/v1/", 4) != 0 || strlen(path) > 512 ||
+	    strpbrk(path, " \r\n\t?#"))
+		return set_err(ob, "bad path");
+	json_t *b = json_body ? json_loads(json_body, 0, NULL) : NULL;
+	bool ok = b && json_is_object(b);
+	json_decref(b);
+	if (!ok || strlen(json_body) > (1u << 20))
+		return set_err(ob, "the body must be a JSON object of at most 1 MiB");
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		return set_err(ob, "no randomness for the idempotency key");
+	struct wf_outbox_record *r = calloc(1, sizeof(*r));
+	if (!r)
+		return set_err(ob, "out of memory");
+	r->id = ob->next_id++;
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(r->key + 2 * i, 3, "%02x", rnd[i]);
+	snprintf(r->kind, sizeof(r->kind), "%s", kind ? kind : "");
+	r->path = strdup(path);
+	r->body = strdup(json_body);
+	r->created_at = now_ms;
+	r->hold_until = now_ms + ob->hold_ms;
+	r->state = ob->hold_ms > 0 ? WF_OUTBOX_HELD : WF_OUTBOX_QUEUED;
+	r->next_try = now_ms;
+	json_t *line = r->path && r->body ? add_line(r) : NULL;
+	if (!line || append_json(ob, line) != 0 || push(ob, r) != 0) {
+		if (!line)
+			set_err(ob, "out of memory");
+		json_decref(line);
+		rec_free(r);
+		return -1;
+	}
+	json_decref(line);
+	if (id_out)
+		*id_out = r->id;
+	return 0;
+}
+
+int wf_outbox_undo(struct wf_outbox *ob, uint64_t id)
+{
+	size_t at = 0;
+	struct wf_outbox_record *r = find(ob, id, &at);
+	if (!r || r->state != WF_OUTBOX_HELD)
+		return set_err(ob, "too late to undo: already sent");
+	if (append_del(ob, id, "undo") != 0)
+		return -1;
+	remove_at(ob, at);
+	return 0;
+}
+
+int wf_outbox_drop(struct wf_outbox *ob, uint64_t id)
+{
+	size_t at = 0;
+	struct wf_outbox_record *r = find(ob, id, &at);
+	if (!r || (r->state != WF_OUTBOX_CONFLICT && r->state != WF_OUTBOX_FAILED))
+		return set_err(ob, "only a conflict or a refused request can be dropped");
+	if (append_del(ob, id, "drop") != 0)
+		return -1;
+	remove_at(ob, at);
+	if (ob->lines > ob->n * 2 + 64)
+		wf_outbox_compact(ob);
+	return 0;
+}
+
+size_t wf_outbox_count(const struct wf_outbox *ob)
+{
+	return ob ? ob->n : 0;
+}
+
+size_t wf_outbox_count_state(const struct wf_outbox *ob, enum wf_outbox_state s)
+{
+	size_t n = 0;
+	for (size_t i = 0; ob && i < ob->n; i++)
+		n += ob->recs[i]->state == s;
+	return n;
+}
+
+size_t wf_outbox_list(const struct wf_outbox *ob, const struct wf_outbox_record **out,
+		      size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; ob && i < ob->n && n < cap; i++)
+		out[n++] = ob->recs[i];
+	return n;
+}
+
+const struct wf_outbox_record *wf_outbox_get(const struct wf_outbox *ob, uint64_t id)
+{
+	return find(ob, id, NULL);
+}
+
+const char *wf_outbox_error(const struct wf_outbox *ob)
+{
+	return ob->err;
+}
+
+const char *wf_outbox_path(const struct wf_outbox *ob)
+{
+	return ob->path;
+}
+
+struct wf_outbox_record *wf_outbox_take_due(struct wf_outbox *ob, int64_t now_ms)
+{
+	if (ob->read_only || ob->fd < 0)
+		return NULL;
+	for (size_t i = 0; i < ob->n; i++) {
+		struct wf_outbox_record *r = ob->recs[i];
+		if (r->state == WF_OUTBOX_HELD && r->hold_until <= now_ms) {
+			r->state = WF_OUTBOX_QUEUED;
+			r->next_try = now_ms;
+		}
+	}
+	for (size_t i = 0; i < ob->n; i++) {
+		struct wf_outbox_record *r = ob->recs[i];
+		if (r->state == WF_OUTBOX_QUEUED && r->next_try <= now_ms) {
+			r->state = WF_OUTBOX_SENDING;
+			r->attempts++;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+int64_t wf_outbox_next_due(const struct wf_outbox *ob)
+{
+	int64_t best = -1;
+	if (!ob || ob->read_only)
+		return -1;
+	for (size_t i = 0; i < ob->n; i++) {
+		const struct wf_outbox_record *r = ob->recs[i];
+		int64_t t = r->state == WF_OUTBOX_HELD     ? r->hold_until
+			    : r->state == WF_OUTBOX_QUEUED ? r->next_try
+							   : -1;
+		if (t >= 0 && (best < 0 || t < best))
+			best = t;
+	}
+	return best;
+}
+
+static void error_message(struct wf_outbox_record *r, int status, const char *body,
+			  size_t len)
+{
+	json_t *root = body ? json_loadb(body, len, 0, NULL) : NULL;
+	const char *msg = json_string_value(
+		json_object_get(json_object_get(root, "error"), "message"));
+	snprintf(r->message, sizeof(r->message), "HTTP %d%s%s", status, msg ? ": " : "",
+		 msg ? msg : "");
+	free(r->current);
+	r->current = NULL;
+	json_t *cur = json_object_get(root, "current");
+	if (status == 409 && json_is_object(cur))
+		r->current = json_dumps(cur, JSON_COMPACT);
+	json_decref(root);
+}
+
+int wf_outbox_settle(struct wf_outbox *ob, uint64_t id, int status, const char *body,
+		     size_t body_len, int retry_after_s, int64_t now_ms)
+{
+	size_t at = 0;
+	struct wf_outbox_record *r = find(ob, id, &at);
+	if (!r || r->state != WF_OUTBOX_SENDING)
+		return 0;
+	r->status = status;
+	if (status >= 200 && status < 300) {
+		if (append_del(ob, id, "done") != 0) {
+			/* Not recorded as done: it would be sent again, which the key makes
+			 * harmless. Keep it queued. */
+			r->state = WF_OUTBOX_QUEUED;
+			r->next_try = now_ms + 1000;
+			return 1;
+		}
+		remove_at(ob, at);
+		if (ob->lines > ob->n * 2 + 64)
+			wf_outbox_compact(ob);
+		return 1;
+	}
+	if (status == 409 || (status >= 400 && status < 500 && status != 429)) {
+		r->state = status == 409 ? WF_OUTBOX_CONFLICT : WF_OUTBOX_FAILED;
+		error_message(r, status, body, body_len);
+		append_state(ob, r);
+		return 1;
+	}
+	/* 5xx, 429, network: retry with jittered exponential backoff. */
+	int64_t d = 1000;
+	for (int i = 1; i < r->attempts && d < 60000; i++)
+		d *= 2;
+	if (d > 60000)
+		d = 60000;
+	d = d / 2 + (int64_t)(rng_next(ob) % (uint64_t)(d / 2 + 1));
+	if (retry_after_s > 0 && d < retry_after_s * 1000LL)
+		d = retry_after_s * 1000LL;
+	if (status)
+		error_message(r, status, body, body_len);
+	else
+		snprintf(r->message, sizeof(r->message), "network error, retrying");
+	r->state = WF_OUTBOX_QUEUED;
+	r->next_try = now_ms + d;
+	return 1;
+}
+
+void wf_outbox_requeue_all(struct wf_outbox *ob)
+{
+	for (size_t i = 0; ob && i < ob->n; i++)
+		if (ob->recs[i]->state == WF_OUTBOX_SENDING)
+			ob->recs[i]->state = WF_OUTBOX_QUEUED;
+}
+
+int wf_outbox_compact(struct wf_outbox *ob)
+{
+	char tmp[1200];
+	if (ob->fd < 0)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", ob->path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return set_err(ob, "compacting: %s", strerror(errno));
+	int old = ob->fd;
+	ob->fd = fd;
+	size_t old_lines = ob->lines;
+	ob->lines = 0;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < ob->n; i++) {
+		struct wf_outbox_record *r = ob->recs[i];
+		json_t *o = add_line(r);
+		rc = o ? append_json(ob, o) : set_err(ob, "out of memory");
+		json_decref(o);
+		if (rc == 0 && (r->state == WF_OUTBOX_CONFLICT || r->state == WF_OUTBOX_FAILED))
+			rc = append_state(ob, r);
+	}
+	if (rc == 0 && ob->n == 0 && fsync(fd) != 0)
+		rc = set_err(ob, "fsync: %s", strerror(errno));
+	/* The lock moves to the new file before it replaces the old one. */
+	if (rc == 0 && flock(fd, LOCK_EX | LOCK_NB) != 0)
+		rc = set_err(ob, "compacting: cannot lock");
+	if (rc == 0 && rename(tmp, ob->path) != 0)
+		rc = set_err(ob, "compacting: %s", strerror(errno));
+	if (rc != 0) {
+		close(fd);
+		unlink(tmp);
+		ob->fd = old;
+		ob->lines = old_lines;
+		return -1;
+	}
+	int dfd = open(ob->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	close(old);
+	/* Appends go to the end: reopen with O_APPEND semantics. */
+	int flags = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, flags | O_APPEND);
+	return 0;
+}
