@@ -1,14 +1,244 @@
-/* main.c - watchfloord's entry point. */
+/* main.c - watchfloord's entry point: options, startup (tokens, store, hub, HTTP,
+ * simulator), the "listening on" line, and a clean shutdown on SIGINT/SIGTERM. */
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "server/api.h"
+#include "server/auth.h"
+#include "server/http.h"
+#include "server/hub.h"
+#include "server/sim.h"
+#include "server/store.h"
+
+#define RING_EVENTS 8192
+
+struct options {
+	char host[64];
+	int port;
+	const char *db, *tokens, *simulate, *tls_cert, *tls_key, *log;
+	double speed, scale;
+	long retention;
+	int heartbeat;
+	unsigned seed;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: watchfloord [options]\n"
+		"  --listen ADDR:PORT   numeric address to serve on (default 127.0.0.1:8470;\n"
+		"                       port 0 picks a free port; [::1]:PORT for IPv6)\n"
+		"  --db PATH            SQLite database (default ./watchfloord.db)\n"
+		"  --tokens FILE        tokens file: SHA256HEX ROLE NAME [PLATFORM_ID] a line;\n"
+		"                       without it every client is a read-only viewer\n"
+		"  --simulate FILE      play a scenario (see docs/scenarios.md)\n"
+		"  --speed X            scenario seconds per real second (default 1)\n"
+		"  --scale F            volume scale of the scenario (default 1; 0.01: light)\n"
+		"  --seed N             simulator seed (default 1)\n"
+		"  --retention N        events kept for resuming streams (default 100000)\n"
+		"  --heartbeat SECONDS  SSE heartbeat interval (default 15)\n"
+		"  --tls-cert FILE      PEM certificate: serve HTTPS (with --tls-key)\n"
+		"  --tls-key FILE       PEM private key\n"
+		"  --log FILE           access log (names token owners, never tokens)\n"
+		"  --help, --version\n");
+}
+
+static int parse_listen(const char *s, struct options *o)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon)
+		return -1;
+	size_t n = (size_t)(colon - s);
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(o->host))
+		return -1;
+	memcpy(o->host, s, n);
+	o->host[n] = '\0';
+	char *end;
+	long p = strtol(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || p < 0 || p > 65535)
+		return -1;
+	o->port = (int)p;
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { O_LISTEN = 256, O_DB, O_TOKENS, O_SIM, O_SPEED, O_SCALE, O_SEED, O_RET,
+	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION };
+	static const struct option longs[] = {
+		{"listen", required_argument, NULL, O_LISTEN},
+		{"db", required_argument, NULL, O_DB},
+		{"tokens", required_argument, NULL, O_TOKENS},
+		{"simulate", required_argument, NULL, O_SIM},
+		{"speed", required_argument, NULL, O_SPEED},
+		{"scale", required_argument, NULL, O_SCALE},
+		{"seed", required_argument, NULL, O_SEED},
+		{"retention", required_argument, NULL, O_RET},
+		{"heartbeat", required_argument, NULL, O_HB},
+		{"tls-cert", required_argument, NULL, O_CERT},
+		{"tls-key", required_argument, NULL, O_KEY},
+		{"log", required_argument, NULL, O_LOG},
+		{"help", no_argument, NULL, O_HELP},
+		{"version", no_argument, NULL, O_VERSION},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	char *end;
+	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+		switch (c) {
+		case O_LISTEN:
+			if (parse_listen(optarg, o)) {
+				fprintf(stderr, "watchfloord: --listen wants ADDR:PORT\n");
+				return 2;
+			}
+			break;
+		case O_DB: o->db = optarg; break;
+		case O_TOKENS: o->tokens = optarg; break;
+		case O_SIM: o->simulate = optarg; break;
+		case O_CERT: o->tls_cert = optarg; break;
+		case O_KEY: o->tls_key = optarg; break;
+		case O_LOG: o->log = optarg; break;
+		case O_SPEED:
+		case O_SCALE: {
+			double v = strtod(optarg, &end);
+			if (*end || !(v > 0 && v <= 1e6)) {
+				fprintf(stderr, "watchfloord: --%s wants a positive number\n",
+					c == O_SPEED ? "speed" : "scale");
+				return 2;
+			}
+			*(c == O_SPEED ? &o->speed : &o->scale) = v;
+			break;
+		}
+		case O_SEED: o->seed = (unsigned)strtoul(optarg, NULL, 10); break;
+		case O_RET:
+		case O_HB: {
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || (c == O_HB && v > 3600)) {
+				fprintf(stderr, "watchfloord: --%s wants a positive integer\n",
+					c == O_RET ? "retention" : "heartbeat");
+				return 2;
+			}
+			if (c == O_RET)
+				o->retention = v;
+			else
+				o->heartbeat = (int)v;
+			break;
+		}
+		case O_HELP: usage(stdout); return 0;
+		case O_VERSION: printf("watchfloord %s\n", WF_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "watchfloord: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (!o->tls_cert != !o->tls_key) {
+		fprintf(stderr, "watchfloord: --tls-cert and --tls-key go together\n");
+		return 2;
+	}
+	return -1;
+}
+
+/* Every platform token's platform exists as a platform resource. */
+static int register_token_platforms(struct server *srv)
+{
+	for (size_t i = 0; i < auth_count(srv->auth); i++) {
+		const struct auth_identity *id = auth_at(srv->auth, i);
+		if (!id->platform_id[0])
+			continue;
+		json_t *ht = json_pack("[s,s]", "pdq", "md5");
+		int rc = api_ensure_platform(srv, id->platform_id, id->name, "member", ht);
+		json_decref(ht);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static int run(const struct options *o, sigset_t *sigs)
+{
+	char err[512] = "";
+	int rc = 1;
+	FILE *log = NULL;
+	struct server srv = {.heartbeat_s = o->heartbeat};
+	struct http *http = NULL;
+	struct sim *sim = NULL;
+	if (o->log && !(log = fopen(o->log, "a"))) {
+		fprintf(stderr, "watchfloord: cannot open --log %s\n", o->log);
+		return 1;
+	}
+	if (o->tokens && !(srv.auth = auth_load(o->tokens, err, sizeof(err))))
+		goto out;
+	if (!(srv.st = store_open(o->db, o->retention, err, sizeof(err))))
+		goto out;
+	srv.hub = hub_new(RING_EVENTS, o->heartbeat, store_fetch_events, srv.st);
+	if (!srv.hub) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto out;
+	}
+	store_attach_hub(srv.st, srv.hub, RING_EVENTS);
+	if (register_token_platforms(&srv)) {
+		snprintf(err, sizeof(err), "store: %s", store_last_error(srv.st));
+		goto out;
+	}
+	struct http_options ho = {o->host, o->port, o->tls_cert, o->tls_key, log, 4};
+	if (!(http = http_start(&srv, &ho, err, sizeof(err))))
+		goto out;
+	printf("watchfloord listening on %s://%s%s%s:%d\n", o->tls_cert ? "https" : "http",
+	       strchr(o->host, ':') ? "[" : "", o->host, strchr(o->host, ':') ? "]" : "",
+	       http_port(http));
+	fflush(stdout);
+	if (!srv.auth)
+		fprintf(stderr, "watchfloord: no --tokens: every client is a read-only "
+				"viewer\n");
+	if (o->simulate) {
+		struct sim_options so = {o->simulate, o->speed, o->scale, o->seed};
+		if (!(sim = sim_start(&srv, &so, err, sizeof(err))))
+			goto out;
+	}
+	int sig = 0;
+	sigwait(sigs, &sig);
+	rc = 0;
+out:
+	if (err[0])
+		fprintf(stderr, "watchfloord: %s\n", err);
+	sim_stop(sim);
+	if (http)
+		http_refuse_new(http);
+	if (srv.hub)
+		hub_close(srv.hub);
+	http_stop(http);
+	hub_free(srv.hub);
+	store_close(srv.st);
+	auth_free(srv.auth);
+	if (log)
+		fclose(log);
+	return rc;
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("watchfloord %s\n", WF_VERSION);
-		return 0;
-	}
-	fprintf(stderr, "watchfloord %s: the backend is being built (see issues)\n",
-		WF_VERSION);
-	return 2;
+	struct options o = {.host = "127.0.0.1", .port = 8470, .db = "watchfloord.db",
+			    .speed = 1, .scale = 1, .retention = 100000, .heartbeat = 15,
+			    .seed = 1};
+	int r = parse_options(argc, argv, &o);
+	if (r >= 0)
+		return r;
+	/* Signals are taken by sigwait in this thread; every other thread (MHD's,
+	 * the hub's, the simulator's) inherits the blocked mask. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return run(&o, &sigs);
 }

@@ -1,0 +1,362 @@
+/* api_ingest.c - what member platforms post: sighting batches, signals (hashes) and
+ * reports, plus the officers' triage of reports. */
+#include "api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/types.h"
+#include "model/validate.h"
+#include "util.h"
+
+#define HEARTBEAT_EVERY_MS 10000
+
+/* A platform token acts for its own platform only. Returns false after setting 403. */
+static bool may_act_for(const struct api_request *req, const char *platform_id,
+			struct api_reply *rep)
+{
+	if (req->who->role != AUTH_PLATFORM)
+		return true;
+	if (platform_id && strcmp(platform_id, req->who->platform_id) == 0)
+		return true;
+	api_error(rep, 403, "a platform token may only act for its own platform (%s)",
+		  req->who->platform_id);
+	return false;
+}
+
+/* Refreshes the platform's last_heartbeat, at most every HEARTBEAT_EVERY_MS. */
+static int touch_platform(struct server *srv, const char *platform_id)
+{
+	json_t *p = store_get_resource(srv->st, "platform", platform_id);
+	if (!p)
+		return 0;
+	int64_t last = 0, now = util_now_ms();
+	json_t *hb = json_object_get(p, "last_heartbeat");
+	if (json_is_string(hb))
+		wf_time_parse(json_string_value(hb), &last);
+	int rc = 0;
+	if (now - last >= HEARTBEAT_EVERY_MS) {
+		json_object_set_new(p, "last_heartbeat", util_json_time(now));
+		rc = api_save_emit(srv, "platform", p, true, NULL, WF_EV_PLATFORM_UPDATED);
+	}
+	json_decref(p);
+	return rc;
+}
+
+static int outcome_delta(struct stats_delta *d, enum wf_outcome o, int64_t count)
+{
+	d->attempts = count;
+	switch (o) {
+	case WF_OUT_BLOCKED:
+		d->blocked = count;
+		break;
+	case WF_OUT_REMOVED:
+		d->removed = count;
+		break;
+	case WF_OUT_KEPT:
+		d->kept = count;
+		break;
+	default:
+		d->pending = count;
+		break;
+	}
+	return 0;
+}
+
+/* Checks one item and returns the event's copy (with hash_type and hash), or NULL
+ * with the error set in rep. signals caches signal objects by id. */
+static json_t *check_item(struct server *srv, json_t *item, size_t i,
+			  const char *incident_id, json_t *signals, struct api_reply *rep)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "items[%zu]", i);
+	struct check c = {.path = path};
+	const char *signal_id;
+	int64_t count, seen_at, distance = -1;
+	enum wf_outcome outcome;
+	json_t *dist = json_object_get(item, "distance");
+	if (check_object(&c, item) || check_id(&c, item, "signal_id", false, false, &signal_id) ||
+	    check_int(&c, item, "count", 1, WF_COUNT_MAX, false, &count) ||
+	    CHECK_ENUM(&c, item, "outcome", false, outcome, &outcome) ||
+	    check_time(&c, item, "seen_at", false, &seen_at) ||
+	    (dist && !json_is_null(dist) &&
+	     check_int(&c, item, "distance", 0, WF_DISTANCE_MAX, false, &distance))) {
+		api_error(rep, 400, "%s", c.msg);
+		return NULL;
+	}
+	json_t *sig = json_object_get(signals, signal_id);
+	if (!sig) {
+		sig = store_get_resource(srv->st, "signal", signal_id);
+		if (!sig) {
+			api_error(rep, 400, "field '%s.signal_id': no such signal", path);
+			return NULL;
+		}
+		json_object_set_new(signals, signal_id, sig);
+	}
+	if (strcmp(json_string_value(json_object_get(sig, "incident_id")), incident_id)) {
+		api_error(rep, 400, "field '%s.signal_id': belongs to another incident", path);
+		return NULL;
+	}
+	return json_pack("{s:s,s:I,s:s,s:o,s:o,s:O,s:O}", "signal_id", signal_id, "count",
+			 (json_int_t)count, "outcome", wf_outcome_name(outcome), "seen_at",
+			 util_json_time(seen_at), "distance",
+			 distance >= 0 ? json_integer(distance) : json_null(), "hash_type",
+			 json_object_get(sig, "type"), "hash", json_object_get(sig, "value"));
+}
+
+void api_post_sightings(struct server *srv, const struct api_request *req,
+			struct api_reply *rep)
+{
+	struct check c = {.path = ""};
+	json_t *b = req->body;
+	const char *platform_id, *incident_id;
+	json_t *items = json_object_get(b, "items");
+	if (check_object(&c, b) || check_id(&c, b, "platform_id", false, false, &platform_id) ||
+	    check_id(&c, b, "incident_id", false, false, &incident_id)) {
+		api_error(rep, 400, "%s", c.msg);
+		return;
+	}
+	if (!json_is_array(items) || json_array_size(items) < 1 ||
+	    json_array_size(items) > WF_SIGHTING_ITEMS_MAX) {
+		api_error(rep, 400, "field 'items': must be an array of 1..%d items",
+			  WF_SIGHTING_ITEMS_MAX);
+		return;
+	}
+	if (!may_act_for(req, platform_id, rep))
+		return;
+	json_t *plat = store_get_resource(srv->st, "platform", platform_id);
+	json_t *inc = store_get_resource(srv->st, "incident", incident_id);
+	json_decref(plat);
+	json_decref(inc);
+	if (!plat || !inc) {
+		api_error(rep, 400, "field '%s': no such %s", plat ? "incident_id" : "platform_id",
+			  plat ? "incident" : "platform");
+		return;
+	}
+	json_t *signals = json_object();
+	json_t *out = json_array();
+	size_t i;
+	json_t *item;
+	json_array_foreach(items, i, item) {
+		json_t *e = check_item(srv, item, i, incident_id, signals, rep);
+		if (!e)
+			goto done;
+		json_array_append_new(out, e);
+	}
+	int64_t seq = store_next_seq(srv->st);
+	json_array_foreach(out, i, item) {
+		struct stats_delta d = {0};
+		enum wf_outcome o = WF_OUT_PENDING;
+		int64_t t = 0;
+		wf_outcome_parse(json_string_value(json_object_get(item, "outcome")), &o);
+		wf_time_parse(json_string_value(json_object_get(item, "seen_at")), &t);
+		outcome_delta(&d, o, json_integer_value(json_object_get(item, "count")));
+		json_t *row = json_copy(item);
+		json_object_set_new(row, "platform_id", json_string(platform_id));
+		json_object_set_new(row, "incident_id", json_string(incident_id));
+		int rc = store_add_sighting(srv->st, seq, row);
+		json_decref(row);
+		if (rc || store_add_stats(srv->st, incident_id, platform_id, t, &d)) {
+			api_error(rep, 503, "store: %s", store_last_error(srv->st));
+			goto done;
+		}
+	}
+	json_t *batch = json_pack("{s:s,s:s,s:O}", "platform_id", platform_id,
+				  "incident_id", incident_id, "items", out);
+	int64_t got = batch ? store_emit_event(srv->st, WF_EV_SIGHTINGS, batch) : -1;
+	json_decref(batch);
+	if (got < 0 || touch_platform(srv, platform_id) != 0) {
+		api_error(rep, 503, "store: %s", store_last_error(srv->st));
+		goto done;
+	}
+	rep->status = 202;
+	rep->body = json_pack("{s:I,s:I}", "accepted", (json_int_t)json_array_size(out),
+			      "seq", (json_int_t)got);
+done:
+	json_decref(signals);
+	json_decref(out);
+}
+
+void api_post_signal(struct server *srv, const struct api_request *req,
+		     struct api_reply *rep)
+{
+	struct check c = {.path = ""};
+	json_t *b = req->body;
+	const char *incident_id, *value, *variant_id, *platform_id;
+	enum wf_hash_type type;
+	int64_t quality;
+	if (check_object(&c, b) || check_id(&c, b, "incident_id", false, false, &incident_id) ||
+	    CHECK_ENUM(&c, b, "type", false, hash_type, &type) ||
+	    check_str(&c, b, "value", 2, WF_HASH_VALUE_MAX, false, &value) ||
+	    check_int(&c, b, "quality", 0, 100, false, &quality) ||
+	    check_id(&c, b, "variant_id", false, false, &variant_id) ||
+	    check_id(&c, b, "platform_id", false, false, &platform_id)) {
+		api_error(rep, 400, "%s", c.msg);
+		return;
+	}
+	if (!wf_valid_hash(type, value)) {
+		api_error(rep, 400, "field 'value': is not a valid %s hash (lowercase hex)",
+			  wf_hash_type_name(type));
+		return;
+	}
+	if (type == WF_HASH_PDQ && quality < 50) {
+		api_error(rep, 400, "field 'quality': a pdq hash below 50 is rejected");
+		return;
+	}
+	if (!may_act_for(req, platform_id, rep))
+		return;
+	json_t *inc = store_get_resource(srv->st, "incident", incident_id);
+	json_t *plat = store_get_resource(srv->st, "platform", platform_id);
+	json_decref(inc);
+	json_decref(plat);
+	if (!inc || !plat) {
+		api_error(rep, 400, "field '%s': no such %s", inc ? "platform_id" : "incident_id",
+			  inc ? "platform" : "incident");
+		return;
+	}
+	char id[80], group[160];
+	api_next_id(srv, "sig", id, sizeof(id));
+	snprintf(group, sizeof(group), "%s/%s", incident_id, variant_id);
+	bool new_variant = !store_has_group(srv->st, "signal", group);
+	int64_t now = util_now_ms();
+	json_t *sig = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:b,s:s,s:o,s:s,s:i}", "id", id,
+				"incident_id", incident_id, "type", wf_hash_type_name(type),
+				"value", value, "quality", (json_int_t)quality, "variant_id",
+				variant_id, "new_variant", new_variant, "platform_id",
+				platform_id, "added_at", util_json_time(now), "state", "active",
+				"version", 0);
+	struct stats_delta d = {.variants = 1};
+	if (!sig || api_save_emit(srv, "signal", sig, true, group, WF_EV_SIGNAL_ADDED) ||
+	    (new_variant && store_add_stats(srv->st, incident_id, platform_id, now, &d))) {
+		json_decref(sig);
+		api_error(rep, 503, "store: %s", store_last_error(srv->st));
+		return;
+	}
+	rep->status = 201;
+	rep->body = sig;
+}
+
+/* The first line of text, cut to at most max bytes on a UTF-8 boundary. */
+static void first_line(const char *text, char *buf, size_t max)
+{
+	size_t n = strcspn(text, "\r\n");
+	if (n >= max)
+		n = max - 1;
+	while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+}
+
+void api_post_report(struct server *srv, const struct api_request *req,
+		     struct api_reply *rep)
+{
+	struct check c = {.path = ""};
+	json_t *b = req->body;
+	const char *incident_id = NULL, *platform_id = NULL, *text;
+	enum wf_report_kind kind;
+	bool needs = false;
+	if (check_object(&c, b) || CHECK_ENUM(&c, b, "kind", false, report_kind, &kind) ||
+	    check_id(&c, b, "incident_id", true, true, &incident_id) ||
+	    check_id(&c, b, "platform_id", true, true, &platform_id) ||
+	    check_str(&c, b, "text", 1, WF_TEXT_MAX, false, &text) ||
+	    check_bool(&c, b, "needs_decision", true, &needs)) {
+		api_error(rep, 400, "%s", c.msg);
+		return;
+	}
+	if (!wf_valid_utf8(text, strlen(text))) {
+		api_error(rep, 400, "field 'text': must be valid UTF-8");
+		return;
+	}
+	if (!may_act_for(req, platform_id, rep))
+		return;
+	if (incident_id) {
+		json_t *inc = store_get_resource(srv->st, "incident", incident_id);
+		json_decref(inc);
+		if (!inc) {
+			api_error(rep, 400, "field 'incident_id': no such incident");
+			return;
+		}
+	}
+	char id[80];
+	int64_t now = util_now_ms();
+	api_next_id(srv, "rep", id, sizeof(id));
+	json_t *r = json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:s,s:b,s:o,s:i}", "id", id, "kind",
+			      wf_report_kind_name(kind), "incident_id",
+			      incident_id ? json_string(incident_id) : json_null(),
+			      "platform_id", platform_id ? json_string(platform_id) : json_null(),
+			      "author", req->who->name, "text", text, "state", "open",
+			      "needs_decision", needs, "created_at", util_json_time(now),
+			      "version", 0);
+	if (!r || api_save_emit(srv, "report", r, true, NULL, WF_EV_REPORT_OPENED)) {
+		json_decref(r);
+		api_error(rep, 503, "store: %s", store_last_error(srv->st));
+		return;
+	}
+	if (needs) {
+		char line[420], full[700], subject[WF_SUBJECT_MAX + 1];
+		first_line(text, line, sizeof(line));
+		snprintf(full, sizeof(full), "Triage %s report from %s: %s",
+			 wf_report_kind_name(kind), req->who->name, line);
+		first_line(full, subject, sizeof(subject));
+		json_t *d = api_new_decision(
+			srv, "triage_report", incident_id, subject, id, text, req->who->name,
+			kind == WF_REP_ACTIVATION_REQUEST ? "high" : "normal",
+			now + 30 * 60 * 1000LL);
+		if (!d || api_save_emit(srv, "decision", d, true, id, WF_EV_DECISION_OPENED)) {
+			json_decref(d);
+			json_decref(r);
+			api_error(rep, 503, "store: %s", store_last_error(srv->st));
+			return;
+		}
+		json_object_set_new(r, "decision", d);
+	}
+	rep->status = 201;
+	rep->body = r;
+}
+
+void api_triage_report(struct server *srv, const struct api_request *req,
+		       struct api_reply *rep)
+{
+	struct check c = {.path = ""};
+	json_t *b = req->body;
+	enum wf_report_state state;
+	const char *reason = "";
+	int64_t version;
+	if (check_object(&c, b) || CHECK_ENUM(&c, b, "state", false, report_state, &state) ||
+	    check_str(&c, b, "reason", 0, WF_REASON_MAX, true, &reason) ||
+	    check_int(&c, b, "version", 1, INT64_MAX, false, &version)) {
+		api_error(rep, 400, "%s", c.msg);
+		return;
+	}
+	if (state == WF_REPST_OPEN) {
+		api_error(rep, 400, "field 'state': must be triaged or dismissed");
+		return;
+	}
+	json_t *r = store_get_resource(srv->st, "report", req->id);
+	if (!r) {
+		api_error(rep, 404, "no report %s", req->id);
+		return;
+	}
+	if (json_integer_value(json_object_get(r, "version")) != version) {
+		api_error(rep, 409, "report %s is at version %lld", req->id,
+			  (long long)json_integer_value(json_object_get(r, "version")));
+		json_object_set_new(rep->body, "current", r);
+		return;
+	}
+	if (strcmp(json_string_value(json_object_get(r, "state")), "open") != 0) {
+		api_error(rep, 422, "report %s is already %s", req->id,
+			  json_string_value(json_object_get(r, "state")));
+		json_decref(r);
+		return;
+	}
+	json_object_set_new(r, "state", json_string(wf_report_state_name(state)));
+	if (api_save_emit(srv, "report", r, false, NULL, WF_EV_REPORT_UPDATED)) {
+		json_decref(r);
+		api_error(rep, 503, "store: %s", store_last_error(srv->st));
+		return;
+	}
+	rep->status = 200;
+	rep->body = r;
+}

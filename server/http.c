@@ -1,0 +1,524 @@
+/* http.c - request handling: a route table (method, path pattern, roles, handler),
+ * bearer-token authentication, body accumulation with the 1 MiB limit, JSON error
+ * answers, snapshot ETags, event streams and the access log (which names the
+ * token's owner, never the token). */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "model/validate.h"
+#include "util.h"
+
+#define BODY_MAX (1024 * 1024)
+
+enum {
+	R_VIEWER = 1 << AUTH_VIEWER,
+	R_OFFICER = 1 << AUTH_OFFICER,
+	R_PLATFORM = 1 << AUTH_PLATFORM,
+	R_ADMIN = 1 << AUTH_ADMIN,
+	R_ANY = R_VIEWER | R_OFFICER | R_PLATFORM | R_ADMIN,
+	R_NONE = 0, /* no token needed */
+};
+
+enum route_kind { RK_HEALTH, RK_WHOAMI, RK_SNAPSHOT, RK_EVENTS, RK_WRITE };
+
+/* One path of the protocol. A '*' segment is the resource id. */
+struct route {
+	const char *method;
+	const char *pattern;
+	unsigned roles;
+	enum route_kind kind;
+	api_write_fn write;
+};
+
+static const struct route routes[] = {
+	{"GET", "/v1/health", R_NONE, RK_HEALTH, NULL},
+	{"GET", "/v1/whoami", R_ANY, RK_WHOAMI, NULL},
+	{"GET", "/v1/snapshot", R_ANY, RK_SNAPSHOT, NULL},
+	{"GET", "/v1/events", R_ANY, RK_EVENTS, NULL},
+	{"POST", "/v1/sightings", R_PLATFORM | R_ADMIN, RK_WRITE, api_post_sightings},
+	{"POST", "/v1/signals", R_PLATFORM | R_OFFICER | R_ADMIN, RK_WRITE, api_post_signal},
+	{"POST", "/v1/reports", R_PLATFORM | R_OFFICER | R_ADMIN, RK_WRITE, api_post_report},
+	{"POST", "/v1/reports/*/triage", R_OFFICER | R_ADMIN, RK_WRITE, api_triage_report},
+	{"POST", "/v1/incidents", R_OFFICER | R_ADMIN, RK_WRITE, api_create_incident},
+	{"POST", "/v1/incidents/*", R_OFFICER | R_ADMIN, RK_WRITE, api_update_incident},
+	{"POST", "/v1/decisions", R_OFFICER | R_ADMIN, RK_WRITE, api_create_decision},
+	{"POST", "/v1/decisions/*/resolve", R_OFFICER | R_ADMIN, RK_WRITE,
+	 api_resolve_decision},
+};
+
+struct http {
+	struct server *srv;
+	struct MHD_Daemon *mhd;
+	int port;
+	FILE *log;
+	pthread_mutex_t log_mu;
+	atomic_bool refusing;
+	int listen_fd; /* ours after MHD_quiesce_daemon, -1 before */
+	char *tls_cert, *tls_key;
+};
+
+/* Without a tokens file every client is this read-only identity. */
+static const struct auth_identity anonymous = {.name = "anonymous", .role = AUTH_VIEWER};
+
+/* Per-request state across the access handler's calls. */
+struct request {
+	char *body;
+	size_t len, cap;
+	bool too_large;
+	int64_t started;
+};
+
+/* Matches url against pattern; a '*' segment captures an id into id. */
+static bool path_match(const char *pattern, const char *url, char *id, size_t idsz)
+{
+	while (*pattern && *url) {
+		if (*pattern == '*') {
+			size_t n = strcspn(url, "/");
+			if (n == 0 || n >= idsz)
+				return false;
+			memcpy(id, url, n);
+			id[n] = '\0';
+			url += n;
+			pattern++;
+			continue;
+		}
+		if (*pattern != *url)
+			return false;
+		pattern++;
+		url++;
+	}
+	return *pattern == '\0' && *url == '\0';
+}
+
+static void log_request(struct http *h, const char *method, const char *url, int status,
+			const struct request *r, const struct auth_identity *who)
+{
+	if (!h->log)
+		return;
+	char t[40];
+	wf_time_format(util_now_ms(), t, sizeof(t));
+	pthread_mutex_lock(&h->log_mu);
+	fprintf(h->log, "%s %s %s %d %lldms %s\n", t, method, url, status,
+		(long long)(util_mono_ms() - r->started), who ? who->name : "-");
+	fflush(h->log);
+	pthread_mutex_unlock(&h->log_mu);
+}
+
+static enum MHD_Result send_text(struct MHD_Connection *c, int status, const char *text,
+				 const char *ctype)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", ctype);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (status == 503 || status == 429)
+		MHD_add_response_header(r, "Retry-After", "2");
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, int status, json_t *body)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (!text)
+		return send_text(c, 503, "{\"error\":{\"code\":\"unavailable\",\"message\":"
+					 "\"out of memory\"}}",
+				 "application/json");
+	enum MHD_Result ret = send_text(c, status, text, "application/json");
+	free(text);
+	return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *msg)
+{
+	struct api_reply rep = {0, NULL};
+	api_error(&rep, status, "%s", msg);
+	return send_json(c, status, rep.body);
+}
+
+static const struct auth_identity *authenticate(struct http *h, struct MHD_Connection *c)
+{
+	const char *hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	if (!h->srv->auth)
+		return &anonymous;
+	if (!hdr || strncasecmp(hdr, "Bearer ", 7) != 0)
+		return NULL;
+	const char *tok = hdr + 7;
+	while (*tok == ' ')
+		tok++;
+	return auth_find_token(h->srv->auth, tok, strlen(tok));
+}
+
+/* Parses a non-negative integer argument; false when present but malformed. */
+static bool parse_cursor(const char *s, int64_t *out)
+{
+	if (!s || !*s)
+		return false;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0 || s[0] == '-' || s[0] == '+')
+		return false;
+	*out = v;
+	return true;
+}
+
+static enum MHD_Result serve_events(struct http *h, struct MHD_Connection *c)
+{
+	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+	const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+	const char *after_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+	const char *wait_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wait");
+	bool sse = accept && strstr(accept, "text/event-stream");
+	int64_t after = 0, wait = 25;
+	bool has_after = false;
+	if (last && *last) {
+		if (!parse_cursor(last, &after))
+			return send_error(c, 400, "header 'Last-Event-ID': must be an event seq");
+		has_after = true;
+	} else if (after_s) {
+		if (!parse_cursor(after_s, &after))
+			return send_error(c, 400, "field 'after': must be an integer >= 0");
+		has_after = true;
+	}
+	if (wait_s && (!parse_cursor(wait_s, &wait) || wait > 60))
+		return send_error(c, 400, "field 'wait': must be an integer 0..60");
+	struct MHD_Response *r =
+		hub_open_stream(h->srv->hub, c, sse, has_after, after, (int)wait);
+	if (!r)
+		return send_error(c, 503, "out of memory");
+	MHD_add_response_header(r, "Content-Type",
+				sse ? "text/event-stream" : "application/json");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Accel-Buffering", "no");
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result serve_snapshot(struct http *h, struct MHD_Connection *c)
+{
+	char etag[40];
+	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	snprintf(etag, sizeof(etag), "\"%lld\"", (long long)hub_cursor(h->srv->hub));
+	if (inm && strcmp(inm, etag) == 0) {
+		struct MHD_Response *r =
+			MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(r, "ETag", etag);
+		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	int64_t cursor;
+	json_t *snap = api_snapshot(h->srv, &cursor);
+	char *text = snap ? json_dumps(snap, JSON_COMPACT) : NULL;
+	json_decref(snap);
+	if (!text)
+		return send_error(c, 503, "out of memory");
+	snprintf(etag, sizeof(etag), "\"%lld\"", (long long)cursor);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "ETag", etag);
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result serve_write(struct http *h, struct MHD_Connection *c,
+				   const struct route *rt, const struct auth_identity *who,
+				   const char *id, struct request *rq)
+{
+	const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+	if (key && !wf_valid_idempotency_key(key))
+		return send_error(c, 400, "header 'Idempotency-Key': must be 1..128 of "
+					  "[A-Za-z0-9._:-]");
+	json_error_t jerr;
+	json_t *body = json_loadb(rq->body ? rq->body : "", rq->len, 0, &jerr);
+	if (!body) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "malformed JSON: %s (line %d)", jerr.text,
+			 jerr.line);
+		return send_error(c, 400, msg);
+	}
+	struct api_request req = {who, body, id[0] ? id : NULL};
+	int status;
+	char *text;
+	bool replayed;
+	api_run_write(h->srv, rt->write, &req, key, &status, &text, &replayed);
+	json_decref(body);
+	if (!text)
+		return send_error(c, 503, "out of memory");
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	if (replayed)
+		MHD_add_response_header(r, "Idempotent-Replayed", "true");
+	if (status == 503)
+		MHD_add_response_header(r, "Retry-After", "2");
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload, size_t *upload_size, void **state)
+{
+	struct http *h = cls;
+	struct request *rq = *state;
+	(void)version;
+	if (!rq) {
+		rq = calloc(1, sizeof(*rq));
+		if (!rq)
+			return MHD_NO;
+		rq->started = util_mono_ms();
+		*state = rq;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!rq->too_large && rq->len + *upload_size > BODY_MAX)
+			rq->too_large = true;
+		if (!rq->too_large) {
+			if (rq->len + *upload_size > rq->cap) {
+				size_t cap = rq->cap ? rq->cap : 4096;
+				while (cap < rq->len + *upload_size)
+					cap *= 2;
+				char *b = realloc(rq->body, cap);
+				if (!b)
+					return MHD_NO;
+				rq->body = b;
+				rq->cap = cap;
+			}
+			memcpy(rq->body + rq->len, upload, *upload_size);
+			rq->len += *upload_size;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+
+	char id[80] = "";
+	const struct route *rt = NULL;
+	bool path_known = false;
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		char tmp[80] = "";
+		if (!path_match(routes[i].pattern, url, tmp, sizeof(tmp)))
+			continue;
+		path_known = true;
+		if (strcmp(routes[i].method, method) == 0) {
+			rt = &routes[i];
+			memcpy(id, tmp, sizeof(id));
+			break;
+		}
+	}
+	const struct auth_identity *who = NULL;
+	int status = 0;
+	enum MHD_Result ret;
+	if (atomic_load(&h->refusing))
+		ret = send_error(c, status = 503, "server shutting down");
+	else if (!rt)
+		ret = send_error(c, status = path_known ? 405 : 404,
+				 path_known ? "method not allowed on this path" : "no such path");
+	else if (rt->roles != R_NONE && !(who = authenticate(h, c)))
+		ret = send_error(c, status = 401, "missing or unknown bearer token");
+	else if (rt->roles != R_NONE && !(rt->roles & (1u << who->role)))
+		ret = send_error(c, status = 403, "this token's role may not do this");
+	else if (rq->too_large)
+		ret = send_error(c, status = 413, "request body over 1 MiB");
+	else {
+		status = 200;
+		switch (rt->kind) {
+		case RK_HEALTH:
+			ret = send_json(c, 200, api_health(h->srv));
+			break;
+		case RK_WHOAMI:
+			ret = send_json(c, 200, api_whoami(who));
+			break;
+		case RK_SNAPSHOT:
+			ret = serve_snapshot(h, c);
+			break;
+		case RK_EVENTS:
+			ret = serve_events(h, c);
+			break;
+		default:
+			ret = serve_write(h, c, rt, who, id, rq);
+			break;
+		}
+	}
+	log_request(h, method, url, status, rq, who);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **state,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct request *rq = *state;
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (rq) {
+		free(rq->body);
+		free(rq);
+	}
+	*state = NULL;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	char chunk[4096];
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (len + n + 1 > cap) {
+			cap = (len + n + 1) * 2;
+			char *b = realloc(buf, cap);
+			if (!b) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = b;
+		}
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	fclose(f);
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+/* Binds and listens on host:port ourselves, so port 0 can be read back. */
+static int listen_on(const char *host, int port, int *bound, char *err, size_t errsz)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	memset(&ss, 0, sizeof(ss));
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		sl = sizeof(*v4);
+	} else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+		sl = sizeof(*v6);
+	} else {
+		snprintf(err, errsz, "--listen: '%s' is not a numeric address", host);
+		return -1;
+	}
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&ss, sl) || listen(fd, 1024) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl)) {
+		snprintf(err, errsz, "cannot listen on %s:%d: %s", host, port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*bound = ntohs(ss.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
+	return fd;
+}
+
+struct http *http_start(struct server *srv, const struct http_options *opt, char *err,
+			size_t errsz)
+{
+	struct http *h = calloc(1, sizeof(*h));
+	if (!h) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	h->srv = srv;
+	h->log = opt->log;
+	pthread_mutex_init(&h->log_mu, NULL);
+	atomic_init(&h->refusing, false);
+	h->listen_fd = -1;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME;
+	if (opt->tls_cert) {
+		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+			snprintf(err, errsz, "this libmicrohttpd has no TLS support");
+			goto fail;
+		}
+		h->tls_cert = read_file(opt->tls_cert);
+		h->tls_key = read_file(opt->tls_key);
+		if (!h->tls_cert || !h->tls_key) {
+			snprintf(err, errsz, "cannot read --tls-cert or --tls-key");
+			goto fail;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	int fd = listen_on(opt->host, opt->port, &h->port, err, errsz);
+	if (fd < 0)
+		goto fail;
+	struct MHD_OptionItem tls[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	h->mhd = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, h, MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_THREAD_POOL_SIZE, opt->threads ? opt->threads : 4,
+		MHD_OPTION_CONNECTION_LIMIT, 4000, MHD_OPTION_CONNECTION_TIMEOUT, 120,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_ARRAY,
+		opt->tls_cert ? tls : tls + 2, MHD_OPTION_END);
+	if (!h->mhd) {
+		close(fd);
+		snprintf(err, errsz, "libmicrohttpd failed to start");
+		goto fail;
+	}
+	return h;
+fail:
+	free(h->tls_cert);
+	free(h->tls_key);
+	pthread_mutex_destroy(&h->log_mu);
+	free(h);
+	return NULL;
+}
+
+int http_port(const struct http *h)
+{
+	return h->port;
+}
+
+void http_refuse_new(struct http *h)
+{
+	atomic_store(&h->refusing, true);
+	if (h->listen_fd < 0)
+		h->listen_fd = MHD_quiesce_daemon(h->mhd);
+}
+
+void http_stop(struct http *h)
+{
+	if (!h)
+		return;
+	http_refuse_new(h);
+	MHD_stop_daemon(h->mhd);
+	if (h->listen_fd >= 0)
+		close(h->listen_fd);
+	free(h->tls_cert);
+	free(h->tls_key);
+	pthread_mutex_destroy(&h->log_mu);
+	free(h);
+}

@@ -1,0 +1,32 @@
+/* http.h - the HTTP front of watchfloord: libmicrohttpd daemon, routing of
+ * docs/protocol.md's paths, authentication, body limits and the access log. */
+#ifndef WFD_HTTP_H
+#define WFD_HTTP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "api.h"
+
+struct http;
+
+struct http_options {
+	const char *host;      /* numeric address to bind */
+	int port;              /* 0: any free port */
+	const char *tls_cert;  /* PEM file, or NULL for plain HTTP */
+	const char *tls_key;
+	FILE *log;             /* access log, or NULL */
+	unsigned threads;      /* polling threads (epoll) */
+};
+
+/* Starts serving srv. On failure returns NULL with err set. */
+struct http *http_start(struct server *srv, const struct http_options *opt, char *err,
+			size_t errsz);
+/* The port actually bound. */
+int http_port(const struct http *h);
+/* Answers 503 to new requests from now on. */
+void http_refuse_new(struct http *h);
+/* Stops the daemon (call hub_close first so streams end) and frees h. */
+void http_stop(struct http *h);
+
+#endif

@@ -1,0 +1,57 @@
+/* hub.h - the event fan-out: a ring of the newest events' envelopes and the open
+ * event streams (SSE and long-poll) waiting for them.
+ *
+ * Concurrency model: libmicrohttpd runs a small thread pool over epoll; a stream is
+ * a callback response whose reader, when it has nothing to send, suspends its
+ * connection (MHD_suspend_connection) instead of blocking a thread. hub_publish_event
+ * and the hub's timer thread (heartbeats, long-poll deadlines) resume suspended
+ * connections. So an idle client costs a socket and a struct, not a thread, and
+ * hundreds of streams are served by a handful of threads. */
+#ifndef WFD_HUB_H
+#define WFD_HUB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <microhttpd.h>
+
+#include "model/enums.h"
+
+/* One stored event: its seq, type and the envelope JSON text (one line). */
+struct hub_event {
+	int64_t seq;
+	enum wf_event_type type;
+	char *envelope;
+};
+
+/* Reads retained events with seq > after (at most max) from the store, for streams
+ * whose cursor is older than the ring. Returns the number read (>= 0) or -1; the
+ * caller frees each envelope and the array. */
+typedef int (*hub_fetch_fn)(void *ctx, int64_t after, int max, struct hub_event **out);
+
+struct hub;
+
+struct hub *hub_new(size_t ring_cap, int heartbeat_s, hub_fetch_fn fetch, void *ctx);
+/* Ends every stream, stops the timer thread. Call before stopping the HTTP daemon. */
+void hub_close(struct hub *h);
+/* Frees the hub (after the HTTP daemon is stopped: no stream may remain). */
+void hub_free(struct hub *h);
+
+/* The cursor (last event seq) and oldest retained seq, set at startup and when the
+ * store prunes old events. */
+void hub_set_range(struct hub *h, int64_t oldest, int64_t cursor);
+int64_t hub_cursor(struct hub *h);
+int hub_heartbeat_s(struct hub *h);
+
+/* Appends an event (takes ownership of envelope) and wakes the streams. Events must
+ * come in seq order; the store calls this after the transaction commits. */
+void hub_publish_event(struct hub *h, int64_t seq, enum wf_event_type type,
+		       char *envelope);
+
+/* Creates the response of an event stream. sse: SSE framing, else the long-poll
+ * JSON answer with wait_s. has_after: the client gave a cursor (after). */
+struct MHD_Response *hub_open_stream(struct hub *h, struct MHD_Connection *conn,
+				     bool sse, bool has_after, int64_t after, int wait_s);
+
+#endif

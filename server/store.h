@@ -1,0 +1,79 @@
+/* store.h - the durable state of the command center in SQLite (WAL): the event log
+ * (seq survives restarts, pruned to --retention events), the current resources as
+ * JSON, sighting items, per-bucket stats and idempotency keys.
+ *
+ * Writes happen inside store_begin .. store_commit, which holds the store's lock and
+ * one IMMEDIATE transaction; events emitted in it are published to the hub only
+ * after COMMIT returned (synchronous=FULL), so nothing is announced or acknowledged
+ * before it is durable. */
+#ifndef WFD_STORE_H
+#define WFD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "hub.h"
+#include "model/enums.h"
+
+struct store;
+
+/* Opens (creating) the database at path. err gets a message on failure. */
+struct store *store_open(const char *path, int64_t retention, char *err, size_t errsz);
+void store_close(struct store *st);
+/* Loads the newest events into the hub and keeps publishing to it. */
+int store_attach_hub(struct store *st, struct hub *h, size_t preload);
+/* hub_fetch_fn over the event log (ctx is the store). */
+int store_fetch_events(void *ctx, int64_t after, int max, struct hub_event **out);
+
+/* Transactions. begin returns 0, or -1 when the store is unavailable. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* Within a transaction: appends an event carrying data (borrowed) and returns its
+ * seq, or -1. time_ms 0 means now. */
+int64_t store_emit_event(struct store *st, enum wf_event_type type, json_t *data);
+/* The seq the next emitted event will get. */
+int64_t store_next_seq(struct store *st);
+int64_t store_cursor(struct store *st);
+
+/* Resources by kind ("platform", "incident", "signal", "report", "decision"). get
+ * returns a new reference or NULL. put stores obj (borrowed); open says whether it
+ * is still open (reports, decisions); group is an optional secondary key. */
+json_t *store_get_resource(struct store *st, const char *kind, const char *id);
+int store_put_resource(struct store *st, const char *kind, const char *id, json_t *obj,
+		       bool open, const char *group);
+/* Whether a resource of that kind has this group key already. */
+bool store_has_group(struct store *st, const char *kind, const char *group);
+/* Every resource of kind, newest first, at most limit (0: all); open_only filters. */
+json_t *store_list_resources(struct store *st, const char *kind, int open_filter,
+			     int limit);
+
+/* Sighting items (item object borrowed, carrying platform_id and incident_id). */
+int store_add_sighting(struct store *st, int64_t seq, json_t *item);
+json_t *store_list_sightings(struct store *st, int limit);
+
+/* Adds to the stats buckets (minute and hour) of one incident x platform at t_ms. */
+struct stats_delta {
+	int64_t attempts, blocked, removed, kept, pending, variants;
+};
+int store_add_stats(struct store *st, const char *incident_id, const char *platform_id,
+		    int64_t t_ms, const struct stats_delta *d);
+/* Stats rows: minute buckets since now-60 min and hour buckets since now-24 h. */
+json_t *store_list_stats(struct store *st, int64_t now_ms);
+
+/* Idempotency: a stored answer for (token, key), or 0 when none. body is malloc'd. */
+int store_idem_get(struct store *st, const char *token, const char *key, int *status,
+		   char **body);
+int store_idem_put(struct store *st, const char *token, const char *key, int status,
+		   const char *body);
+
+/* Locks for consistent multi-read answers (the snapshot). */
+void store_lock(struct store *st);
+void store_unlock(struct store *st);
+const char *store_last_error(struct store *st);
+
+#endif
