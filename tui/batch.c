@@ -1,0 +1,322 @@
+/* batch.c - the headless loop: sync, then print the state every interval as JSON
+ * lines or text; --resolve votes go through the outbox like the dashboard's. */
+#include "batch.h"
+
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/validate.h"
+#include "net/outbox.h"
+
+#define LIST_MAX 4096
+
+static json_t *time_json(int64_t ms)
+{
+	char buf[40];
+	if (ms <= 0)
+		return json_null();
+	wf_time_format(ms, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+/* json_string() refuses invalid UTF-8; the model holds validated strings, but be safe. */
+static json_t *str_json(const char *s)
+{
+	json_t *j = json_string(s ? s : "");
+	return j ? j : json_string("?");
+}
+
+static json_t *conn_json(const struct wf_conn *c, int64_t now)
+{
+	return json_pack("{s:s,s:i,s:I,s:o,s:o,s:I,s:f,s:I,s:I,s:o,s:o,s:o}", "state",
+			 wf_conn_state_name(c->state), "attempt", c->attempt, "next_try_ms",
+			 (json_int_t)(c->next_try ? c->next_try - now : 0), "last_event",
+			 time_json(c->last_event), "last_data", time_json(c->last_data),
+			 "lag_ms", (json_int_t)c->lag_ms, "events_per_s", c->events_per_s,
+			 "heartbeat_s", (json_int_t)c->heartbeat_s, "bad_events",
+			 (json_int_t)c->bad_events, "message", str_json(c->message), "user",
+			 str_json(c->user), "role", str_json(c->role));
+}
+
+static json_t *incidents_json(const struct wf_model *m, int64_t now, json_int_t *vsum)
+{
+	const struct wf_incident **list = malloc(LIST_MAX * sizeof(*list));
+	json_t *a = json_array();
+	if (!list || !a) {
+		free(list);
+		return a;
+	}
+	size_t n = wf_model_incidents(m, WF_SORT_INC_SEVERITY, now, list, LIST_MAX);
+	for (size_t i = 0; i < n; i++) {
+		struct wf_rates r;
+		wf_model_rates(m, list[i]->id, NULL, now, &r);
+		*vsum += list[i]->version;
+		json_array_append_new(
+			a, json_pack("{s:s,s:o,s:s,s:s,s:f,s:f,s:I,s:I}", "id", list[i]->id,
+				     "title", str_json(list[i]->title), "tier", list[i]->tier,
+				     "state", wf_incident_state_name(list[i]->state),
+				     "uploads_per_min", r.rate1, "uploads_per_min_5", r.rate5,
+				     "attempts_24h", (json_int_t)r.last24h.attempts, "version",
+				     (json_int_t)list[i]->version));
+	}
+	free(list);
+	return a;
+}
+
+static json_t *platforms_json(const struct wf_model *m, int64_t now, json_int_t *vsum,
+			      json_int_t *attempts)
+{
+	const struct wf_platform **list = malloc(LIST_MAX * sizeof(*list));
+	json_t *a = json_array();
+	if (!list || !a) {
+		free(list);
+		return a;
+	}
+	size_t n = wf_model_platforms(m, WF_SORT_PLAT_NAME, NULL, now, list, LIST_MAX);
+	for (size_t i = 0; i < n; i++) {
+		struct wf_rates r;
+		wf_model_rates(m, NULL, list[i]->id, now, &r);
+		*vsum += list[i]->version;
+		*attempts += r.last24h.attempts;
+		json_array_append_new(
+			a, json_pack("{s:s,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "id",
+				     list[i]->id, "name", str_json(list[i]->name),
+				     "attempts_1m", (json_int_t)r.last1.attempts,
+				     "attempts_15m", (json_int_t)r.last15.attempts,
+				     "attempts_24h", (json_int_t)r.last24h.attempts,
+				     "blocked_24h", (json_int_t)r.last24h.blocked,
+				     "removed_24h", (json_int_t)r.last24h.removed,
+				     "variants_24h", (json_int_t)r.last24h.variants, "version",
+				     (json_int_t)list[i]->version, "last_seen",
+				     time_json(r.last_seen)));
+	}
+	free(list);
+	return a;
+}
+
+static json_t *decisions_json(const struct wf_model *m, json_int_t *vsum)
+{
+	const struct wf_decision **list = malloc(LIST_MAX * sizeof(*list));
+	json_t *a = json_array();
+	if (!list || !a) {
+		free(list);
+		return a;
+	}
+	size_t n = wf_model_open_decisions(m, WF_SORT_DEC_DUE, NULL, list, LIST_MAX);
+	for (size_t i = 0; i < n; i++) {
+		const struct wf_decision *d = list[i];
+		*vsum += d->version;
+		json_array_append_new(
+			a, json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:I,s:I}", "id", d->id, "kind",
+				     wf_decision_kind_name(d->kind), "subject",
+				     str_json(d->subject), "priority",
+				     wf_priority_name(d->priority), "state",
+				     wf_decision_state_name(d->state), "due_at",
+				     time_json(d->due_at), "votes", (json_int_t)d->n_votes,
+				     "version", (json_int_t)d->version));
+	}
+	free(list);
+	return a;
+}
+
+static json_t *outbox_json(struct wf_outbox *ob)
+{
+	if (!ob)
+		return json_null();
+	json_t *o = json_pack("{s:I}", "total", (json_int_t)wf_outbox_count(ob));
+	for (int s = WF_OUTBOX_HELD; s <= WF_OUTBOX_FAILED; s++)
+		json_object_set_new(o, wf_outbox_state_name(s),
+				    json_integer((json_int_t)wf_outbox_count_state(ob, s)));
+	return o;
+}
+
+json_t *wf_batch_state_json(const struct wf_model *m, struct wf_client *client,
+			    int64_t now_ms)
+{
+	json_int_t v_inc = 0, v_plat = 0, v_dec = 0, attempts = 0;
+	json_t *inc = incidents_json(m, now_ms, &v_inc);
+	json_t *plat = platforms_json(m, now_ms, &v_plat, &attempts);
+	json_t *dec = decisions_json(m, &v_dec);
+	json_t *root = json_pack(
+		"{s:o,s:I,s:b,s:i,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I},s:I,s:o,s:o,s:o,s:o}",
+		"time", time_json(now_ms), "cursor", (json_int_t)wf_model_cursor(m), "synced",
+		client ? wf_client_synced(client) : 1, "syncs",
+		client ? (int)wf_client_syncs(client) : 0, "connection",
+		conn_json(wf_model_conn(m), now_ms), "counts", "platforms",
+		(json_int_t)wf_model_count_platforms(m), "incidents",
+		(json_int_t)wf_model_count_incidents(m), "signals",
+		(json_int_t)wf_model_count_signals(m), "reports",
+		(json_int_t)wf_model_count_reports(m), "decisions",
+		(json_int_t)wf_model_count_decisions(m), "open_decisions",
+		(json_int_t)wf_model_count_open_decisions(m), "version_sums", "platforms",
+		v_plat, "incidents", v_inc, "open_decisions", v_dec, "attempts_24h", attempts,
+		"incidents", inc, "platforms", plat, "pending_decisions", dec, "outbox",
+		outbox_json(client ? wf_client_outbox(client) : NULL));
+	return root;
+}
+
+static void print_text(const struct wf_model *m, struct wf_client *client, int64_t now)
+{
+	char t[40];
+	const struct wf_conn *c = wf_model_conn(m);
+	wf_time_format(now, t, sizeof(t));
+	printf("watchfloor %s  %s  cursor %lld  incidents %zu  open decisions %zu  "
+	       "outbox %zu\n",
+	       t, wf_conn_state_name(c->state), (long long)wf_model_cursor(m),
+	       wf_model_count_incidents(m), wf_model_count_open_decisions(m),
+	       client ? wf_outbox_count(wf_client_outbox(client)) : 0);
+	fflush(stdout);
+}
+
+static void print_state(const struct wf_options *o, const struct wf_model *m,
+			struct wf_client *client)
+{
+	int64_t now = wf_client_now_ms();
+	if (!o->json) {
+		print_text(m, client, now);
+		return;
+	}
+	json_t *j = wf_batch_state_json(m, client, now);
+	if (j) {
+		json_dumpf(j, stdout, JSON_COMPACT);
+		json_decref(j);
+	}
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+static bool sig_ready(struct curl_waitfd *w)
+{
+	return w->revents != 0;
+}
+
+/* Runs the client until deadline (monotonic ms), or until done(client) holds.
+ * Returns -1 when a signal arrived. */
+static int run_until(struct wf_client *client, int sigfd, int64_t deadline,
+		     bool (*done)(struct wf_client *))
+{
+	for (;;) {
+		int64_t left = deadline - wf_client_mono_ms();
+		if (left <= 0 || (done && done(client)))
+			return 0;
+		if (!client) {
+			struct pollfd p = {.fd = sigfd, .events = POLLIN};
+			if (poll(&p, sigfd >= 0 ? 1 : 0, (int)left) > 0)
+				return -1;
+			continue;
+		}
+		struct curl_waitfd w = {.fd = sigfd, .events = CURL_WAIT_POLLIN};
+		if (wf_client_wait(client, &w, sigfd >= 0 ? 1 : 0, (int)left) != 0)
+			return -1;
+		wf_client_process(client);
+		if (sigfd >= 0 && sig_ready(&w))
+			return -1;
+	}
+}
+
+static bool synced_or_stopped(struct wf_client *c)
+{
+	return wf_client_synced(c) || wf_client_stopped(c);
+}
+
+static bool outbox_settled(struct wf_client *c)
+{
+	struct wf_outbox *ob = wf_client_outbox(c);
+	return wf_client_stopped(c) || !ob ||
+	       (wf_outbox_count_state(ob, WF_OUTBOX_HELD) == 0 &&
+		wf_outbox_count_state(ob, WF_OUTBOX_QUEUED) == 0 &&
+		wf_outbox_count_state(ob, WF_OUTBOX_SENDING) == 0);
+}
+
+/* Enqueues the --resolve votes; returns how many failed. */
+static int enqueue_resolves(const struct wf_options *o, struct wf_client *client,
+			    struct wf_model *m, uint64_t *ids)
+{
+	int bad = 0;
+	struct wf_outbox *ob = wf_client_outbox(client);
+	for (size_t i = 0; i < o->n_resolve; i++) {
+		const struct wf_resolve_spec *r = &o->resolve[i];
+		const struct wf_decision *d = wf_model_decision(m, r->id);
+		ids[i] = 0;
+		if (!d || !ob) {
+			fprintf(stderr, "watchfloor: resolve %s: %s\n", r->id,
+				ob ? "no such decision" : "no outbox");
+			bad++;
+			continue;
+		}
+		json_t *body = json_pack("{s:s,s:s,s:I}", "action", r->action, "reason",
+					 r->reason, "version", (json_int_t)d->version);
+		char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
+		char path[128];
+		snprintf(path, sizeof(path), "/v1/decisions/%s/resolve", r->id);
+		if (!s || wf_outbox_enqueue(ob, r->action, path, s, wf_client_now_ms(),
+					    &ids[i]) != 0) {
+			fprintf(stderr, "watchfloor: resolve %s: %s\n", r->id,
+				wf_outbox_error(ob));
+			bad++;
+		}
+		free(s);
+		json_decref(body);
+	}
+	return bad;
+}
+
+static int report_resolves(const struct wf_options *o, struct wf_client *client,
+			   const uint64_t *ids)
+{
+	int bad = 0;
+	struct wf_outbox *ob = wf_client_outbox(client);
+	for (size_t i = 0; ob && i < o->n_resolve; i++) {
+		if (!ids[i])
+			continue;
+		const struct wf_outbox_record *r = wf_outbox_get(ob, ids[i]);
+		if (!r) {
+			fprintf(stderr, "watchfloor: resolve %s: sent\n", o->resolve[i].id);
+			continue;
+		}
+		bad++;
+		fprintf(stderr, "watchfloor: resolve %s: %s %s\n", o->resolve[i].id,
+			wf_outbox_state_name(r->state), r->message);
+	}
+	return bad;
+}
+
+int wf_batch_run(const struct wf_options *o, struct wf_client *client,
+		 struct wf_model *m, int sigfd)
+{
+	int status = 0;
+	uint64_t ids[WF_RESOLVE_MAX] = {0};
+	int64_t interval = (int64_t)(o->interval_s * 1000);
+	if (client) {
+		wf_client_start(client);
+		if (run_until(client, sigfd, wf_client_mono_ms() + 30000,
+			      synced_or_stopped) < 0)
+			return 0;
+		if (o->n_resolve && wf_client_synced(client) &&
+		    enqueue_resolves(o, client, m, ids) > 0)
+			status = 1;
+	}
+	int64_t next = wf_client_mono_ms();
+	for (int i = 0; o->iterations == 0 || i < o->iterations; i++) {
+		if (i > 0 && run_until(client, sigfd, next, NULL) < 0)
+			break;
+		print_state(o, m, client);
+		next += interval;
+		if (client && wf_client_stopped(client))
+			break;
+	}
+	if (client) {
+		/* Pending sends are not left behind: wait for the outbox to settle. */
+		run_until(client, sigfd, wf_client_mono_ms() + o->hold_ms + 30000,
+			  outbox_settled);
+		if (o->n_resolve && report_resolves(o, client, ids) > 0)
+			status = 1;
+		if (wf_client_stopped(client)) {
+			fprintf(stderr, "watchfloor: %s\n", wf_model_conn(m)->message);
+			status = 3;
+		}
+	}
+	return status;
+}

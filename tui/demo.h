@@ -1,0 +1,26 @@
+/* demo.h - `--demo`: a private watchfloord started beside the dashboard, simulating
+ * the Christchurch-like scenario, with a fresh officer token in a temporary folder.
+ * The server dies with the dashboard (stopped on exit, and PR_SET_PDEATHSIG if the
+ * dashboard is killed). */
+#ifndef WF_TUI_DEMO_H
+#define WF_TUI_DEMO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct wf_demo {
+	pid_t pid;       /* the server, 0 when not running */
+	int out_fd;      /* the server's stdout (kept open) */
+	char dir[256];   /* the temporary folder */
+	char url[128];   /* where it listens */
+	char token[65];  /* the officer token (never shown) */
+};
+
+/* Finds watchfloord beside the running binary and the scenario (../scenarios or
+ * ./scenarios), starts the server and waits for its "listening on" line. Returns 0,
+ * or -1 with a message in err (the server's log is named when it helps). */
+int wf_demo_start(struct wf_demo *d, char *err, size_t errsize);
+/* Stops the server (SIGTERM, then SIGKILL after 3 s), reaps it, removes the folder. */
+void wf_demo_stop(struct wf_demo *d);
+
+#endif

@@ -1,0 +1,240 @@
+/* options.c - command-line parsing with getopt_long; checks the combinations
+ * (--json needs --batch, --resolve needs --batch, --wall implies --read-only). */
+#include "options.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/validate.h"
+
+enum {
+	OPT_READ_ONLY = 256,
+	OPT_WALL,
+	OPT_BATCH,
+	OPT_JSON,
+	OPT_ITERATIONS,
+	OPT_INTERVAL,
+	OPT_POLL,
+	OPT_DEMO,
+	OPT_REPLAY,
+	OPT_TOKEN_FILE,
+	OPT_CACERT,
+	OPT_THEME,
+	OPT_NO_NOTIFY,
+	OPT_HOLD,
+	OPT_RESOLVE,
+	OPT_TOKEN,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+void wf_options_usage(FILE *f)
+{
+	fputs("usage: watchfloor [OPTIONS] [URL]\n"
+	      "The terminal dashboard of the crisis command center (URL default "
+	      WF_DEFAULT_URL ").\n"
+	      "\n"
+	      "  --read-only         never send anything but GET (no triage)\n"
+	      "  --wall              wall display: read-only kiosk, never exits\n"
+	      "  --batch             no terminal UI: print state to stdout (like top -b)\n"
+	      "  --json              with --batch: one JSON object a line (docs/cli.md)\n"
+	      "  --iterations N      with --batch: print N times, then exit (0: forever)\n"
+	      "  --interval S        with --batch: seconds between prints (default 2)\n"
+	      "  --poll[=S]          no streaming: long-poll, or with S poll the snapshot\n"
+	      "                      every S seconds (ETag, jittered)\n"
+	      "  --demo              start a private watchfloord simulating an incident\n"
+	      "  --replay FILE       apply a recorded NDJSON file of events, no server\n"
+	      "  --token-file FILE   read the API token from FILE (else $WATCHFLOOR_TOKEN)\n"
+	      "  --cacert FILE       trust this CA bundle for https:// (verification is\n"
+	      "                      always on)\n"
+	      "  --theme NAME        colour theme\n"
+	      "  --no-notify         no desktop notifications\n"
+	      "  --hold S            outbox undo window in seconds (default 5)\n"
+	      "  --resolve ID:ACTION:REASON\n"
+	      "                      with --batch: vote on a decision through the outbox\n"
+	      "                      (ACTION approve|reject|escalate|note); repeatable\n"
+	      "  --help, --version\n",
+	      f);
+}
+
+static int parse_resolve(const char *arg, struct wf_resolve_spec *r, char *err,
+			 size_t errsize)
+{
+	const char *c1 = strchr(arg, ':');
+	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c1 || !c2 || (size_t)(c1 - arg) >= sizeof(r->id) ||
+	    (size_t)(c2 - c1 - 1) >= sizeof(r->action) || strlen(c2 + 1) >= sizeof(r->reason)) {
+		snprintf(err, errsize, "--resolve wants DECISION_ID:ACTION:REASON");
+		return -1;
+	}
+	memcpy(r->id, arg, (size_t)(c1 - arg));
+	r->id[c1 - arg] = '\0';
+	memcpy(r->action, c1 + 1, (size_t)(c2 - c1 - 1));
+	r->action[c2 - c1 - 1] = '\0';
+	strcpy(r->reason, c2 + 1);
+	if (!wf_valid_id(r->id)) {
+		snprintf(err, errsize, "--resolve: '%s' is not a decision id", r->id);
+		return -1;
+	}
+	if (strcmp(r->action, "approve") && strcmp(r->action, "reject") &&
+	    strcmp(r->action, "escalate") && strcmp(r->action, "note")) {
+		snprintf(err, errsize, "--resolve: action must be approve, reject, escalate or note");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_number(const char *name, const char *arg, double min, double max,
+			double *out, char *err, size_t errsize)
+{
+	char *end;
+	double v = strtod(arg, &end);
+	if (end == arg || *end || v < min || v > max) {
+		snprintf(err, errsize, "%s wants a number %g..%g", name, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
+		     size_t errsize)
+{
+	static const struct option longs[] = {
+		{"read-only", no_argument, NULL, OPT_READ_ONLY},
+		{"wall", no_argument, NULL, OPT_WALL},
+		{"batch", no_argument, NULL, OPT_BATCH},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"iterations", required_argument, NULL, OPT_ITERATIONS},
+		{"interval", required_argument, NULL, OPT_INTERVAL},
+		{"poll", optional_argument, NULL, OPT_POLL},
+		{"demo", no_argument, NULL, OPT_DEMO},
+		{"replay", required_argument, NULL, OPT_REPLAY},
+		{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+		{"cacert", required_argument, NULL, OPT_CACERT},
+		{"theme", required_argument, NULL, OPT_THEME},
+		{"no-notify", no_argument, NULL, OPT_NO_NOTIFY},
+		{"hold", required_argument, NULL, OPT_HOLD},
+		{"resolve", required_argument, NULL, OPT_RESOLVE},
+		{"token", required_argument, NULL, OPT_TOKEN},
+		{"help", no_argument, NULL, OPT_HELP},
+		{"version", no_argument, NULL, OPT_VERSION},
+		{NULL, 0, NULL, 0},
+	};
+	double v;
+	int ch;
+	memset(o, 0, sizeof(*o));
+	o->url = WF_DEFAULT_URL;
+	o->interval_s = 2;
+	o->hold_ms = 5000;
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "hV", longs, NULL)) != -1) {
+		switch (ch) {
+		case OPT_READ_ONLY:
+			o->read_only = true;
+			break;
+		case OPT_WALL:
+			o->wall = o->read_only = true;
+			break;
+		case OPT_BATCH:
+			o->batch = true;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_ITERATIONS:
+			if (parse_number("--iterations", optarg, 0, 1e9, &v, err, errsize))
+				return -1;
+			o->iterations = (int)v;
+			break;
+		case OPT_INTERVAL:
+			if (parse_number("--interval", optarg, 0.05, 86400, &v, err, errsize))
+				return -1;
+			o->interval_s = v;
+			break;
+		case OPT_POLL:
+			o->poll = true;
+			o->poll_s = 0;
+			if (optarg) {
+				if (parse_number("--poll", optarg, 1, 3600, &v, err, errsize))
+					return -1;
+				o->poll_s = (int)v;
+			}
+			break;
+		case OPT_DEMO:
+			o->demo = true;
+			break;
+		case OPT_REPLAY:
+			o->replay = optarg;
+			break;
+		case OPT_TOKEN_FILE:
+			o->token_file = optarg;
+			break;
+		case OPT_CACERT:
+			o->cacert = optarg;
+			break;
+		case OPT_THEME:
+			o->theme = optarg;
+			break;
+		case OPT_NO_NOTIFY:
+			o->no_notify = true;
+			break;
+		case OPT_HOLD:
+			if (parse_number("--hold", optarg, 0, 3600, &v, err, errsize))
+				return -1;
+			o->hold_ms = (int)(v * 1000);
+			break;
+		case OPT_RESOLVE:
+			if (o->n_resolve == WF_RESOLVE_MAX) {
+				snprintf(err, errsize, "at most %d --resolve", WF_RESOLVE_MAX);
+				return -1;
+			}
+			if (parse_resolve(optarg, &o->resolve[o->n_resolve], err, errsize))
+				return -1;
+			o->n_resolve++;
+			break;
+		case OPT_TOKEN:
+			snprintf(err, errsize,
+				 "a token is never taken from the command line (other users "
+				 "can read it there): use --token-file FILE or WATCHFLOOR_TOKEN");
+			return -1;
+		case 'h':
+		case OPT_HELP:
+			o->help = true;
+			break;
+		case 'V':
+		case OPT_VERSION:
+			o->version = true;
+			break;
+		default:
+			snprintf(err, errsize, "unknown or incomplete option '%s'",
+				 argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc)
+		o->url = argv[optind++];
+	if (optind < argc) {
+		snprintf(err, errsize, "one URL only ('%s' is extra)", argv[optind]);
+		return -1;
+	}
+	if (o->json && !o->batch) {
+		snprintf(err, errsize, "--json goes with --batch");
+		return -1;
+	}
+	if (o->n_resolve && !o->batch) {
+		snprintf(err, errsize, "--resolve goes with --batch");
+		return -1;
+	}
+	if (o->n_resolve && o->read_only) {
+		snprintf(err, errsize, "--resolve cannot be used read-only");
+		return -1;
+	}
+	if (o->demo && o->replay) {
+		snprintf(err, errsize, "--demo and --replay exclude each other");
+		return -1;
+	}
+	return 0;
+}

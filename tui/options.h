@@ -1,0 +1,48 @@
+/* options.h - the dashboard's command line, parsed into one struct that every mode
+ * (interactive, wall, batch, replay, demo) reads. Tokens are never taken from argv. */
+#ifndef WF_TUI_OPTIONS_H
+#define WF_TUI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define WF_DEFAULT_URL "http://127.0.0.1:8470"
+#define WF_RESOLVE_MAX 16
+
+/* A headless decision vote: --resolve DECISION_ID:ACTION:REASON. */
+struct wf_resolve_spec {
+	char id[65];
+	char action[16]; /* approve, reject, escalate, note */
+	char reason[1001];
+};
+
+struct wf_options {
+	const char *url;        /* positional, default WF_DEFAULT_URL */
+	bool read_only;         /* --read-only (also set by --wall) */
+	bool wall;              /* --wall */
+	bool batch;             /* --batch */
+	bool json;              /* --json (with --batch) */
+	int iterations;         /* --iterations N; 0 = until interrupted */
+	double interval_s;      /* --interval S, default 2 */
+	bool poll;              /* --poll[=S] */
+	int poll_s;             /* 0: long-poll; > 0: interval polling every S */
+	bool demo;              /* --demo */
+	const char *replay;     /* --replay FILE */
+	const char *token_file; /* --token-file FILE */
+	const char *cacert;     /* --cacert FILE */
+	const char *theme;      /* --theme NAME */
+	bool no_notify;         /* --no-notify */
+	int hold_ms;            /* --hold S: the outbox's undo window, default 5 s */
+	size_t n_resolve;       /* --resolve (batch only) */
+	struct wf_resolve_spec resolve[WF_RESOLVE_MAX];
+	bool help, version;
+};
+
+/* Fills o from argv. Returns 0, or -1 with a message in err (the caller prints it
+ * with the usage hint and exits 2). */
+int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
+		     size_t errsize);
+void wf_options_usage(FILE *f);
+
+#endif
