@@ -1,0 +1,79 @@
+/* actions.h - every user action of the dashboard, once. The X-macro list below
+ * yields the enum, the default key bindings, the `?` help screen and the names the
+ * `:` command line accepts. Read-only is enforced in one place, wf_ui_dispatch()
+ * (tui/ui.c), from the MUTATES flag here; help greys those rows out. */
+#ifndef WF_TUI_ACTIONS_H
+#define WF_TUI_ACTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum {
+	WF_ACT_MUTATES = 1 << 0,  /* sends something to the backend: refused read-only */
+	WF_ACT_NEEDS_SEL = 1 << 1, /* needs a selected row (or tagged rows with ;) */
+	WF_ACT_CONFIRM = 1 << 2,  /* irreversible: asks y/n before queueing */
+	WF_ACT_DECISIONS = 1 << 3, /* only on the decisions pane */
+	WF_ACT_INCIDENTS = 1 << 4, /* only on the incidents pane */
+	WF_ACT_TAGGABLE = 1 << 5, /* may apply to all tagged rows after ; */
+};
+
+#define WF_KEY_CTRL(c) ((c) & 0x1f)
+#define WF_KEY_ESC 27
+
+/* X(NAME, "name", key1, key2, key3, flags, "help"); key 0 = none. Keys are curses
+ * key codes or characters. */
+#define WF_ACTIONS(X)                                                                \
+	X(HELP, "help", '?', KEY_F(1), 0, 0, "Show this help")                       \
+	X(QUIT, "quit", 'q', 0, 0, 0, "Quit (asks first when the outbox holds actions)") \
+	X(COMMAND, "command", ':', 0, 0, 0, "Command line: an action by name, filter RE, drop") \
+	X(NEXT_PANE, "next-pane", '\t', 0, 0, 0, "Focus the next pane")              \
+	X(PREV_PANE, "prev-pane", KEY_BTAB, 0, 0, 0, "Focus the previous pane")      \
+	X(PANE1, "incidents", '1', 0, 0, 0, "Focus the incidents pane")              \
+	X(PANE2, "sightings", '2', 0, 0, 0, "Focus the sightings pane")              \
+	X(PANE3, "propagation", '3', 0, 0, 0, "Focus the propagation pane")          \
+	X(PANE4, "decisions", '4', 0, 0, 0, "Focus the decisions pane")              \
+	X(ZOOM, "zoom", 'z', 0, 0, 0, "One pane / all panes (when the terminal is big enough)") \
+	X(DOWN, "down", 'j', KEY_DOWN, 0, 0, "Next row")                             \
+	X(UP, "up", 'k', KEY_UP, 0, 0, "Previous row")                               \
+	X(PAGE_DOWN, "page-down", KEY_NPAGE, WF_KEY_CTRL('f'), 0, 0, "Next page")    \
+	X(PAGE_UP, "page-up", KEY_PPAGE, WF_KEY_CTRL('b'), 0, 0, "Previous page")    \
+	X(TOP, "top", 'g', KEY_HOME, 0, 0, "First row")                              \
+	X(BOTTOM, "bottom", 'G', KEY_END, 0, 0, "Last row")                          \
+	X(OPEN, "open", '\n', '\r', KEY_ENTER, WF_ACT_NEEDS_SEL, "Detail view of the selected row") \
+	X(BACK, "back", WF_KEY_ESC, KEY_LEFT, 0, 0, "Leave the detail view, prompt or help") \
+	X(FILTER, "filter", '/', 0, 0, 0, "Filter the focused pane (PCRE2, empty clears)") \
+	X(SORT, "sort", 's', 0, 0, 0, "Cycle the sort order of the focused pane")    \
+	X(CONTEXT, "context", 'i', 0, 0, WF_ACT_NEEDS_SEL | WF_ACT_INCIDENTS, "Make the selected incident the context of the other panes (again: all)") \
+	X(APPROVE, "approve", 'a', 0, 0, WF_ACT_MUTATES | WF_ACT_NEEDS_SEL | WF_ACT_CONFIRM | WF_ACT_DECISIONS | WF_ACT_TAGGABLE, "Approve the decision (reason, confirm)") \
+	X(REJECT, "reject", 'r', 0, 0, WF_ACT_MUTATES | WF_ACT_NEEDS_SEL | WF_ACT_CONFIRM | WF_ACT_DECISIONS | WF_ACT_TAGGABLE, "Reject the decision (reason, confirm)") \
+	X(ESCALATE, "escalate", 'e', 0, 0, WF_ACT_MUTATES | WF_ACT_NEEDS_SEL | WF_ACT_DECISIONS | WF_ACT_TAGGABLE, "Escalate the decision (reason)") \
+	X(NOTE, "note", 'c', 0, 0, WF_ACT_MUTATES | WF_ACT_NEEDS_SEL | WF_ACT_DECISIONS | WF_ACT_TAGGABLE, "Add a note to the decision") \
+	X(TAG, "tag", ' ', 0, 0, WF_ACT_NEEDS_SEL, "Tag / untag the selected row")   \
+	X(TAG_APPLY, "tag-apply", ';', 0, 0, 0, "Apply the next action to all tagged rows") \
+	X(UNTAG, "untag", 0, 0, 0, 0, "Clear every tag of the focused pane")         \
+	X(UNDO, "undo", 'u', 0, 0, 0, "Undo the last queued action while it is held") \
+	X(DROP, "drop", 0, 0, 0, 0, "Drop outbox records refused or in conflict (after reading them)") \
+	X(THEME, "theme", 'T', 0, 0, 0, "Cycle the colour theme (:theme NAME picks one)") \
+	X(PAUSE, "pause", 'p', 0, 0, 0, "Pause / resume the display (data keeps arriving)") \
+	X(REDRAW, "redraw", WF_KEY_CTRL('l'), 0, 0, 0, "Redraw the whole screen")
+
+#define WF_ACTION_MEMBER(N, S, K1, K2, K3, F, H) WF_ACTION_##N,
+enum wf_action { WF_ACTIONS(WF_ACTION_MEMBER) WF_ACTION__COUNT, WF_ACTION_NONE = -1 };
+
+struct wf_action_def {
+	enum wf_action action;
+	const char *name;
+	int keys[3];
+	unsigned flags;
+	const char *help;
+};
+
+const struct wf_action_def *wf_action_def(enum wf_action a);
+/* The action bound to a key, or WF_ACTION_NONE. */
+enum wf_action wf_action_for_key(int key);
+/* The action with that name (as on the command line), or WF_ACTION_NONE. */
+enum wf_action wf_action_by_name(const char *name);
+/* The key as shown in help: "a", "Tab", "PgDn", "Ctrl-L", ... */
+void wf_action_key_name(int key, char *out, size_t size);
+
+#endif

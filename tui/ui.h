@@ -1,0 +1,135 @@
+/* ui.h - the interactive dashboard's screen state, independent of the network: the
+ * four panes and their windows, layout, focus, prompts, help, detail views, the
+ * status bar, and the dispatch of actions (the single read-only gate). tui/app.c
+ * runs it inside the event loop with the network client; tests drive it headless
+ * on a model they fill themselves (tests/lib/harness.c).
+ *
+ * Key handlers return reaction flags (WF_REACT_*); the loop decides when to draw:
+ * frames are coalesced and drawn only when something changed. */
+#ifndef WF_TUI_UI_H
+#define WF_TUI_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "actions.h"
+#include "model/model.h"
+#include "pane.h"
+
+struct wf_outbox;
+
+enum {
+	WF_REACT_NONE = 0,
+	WF_REACT_DRAW = 1 << 0,  /* something visible changed */
+	WF_REACT_CLEAR = 1 << 1, /* repaint the whole terminal (Ctrl-L, resize) */
+	WF_REACT_QUIT = 1 << 2,
+};
+
+enum wf_layout { WF_LAYOUT_TOO_SMALL, WF_LAYOUT_SINGLE, WF_LAYOUT_QUAD };
+enum wf_prompt_kind {
+	WF_PROMPT_NONE,
+	WF_PROMPT_FILTER,
+	WF_PROMPT_COMMAND,
+	WF_PROMPT_REASON,
+	WF_PROMPT_CONFIRM,
+	WF_PROMPT_QUIT,
+};
+
+#define WF_UI_PANES 4
+#define WF_UI_MIN_COLS 80
+#define WF_UI_MIN_ROWS 24
+#define WF_UI_QUAD_COLS 120
+#define WF_UI_QUAD_ROWS 32
+
+/* Optional hooks the loop can give (themes, ...). Return 0 or -1 with msg. */
+struct wf_ui_hooks {
+	void *arg;
+	/* name NULL: the next theme. */
+	int (*theme)(void *arg, const char *name, char *msg, size_t size);
+};
+
+/* A triage action waiting for its reason and confirmation: bound to ids and the
+ * versions seen when the key was pressed, never to rows. */
+struct wf_ui_triage {
+	enum wf_action action;
+	size_t n;
+	wf_row_id ids[WF_PANE_TAGS_MAX];
+	int64_t versions[WF_PANE_TAGS_MAX];
+	char reason[1001];
+};
+
+struct wf_ui {
+	struct wf_model *model;
+	struct wf_outbox *outbox; /* NULL: triage is refused with a message */
+	bool read_only;
+	bool ascii;
+	struct wf_ui_hooks hooks;
+	struct wf_pane panes[WF_UI_PANES];
+	WINDOW *win[WF_UI_PANES];
+	WINDOW *overlay; /* detail and help, over the panes' area */
+	WINDOW *tabs;    /* single layout: which pane is shown */
+	WINDOW *msgline, *status;
+	enum wf_layout layout;
+	int rows, cols;
+	int focus;
+	bool zoom;
+	bool help;
+	int help_skip;
+	enum wf_prompt_kind prompt;
+	char prompt_buf[1001];
+	char prompt_err[200];
+	char prompt_saved[256]; /* the filter before `/`, for Esc */
+	struct wf_ui_triage triage;
+	bool tag_prefix; /* `;` pressed: the next action goes to all tagged rows */
+	wf_row_id context_id;
+	bool paused;
+	uint64_t paused_gen;
+	char msg[256];
+	int msg_role;
+	int64_t msg_until;
+	uint64_t undo_ids[WF_PANE_TAGS_MAX];
+	size_t n_undo;
+	uint64_t announced[64]; /* outbox records whose conflict was shown */
+	size_t n_announced;
+	int64_t now;
+	uint64_t drawn_gen;
+	bool dirty, full;
+	unsigned frames;
+};
+
+/* Call after initscr() and the theme's activation. */
+int wf_ui_init(struct wf_ui *ui, struct wf_model *m, struct wf_outbox *ob,
+	       bool read_only);
+void wf_ui_free(struct wf_ui *ui);
+/* Recomputes the layout from the terminal's size (LINES x COLS) and remakes the
+ * windows. */
+void wf_ui_resize(struct wf_ui *ui);
+/* One key from wget_wch (is_key: a KEY_* code). Returns WF_REACT_*. */
+unsigned wf_ui_key(struct wf_ui *ui, wint_t ch, bool is_key);
+/* Runs one action through the gate (read-only, selection, pane). */
+unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a);
+/* Runs a command line ("approve", "filter RE", "drop", "theme dark", ...). */
+unsigned wf_ui_command(struct wf_ui *ui, const char *line);
+/* Sets the time; marks the frame dirty when the model or the clock second changed. */
+void wf_ui_set_now(struct wf_ui *ui, int64_t now_ms);
+/* Looks at the outbox for new conflicts or refusals and shows them. */
+void wf_ui_outbox_changed(struct wf_ui *ui);
+/* A message on the message line for a few seconds (role: WF_ROLE_*). */
+void wf_ui_message(struct wf_ui *ui, int role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Draws a frame when dirty: werase + draw + wnoutrefresh per window, one doupdate. */
+void wf_ui_render(struct wf_ui *ui);
+bool wf_ui_dirty(const struct wf_ui *ui);
+
+/* --- internal to tui/ui*.c --- */
+void wf_ui_draw_status(struct wf_ui *ui, WINDOW *w);
+void wf_ui_draw_msgline(struct wf_ui *ui, WINDOW *w);
+void wf_ui_draw_help(struct wf_ui *ui, WINDOW *w);
+void wf_ui_draw_tabs(struct wf_ui *ui, WINDOW *w);
+void wf_ui_view_ctx(struct wf_ui *ui, struct wf_view_ctx *c);
+
+#endif

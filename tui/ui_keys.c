@@ -1,0 +1,599 @@
+/* ui_keys.c - keys to actions: prompts (filter, command line, reason, confirm),
+ * navigation, and wf_ui_dispatch(), the one place where read-only refuses an action
+ * marked MUTATES. Triage actions go to the outbox bound to decision ids and versions. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "net/outbox.h"
+#include "themes/theme.h"
+#include "ui.h"
+#include "widgets/text.h"
+
+static void prompt_open(struct wf_ui *ui, enum wf_prompt_kind k, const char *initial)
+{
+	ui->prompt = k;
+	snprintf(ui->prompt_buf, sizeof(ui->prompt_buf), "%s", initial ? initial : "");
+	ui->prompt_err[0] = '\0';
+	ui->dirty = true;
+}
+
+static void prompt_close(struct wf_ui *ui)
+{
+	ui->prompt = WF_PROMPT_NONE;
+	ui->prompt_buf[0] = '\0';
+	ui->prompt_err[0] = '\0';
+	ui->dirty = true;
+}
+
+static struct wf_pane *focused(struct wf_ui *ui)
+{
+	return &ui->panes[ui->focus];
+}
+
+/* Live filter: compiled on every keystroke, errors shown in place. */
+static void filter_preview(struct wf_ui *ui)
+{
+	char err[200];
+	if (wf_pane_set_filter(focused(ui), ui->prompt_buf, err, sizeof(err)) < 0)
+		snprintf(ui->prompt_err, sizeof(ui->prompt_err), "%s", err);
+	else
+		ui->prompt_err[0] = '\0';
+	ui->dirty = true;
+}
+
+static const char *action_verb(enum wf_action a)
+{
+	switch (a) {
+	case WF_ACTION_APPROVE:
+		return "approve";
+	case WF_ACTION_REJECT:
+		return "reject";
+	case WF_ACTION_ESCALATE:
+		return "escalate";
+	default:
+		return "note";
+	}
+}
+
+static void triage_enqueue(struct wf_ui *ui)
+{
+	struct wf_ui_triage *t = &ui->triage;
+	size_t ok = 0;
+	ui->n_undo = 0;
+	if (!ui->outbox) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "no outbox: nothing was queued");
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		char path[128];
+		snprintf(path, sizeof(path), "/v1/decisions/%s/resolve", t->ids[i]);
+		json_t *body = json_pack("{s:s, s:s, s:I}", "action", action_verb(t->action),
+					 "reason", t->reason, "version",
+					 (json_int_t)t->versions[i]);
+		char *js = body ? json_dumps(body, JSON_COMPACT) : NULL;
+		uint64_t id;
+		if (js && wf_outbox_enqueue(ui->outbox, action_verb(t->action), path, js,
+					    ui->now, &id) == 0) {
+			ui->undo_ids[ui->n_undo++] = id;
+			ok++;
+		}
+		free(js);
+		json_decref(body);
+	}
+	if (ok == t->n && ok == 1)
+		wf_ui_message(ui, WF_ROLE_PROMPT, "%s %s queued: u undoes it while held",
+			      action_verb(t->action), t->ids[0]);
+	else if (ok == t->n)
+		wf_ui_message(ui, WF_ROLE_PROMPT, "%s queued for %zu decisions: u undoes them",
+			      action_verb(t->action), ok);
+	else
+		wf_ui_message(ui, WF_ROLE_ERROR, "queued %zu of %zu: %s", ok, t->n,
+			      wf_outbox_error(ui->outbox));
+	if (t->n > 1 || ui->tag_prefix)
+		wf_pane_tags_clear(&ui->panes[3]);
+}
+
+static void triage_confirm_text(struct wf_ui *ui)
+{
+	struct wf_ui_triage *t = &ui->triage;
+	const struct wf_decision *d = wf_model_decision(ui->model, t->ids[0]);
+	char subj[160] = "";
+	if (d && d->subject)
+		wf_text_sanitize(d->subject, strlen(d->subject), 60, ui->ascii, subj,
+				 sizeof(subj));
+	if (t->n == 1)
+		snprintf(ui->prompt_buf, sizeof(ui->prompt_buf),
+			 "%s \"%s\" [%s]? This closes the decision. y/n",
+			 t->action == WF_ACTION_APPROVE ? "Approve" : "Reject", subj, t->ids[0]);
+	else
+		snprintf(ui->prompt_buf, sizeof(ui->prompt_buf),
+			 "%s %zu tagged decisions? This closes them. y/n",
+			 t->action == WF_ACTION_APPROVE ? "Approve" : "Reject", t->n);
+}
+
+/* Enter on the reason prompt. */
+static void reason_done(struct wf_ui *ui)
+{
+	struct wf_ui_triage *t = &ui->triage;
+	if (!ui->prompt_buf[0] && t->action != WF_ACTION_APPROVE) {
+		snprintf(ui->prompt_err, sizeof(ui->prompt_err), "a reason is required");
+		ui->dirty = true;
+		return;
+	}
+	snprintf(t->reason, sizeof(t->reason), "%s", ui->prompt_buf);
+	if (wf_action_def(t->action)->flags & WF_ACT_CONFIRM) {
+		ui->prompt = WF_PROMPT_CONFIRM;
+		triage_confirm_text(ui);
+		ui->dirty = true;
+		return;
+	}
+	prompt_close(ui);
+	triage_enqueue(ui);
+	ui->tag_prefix = false;
+}
+
+static unsigned prompt_enter(struct wf_ui *ui)
+{
+	char line[1001];
+	switch (ui->prompt) {
+	case WF_PROMPT_FILTER:
+		if (ui->prompt_err[0])
+			return WF_REACT_DRAW; /* fix it or Esc */
+		prompt_close(ui);
+		return WF_REACT_DRAW;
+	case WF_PROMPT_COMMAND:
+		snprintf(line, sizeof(line), "%s", ui->prompt_buf);
+		prompt_close(ui);
+		return wf_ui_command(ui, line);
+	case WF_PROMPT_REASON:
+		reason_done(ui);
+		return WF_REACT_DRAW;
+	default:
+		return WF_REACT_NONE;
+	}
+}
+
+static unsigned prompt_cancel(struct wf_ui *ui)
+{
+	if (ui->prompt == WF_PROMPT_FILTER) {
+		char err[200];
+		wf_pane_set_filter(focused(ui), ui->prompt_saved, err, sizeof(err));
+	}
+	if (ui->prompt == WF_PROMPT_REASON || ui->prompt == WF_PROMPT_CONFIRM) {
+		wf_ui_message(ui, WF_ROLE_DIM, "cancelled: nothing was queued");
+		ui->tag_prefix = false;
+	}
+	prompt_close(ui);
+	return WF_REACT_DRAW;
+}
+
+static void buf_append(char *buf, size_t size, wint_t ch)
+{
+	char enc[8];
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	size_t n = wcrtomb(enc, (wchar_t)ch, &st);
+	size_t len = strlen(buf);
+	if (n == (size_t)-1 || len + n + 1 > size)
+		return;
+	memcpy(buf + len, enc, n);
+	buf[len + n] = '\0';
+}
+
+static void buf_backspace(char *buf)
+{
+	size_t len = strlen(buf);
+	while (len > 0) {
+		len--;
+		if (((unsigned char)buf[len] & 0xC0) != 0x80)
+			break;
+	}
+	buf[len] = '\0';
+}
+
+static unsigned prompt_key(struct wf_ui *ui, wint_t ch, bool is_key)
+{
+	if (ui->prompt == WF_PROMPT_CONFIRM || ui->prompt == WF_PROMPT_QUIT) {
+		bool yes = !is_key && (ch == 'y' || ch == 'Y');
+		enum wf_prompt_kind k = ui->prompt;
+		prompt_close(ui);
+		if (k == WF_PROMPT_QUIT)
+			return yes ? WF_REACT_QUIT : WF_REACT_DRAW;
+		if (yes) {
+			triage_enqueue(ui);
+		} else {
+			wf_ui_message(ui, WF_ROLE_DIM, "cancelled: nothing was queued");
+		}
+		ui->tag_prefix = false;
+		return WF_REACT_DRAW;
+	}
+	if (!is_key && (ch == '\n' || ch == '\r'))
+		return prompt_enter(ui);
+	if (is_key && ch == KEY_ENTER)
+		return prompt_enter(ui);
+	if (!is_key && ch == WF_KEY_ESC)
+		return prompt_cancel(ui);
+	if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8))) {
+		if (!ui->prompt_buf[0] && ui->prompt != WF_PROMPT_REASON)
+			return prompt_cancel(ui);
+		buf_backspace(ui->prompt_buf);
+	} else if (!is_key && ch == WF_KEY_CTRL('u')) {
+		ui->prompt_buf[0] = '\0';
+	} else if (!is_key && ch >= 32 && iswprint(ch)) {
+		buf_append(ui->prompt_buf, ui->prompt == WF_PROMPT_FILTER ? 256 : sizeof(ui->prompt_buf), ch);
+	} else {
+		return WF_REACT_NONE;
+	}
+	ui->prompt_err[0] = '\0';
+	if (ui->prompt == WF_PROMPT_FILTER)
+		filter_preview(ui);
+	ui->dirty = true;
+	return WF_REACT_DRAW;
+}
+
+unsigned wf_ui_key(struct wf_ui *ui, wint_t ch, bool is_key)
+{
+	if (is_key && ch == KEY_RESIZE) {
+		wf_ui_resize(ui);
+		return WF_REACT_CLEAR | WF_REACT_DRAW;
+	}
+	if (ui->prompt != WF_PROMPT_NONE)
+		return prompt_key(ui, ch, is_key);
+	if (ui->layout == WF_LAYOUT_TOO_SMALL) {
+		if (!is_key && ch == 'q')
+			return WF_REACT_QUIT;
+		if (!is_key && ch == WF_KEY_CTRL('l'))
+			return wf_ui_dispatch(ui, WF_ACTION_REDRAW);
+		return WF_REACT_NONE;
+	}
+	int key = (int)ch;
+	if (!is_key && ch > 126)
+		return WF_REACT_NONE;
+	enum wf_action a = wf_action_for_key(key);
+	if (a == WF_ACTION_NONE)
+		return WF_REACT_NONE;
+	return wf_ui_dispatch(ui, a);
+}
+
+/* Collects the decisions an action applies to: the tagged ones after `;`, else the
+ * one in the detail view, else the selected one. */
+static size_t triage_targets(struct wf_ui *ui, struct wf_ui_triage *t)
+{
+	struct wf_pane *p = &ui->panes[3];
+	t->n = 0;
+	if (ui->tag_prefix) {
+		for (size_t i = 0; i < p->n_tags && t->n < WF_PANE_TAGS_MAX; i++) {
+			const struct wf_decision *d = wf_model_decision(ui->model, p->tags[i]);
+			if (!d || !wf_decision_state_open(d->state))
+				continue;
+			snprintf(t->ids[t->n], sizeof(t->ids[0]), "%s", d->id);
+			t->versions[t->n++] = d->version;
+		}
+		return t->n;
+	}
+	const char *id = p->detail ? p->detail_id : wf_pane_selected(p);
+	const struct wf_decision *d = id ? wf_model_decision(ui->model, id) : NULL;
+	if (d) {
+		snprintf(t->ids[0], sizeof(t->ids[0]), "%s", d->id);
+		t->versions[0] = d->version;
+		t->n = 1;
+	}
+	return t->n;
+}
+
+static unsigned act_undo(struct wf_ui *ui)
+{
+	size_t undone = 0;
+	if (!ui->outbox || ui->n_undo == 0) {
+		wf_ui_message(ui, WF_ROLE_DIM, "nothing to undo");
+		return WF_REACT_DRAW;
+	}
+	for (size_t i = 0; i < ui->n_undo; i++)
+		if (wf_outbox_undo(ui->outbox, ui->undo_ids[i]) == 0)
+			undone++;
+	if (undone == ui->n_undo)
+		wf_ui_message(ui, WF_ROLE_PROMPT, "undone: %zu action%s never sent", undone,
+			      undone == 1 ? "" : "s");
+	else
+		wf_ui_message(ui, WF_ROLE_ERROR, "too late: %zu of %zu already sent",
+			      ui->n_undo - undone, ui->n_undo);
+	ui->n_undo = 0;
+	return WF_REACT_DRAW;
+}
+
+static unsigned act_drop(struct wf_ui *ui)
+{
+	const struct wf_outbox_record *r[256];
+	size_t dropped = 0;
+	if (!ui->outbox)
+		return WF_REACT_NONE;
+	size_t n = wf_outbox_list(ui->outbox, r, 256);
+	uint64_t ids[256];
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (r[i]->state == WF_OUTBOX_CONFLICT || r[i]->state == WF_OUTBOX_FAILED)
+			ids[k++] = r[i]->id;
+	for (size_t i = 0; i < k; i++)
+		if (wf_outbox_drop(ui->outbox, ids[i]) == 0)
+			dropped++;
+	wf_ui_message(ui, WF_ROLE_PROMPT, "dropped %zu outbox record%s", dropped,
+		      dropped == 1 ? "" : "s");
+	return WF_REACT_DRAW;
+}
+
+static unsigned act_nav(struct wf_ui *ui, enum wf_action a)
+{
+	struct wf_pane *p = focused(ui);
+	int page = p->page_rows > 1 ? p->page_rows - 1 : 1;
+	if (ui->help || p->detail) {
+		int *skip = ui->help ? &ui->help_skip : &p->detail_skip;
+		int d = a == WF_ACTION_DOWN ? 1 : a == WF_ACTION_UP ? -1
+			: a == WF_ACTION_PAGE_DOWN ? ui->rows - 6
+			: a == WF_ACTION_PAGE_UP ? -(ui->rows - 6)
+			: a == WF_ACTION_TOP ? -1000000 : 1000000;
+		*skip += d;
+		if (*skip < 0)
+			*skip = 0;
+		return WF_REACT_DRAW;
+	}
+	switch (a) {
+	case WF_ACTION_DOWN:
+		wf_pane_move(p, 1);
+		break;
+	case WF_ACTION_UP:
+		wf_pane_move(p, -1);
+		break;
+	case WF_ACTION_PAGE_DOWN:
+		wf_pane_move(p, page);
+		break;
+	case WF_ACTION_PAGE_UP:
+		wf_pane_move(p, -page);
+		break;
+	case WF_ACTION_TOP:
+		wf_pane_select_index(p, 0);
+		break;
+	default:
+		wf_pane_select_index(p, (int)p->n - 1);
+		break;
+	}
+	return WF_REACT_DRAW;
+}
+
+static unsigned set_focus(struct wf_ui *ui, int i)
+{
+	ui->focus = (i + WF_UI_PANES) % WF_UI_PANES;
+	ui->help = false;
+	return WF_REACT_DRAW;
+}
+
+unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
+{
+	const struct wf_action_def *d = wf_action_def(a);
+	struct wf_pane *p = focused(ui);
+	if (!d)
+		return WF_REACT_NONE;
+	ui->dirty = true;
+	/* The read-only gate: the only place that refuses a mutating action. */
+	if ((d->flags & WF_ACT_MUTATES) && ui->read_only) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "read-only: %s is not available", d->name);
+		ui->tag_prefix = false;
+		return WF_REACT_DRAW;
+	}
+	if ((d->flags & WF_ACT_DECISIONS) && ui->focus != 3) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "%s works on the decisions pane (4)", d->name);
+		return WF_REACT_DRAW;
+	}
+	if ((d->flags & WF_ACT_INCIDENTS) && ui->focus != 0) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "%s works on the incidents pane (1)", d->name);
+		return WF_REACT_DRAW;
+	}
+	bool tagged_run = ui->tag_prefix && (d->flags & WF_ACT_TAGGABLE);
+	if ((d->flags & WF_ACT_NEEDS_SEL) && !tagged_run && !wf_pane_selected(p) &&
+	    !(p->detail && a != WF_ACTION_OPEN)) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "%s: nothing selected", d->name);
+		return WF_REACT_DRAW;
+	}
+	if (ui->tag_prefix && a != WF_ACTION_TAG_APPLY && !(d->flags & WF_ACT_TAGGABLE))
+		ui->tag_prefix = false;
+	switch (a) {
+	case WF_ACTION_HELP:
+		ui->help = !ui->help;
+		ui->help_skip = 0;
+		return WF_REACT_DRAW;
+	case WF_ACTION_QUIT:
+		if (ui->help) {
+			ui->help = false;
+			return WF_REACT_DRAW;
+		}
+		if (ui->outbox && wf_outbox_count(ui->outbox) > 0) {
+			prompt_open(ui, WF_PROMPT_QUIT, NULL);
+			snprintf(ui->prompt_buf, sizeof(ui->prompt_buf),
+				 "%zu action(s) in the outbox (%zu held, not sent yet): quit anyway? "
+				 "They are sent on the next start. y/n",
+				 wf_outbox_count(ui->outbox),
+				 wf_outbox_count_state(ui->outbox, WF_OUTBOX_HELD));
+			return WF_REACT_DRAW;
+		}
+		return WF_REACT_QUIT;
+	case WF_ACTION_COMMAND:
+		prompt_open(ui, WF_PROMPT_COMMAND, NULL);
+		return WF_REACT_DRAW;
+	case WF_ACTION_NEXT_PANE:
+		return set_focus(ui, ui->focus + 1);
+	case WF_ACTION_PREV_PANE:
+		return set_focus(ui, ui->focus - 1);
+	case WF_ACTION_PANE1:
+	case WF_ACTION_PANE2:
+	case WF_ACTION_PANE3:
+	case WF_ACTION_PANE4:
+		return set_focus(ui, a - WF_ACTION_PANE1);
+	case WF_ACTION_ZOOM:
+		ui->zoom = !ui->zoom;
+		wf_ui_resize(ui);
+		return WF_REACT_CLEAR | WF_REACT_DRAW;
+	case WF_ACTION_DOWN:
+	case WF_ACTION_UP:
+	case WF_ACTION_PAGE_DOWN:
+	case WF_ACTION_PAGE_UP:
+	case WF_ACTION_TOP:
+	case WF_ACTION_BOTTOM:
+		return act_nav(ui, a);
+	case WF_ACTION_OPEN:
+		if (p->detail)
+			return WF_REACT_NONE;
+		p->detail = true;
+		p->detail_skip = 0;
+		snprintf(p->detail_id, sizeof(p->detail_id), "%s", wf_pane_selected(p));
+		return WF_REACT_DRAW;
+	case WF_ACTION_BACK:
+		if (ui->help)
+			ui->help = false;
+		else if (p->detail)
+			p->detail = false;
+		else if (ui->tag_prefix)
+			ui->tag_prefix = false;
+		return WF_REACT_DRAW;
+	case WF_ACTION_FILTER:
+		snprintf(ui->prompt_saved, sizeof(ui->prompt_saved), "%s", p->filter_src);
+		prompt_open(ui, WF_PROMPT_FILTER, p->filter_src);
+		return WF_REACT_DRAW;
+	case WF_ACTION_SORT:
+		p->sort = (p->sort + 1) % p->ops->n_sorts;
+		wf_ui_message(ui, WF_ROLE_DIM, "%s sorted by %s", p->ops->name,
+			      p->ops->sorts[p->sort]);
+		return WF_REACT_DRAW;
+	case WF_ACTION_CONTEXT: {
+		const char *id = p->detail ? p->detail_id : wf_pane_selected(p);
+		if (strcmp(ui->context_id, id) == 0) {
+			ui->context_id[0] = '\0';
+			wf_ui_message(ui, WF_ROLE_DIM, "context: all incidents");
+		} else {
+			snprintf(ui->context_id, sizeof(ui->context_id), "%s", id);
+			wf_ui_message(ui, WF_ROLE_DIM, "context: incident %s (i again: all)", id);
+		}
+		return WF_REACT_DRAW;
+	}
+	case WF_ACTION_APPROVE:
+	case WF_ACTION_REJECT:
+	case WF_ACTION_ESCALATE:
+	case WF_ACTION_NOTE:
+		ui->triage.action = a;
+		if (triage_targets(ui, &ui->triage) == 0) {
+			wf_ui_message(ui, WF_ROLE_ERROR, "%s: no open decision %s", d->name,
+				      ui->tag_prefix ? "tagged" : "selected");
+			ui->tag_prefix = false;
+			return WF_REACT_DRAW;
+		}
+		prompt_open(ui, WF_PROMPT_REASON, NULL);
+		return WF_REACT_DRAW;
+	case WF_ACTION_TAG:
+		wf_pane_tag_toggle(p, wf_pane_selected(p));
+		wf_pane_move(p, 1);
+		return WF_REACT_DRAW;
+	case WF_ACTION_TAG_APPLY:
+		if (p->n_tags == 0) {
+			wf_ui_message(ui, WF_ROLE_ERROR, "; : nothing is tagged (space tags)");
+			return WF_REACT_DRAW;
+		}
+		ui->tag_prefix = true;
+		return WF_REACT_DRAW;
+	case WF_ACTION_UNTAG:
+		wf_pane_tags_clear(p);
+		return WF_REACT_DRAW;
+	case WF_ACTION_UNDO:
+		return act_undo(ui);
+	case WF_ACTION_DROP:
+		return act_drop(ui);
+	case WF_ACTION_THEME:
+		return wf_ui_command(ui, "theme");
+	case WF_ACTION_PAUSE:
+		ui->paused = !ui->paused;
+		ui->paused_gen = wf_model_generation(ui->model);
+		return WF_REACT_DRAW;
+	case WF_ACTION_REDRAW:
+		ui->full = true;
+		return WF_REACT_CLEAR | WF_REACT_DRAW;
+	case WF_ACTION__COUNT:
+	case WF_ACTION_NONE:
+		break;
+	}
+	return WF_REACT_NONE;
+}
+
+unsigned wf_ui_command(struct wf_ui *ui, const char *line)
+{
+	char name[64] = "";
+	const char *args;
+	while (*line == ' ')
+		line++;
+	size_t n = strcspn(line, " ");
+	if (n >= sizeof(name))
+		n = sizeof(name) - 1;
+	memcpy(name, line, n);
+	name[n] = '\0';
+	args = line + n;
+	while (*args == ' ')
+		args++;
+	ui->dirty = true;
+	if (!name[0])
+		return WF_REACT_DRAW;
+	if (strcmp(name, "filter") == 0) {
+		char err[200];
+		if (wf_pane_set_filter(focused(ui), args, err, sizeof(err)) < 0)
+			wf_ui_message(ui, WF_ROLE_ERROR, "filter: %s", err);
+		return WF_REACT_DRAW;
+	}
+	if (strcmp(name, "theme") == 0) {
+		char msg[200] = "";
+		if (!ui->hooks.theme) {
+			wf_ui_message(ui, WF_ROLE_ERROR, "themes are not available");
+		} else if (ui->hooks.theme(ui->hooks.arg, *args ? args : NULL, msg,
+					   sizeof(msg)) < 0) {
+			wf_ui_message(ui, WF_ROLE_ERROR, "theme: %s", msg);
+		} else {
+			wf_ui_message(ui, WF_ROLE_DIM, "%s", msg);
+			ui->full = true;
+			return WF_REACT_CLEAR | WF_REACT_DRAW;
+		}
+		return WF_REACT_DRAW;
+	}
+	enum wf_action a = wf_action_by_name(name);
+	if (a == WF_ACTION_NONE || a == WF_ACTION_COMMAND) {
+		char safe[64];
+		wf_text_sanitize(name, strlen(name), 30, ui->ascii, safe, sizeof(safe));
+		wf_ui_message(ui, WF_ROLE_ERROR, "unknown command: %s (? lists them)", safe);
+		return WF_REACT_DRAW;
+	}
+	return wf_ui_dispatch(ui, a);
+}
+
+void wf_ui_outbox_changed(struct wf_ui *ui)
+{
+	const struct wf_outbox_record *r[256];
+	if (!ui->outbox)
+		return;
+	ui->dirty = true;
+	size_t n = wf_outbox_list(ui->outbox, r, 256);
+	for (size_t i = 0; i < n; i++) {
+		if (r[i]->state != WF_OUTBOX_CONFLICT && r[i]->state != WF_OUTBOX_FAILED)
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < ui->n_announced; k++)
+			seen = seen || ui->announced[k] == r[i]->id;
+		if (seen)
+			continue;
+		if (ui->n_announced == 64)
+			ui->n_announced = 0;
+		ui->announced[ui->n_announced++] = r[i]->id;
+		char safe[200];
+		wf_text_sanitize(r[i]->message, strlen(r[i]->message), 100, ui->ascii, safe,
+				 sizeof(safe));
+		wf_ui_message(ui, WF_ROLE_ERROR, "%s %s: %s%s (:drop dismisses)", r[i]->kind,
+			      r[i]->state == WF_OUTBOX_CONFLICT ? "conflict, someone decided first"
+								: "refused",
+			      r[i]->status ? "" : "", safe);
+		ui->msg_until = ui->now + 20000;
+	}
+}
