@@ -782,6 +782,12 @@ bool wf_client_synced(const struct wf_client *c)
 	return c->synced;
 }
 
+bool wf_client_ready(const struct wf_client *c)
+{
+	return c->synced && !c->whoami &&
+	       (c->conn.state == WF_CONN_LIVE || c->conn.state == WF_CONN_POLLING);
+}
+
 bool wf_client_stopped(const struct wf_client *c)
 {
 	return c->phase == PH_STOPPED;

@@ -107,6 +107,9 @@ int wf_client_timeout_ms(const struct wf_client *c);
 
 /* True once a snapshot has been applied (the model holds the server's state). */
 bool wf_client_synced(const struct wf_client *c);
+/* True once synced, the stream (or polling) is running and whoami has answered or
+ * failed: what a batch run waits for before its first print. */
+bool wf_client_ready(const struct wf_client *c);
 /* True when the client stopped for good (401/403, 204, or a fatal error). */
 bool wf_client_stopped(const struct wf_client *c);
 /* Number of snapshots applied so far (1 after the first sync; more after resets). */

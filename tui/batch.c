@@ -218,7 +218,7 @@ static int run_until(struct wf_client *client, int sigfd, int64_t deadline,
 
 static bool synced_or_stopped(struct wf_client *c)
 {
-	return wf_client_synced(c) || wf_client_stopped(c);
+	return wf_client_ready(c) || wf_client_stopped(c);
 }
 
 static bool outbox_settled(struct wf_client *c)
