@@ -291,7 +291,8 @@ int wf_batch_run(const struct wf_options *o, struct wf_client *client,
 	int64_t interval = (int64_t)(o->interval_s * 1000);
 	if (client) {
 		wf_client_start(client);
-		if (run_until(client, sigfd, wf_client_mono_ms() + 30000,
+		if (run_until(client, sigfd,
+			      wf_client_mono_ms() + (int64_t)(o->sync_timeout_s * 1000),
 			      synced_or_stopped) < 0)
 			return 0;
 		if (o->n_resolve && wf_client_synced(client) &&

@@ -24,6 +24,7 @@ enum {
 	OPT_NO_NOTIFY,
 	OPT_HOLD,
 	OPT_RESOLVE,
+	OPT_SYNC_TIMEOUT,
 	OPT_TOKEN,
 	OPT_HELP,
 	OPT_VERSION,
@@ -54,6 +55,8 @@ void wf_options_usage(FILE *f)
 	      "  --resolve ID:ACTION:REASON\n"
 	      "                      with --batch: vote on a decision through the outbox\n"
 	      "                      (ACTION approve|reject|escalate|note); repeatable\n"
+	      "  --sync-timeout S    with --batch: wait at most S seconds for the first\n"
+	      "                      sync before printing anyway (default 30)\n"
 	      "  --help, --version\n",
 	      f);
 }
@@ -117,6 +120,7 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 		{"no-notify", no_argument, NULL, OPT_NO_NOTIFY},
 		{"hold", required_argument, NULL, OPT_HOLD},
 		{"resolve", required_argument, NULL, OPT_RESOLVE},
+		{"sync-timeout", required_argument, NULL, OPT_SYNC_TIMEOUT},
 		{"token", required_argument, NULL, OPT_TOKEN},
 		{"help", no_argument, NULL, OPT_HELP},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -128,6 +132,7 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 	o->url = WF_DEFAULT_URL;
 	o->interval_s = 2;
 	o->hold_ms = 5000;
+	o->sync_timeout_s = 30;
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "hV", longs, NULL)) != -1) {
@@ -194,6 +199,11 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 			if (parse_resolve(optarg, &o->resolve[o->n_resolve], err, errsize))
 				return -1;
 			o->n_resolve++;
+			break;
+		case OPT_SYNC_TIMEOUT:
+			if (parse_number("--sync-timeout", optarg, 0, 3600, &v, err, errsize))
+				return -1;
+			o->sync_timeout_s = v;
 			break;
 		case OPT_TOKEN:
 			snprintf(err, errsize,

@@ -34,6 +34,8 @@ struct wf_options {
 	const char *theme;      /* --theme NAME */
 	bool no_notify;         /* --no-notify */
 	int hold_ms;            /* --hold S: the outbox's undo window, default 5 s */
+	double sync_timeout_s;  /* --sync-timeout S: batch waits this long for the
+				   first sync before printing anyway (default 30) */
 	size_t n_resolve;       /* --resolve (batch only) */
 	struct wf_resolve_spec resolve[WF_RESOLVE_MAX];
 	bool help, version;
