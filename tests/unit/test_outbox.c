@@ -1,0 +1,237 @@
+/* test_outbox.c - the outbox file format: records survive a reopen with their keys,
+ * undo and drop only where allowed, settle by status class, a torn last record is
+ * cut off, a bad middle line is skipped, compaction keeps the live records, and a
+ * read-only outbox refuses everything. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "net/outbox.h"
+
+static char dir[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/wf-outbox-test.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char path[300];
+	(void)state;
+	snprintf(path, sizeof(path), "%s/outbox.log", dir);
+	unlink(path);
+	rmdir(dir);
+	return 0;
+}
+
+static struct wf_outbox *open_ob(void)
+{
+	char err[256];
+	struct wf_outbox *ob = wf_outbox_open(dir, false, err, sizeof(err));
+	if (!ob)
+		print_error("open: %s\n", err);
+	assert_non_null(ob);
+	return ob;
+}
+
+static void append_raw(const char *text)
+{
+	char path[300];
+	snprintf(path, sizeof(path), "%s/outbox.log", dir);
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static long file_size(void)
+{
+	char path[300];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/outbox.log", dir);
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static void test_reopen_keeps_keys(void **state)
+{
+	(void)state;
+	struct wf_outbox *ob = open_ob();
+	uint64_t a, b;
+	assert_int_equal(wf_outbox_enqueue(ob, "approve", "/v1/decisions/d1/resolve",
+					   "{\"action\":\"approve\",\"version\":1}", 1000, &a),
+			 0);
+	assert_int_equal(wf_outbox_enqueue(ob, "note", "/v1/decisions/d2/resolve",
+					   "{\"action\":\"note\",\"reason\":\"x\"}", 1000, &b),
+			 0);
+	char key[WF_IDEMPOTENCY_KEY_MAX + 1];
+	strcpy(key, wf_outbox_get(ob, a)->key);
+	assert_int_equal(strlen(key), 32);
+	assert_string_not_equal(key, wf_outbox_get(ob, b)->key);
+	assert_int_equal(wf_outbox_get(ob, a)->state, WF_OUTBOX_HELD);
+	wf_outbox_close(ob);
+
+	ob = open_ob();
+	assert_int_equal(wf_outbox_count(ob), 2);
+	const struct wf_outbox_record *r = wf_outbox_get(ob, a);
+	assert_non_null(r);
+	assert_string_equal(r->key, key);
+	assert_string_equal(r->path, "/v1/decisions/d1/resolve");
+	/* Held in the earlier run: sent at once now. */
+	assert_int_equal(r->state, WF_OUTBOX_QUEUED);
+	/* New ids do not reuse old ones. */
+	uint64_t c;
+	assert_int_equal(wf_outbox_enqueue(ob, "x", "/v1/x", "{}", 2000, &c), 0);
+	assert_true(c > b);
+	wf_outbox_close(ob);
+}
+
+static void test_undo_and_settle(void **state)
+{
+	(void)state;
+	struct wf_outbox *ob = open_ob();
+	wf_outbox_set_hold(ob, 5000);
+	uint64_t a, b, c, d;
+	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/a", "{}", 0, &a), 0);
+	assert_int_equal(wf_outbox_enqueue(ob, "b", "/v1/b", "{}", 0, &b), 0);
+	assert_int_equal(wf_outbox_enqueue(ob, "c", "/v1/c", "{}", 0, &c), 0);
+	assert_int_equal(wf_outbox_enqueue(ob, "d", "/v1/d", "{}", 0, &d), 0);
+	assert_int_equal(wf_outbox_next_due(ob), 5000);
+	assert_null(wf_outbox_take_due(ob, 4999));
+	assert_int_equal(wf_outbox_undo(ob, a), 0);
+	assert_int_equal(wf_outbox_count(ob), 3);
+
+	struct wf_outbox_record *r = wf_outbox_take_due(ob, 5000);
+	assert_non_null(r);
+	assert_int_equal(r->id, b);
+	assert_int_equal(wf_outbox_undo(ob, b), -1); /* too late */
+	assert_int_equal(wf_outbox_drop(ob, b), -1); /* in flight */
+	/* 503 with Retry-After 7: queued again, not before 7 s. */
+	assert_int_equal(wf_outbox_settle(ob, b, 503, NULL, 0, 7, 5000), 1);
+	assert_int_equal(wf_outbox_get(ob, b)->state, WF_OUTBOX_QUEUED);
+	assert_true(wf_outbox_get(ob, b)->next_try >= 12000);
+
+	r = wf_outbox_take_due(ob, 5000);
+	assert_int_equal(r->id, c);
+	const char *conflict = "{\"error\":{\"code\":\"conflict\",\"message\":\"stale\"},"
+			       "\"current\":{\"id\":\"d1\",\"version\":4}}";
+	wf_outbox_settle(ob, c, 409, conflict, strlen(conflict), 0, 5000);
+	assert_int_equal(wf_outbox_get(ob, c)->state, WF_OUTBOX_CONFLICT);
+	assert_string_equal(wf_outbox_get(ob, c)->current, "{\"id\":\"d1\",\"version\":4}");
+	assert_string_equal(wf_outbox_get(ob, c)->message, "HTTP 409: stale");
+
+	r = wf_outbox_take_due(ob, 5000);
+	assert_int_equal(r->id, d);
+	wf_outbox_settle(ob, d, 200, "{}", 2, 0, 5000);
+	assert_null(wf_outbox_get(ob, d));
+	wf_outbox_close(ob);
+
+	/* Reopen: b queued, c still a conflict with its current resource. */
+	ob = open_ob();
+	assert_int_equal(wf_outbox_count(ob), 2);
+	assert_int_equal(wf_outbox_get(ob, b)->state, WF_OUTBOX_QUEUED);
+	assert_int_equal(wf_outbox_get(ob, c)->state, WF_OUTBOX_CONFLICT);
+	assert_string_equal(wf_outbox_get(ob, c)->current, "{\"id\":\"d1\",\"version\":4}");
+	assert_int_equal(wf_outbox_drop(ob, c), 0);
+	r = wf_outbox_take_due(ob, 100000);
+	wf_outbox_settle(ob, r->id, 422, NULL, 0, 0, 100000);
+	assert_int_equal(wf_outbox_get(ob, b)->state, WF_OUTBOX_FAILED);
+	wf_outbox_close(ob);
+}
+
+static void test_torn_tail(void **state)
+{
+	(void)state;
+	struct wf_outbox *ob = open_ob();
+	uint64_t a;
+	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/a", "{\"k\":1}", 0, &a), 0);
+	wf_outbox_close(ob);
+	long good = file_size();
+	/* A bad line in the middle is skipped; a torn last line is cut off. */
+	append_raw("this is not json\n");
+	append_raw("{\"op\":\"add\",\"id\":5,\"key\":\"abc\",\"kind\":\"b\",\"path\":\"/v1/b\",\"bo");
+	ob = open_ob();
+	assert_int_equal(wf_outbox_count(ob), 1);
+	assert_non_null(wf_outbox_get(ob, a));
+	wf_outbox_close(ob);
+	assert_int_equal(file_size(), good + (long)strlen("this is not json\n"));
+	/* A complete last line without its newline is torn too. */
+	append_raw("{\"op\":\"del\",\"id\":1,\"why\":\"done\"}");
+	ob = open_ob();
+	assert_int_equal(wf_outbox_count(ob), 1);
+	wf_outbox_close(ob);
+}
+
+static void test_compaction(void **state)
+{
+	(void)state;
+	struct wf_outbox *ob = open_ob();
+	wf_outbox_set_hold(ob, 0);
+	uint64_t keep;
+	assert_int_equal(wf_outbox_enqueue(ob, "keep", "/v1/keep", "{}", 0, &keep), 0);
+	struct wf_outbox_record *r = wf_outbox_take_due(ob, 0);
+	wf_outbox_settle(ob, r->id, 400, NULL, 0, 0, 0);
+	for (int i = 0; i < 200; i++) {
+		uint64_t id;
+		assert_int_equal(wf_outbox_enqueue(ob, "x", "/v1/x", "{}", 0, &id), 0);
+		r = wf_outbox_take_due(ob, 0);
+		assert_int_equal(r->id, id);
+		wf_outbox_settle(ob, id, 201, NULL, 0, 0, 0);
+	}
+	assert_int_equal(wf_outbox_count(ob), 1);
+	assert_true(file_size() < 4000); /* compacted along the way */
+	wf_outbox_close(ob);
+	ob = open_ob();
+	assert_int_equal(wf_outbox_count(ob), 1);
+	assert_int_equal(wf_outbox_get(ob, keep)->state, WF_OUTBOX_FAILED);
+	/* Still appendable after compaction. */
+	uint64_t id;
+	assert_int_equal(wf_outbox_enqueue(ob, "y", "/v1/y", "{}", 0, &id), 0);
+	wf_outbox_close(ob);
+	ob = open_ob();
+	assert_int_equal(wf_outbox_count(ob), 2);
+	wf_outbox_close(ob);
+}
+
+static void test_refusals(void **state)
+{
+	(void)state;
+	char err[256];
+	struct wf_outbox *ro = wf_outbox_open(dir, true, err, sizeof(err));
+	assert_non_null(ro);
+	uint64_t id;
+	assert_int_equal(wf_outbox_enqueue(ro, "a", "/v1/a", "{}", 0, &id), -1);
+	assert_null(wf_outbox_take_due(ro, 0));
+	wf_outbox_close(ro);
+
+	struct wf_outbox *ob = open_ob();
+	assert_int_equal(wf_outbox_enqueue(ob, "a", "http://evil/v1/a", "{}", 0, &id), -1);
+	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/a", "not json", 0, &id), -1);
+	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/a", "[1]", 0, &id), -1);
+	/* One writer per outbox file. */
+	assert_null(wf_outbox_open(dir, false, err, sizeof(err)));
+	assert_non_null(strstr(err, "in use"));
+	wf_outbox_close(ob);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reopen_keeps_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_undo_and_settle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
