@@ -1,0 +1,367 @@
+/* test_tui.c - the dashboard rendered headless (tests/lib/harness.c), byte-exact:
+ * an unchanged frame writes 0 bytes; hostile strings put none of their control
+ * bytes into the terminal output; CJK, emoji and combining marks are clipped by
+ * columns; selection kept by id; filter; read-only gate; triage to the outbox and
+ * undo; layouts from "too small" to four panes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/validate.h"
+#include "net/outbox.h"
+#include "tests/lib/harness.h"
+#include "widgets/text.h"
+
+#define T0 1795667400000LL /* 2026-11-26T04:30:00Z */
+#define MIN 60000LL
+#define PDQ "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
+
+static int64_t seq;
+
+static void ts(int64_t ms, char *buf)
+{
+	wf_time_format(ms, buf, 32);
+}
+
+static void add_platform(struct wf_harness *h, const char *id, const char *name)
+{
+	char t[32];
+	ts(T0, t);
+	assert_int_equal(wf_harness_apply(h,
+		"{\"seq\":%lld,\"type\":\"platform.updated\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"%s\",\"name\":\"%s\",\"kind\":\"member\",\"hash_types\":[\"pdq\"],"
+		"\"last_heartbeat\":\"%s\",\"version\":1}}",
+		(long long)++seq, t, id, name, t), 0);
+}
+
+static void add_incident(struct wf_harness *h, const char *id, const char *title_json)
+{
+	char t[32];
+	ts(T0 - 10 * MIN, t);
+	assert_int_equal(wf_harness_apply(h,
+		"{\"seq\":%lld,\"type\":\"incident.opened\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"%s\",\"title\":%s,\"location\":\"Riverside\",\"tier\":\"content_incident\","
+		"\"state\":\"active\",\"opened_at\":\"%s\",\"summary\":\"\",\"version\":1}}",
+		(long long)++seq, t, id, title_json, t), 0);
+}
+
+static void add_signal(struct wf_harness *h, const char *id, const char *inc)
+{
+	char t[32];
+	ts(T0 - 9 * MIN, t);
+	assert_int_equal(wf_harness_apply(h,
+		"{\"seq\":%lld,\"type\":\"signal.added\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"%s\",\"incident_id\":\"%s\",\"type\":\"pdq\",\"value\":\"" PDQ "\","
+		"\"quality\":90,\"variant_id\":\"v1\",\"new_variant\":true,\"platform_id\":\"p-a\","
+		"\"added_at\":\"%s\",\"state\":\"active\",\"version\":1}}",
+		(long long)++seq, t, id, inc, t), 0);
+}
+
+static void add_sighting(struct wf_harness *h, const char *plat, const char *inc,
+			 int count, int64_t at)
+{
+	char t[32];
+	ts(at, t);
+	assert_int_equal(wf_harness_apply(h,
+		"{\"seq\":%lld,\"type\":\"sightings\",\"time\":\"%s\",\"data\":"
+		"{\"platform_id\":\"%s\",\"incident_id\":\"%s\",\"items\":[{\"signal_id\":\"sig-1\","
+		"\"count\":%d,\"outcome\":\"blocked\",\"seen_at\":\"%s\",\"distance\":2,"
+		"\"hash_type\":\"pdq\",\"hash\":\"" PDQ "\"}]}}",
+		(long long)++seq, t, plat, inc, count, t), 0);
+}
+
+static void add_decision(struct wf_harness *h, const char *id, const char *subject_json,
+			 int64_t due, int version)
+{
+	char t[32], d[32];
+	ts(T0 - 5 * MIN, t);
+	ts(due, d);
+	assert_int_equal(wf_harness_apply(h,
+		"{\"seq\":%lld,\"type\":\"decision.opened\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"%s\",\"kind\":\"add_signal\",\"incident_id\":\"inc-1\",\"subject\":%s,"
+		"\"subject_ref\":null,\"detail\":\"Full text\",\"proposer\":\"sim:board\","
+		"\"priority\":\"high\",\"created_at\":\"%s\",\"due_at\":\"%s\",\"state\":\"pending\","
+		"\"votes\":[],\"rationale\":\"\",\"version\":%d}}",
+		(long long)++seq, t, id, subject_json, t, d, version), 0);
+}
+
+static void fill(struct wf_harness *h)
+{
+	add_platform(h, "p-a", "Alpha Video");
+	add_platform(h, "p-b", "Beta Social");
+	add_incident(h, "inc-1", "\"Live-streamed attack, Riverside mosque\"");
+	add_signal(h, "sig-1", "inc-1");
+	for (int i = 0; i < 10; i++)
+		add_sighting(h, i % 2 ? "p-a" : "p-b", "inc-1", 5 + i, T0 - (10 - i) * 30000);
+	add_decision(h, "dec-1", "\"Add hash of variant 1 to the shared list\"",
+		     T0 + 10 * MIN, 1);
+	add_decision(h, "dec-2", "\"Activate the incident protocol\"", T0 - 1 * MIN, 1);
+}
+
+static void test_four_panes_and_unchanged_frame(void **state)
+{
+	struct wf_harness h;
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 40, 160, false, false), 0);
+	fill(&h);
+	assert_true(wf_harness_frame(&h, T0, false) > 0);
+	assert_true(wf_harness_find(&h, "1 Incidents"));
+	assert_true(wf_harness_find(&h, "Live-streamed attack"));
+	assert_true(wf_harness_find(&h, "Alpha Video"));
+	assert_true(wf_harness_find(&h, "3 Propagation"));
+	assert_true(wf_harness_find(&h, "Activate the incident protocol"));
+	assert_true(wf_harness_find(&h, "OVER"));
+	assert_true(wf_harness_find(&h, "LIVE FEED"));
+	/* nothing changed: a frame that is drawn anyway writes nothing */
+	size_t same = wf_harness_frame(&h, T0, true);
+	if (same)
+		fprintf(stderr, "unchanged frame wrote %zu bytes: %.*s\n", same,
+			(int)h.frame_len, h.frame);
+	assert_int_equal(same, 0);
+	assert_int_equal(wf_harness_frame(&h, T0 + 200, false), 0);
+	/* one change: a small number of bytes, not a repaint */
+	add_decision(&h, "dec-3", "\"Third\"", T0 + 20 * MIN, 1);
+	size_t n = wf_harness_frame(&h, T0 + 300, false);
+	assert_true(n > 0 && n < 2000);
+	wf_harness_close(&h);
+}
+
+static void test_hostile_strings(void **state)
+{
+	struct wf_harness h;
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 40, 160, false, false), 0);
+	fill(&h);
+	wf_harness_frame(&h, T0, false);
+	/* ESC sequences (clear, OSC title with BEL, DSR via C1 CSI), CR, BS, TAB,
+	 * bidi override, zero-width, BOM and invalid UTF-8. */
+	add_incident(&h, "inc-2",
+		     "\"E\\u001b[2JF\\u001b]0;PWNED\\u0007G\\u009b6nQ\\rR S\\bT U\\tV "
+		     "\\u202eevil\\u202c \\u2066x\\u2069 \\u200bz\\ufeff\"");
+	add_decision(&h, "dec-9", "\"D\\u001b[31mRED\\u001b[0m\\u000a\\u0085end\"", T0 + 5 * MIN, 1);
+	size_t n = wf_harness_frame(&h, T0 + 100, false);
+	assert_true(n > 0);
+	assert_false(wf_harness_frame_has(&h, "\x1b[2J", 4));
+	assert_false(wf_harness_frame_has(&h, "\x1b]", 2));
+	assert_false(wf_harness_frame_has(&h, "\x07", 1));
+	assert_false(wf_harness_frame_has(&h, "\xc2\x9b", 2));
+	assert_false(wf_harness_frame_has(&h, "\xc2\x85", 2));
+	assert_false(wf_harness_frame_has(&h, "Q\rR", 3));
+	assert_false(wf_harness_frame_has(&h, "S\bT", 3));
+	assert_false(wf_harness_frame_has(&h, "U\tV", 3));
+	assert_false(wf_harness_frame_has(&h, "\xe2\x80\xae", 3)); /* U+202E */
+	assert_false(wf_harness_frame_has(&h, "\xe2\x80\xac", 3));
+	assert_false(wf_harness_frame_has(&h, "\xe2\x81\xa6", 3)); /* U+2066 */
+	assert_false(wf_harness_frame_has(&h, "\xe2\x80\x8b", 3)); /* U+200B */
+	assert_false(wf_harness_frame_has(&h, "\xef\xbb\xbf", 3)); /* BOM */
+	assert_false(wf_harness_frame_has(&h, "\x1b[31mRED", 8));
+	/* the text is there, with visible placeholders where the controls were */
+	assert_true(wf_harness_find(&h, "E?[2JF?]0;PWNED?G?6nQ?R S?T U?V ?evil?"));
+	assert_true(wf_harness_find(&h, "D?[31mRED?[0m??end"));
+	wf_harness_close(&h);
+}
+
+static void test_clipping_wide_and_combining(void **state)
+{
+	struct wf_harness h;
+	char row[512];
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 24, 80, false, false), 0);
+	WINDOW *w = newwin(3, 20, 0, 0);
+	mvwaddstr(w, 0, 0, "....................");
+	mvwaddstr(w, 1, 0, "....................");
+	mvwaddstr(w, 2, 0, "....................");
+	assert_int_equal(wf_text_draw(w, 0, 0, "日本語日本語", 5, 0), 4);
+	assert_int_equal(wf_text_draw(w, 1, 0, "\U0001F600\U0001F600\U0001F600", 5, 0), 4);
+	assert_int_equal(wf_text_draw(w, 2, 0, "e\u0301e\u0301e\u0301e\u0301", 3, 0), 3);
+	assert_int_equal(wf_text_draw(w, 2, 18, "日本", -1, 0), 2); /* window edge */
+	wnoutrefresh(w);
+	doupdate();
+	wf_harness_row(&h, 0, row, sizeof(row));
+	assert_memory_equal(row, "日本................", strlen("日本................"));
+	wf_harness_row(&h, 1, row, sizeof(row));
+	assert_memory_equal(row, "\U0001F600\U0001F600....", strlen("\U0001F600\U0001F600...."));
+	wf_harness_row(&h, 2, row, sizeof(row));
+	assert_memory_equal(row, "e\u0301e\u0301e\u0301...", strlen("e\u0301e\u0301e\u0301..."));
+	assert_non_null(strstr(row, "...日"));
+	delwin(w);
+	wf_harness_close(&h);
+}
+
+static void test_selection_kept_by_id(void **state)
+{
+	struct wf_harness h;
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 40, 160, false, false), 0);
+	fill(&h);
+	wf_harness_key(&h, '4', false);
+	wf_harness_frame(&h, T0, false);
+	wf_harness_key(&h, 'j', false); /* dec-2 (overdue) first, then dec-1 */
+	wf_harness_frame(&h, T0, false);
+	assert_string_equal(wf_pane_selected(&h.ui.panes[3]), "dec-1");
+	add_decision(&h, "dec-0", "\"Earlier one\"", T0 + 1 * MIN, 1);
+	add_decision(&h, "dec-00", "\"Even earlier\"", T0, 1);
+	wf_harness_frame(&h, T0 + 10, false);
+	assert_string_equal(wf_pane_selected(&h.ui.panes[3]), "dec-1");
+	assert_int_equal(h.ui.panes[3].sel, 3);
+	wf_harness_close(&h);
+}
+
+static void test_filter(void **state)
+{
+	struct wf_harness h;
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 40, 160, false, false), 0);
+	fill(&h);
+	wf_harness_key(&h, '4', false);
+	wf_harness_frame(&h, T0, false);
+	assert_int_equal(h.ui.panes[3].n, 2);
+	wf_harness_key(&h, '/', false);
+	wf_harness_type(&h, "activ(");
+	wf_harness_frame(&h, T0, false);
+	assert_true(h.ui.prompt_err[0] != '\0'); /* compile error, shown in place */
+	assert_true(wf_harness_find(&h, "missing closing parenthesis"));
+	wf_harness_key(&h, 127, false);
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_int_equal(h.ui.panes[3].n, 1);
+	assert_true(wf_harness_find(&h, "/activ/"));
+	/* a pattern that backtracks catastrophically stops at the match limit */
+	wf_harness_key(&h, '/', false);
+	wf_harness_key(&h, 21, false); /* Ctrl-U */
+	wf_harness_type(&h, "(a+)+$|(x*)*y");
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_int_equal(h.ui.panes[3].n, 0);
+	wf_harness_close(&h);
+}
+
+static void test_read_only_gate(void **state)
+{
+	struct wf_harness h;
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 40, 160, true, true), 0);
+	fill(&h);
+	wf_harness_key(&h, '4', false);
+	wf_harness_frame(&h, T0, false);
+	wf_harness_key(&h, 'a', false);
+	assert_int_equal(h.ui.prompt, WF_PROMPT_NONE);
+	assert_non_null(strstr(h.ui.msg, "read-only"));
+	assert_int_equal(wf_ui_command(&h.ui, "reject"), WF_REACT_DRAW);
+	assert_non_null(strstr(h.ui.msg, "read-only"));
+	assert_int_equal(wf_outbox_count(h.outbox), 0);
+	wf_harness_key(&h, '?', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "(read-only: off)"));
+	wf_harness_close(&h);
+}
+
+static void test_triage_and_undo(void **state)
+{
+	struct wf_harness h;
+	const struct wf_outbox_record *r[4];
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 40, 160, false, true), 0);
+	fill(&h);
+	wf_harness_key(&h, '4', false);
+	wf_harness_frame(&h, T0, false);
+	wf_harness_key(&h, 'j', false); /* dec-1 */
+	wf_harness_key(&h, 'r', false);
+	assert_int_equal(h.ui.prompt, WF_PROMPT_REASON);
+	wf_harness_key(&h, '\r', false); /* a reason is required for reject */
+	assert_int_equal(h.ui.prompt, WF_PROMPT_REASON);
+	wf_harness_type(&h, "Not a match ✓");
+	wf_harness_key(&h, '\r', false);
+	assert_int_equal(h.ui.prompt, WF_PROMPT_CONFIRM);
+	/* a new decision arriving now does not change what is being confirmed */
+	add_decision(&h, "dec-0", "\"Earlier one\"", T0, 1);
+	wf_harness_frame(&h, T0, false);
+	wf_harness_key(&h, 'y', false);
+	assert_int_equal(wf_outbox_count(h.outbox), 1);
+	assert_int_equal(wf_outbox_list(h.outbox, r, 4), 1);
+	assert_string_equal(r[0]->path, "/v1/decisions/dec-1/resolve");
+	assert_non_null(strstr(r[0]->body, "\"action\":\"reject\""));
+	assert_non_null(strstr(r[0]->body, "\"version\":1"));
+	assert_non_null(strstr(r[0]->body, "Not a match"));
+	wf_harness_key(&h, 'u', false);
+	assert_int_equal(wf_outbox_count(h.outbox), 0);
+	/* tag two, ; then escalate both with one reason (no confirmation) */
+	wf_harness_key(&h, 'g', false);
+	wf_harness_key(&h, ' ', false);
+	wf_harness_key(&h, ' ', false);
+	wf_harness_key(&h, ';', false);
+	wf_harness_key(&h, 'e', false);
+	wf_harness_type(&h, "needs legal");
+	wf_harness_key(&h, '\r', false);
+	assert_int_equal(wf_outbox_count(h.outbox), 2);
+	assert_int_equal(h.ui.panes[3].n_tags, 0);
+	/* q asks first when the outbox is not empty; n stays */
+	assert_int_equal(wf_harness_key(&h, 'q', false), WF_REACT_DRAW);
+	assert_int_equal(h.ui.prompt, WF_PROMPT_QUIT);
+	assert_int_equal(wf_harness_key(&h, 'n', false), WF_REACT_DRAW);
+	wf_harness_key(&h, 'u', false);
+	assert_int_equal(wf_outbox_count(h.outbox), 0);
+	assert_int_equal(wf_harness_key(&h, 'q', false), WF_REACT_QUIT);
+	wf_harness_close(&h);
+}
+
+static void test_layouts_and_details(void **state)
+{
+	struct wf_harness h;
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 40, 160, false, false), 0);
+	fill(&h);
+	wf_harness_frame(&h, T0, false);
+	assert_int_equal(h.ui.layout, WF_LAYOUT_QUAD);
+	wf_harness_resize(&h, 24, 80);
+	wf_harness_frame(&h, T0, false);
+	assert_int_equal(h.ui.layout, WF_LAYOUT_SINGLE);
+	assert_true(wf_harness_find(&h, "Live-streamed attack"));
+	wf_harness_key(&h, '\t', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Alpha Video"));
+	wf_harness_resize(&h, 20, 60);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Terminal too small: 60x20"));
+	wf_harness_resize(&h, 60, 200);
+	wf_harness_key(&h, '1', false);
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Timeline"));
+	assert_true(wf_harness_find(&h, "Signals (newest first)"));
+	wf_harness_key(&h, 27, false);
+	wf_harness_key(&h, '4', false);
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Votes and history"));
+	assert_true(wf_harness_find(&h, "Full text"));
+	wf_harness_key(&h, 27, false);
+	wf_harness_key(&h, 's', false);
+	assert_int_equal(h.ui.panes[3].sort, 1);
+	wf_harness_key(&h, '1', false);
+	wf_harness_key(&h, 'i', false);
+	assert_string_equal(h.ui.context_id, "inc-1");
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "ctx inc-1"));
+	wf_harness_close(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_four_panes_and_unchanged_frame),
+		cmocka_unit_test(test_hostile_strings),
+		cmocka_unit_test(test_clipping_wide_and_combining),
+		cmocka_unit_test(test_selection_kept_by_id),
+		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_read_only_gate),
+		cmocka_unit_test(test_triage_and_undo),
+		cmocka_unit_test(test_layouts_and_details),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,251 @@
+/* app.c - the dashboard's event loop (see app.h): curses setup and teardown, the
+ * signal self-pipe (SIGWINCH, SIGINT, SIGTERM, SIGHUP), waiting on the client with
+ * the terminal and the pipe as extra fds, key reading, frame pacing and themes. */
+#include "app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curses.h>
+
+#include "net/client.h"
+#include "themes/theme.h"
+#include "tui/options.h"
+#include "ui.h"
+
+#define FRAME_MIN_MS 50 /* at most 20 frames a second */
+
+/* The self-pipe the signal handler writes to: the only global state here. */
+static int app_sig_pipe[2] = {-1, -1};
+
+static void app_on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+	if (app_sig_pipe[1] >= 0 && write(app_sig_pipe[1], &b, 1) < 0) {
+		/* pipe full: a wake-up is already pending */
+	}
+	errno = saved;
+}
+
+struct app_signals {
+	struct sigaction old[4];
+};
+static const int app_sigs[4] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP};
+
+static int signals_install(struct app_signals *s)
+{
+	if (pipe2(app_sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		return -1;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = app_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (int i = 0; i < 4; i++)
+		sigaction(app_sigs[i], &sa, &s->old[i]);
+	return 0;
+}
+
+static void signals_restore(struct app_signals *s)
+{
+	for (int i = 0; i < 4; i++)
+		sigaction(app_sigs[i], &s->old[i], NULL);
+	close(app_sig_pipe[0]);
+	close(app_sig_pipe[1]);
+	app_sig_pipe[0] = app_sig_pipe[1] = -1;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct app {
+	struct wf_ui ui;
+	struct wf_theme theme;
+	struct wf_client *client;
+	int64_t last_frame;
+	bool quit;
+};
+
+/* The `T` / `:theme NAME` hook. */
+static int app_theme(void *arg, const char *name, char *msg, size_t size)
+{
+	struct app *a = arg;
+	char err[300];
+	const char *want = name ? name : wf_theme_next(a->theme.name);
+	struct wf_theme t;
+	if (wf_theme_load(want, &t, err, sizeof(err)) != 0) {
+		snprintf(msg, size, "%s", err);
+		return -1;
+	}
+	a->theme = t;
+	wf_theme_activate(&a->theme);
+	snprintf(msg, size, "theme %s (%s colour)", a->theme.name,
+		 wf_color_mode_name(wf_theme_color_mode()));
+	return 0;
+}
+
+static void app_resize(struct app *a)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	wf_ui_resize(&a->ui);
+}
+
+static void app_signals_read(struct app *a)
+{
+	unsigned char buf[64];
+	ssize_t n;
+	while ((n = read(app_sig_pipe[0], buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == SIGWINCH)
+				app_resize(a);
+			else
+				a->quit = true;
+		}
+	}
+}
+
+static void app_keys_read(struct app *a)
+{
+	wint_t ch;
+	int r;
+	while (!a->quit && (r = wget_wch(stdscr, &ch)) != ERR) {
+		unsigned react = wf_ui_key(&a->ui, ch, r == KEY_CODE_YES);
+		if (react & WF_REACT_QUIT)
+			a->quit = true;
+	}
+}
+
+/* How long the loop may sleep: until the next frame is allowed when one is due,
+ * else until the next clock second (the status bar clock, ages and countdowns). */
+static int app_timeout(struct app *a, int64_t now_wall, int64_t now_mono)
+{
+	int t;
+	if (wf_ui_dirty(&a->ui)) {
+		int64_t wait = a->last_frame + FRAME_MIN_MS - now_mono;
+		t = wait > 0 ? (int)wait : 0;
+	} else {
+		t = (int)(1000 - now_wall % 1000) + 2;
+	}
+	if (a->client) {
+		int ct = wf_client_timeout_ms(a->client);
+		if (ct >= 0 && ct < t)
+			t = ct;
+	}
+	return t;
+}
+
+static void app_curses_start(void)
+{
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+	if (has_colors()) {
+		start_color();
+		use_default_colors();
+	}
+	refresh(); /* stdscr untouched from now on: wget_wch never repaints it */
+}
+
+int wf_app_run(const struct wf_options *opt, struct wf_client *client,
+	       struct wf_model *model)
+{
+	static struct app a; /* large; one per process */
+	struct app_signals sigs;
+	char err[300] = "";
+	memset(&a, 0, sizeof(a));
+	a.client = client;
+	setlocale(LC_ALL, "");
+	if (signals_install(&sigs) != 0) {
+		fprintf(stderr, "watchfloor: cannot set up signal handling\n");
+		return 1;
+	}
+	app_curses_start();
+	if (wf_theme_load(opt && opt->theme ? opt->theme : "default", &a.theme, err,
+			  sizeof(err)) != 0) {
+		/* the default is used; err is shown below */
+	}
+	wf_theme_activate(&a.theme);
+	bool ro = opt ? (opt->read_only || opt->wall) : false;
+	if (wf_ui_init(&a.ui, model, client ? wf_client_outbox(client) : NULL, ro) != 0) {
+		endwin();
+		signals_restore(&sigs);
+		fprintf(stderr, "watchfloor: out of memory\n");
+		return 1;
+	}
+	a.ui.hooks.arg = &a;
+	a.ui.hooks.theme = app_theme;
+	wf_ui_set_now(&a.ui, client ? wf_client_now_ms() : wall_ms());
+	if (err[0])
+		wf_ui_message(&a.ui, WF_ROLE_ERROR, "%s", err);
+	else if (!client)
+		wf_ui_message(&a.ui, WF_ROLE_DIM, "replay: nothing is sent from this view");
+	if (client)
+		wf_client_start(client);
+	wf_ui_render(&a.ui);
+	a.last_frame = mono_ms();
+	while (!a.quit) {
+		int64_t now = client ? wf_client_now_ms() : wall_ms();
+		int timeout = app_timeout(&a, now, mono_ms());
+		struct curl_waitfd fds[2] = {
+			{.fd = STDIN_FILENO, .events = CURL_WAIT_POLLIN},
+			{.fd = app_sig_pipe[0], .events = CURL_WAIT_POLLIN},
+		};
+		if (client) {
+			if (wf_client_wait(client, fds, 2, timeout) < 0)
+				break;
+			unsigned ev = wf_client_process(client);
+			if (ev & WF_CLIENT_EV_OUTBOX)
+				wf_ui_outbox_changed(&a.ui);
+			if (ev & WF_CLIENT_EV_STOPPED)
+				wf_ui_message(&a.ui, WF_ROLE_ERROR, "%s",
+					      wf_model_conn(model)->message);
+		} else {
+			struct pollfd pf[2] = {{STDIN_FILENO, POLLIN, 0},
+					       {app_sig_pipe[0], POLLIN, 0}};
+			if (poll(pf, 2, timeout) < 0 && errno != EINTR)
+				break;
+		}
+		/* Both are cheap when nothing is there: read them on every wake-up. */
+		app_signals_read(&a);
+		app_keys_read(&a);
+		wf_ui_set_now(&a.ui, client ? wf_client_now_ms() : wall_ms());
+		int64_t m = mono_ms();
+		if (!a.quit && wf_ui_dirty(&a.ui) && m - a.last_frame >= FRAME_MIN_MS) {
+			wf_ui_render(&a.ui);
+			a.last_frame = m;
+		}
+	}
+	wf_ui_free(&a.ui);
+	endwin();
+	signals_restore(&sigs);
+	return 0;
+}
