@@ -78,7 +78,9 @@ static void plat_draw_row(const struct wf_view_ctx *c, WINDOW *w, int y, int x, 
 	wf_text_draw_right(w, y, rx + 20, buf, 5, attr);
 	wf_fmt_count((double)r.last24h.removed, buf, sizeof(buf));
 	wf_text_draw_right(w, y, rx + 25, buf, 7, attr);
-	if (r.last_seen > 0)
+	if (r.last_seen > 0 && r.last_seen >= c->now)
+		snprintf(buf, sizeof(buf), "now");
+	else if (r.last_seen > 0)
 		wf_fmt_duration(c->now - r.last_seen, buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "-");

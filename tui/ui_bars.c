@@ -190,7 +190,7 @@ void wf_ui_draw_tabs(struct wf_ui *ui, WINDOW *w)
 	werase(w);
 	for (int i = 0; i < WF_UI_PANES; i++) {
 		char buf[64];
-		snprintf(buf, sizeof(buf), " %s (%zu) ", ui->panes[i].ops->title,
+		snprintf(buf, sizeof(buf), " %d %s (%zu) ", i + 1, ui->panes[i].ops->name,
 			 ui->panes[i].n);
 		int a = wf_theme_attr(i == ui->focus ? WF_ROLE_PANE_TITLE_FOCUS
 						     : WF_ROLE_PANE_TITLE);

@@ -61,7 +61,7 @@ int wf_spark_draw(WINDOW *w, int y, int x, const double *v, size_t n, int cols,
 	char buf[4 * 512 + 1];
 	if (cols > 512)
 		cols = 512;
-	int done = wf_spark_render(v, n, cols, max, wf_text_ascii_locale(), true, buf,
+	int done = wf_spark_render(v, n, cols, max, wf_text_ascii_locale(), false, buf,
 				   sizeof(buf));
 	return wf_text_draw(w, y, x + (cols - done), buf, done, attr);
 }

@@ -15,6 +15,7 @@
 #include "model/validate.h"
 #include "net/outbox.h"
 #include "tests/lib/harness.h"
+#include "tui/textframe.h"
 #include "widgets/text.h"
 
 #define T0 1795667400000LL /* 2026-11-26T04:30:00Z */
@@ -351,6 +352,35 @@ static void test_layouts_and_details(void **state)
 	wf_harness_close(&h);
 }
 
+static void test_text_frame(void **state)
+{
+	struct wf_harness h;
+	char *buf = NULL;
+	size_t len = 0;
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 24, 80, false, false), 0);
+	fill(&h);
+	add_incident(&h, "inc-2", "\"E\\u001b[2JF\\rG\\u202eH 日本語\"");
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(wf_text_frame(h.model, T0, 100, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "INCIDENTS (2)"));
+	assert_non_null(strstr(buf, "Live-streamed attack"));
+	assert_non_null(strstr(buf, "PLATFORMS (2)"));
+	assert_non_null(strstr(buf, "PROPAGATION inc-1"));
+	assert_non_null(strstr(buf, "PENDING DECISIONS (2)"));
+	assert_non_null(strstr(buf, "OVER 1m"));
+	for (size_t i = 0; i < len; i++)
+		assert_true(buf[i] == '\n' || (unsigned char)buf[i] >= 0x20);
+	assert_null(strstr(buf, "\xe2\x80\xae"));
+	/* every line within the width, in display columns */
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+		if (wf_text_width(line) > 100)
+			fail_msg("too wide (%d): %s", wf_text_width(line), line);
+	free(buf);
+	wf_harness_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_read_only_gate),
 		cmocka_unit_test(test_triage_and_undo),
 		cmocka_unit_test(test_layouts_and_details),
+		cmocka_unit_test(test_text_frame),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
