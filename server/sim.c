@@ -1,17 +1,317 @@
-/* sim.c - placeholder until the simulator lands. */
+/* sim.c - the simulator's engine: a thread that advances a scenario clock at
+ * --speed, runs the scenario's steps when due, and makes synthetic member platforms
+ * post signals and sighting batches through the same api_* functions as real ingest.
+ * Volumes follow a gamma-shaped upload curve per incident, scaled per platform. */
 #include "sim.h"
 
+#include <math.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model/validate.h"
+#include "sim_internal.h"
+#include "util.h"
+
+#define TICK_MS 1000
+
+uint64_t sim_rng_next(struct sim *s)
+{
+	uint64_t x = s->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return s->rng = x;
+}
+
+double sim_rng_unit(struct sim *s)
+{
+	return (double)(sim_rng_next(s) >> 11) / 9007199254740992.0;
+}
+
+void sim_rng_hex(struct sim *s, char *buf, size_t nhex)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < nhex; i++)
+		buf[i] = hex[sim_rng_next(s) & 15];
+	buf[nhex] = '\0';
+}
+
+/* Gamma CDF for an integer shape k at x = t / theta. */
+static double gamma_cdf(int k, double x)
+{
+	if (x <= 0)
+		return 0;
+	double term = 1, sum = 1;
+	for (int n = 1; n < k; n++) {
+		term *= x / n;
+		sum += term;
+	}
+	return 1 - exp(-x) * sum;
+}
+
+static void report_error(struct sim *s, int line, const struct api_reply *rep,
+			 int status, const char *text)
+{
+	(void)rep;
+	if (s->errors++ < 20)
+		fprintf(stderr, "watchfloord: sim: scenario line %d: HTTP %d %s\n", line,
+			status, text ? text : "");
+}
+
+/* Runs one write through the API as who. Returns the answer (caller frees) or NULL
+ * when it failed (reported). */
+json_t *sim_call(struct sim *s, int line, api_write_fn fn,
+			const struct auth_identity *who, json_t *body, const char *id)
+{
+	struct api_request req = {who, body, id};
+	int status;
+	char *text;
+	bool replayed;
+	api_run_write(s->srv, fn, &req, NULL, &status, &text, &replayed);
+	json_decref(body);
+	if (status >= 300) {
+		report_error(s, line, NULL, status, text);
+		free(text);
+		return NULL;
+	}
+	json_t *ans = text ? json_loads(text, 0, NULL) : NULL;
+	free(text);
+	return ans;
+}
+
+struct sim_platform *sim_find_platform(struct sim *s, const char *id)
+{
+	for (size_t i = 0; i < s->n_plats; i++)
+		if (id && strcmp(s->plats[i].id, id) == 0)
+			return &s->plats[i];
+	return NULL;
+}
+
+struct sim_incident *sim_find_incident(struct sim *s, const char *ref)
+{
+	for (size_t i = 0; i < s->n_incs; i++)
+		if (ref && strcmp(s->incs[i].ref, ref) == 0)
+			return &s->incs[i];
+	return NULL;
+}
+
+/* A platform to contribute a new variant, weighted by volume. */
+static struct sim_platform *pick_platform(struct sim *s, const struct sim_spread *sp)
+{
+	double total = 0;
+	for (size_t i = 0; i < s->n_plats; i++)
+		if ((!sp->restricted || sp->only[i]) && (s->plats[i].pdq || s->plats[i].md5))
+			total += s->plats[i].volume;
+	double r = sim_rng_unit(s) * total;
+	for (size_t i = 0; i < s->n_plats; i++) {
+		if ((sp->restricted && !sp->only[i]) || !(s->plats[i].pdq || s->plats[i].md5))
+			continue;
+		if ((r -= s->plats[i].volume) <= 0)
+			return &s->plats[i];
+	}
+	return s->n_plats ? &s->plats[0] : NULL;
+}
+
+/* Posts one new variant: a PDQ (or MD5) signal and sometimes an MD5 twin. */
+void sim_make_variant(struct sim *s, struct sim_incident *inc, int line)
+{
+	struct sim_spread *sp = &inc->spread;
+	struct sim_platform *p = pick_platform(s, sp);
+	if (!p || sp->n_signals + 2 > MAX_SIGNALS_PER_SPREAD)
+		return;
+	char variant[80], value[65];
+	snprintf(variant, sizeof(variant), "%s-v%d", inc->id, ++sp->made);
+	for (int twin = 0; twin < 2; twin++) {
+		bool pdq = p->pdq && twin == 0;
+		if (twin == 1 && !(p->pdq && p->md5 && sim_rng_unit(s) < 0.35))
+			break;
+		sim_rng_hex(s, value, pdq ? 64 : 32);
+		json_t *body = json_pack("{s:s,s:s,s:s,s:i,s:s,s:s}", "incident_id", inc->id,
+					 "type", pdq ? "pdq" : "md5", "value", value,
+					 "quality", pdq ? 60 + (int)(sim_rng_next(s) % 41) : 100,
+					 "variant_id", variant, "platform_id", p->id);
+		json_t *sig = sim_call(s, line, api_post_signal, &p->who, body, NULL);
+		const char *id = json_string_value(json_object_get(sig, "id"));
+		if (id) {
+			char **ns = realloc(sp->signals, (sp->n_signals + 1) * sizeof(*ns));
+			if (ns) {
+				sp->signals = ns;
+				sp->signals[sp->n_signals++] = strdup(id);
+				snprintf(inc->last_signal, sizeof(inc->last_signal), "%s", id);
+			}
+		}
+		json_decref(sig);
+	}
+}
+
+/* Blocked share of a platform t scenario seconds into the spread. */
+static double blocked_share(const struct sim_spread *sp, const struct sim_platform *p,
+			    double t)
+{
+	if (p->lag_s < 0 || t <= p->lag_s)
+		return 0;
+	return sp->block_max * (1 - exp(-(t - p->lag_s) / sp->ramp));
+}
+
+/* One platform's batch for [t0, t1) of the spread: n attempts split by outcome over
+ * up to three signals, newer ones likelier. */
+static void post_batch(struct sim *s, struct sim_incident *inc, size_t pi, int64_t n,
+		       double t1)
+{
+	struct sim_spread *sp = &inc->spread;
+	struct sim_platform *p = &s->plats[pi];
+	if (sp->n_signals == 0 || n <= 0)
+		return;
+	double b = blocked_share(sp, p, t1);
+	int64_t counts[4];
+	counts[0] = (int64_t)llround((double)n * b);
+	int64_t rest = n - counts[0];
+	counts[2] = (int64_t)((double)rest * sp->kept + sim_rng_unit(s));
+	counts[1] = (int64_t)((double)(rest - counts[2]) * sp->removed + sim_rng_unit(s));
+	if (counts[1] > rest - counts[2])
+		counts[1] = rest - counts[2];
+	counts[3] = rest - counts[1] - counts[2];
+	static const char *const outcomes[4] = {"blocked", "removed", "kept", "pending"};
+	char now[40];
+	wf_time_format(util_now_ms(), now, sizeof(now));
+	json_t *items = json_array();
+	for (int o = 0; o < 4; o++) {
+		int64_t left = counts[o];
+		for (int part = 0; left > 0 && part < 3; part++) {
+			int64_t c = part == 2 ? left : left / 2 + (left & 1);
+			if (c > 1000000)
+				c = 1000000;
+			/* Newer signals are likelier: pick from the newest half twice. */
+			size_t n_sig = sp->n_signals;
+			size_t idx = (size_t)(sim_rng_unit(s) * (double)n_sig);
+			if (sim_rng_unit(s) < 0.6)
+				idx = n_sig - 1 - (size_t)(sim_rng_unit(s) * (double)((n_sig + 1) / 2));
+			const char *sig = sp->signals[idx < n_sig ? idx : n_sig - 1];
+			json_t *it = json_pack("{s:s,s:I,s:s,s:s}", "signal_id", sig, "count",
+					       (json_int_t)c, "outcome", outcomes[o], "seen_at", now);
+			if (sig[0] && (o == 0 || sim_rng_unit(s) < 0.7))
+				json_object_set_new(it, "distance",
+						    json_integer((json_int_t)(sim_rng_next(s) % 32)));
+			json_array_append_new(items, it);
+			left -= c;
+		}
+	}
+	json_t *body = json_pack("{s:s,s:s,s:o}", "platform_id", p->id, "incident_id",
+				 inc->id, "items", items);
+	json_decref(sim_call(s, 0, api_post_sightings, &p->who, body, NULL));
+}
+
+/* Advances one spread from scenario time t0 to t1 (both absolute). */
+static void advance_spread(struct sim *s, struct sim_incident *inc, double t0, double t1)
+{
+	struct sim_spread *sp = &inc->spread;
+	if (!sp->on || t1 <= sp->start)
+		return;
+	double a = t0 - sp->start > 0 ? t0 - sp->start : 0, b = t1 - sp->start;
+	int want = (int)floor(sp->variants * (1 - exp(-b / sp->tau)));
+	for (int i = 0; sp->made < want && i < MAX_NEW_VARIANTS_PER_TICK; i++)
+		sim_make_variant(s, inc, 0);
+	double g = gamma_cdf(sp->k, b / sp->theta) - gamma_cdf(sp->k, a / sp->theta);
+	for (size_t i = 0; i < s->n_plats; i++) {
+		if (sp->restricted && !sp->only[i])
+			continue;
+		sp->acc[i] += s->scale * sp->share * s->plats[i].volume * g;
+		int64_t n = (int64_t)floor(sp->acc[i]);
+		if (n > 0) {
+			sp->acc[i] -= (double)n;
+			post_batch(s, inc, i, n, b);
+		}
+	}
+}
+
+static void *sim_main(void *arg)
+{
+	struct sim *s = arg;
+	int64_t start = util_mono_ms();
+	double last = 0;
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop) {
+		pthread_mutex_unlock(&s->mu);
+		double t = (double)(util_mono_ms() - start) / 1000.0 * s->speed;
+		while (s->next_step < s->sc.n_steps && s->sc.steps[s->next_step].at <= t)
+			sim_run_step(s, &s->sc.steps[s->next_step++]);
+		for (size_t i = 0; i < s->n_incs; i++)
+			advance_spread(s, &s->incs[i], last, t);
+		last = t;
+		pthread_mutex_lock(&s->mu);
+		if (s->stop)
+			break;
+		int64_t due = util_mono_ms() + TICK_MS;
+		struct timespec ts = {.tv_sec = due / 1000, .tv_nsec = (due % 1000) * 1000000};
+		pthread_cond_timedwait(&s->cond, &s->mu, &ts);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
 
 struct sim *sim_start(struct server *srv, const struct sim_options *opt, char *err,
 		      size_t errsz)
 {
-	(void)srv;
-	snprintf(err, errsz, "%s: the simulator is not built yet", opt->file);
-	return NULL;
+	struct sim *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	s->srv = srv;
+	s->speed = opt->speed > 0 ? opt->speed : 1;
+	s->scale = opt->scale > 0 ? opt->scale : 1;
+	if (scenario_load(opt->file, &s->sc, err, errsz) != 0) {
+		free(s);
+		return NULL;
+	}
+	s->rng = (uint64_t)(opt->seed ? opt->seed : s->sc.seed) * 0x9E3779B97F4A7C15ULL + 1;
+	snprintf(s->board.name, sizeof(s->board.name), "sim:board");
+	s->board.role = AUTH_ADMIN;
+	snprintf(s->board.key, sizeof(s->board.key), "sim:board");
+	if (sim_check_scenario(s, opt->file, err, errsz) != 0) {
+		sim_stop(s);
+		return NULL;
+	}
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&s->thread, NULL, sim_main, s) != 0) {
+		snprintf(err, errsz, "cannot start the simulator thread");
+		pthread_cond_destroy(&s->cond);
+		pthread_mutex_destroy(&s->mu);
+		s->n_incs = 0;
+		scenario_free(&s->sc);
+		free(s);
+		return NULL;
+	}
+	s->thread_started = true;
+	return s;
 }
 
 void sim_stop(struct sim *s)
 {
-	(void)s;
+	if (!s)
+		return;
+	if (s->thread_started) {
+		pthread_mutex_lock(&s->mu);
+		s->stop = true;
+		pthread_cond_signal(&s->cond);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->thread, NULL);
+		pthread_cond_destroy(&s->cond);
+		pthread_mutex_destroy(&s->mu);
+	}
+	for (size_t i = 0; i < s->n_incs; i++) {
+		for (size_t k = 0; k < s->incs[i].spread.n_signals; k++)
+			free(s->incs[i].spread.signals[k]);
+		free(s->incs[i].spread.signals);
+	}
+	scenario_free(&s->sc);
+	free(s);
 }

@@ -1,0 +1,89 @@
+/* sim_internal.h - the simulator's state, shared by its engine (sim.c) and its
+ * scenario steps (sim_steps.c). Not for other modules. */
+#ifndef WFD_SIM_INTERNAL_H
+#define WFD_SIM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim.h"
+#include "sim_scenario.h"
+
+#define MAX_PLATFORMS 64
+#define MAX_INCIDENTS 16
+#define MAX_NEW_VARIANTS_PER_TICK 20
+#define MAX_SIGNALS_PER_SPREAD 4096
+
+struct sim_platform {
+	char id[65];
+	char name[101];
+	double volume;       /* attempts per incident-day at scale 1 */
+	double lag_s;        /* when it ingests shared hashes; < 0: never */
+	bool pdq, md5;       /* hash types it contributes */
+	struct auth_identity who;
+};
+
+struct sim_spread {
+	bool on;
+	double start;        /* scenario seconds */
+	double share;        /* of each platform's volume */
+	int k;               /* gamma shape (integer) */
+	double theta;        /* gamma scale, seconds */
+	double variants, tau;
+	double block_max, ramp, removed, kept;
+	bool only[MAX_PLATFORMS]; /* platforms= restriction (all when none set) */
+	bool restricted;
+	double acc[MAX_PLATFORMS];
+	int made;            /* variants made */
+	char **signals;      /* ids, for picking in sightings */
+	size_t n_signals;
+};
+
+struct sim_incident {
+	char ref[64];
+	char id[80];
+	char last_signal[80];
+	struct sim_spread spread;
+};
+
+struct sim {
+	struct server *srv;
+	struct scenario sc;
+	double speed, scale;
+	uint64_t rng;
+	struct sim_platform plats[MAX_PLATFORMS];
+	size_t n_plats;
+	struct sim_incident incs[MAX_INCIDENTS];
+	size_t n_incs;
+	char last_report[80];
+	size_t next_step;
+	struct auth_identity board;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	bool stop;
+	bool thread_started;
+	int errors;
+};
+
+/* Random numbers (xorshift64), deterministic per seed. */
+uint64_t sim_rng_next(struct sim *s);
+double sim_rng_unit(struct sim *s);
+void sim_rng_hex(struct sim *s, char *buf, size_t nhex);
+
+/* Runs one write through the API as who (takes body). Returns the answer or NULL
+ * when it failed (reported on stderr, at most 20 times). */
+json_t *sim_call(struct sim *s, int line, api_write_fn fn,
+		 const struct auth_identity *who, json_t *body, const char *id);
+/* Posts a new variant of the incident's spread (a signal, sometimes two). */
+void sim_make_variant(struct sim *s, struct sim_incident *inc, int line);
+struct sim_platform *sim_find_platform(struct sim *s, const char *id);
+struct sim_incident *sim_find_incident(struct sim *s, const char *ref);
+
+/* Steps (sim_steps.c): validation of the whole scenario before the start, and
+ * running one step when it is due. */
+int sim_check_scenario(struct sim *s, const char *file, char *err, size_t errsz);
+void sim_run_step(struct sim *s, const struct sim_step *st);
+
+#endif

@@ -1,0 +1,300 @@
+/* sim_steps.c - the simulator's scenario steps: checking every line before the
+ * start (so a bad scenario stops the server with its line number) and running a
+ * step when its time comes (platforms, incidents, updates, spreads, reports,
+ * decisions, explicit new variants). */
+#include "sim_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/validate.h"
+
+static int step_fail(char *err, size_t errsz, const char *file,
+		     const struct sim_step *st, const char *what)
+{
+	snprintf(err, errsz, "%s:%d: %s", file, st->line, what);
+	return -1;
+}
+
+static int check_platform(struct sim *s, const struct sim_step *st, char *why,
+			  size_t whysz)
+{
+	const char *id = scenario_arg(st, "id", NULL), *name = scenario_arg(st, "name", id);
+	const char *kind = scenario_arg(st, "kind", "member");
+	const char *hashes = scenario_arg(st, "hashes", "pdq,md5");
+	enum wf_platform_kind pk;
+	if (!id || !wf_valid_id(id) || strlen(name) > 100 || !*name) {
+		snprintf(why, whysz, "platform needs id= (an id) and name=");
+		return -1;
+	}
+	if (!wf_platform_kind_parse(kind, &pk)) {
+		snprintf(why, whysz, "kind= must be member or non_member");
+		return -1;
+	}
+	if (s->n_plats == MAX_PLATFORMS || sim_find_platform(s, id)) {
+		snprintf(why, whysz, "too many platforms, or platform %s twice", id);
+		return -1;
+	}
+	struct sim_platform *p = &s->plats[s->n_plats];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->id, sizeof(p->id), "%s", id);
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->volume = scenario_num(st, "volume", 0);
+	p->lag_s = scenario_duration(st, "lag", -1);
+	if (p->volume < 0 || p->lag_s < -1) {
+		snprintf(why, whysz, "volume= must be >= 0 and lag= a duration or never");
+		return -1;
+	}
+	char list[128];
+	snprintf(list, sizeof(list), "%s", hashes);
+	for (char *save, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		enum wf_hash_type ht;
+		if (!wf_hash_type_parse(t, &ht)) {
+			snprintf(why, whysz, "unknown hash type '%.20s' in hashes=", t);
+			return -1;
+		}
+		p->pdq |= ht == WF_HASH_PDQ;
+		p->md5 |= ht == WF_HASH_MD5;
+	}
+	memcpy(p->who.name, p->name, sizeof(p->who.name));
+	p->who.role = AUTH_PLATFORM;
+	snprintf(p->who.platform_id, sizeof(p->who.platform_id), "%s", id);
+	snprintf(p->who.key, sizeof(p->who.key), "sim:%.60s", id);
+	s->n_plats++;
+	return 0;
+}
+
+static int check_spread(struct sim *s, const struct sim_step *st,
+			struct sim_incident *inc, char *why, size_t whysz)
+{
+	struct sim_spread *sp = &inc->spread;
+	sp->share = scenario_num(st, "share", 1);
+	sp->k = (int)scenario_num(st, "k", 2);
+	sp->theta = scenario_duration(st, "theta", 3 * 3600);
+	sp->variants = scenario_num(st, "variants", 800);
+	sp->tau = scenario_duration(st, "variant_tau", 24 * 3600);
+	sp->block_max = scenario_num(st, "block_max", 0.8);
+	sp->ramp = scenario_duration(st, "block_ramp", 3600);
+	sp->removed = scenario_num(st, "removed", 0.85);
+	sp->kept = scenario_num(st, "kept", 0.02);
+	if (sp->share < 0 || sp->k < 1 || sp->k > 20 || sp->theta <= 0 || sp->variants < 0 ||
+	    sp->tau <= 0 || sp->block_max < 0 || sp->block_max > 1 || sp->ramp <= 0 ||
+	    sp->removed < 0 || sp->removed > 1 || sp->kept < 0 || sp->kept > 1) {
+		snprintf(why, whysz, "spread: a value is out of range (share>=0, k 1..20, "
+				     "theta>0, 0<=block_max,removed,kept<=1)");
+		return -1;
+	}
+	const char *only = scenario_arg(st, "platforms", NULL);
+	if (only) {
+		char list[1024];
+		snprintf(list, sizeof(list), "%s", only);
+		sp->restricted = true;
+		for (char *save, *t = strtok_r(list, ",", &save); t;
+		     t = strtok_r(NULL, ",", &save)) {
+			struct sim_platform *p = sim_find_platform(s, t);
+			if (!p) {
+				snprintf(why, whysz, "platforms=: unknown platform %.40s", t);
+				return -1;
+			}
+			sp->only[p - s->plats] = true;
+		}
+	}
+	return 0;
+}
+
+int sim_check_scenario(struct sim *s, const char *file, char *err, size_t errsz)
+{
+	char why[200];
+	for (size_t i = 0; i < s->sc.n_steps; i++) {
+		const struct sim_step *st = &s->sc.steps[i];
+		const char *ref = scenario_arg(st, "ref", NULL);
+		struct sim_incident *inc = sim_find_incident(s, ref);
+		const char *v;
+		switch (st->verb) {
+		case SIM_PLATFORM:
+			if (check_platform(s, st, why, sizeof(why)))
+				return step_fail(err, errsz, file, st, why);
+			break;
+		case SIM_INCIDENT: {
+			enum wf_incident_state is;
+			if (!ref || strlen(ref) >= 64 || inc || s->n_incs == MAX_INCIDENTS)
+				return step_fail(err, errsz, file, st,
+						 "incident needs a new ref= (at most 16)");
+			if (!scenario_arg(st, "title", NULL))
+				return step_fail(err, errsz, file, st, "incident needs title=");
+			if ((v = scenario_arg(st, "tier", NULL)) && !wf_valid_tier(v))
+				return step_fail(err, errsz, file, st, "tier= must be [a-z_]{1,32}");
+			if ((v = scenario_arg(st, "state", NULL)) &&
+			    !wf_incident_state_parse(v, &is))
+				return step_fail(err, errsz, file, st, "unknown state=");
+			inc = &s->incs[s->n_incs++];
+			snprintf(inc->ref, sizeof(inc->ref), "%s", ref);
+			break;
+		}
+		case SIM_UPDATE:
+		case SIM_SPREAD:
+		case SIM_SIGNAL:
+			if (!inc)
+				return step_fail(err, errsz, file, st,
+						 "ref= must name an earlier incident");
+			if (st->verb == SIM_SPREAD && check_spread(s, st, inc, why, sizeof(why)))
+				return step_fail(err, errsz, file, st, why);
+			break;
+		case SIM_REPORT: {
+			enum wf_report_kind rk;
+			if (ref && !inc)
+				return step_fail(err, errsz, file, st, "unknown incident ref=");
+			if (!sim_find_platform(s, scenario_arg(st, "platform", NULL)))
+				return step_fail(err, errsz, file, st,
+						 "report needs platform= of a platform line");
+			if (!wf_report_kind_parse(scenario_arg(st, "kind", ""), &rk) ||
+			    !*scenario_arg(st, "text", ""))
+				return step_fail(err, errsz, file, st,
+						 "report needs kind= (a report kind) and text=");
+			break;
+		}
+		case SIM_DECISION: {
+			enum wf_decision_kind dk;
+			enum wf_priority pr;
+			if (ref && !inc)
+				return step_fail(err, errsz, file, st, "unknown incident ref=");
+			if (!wf_decision_kind_parse(scenario_arg(st, "kind", ""), &dk) ||
+			    !*scenario_arg(st, "subject", "") ||
+			    !wf_priority_parse(scenario_arg(st, "priority", "normal"), &pr) ||
+			    scenario_duration(st, "due", 900) < 0)
+				return step_fail(err, errsz, file, st,
+						 "decision needs kind=, subject=, and a valid "
+						 "priority= and due=");
+			break;
+		}
+		}
+	}
+	return 0;
+}
+
+static void run_platform(struct sim *s, const struct sim_step *st)
+{
+	json_t *ht = json_array();
+	char list[128];
+	snprintf(list, sizeof(list), "%s", scenario_arg(st, "hashes", "pdq,md5"));
+	for (char *save, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		json_array_append_new(ht, json_string(t));
+	const char *id = scenario_arg(st, "id", "");
+	if (api_ensure_platform(s->srv, id, scenario_arg(st, "name", id),
+				scenario_arg(st, "kind", "member"), ht) != 0 &&
+	    s->errors++ < 20)
+		fprintf(stderr, "watchfloord: sim: scenario line %d: cannot register %s\n",
+			st->line, id);
+	json_decref(ht);
+}
+
+/* Adds the optional string arguments keys[] of st to body. */
+static void copy_args(json_t *body, const struct sim_step *st, const char *const *keys)
+{
+	for (; *keys; keys++) {
+		const char *v = scenario_arg(st, *keys, NULL);
+		if (v)
+			json_object_set_new(body, *keys, json_string(v));
+	}
+}
+
+static void run_update(struct sim *s, const struct sim_step *st,
+		       struct sim_incident *inc)
+{
+	static const char *const keys[] = {"title", "location", "tier", "state", "summary",
+					   NULL};
+	store_lock(s->srv->st);
+	json_t *cur = store_get_resource(s->srv->st, "incident", inc->id);
+	store_unlock(s->srv->st);
+	if (!cur)
+		return;
+	json_t *body = json_pack("{s:O}", "version", json_object_get(cur, "version"));
+	json_decref(cur);
+	copy_args(body, st, keys);
+	json_decref(sim_call(s, st->line, api_update_incident, &s->board, body, inc->id));
+}
+
+static void run_decision(struct sim *s, const struct sim_step *st,
+			 struct sim_incident *inc)
+{
+	const char *about = scenario_arg(st, "about", "incident");
+	const char *ref = NULL;
+	if (strcmp(about, "signal") == 0 && inc && inc->last_signal[0])
+		ref = inc->last_signal;
+	else if (strcmp(about, "report") == 0 && s->last_report[0])
+		ref = s->last_report;
+	else if (inc && inc->id[0])
+		ref = inc->id;
+	json_t *body = json_pack("{s:s,s:o,s:s,s:o,s:s,s:s,s:I}", "kind",
+				 scenario_arg(st, "kind", ""), "incident_id",
+				 inc && inc->id[0] ? json_string(inc->id) : json_null(),
+				 "subject", scenario_arg(st, "subject", ""), "subject_ref",
+				 ref ? json_string(ref) : json_null(), "detail",
+				 scenario_arg(st, "detail", ""), "priority",
+				 scenario_arg(st, "priority", "normal"), "due_in_s",
+				 (json_int_t)scenario_duration(st, "due", 900));
+	json_decref(sim_call(s, st->line, api_create_decision, &s->board, body, NULL));
+}
+
+static void run_report(struct sim *s, const struct sim_step *st,
+		       struct sim_incident *inc)
+{
+	struct sim_platform *p = sim_find_platform(s, scenario_arg(st, "platform", NULL));
+	const char *needs = scenario_arg(st, "needs_decision", "false");
+	json_t *body = json_pack("{s:s,s:o,s:s,s:s,s:b}", "kind",
+				 scenario_arg(st, "kind", ""), "incident_id",
+				 inc && inc->id[0] ? json_string(inc->id) : json_null(),
+				 "platform_id", p->id, "text", scenario_arg(st, "text", ""),
+				 "needs_decision", strcmp(needs, "true") == 0);
+	json_t *r = sim_call(s, st->line, api_post_report, &p->who, body, NULL);
+	const char *id = json_string_value(json_object_get(r, "id"));
+	if (id)
+		snprintf(s->last_report, sizeof(s->last_report), "%s", id);
+	json_decref(r);
+}
+
+void sim_run_step(struct sim *s, const struct sim_step *st)
+{
+	struct sim_incident *inc = sim_find_incident(s, scenario_arg(st, "ref", NULL));
+	if (st->verb != SIM_PLATFORM && st->verb != SIM_INCIDENT && inc && !inc->id[0] &&
+	    st->verb != SIM_REPORT && st->verb != SIM_DECISION)
+		return; /* its incident failed to open (reported then) */
+	switch (st->verb) {
+	case SIM_PLATFORM:
+		run_platform(s, st);
+		break;
+	case SIM_INCIDENT: {
+		static const char *const keys[] = {"title", "location", "tier", "state",
+						   "summary", NULL};
+		json_t *body = json_object();
+		copy_args(body, st, keys);
+		json_t *r = sim_call(s, st->line, api_create_incident, &s->board, body, NULL);
+		const char *id = json_string_value(json_object_get(r, "id"));
+		if (id && inc)
+			snprintf(inc->id, sizeof(inc->id), "%s", id);
+		json_decref(r);
+		break;
+	}
+	case SIM_UPDATE:
+		run_update(s, st, inc);
+		break;
+	case SIM_SPREAD: {
+		int seeds = (int)scenario_num(st, "seed_variants", 2);
+		inc->spread.on = true;
+		inc->spread.start = st->at;
+		for (int i = 0; i < seeds && i < 50; i++)
+			sim_make_variant(s, inc, st->line);
+		break;
+	}
+	case SIM_SIGNAL:
+		sim_make_variant(s, inc, st->line);
+		break;
+	case SIM_REPORT:
+		run_report(s, st, inc);
+		break;
+	case SIM_DECISION:
+		run_decision(s, st, inc);
+		break;
+	}
+}
