@@ -1,0 +1,425 @@
+/* test_notify.c - unit tests of the notifier (tui/notify*.c): sanitizing and markup
+ * escaping, terminal sequences (OSC 777/9, tmux), the first look staying quiet,
+ * each kind of notice, coalescing a burst into one summary, the rate limit, config
+ * keys, and the route without a session bus (the helper's probe fails, the
+ * terminal fallback is used, and no call waits). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tests/tools/model_feed.h"
+#include "tui/notify.h"
+
+/* The terminal as the notifier sees it: every write, appended. */
+struct term {
+	char buf[65536];
+	size_t len;
+	int writes;
+};
+
+static void term_write(void *ctx, const char *bytes, size_t len)
+{
+	struct term *t = ctx;
+	if (t->len + len < sizeof t->buf) {
+		memcpy(t->buf + t->len, bytes, len);
+		t->len += len;
+		t->buf[t->len] = '\0';
+	}
+	t->writes++;
+}
+
+static int __attribute__((unused)) count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* A terminal-only notifier (no helper process) writing into *t. */
+static struct wf_notify *term_notifier(struct term *t,
+				       const struct wf_watch_rules *rules, int64_t now)
+{
+	struct wf_notify_config c;
+	wf_notify_config_default(&c);
+	c.desktop = false;
+	c.tmux = false;
+	c.rules = rules;
+	c.term_write = term_write;
+	c.term_ctx = t;
+	memset(t, 0, sizeof(*t));
+	return wf_notify_new(&c, now);
+}
+
+static void test_sanitize(void **state)
+{
+	(void)state;
+	char out[256];
+	wf_notify_sanitize("Attack\033[2J at \xe2\x80\xae"
+			   "evil\x07 \xff end\n",
+			   out, sizeof out, -1);
+	assert_string_equal(out, "Attack\xEF\xBF\xBD[2J at \xEF\xBF\xBD"
+				 "evil\xEF\xBF\xBD \xEF\xBF\xBD end\xEF\xBF\xBD");
+	wf_notify_sanitize("abcdefghij", out, sizeof out, 4);
+	assert_string_equal(out, "abcd");
+	wf_notify_sanitize(NULL, out, sizeof out, 4);
+	assert_string_equal(out, "");
+	wf_notify_escape_markup("<b>Tom & \"Jerry's\"</b>", out, sizeof out);
+	assert_string_equal(out,
+			    "&lt;b&gt;Tom &amp; &quot;Jerry&apos;s&quot;&lt;/b&gt;");
+	/* A small buffer never gets a cut entity or a cut UTF-8 sequence. */
+	wf_notify_escape_markup("ab&", out, 6);
+	assert_string_equal(out, "ab");
+	wf_notify_escape_markup("ab\xc3\xa9", out, 4);
+	assert_string_equal(out, "ab");
+}
+
+static void test_terminal_sequences(void **state)
+{
+	(void)state;
+	char out[512];
+	size_t n = wf_notify_format_terminal(WF_FALLBACK_OSC777, false, false,
+					     "New; incident", "a\nb", out, sizeof out);
+	assert_string_equal(out, "\033]777;notify;New, incident;a b\033\\");
+	assert_int_equal(n, strlen(out));
+	wf_notify_format_terminal(WF_FALLBACK_OSC9, false, true, "T", "B", out,
+				  sizeof out);
+	assert_string_equal(out, "\033]9;T: B\033\\\a");
+	wf_notify_format_terminal(WF_FALLBACK_OSC9, true, false, "T", "", out,
+				  sizeof out);
+	assert_string_equal(out, "\033Ptmux;\033\033]9;T\033\033\\\033\\");
+	wf_notify_format_terminal(WF_FALLBACK_BELL, true, false, "T", "B", out,
+				  sizeof out);
+	assert_string_equal(out, "\a");
+	assert_int_equal(wf_notify_format_terminal(WF_FALLBACK_NONE, false, true, "T",
+						   "B", out, sizeof out),
+			 0);
+}
+
+static void test_first_look_is_quiet_then_new_incident(void **state)
+{
+	(void)state;
+	struct term t;
+	int64_t now = 1700000000000;
+	struct wf_model *m = wf_model_new(NULL);
+	feed_incident(m, "inc-1", "Old incident", WF_TIER_INCIDENT, WF_INC_ACTIVE, 1,
+		      now);
+	struct wf_notify *n = term_notifier(&t, NULL, now);
+	wf_notify_observe(n, m, now);
+	wf_notify_tick(n, now + 10000);
+	assert_int_equal(t.writes, 0);
+
+	feed_incident(m, "inc-2", "Attack\033[31m <b>live</b>",
+		      WF_TIER_CONTENT_INCIDENT, WF_INC_ACTIVE, 1, now + 20000);
+	wf_notify_observe(n, m, now + 20000);
+	assert_int_equal(t.writes, 0); /* held for the coalescing window */
+	assert_true(wf_notify_next_deadline(n) <= now + 20000 + 1500);
+	wf_notify_tick(n, now + 21500);
+	assert_int_equal(t.writes, 1);
+	assert_non_null(strstr(t.buf,
+			       "\033]777;notify;New incident: Attack\xEF\xBF\xBD[31m "
+			       "<b>live</b>;tier content_incident, active, "
+			       "Christchurch, NZ\033\\"));
+	/* critical: the fallback rings the bell too */
+	assert_int_equal(t.buf[t.len - 1], '\a');
+	struct wf_notify_stats st;
+	wf_notify_get_stats(n, &st);
+	assert_int_equal(st.route, WF_ROUTE_TERMINAL);
+	assert_int_equal(st.sent_terminal, 1);
+	wf_notify_free(n);
+	wf_model_free(m);
+}
+
+static void test_escalation_and_decisions(void **state)
+{
+	(void)state;
+	struct term t;
+	int64_t now = 1700000000000;
+	struct wf_model *m = wf_model_new(NULL);
+	feed_incident(m, "inc-1", "Stream", WF_TIER_AWARENESS, WF_INC_MONITORING, 1,
+		      now);
+	feed_decision(m, "dec-0", "inc-1", "Already there", WF_PRIO_HIGH, now + 3600000,
+		      now);
+	struct wf_notify *n = term_notifier(&t, NULL, now);
+	wf_notify_observe(n, m, now);
+
+	feed_incident(m, "inc-1", "Stream", WF_TIER_PROTOCOL_ACTIVATED, WF_INC_ACTIVE,
+		      2, now + 1000);
+	wf_notify_observe(n, m, now + 1000);
+	wf_notify_tick(n, now + 3000);
+	assert_int_equal(t.writes, 1);
+	assert_non_null(strstr(
+		t.buf, "Escalated: Stream;tier awareness -> protocol_activated"));
+
+	/* A new high-priority decision; a normal one says nothing. */
+	t.len = 0;
+	t.writes = 0;
+	feed_decision(m, "dec-1", "inc-1", "Activate the protocol", WF_PRIO_HIGH,
+		      now + 3600000, now + 4000);
+	feed_decision(m, "dec-2", "inc-1", "Routine", WF_PRIO_NORMAL, now + 3600000,
+		      now + 4000);
+	wf_notify_observe(n, m, now + 4000);
+	wf_notify_tick(n, now + 6000);
+	assert_int_equal(t.writes, 1);
+	assert_non_null(strstr(t.buf,
+			       "Decision needed: Activate the protocol;activate, high "
+			       "priority Stream"));
+
+	/* Due within 10 minutes: each open decision once. dec-0 and dec-1 are high. */
+	t.len = 0;
+	t.writes = 0;
+	int64_t later = now + 3600000 - 9 * 60000;
+	wf_notify_observe(n, m, later);
+	wf_notify_tick(n, later + 1500);
+	assert_int_equal(t.writes, 1);
+	assert_non_null(strstr(t.buf, "watchfloor: 3 new events;3 decisions due soon"));
+	assert_non_null(strstr(t.buf, "Decision due in 9 min: Routine"));
+	wf_notify_observe(n, m, later + 60000);
+	wf_notify_tick(n, later + 70000);
+	assert_int_equal(t.writes, 1);
+	wf_notify_free(n);
+	wf_model_free(m);
+}
+
+static void test_burst_coalesces(void **state)
+{
+	(void)state;
+	struct term t;
+	int64_t now = 1700000000000;
+	struct wf_model *m = wf_model_new(NULL);
+	struct wf_notify *n = term_notifier(&t, NULL, now);
+	wf_notify_observe(n, m, now);
+	char id[32], title[64];
+	/* 200 incidents over one second, observed every 10 ms like a busy loop. */
+	for (int i = 0; i < 200; i++) {
+		snprintf(id, sizeof id, "inc-%d", i);
+		snprintf(title, sizeof title, "Incident %d", i);
+		feed_incident(m, id, title, WF_TIER_INCIDENT, WF_INC_ACTIVE, 1,
+			      now + i * 5);
+		if (i % 2 == 0)
+			wf_notify_observe(n, m, now + i * 5);
+	}
+	wf_notify_observe(n, m, now + 1000);
+	wf_notify_tick(n, now + 1500);
+	assert_int_equal(t.writes, 1);
+	assert_non_null(strstr(t.buf,
+			       "watchfloor: 200 new events;200 new incidents "
+			       "New incident: Incident 0 New incident: Incident 1"));
+	assert_non_null(strstr(t.buf, "... and 196 more"));
+	struct wf_notify_stats st;
+	wf_notify_get_stats(n, &st);
+	assert_int_equal(st.flushes, 1);
+	assert_int_equal(st.coalesced, 199);
+	wf_notify_free(n);
+	wf_model_free(m);
+}
+
+static void test_rate_limit(void **state)
+{
+	(void)state;
+	struct term t;
+	int64_t now = 1700000000000;
+	struct wf_model *m = wf_model_new(NULL);
+	struct wf_notify *n = term_notifier(&t, NULL, now);
+	wf_notify_observe(n, m, now);
+	char id[32];
+	/* One new incident every 2 s for 60 s: burst 3, then one per 20 s. */
+	int64_t end = now + 60000;
+	for (int i = 0; now + i * 2000 < end; i++) {
+		snprintf(id, sizeof id, "inc-%d", i);
+		feed_incident(m, id, id, WF_TIER_INCIDENT, WF_INC_ACTIVE, 1,
+			      now + i * 2000);
+		for (int64_t ms = 0; ms < 2000; ms += 100)
+			wf_notify_observe(n, m, now + i * 2000 + ms);
+	}
+	/* 3 at once, then t=20 s, 40 s, 60 s at most. */
+	assert_true(t.writes >= 4);
+	assert_true(t.writes <= 3 + 3);
+	/* Nothing is lost: the held notices come out as one summary. */
+	for (int64_t ms = 0; ms <= 40000; ms += 500)
+		wf_notify_tick(n, end + ms);
+	struct wf_notify_stats st;
+	wf_notify_get_stats(n, &st);
+	assert_int_equal(st.notices, 30);
+	assert_int_equal(st.flushes + st.coalesced, 30);
+	wf_notify_free(n);
+	wf_model_free(m);
+}
+
+static void test_watch_hits_notify_and_bell(void **state)
+{
+	(void)state;
+	struct term t;
+	int64_t now = 1700000000000;
+	struct wf_watch_rules *r = wf_watch_rules_new();
+	char errs[512];
+	const char *cfg = "watch = title /mosque/i notify,bell\n"
+			  "watch = report /live ?stream/i bell\n"
+			  "watch = hash /^d41d8c/ notify\n"
+			  "watch = platform /^Gab$/ highlight\n";
+	assert_int_equal(
+		wf_watch_rules_parse(r, cfg, strlen(cfg), "cfg", errs, sizeof errs), 0);
+	struct wf_model *m = wf_model_new(NULL);
+	feed_platform(m, "p-gab", "Gab", now);
+	feed_incident(m, "inc-1", "Quiet", WF_TIER_AWARENESS, WF_INC_MONITORING, 1,
+		      now);
+	struct wf_notify *n = term_notifier(&t, r, now);
+	wf_notify_observe(n, m, now);
+
+	/* report text with a bell rule: a bell, no notification */
+	feed_report(m, "rep-1", "p-gab", "a livestream link", now + 100);
+	wf_notify_observe(n, m, now + 100);
+	wf_notify_tick(n, now + 2000);
+	assert_string_equal(t.buf, "\a");
+
+	t.len = 0;
+	t.buf[0] = '\0';
+	t.writes = 0;
+	feed_signal(m, "sig-1", "inc-1", "p-gab", "d41d8cd98f00b204e9800998ecf8427e",
+		    now + 3000);
+	feed_incident(m, "inc-1", "Shooting at MOSQUE", WF_TIER_AWARENESS,
+		      WF_INC_MONITORING, 2, now + 3000);
+	wf_notify_observe(n, m, now + 3000);
+	wf_notify_tick(n, now + 5000);
+	assert_int_equal(t.writes, 1);
+	assert_non_null(strstr(t.buf, "2 watch hits"));
+	assert_non_null(
+		strstr(t.buf, "Watch (hash): d41d8cd98f00b204e9800998ecf8427e"));
+	assert_non_null(strstr(t.buf, "Watch (title): Shooting at MOSQUE"));
+	assert_int_equal(t.buf[t.len - 1], '\a');
+	/* highlight only: the dashboard asks, the notifier stays quiet */
+	assert_int_equal(wf_watch_match(r, WF_WATCH_PLATFORM, "Gab", 3),
+			 WF_WATCH_HIGHLIGHT);
+	wf_notify_free(n);
+	wf_model_free(m);
+	wf_watch_rules_free(r);
+}
+
+static void test_disabled_does_nothing(void **state)
+{
+	(void)state;
+	struct term t;
+	memset(&t, 0, sizeof t);
+	struct wf_notify_config c;
+	wf_notify_config_default(&c);
+	c.enabled = false;
+	c.term_write = term_write;
+	c.term_ctx = &t;
+	int64_t now = 1700000000000;
+	struct wf_model *m = wf_model_new(NULL);
+	struct wf_notify *n = wf_notify_new(&c, now);
+	assert_int_equal(wf_notify_fd(n), -1); /* no helper was started */
+	wf_notify_observe(n, m, now);
+	feed_incident(m, "inc-1", "X", WF_TIER_CONTENT_INCIDENT, WF_INC_ACTIVE, 1, now);
+	wf_notify_observe(n, m, now + 10);
+	wf_notify_tick(n, now + 10000);
+	assert_int_equal(t.writes, 0);
+	assert_true(wf_notify_next_deadline(n) == INT64_MAX);
+	assert_string_equal(wf_notify_describe(n), "off");
+	wf_notify_free(n);
+	wf_model_free(m);
+}
+
+static void test_config_keys(void **state)
+{
+	(void)state;
+	struct wf_notify_config c;
+	wf_notify_config_default(&c);
+	char errs[512];
+	const char *text = "# watchfloor config\n"
+			   "server = https://example.org\n"
+			   "notify = off\n"
+			   "notify_due_minutes = 15   # a comment\n"
+			   "notify_fallback = osc9\n"
+			   "notify_rate_interval_s = 30\n"
+			   "notify_due_minutes = soon\n"
+			   "notify_colour = red\n"
+			   "notify_wall = on\n";
+	assert_int_equal(wf_notify_config_parse(&c, text, strlen(text), "config", errs,
+						sizeof errs),
+			 2);
+	assert_string_equal(
+		errs, "config:7: notify_due_minutes: expected a number from 1 to "
+		      "1440\nconfig:8: unknown notification setting 'notify_colour'");
+	assert_false(c.enabled);
+	assert_int_equal(c.due_minutes, 15);
+	assert_int_equal(c.fallback, WF_FALLBACK_OSC9);
+	assert_int_equal(c.rate_interval_ms, 30000);
+	assert_true(c.wall);
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* No session bus at all: the helper's probe fails, the fallback is used, and no
+ * call into the notifier takes long. */
+static void test_no_session_bus_falls_back(void **state)
+{
+	(void)state;
+	unsetenv("DBUS_SESSION_BUS_ADDRESS");
+	unsetenv("DISPLAY");
+	unsetenv("WAYLAND_DISPLAY");
+	setenv("XDG_RUNTIME_DIR", "/nonexistent-wf-test", 1);
+	struct term t;
+	memset(&t, 0, sizeof t);
+	struct wf_notify_config c;
+	wf_notify_config_default(&c);
+	c.tmux = false;
+	c.term_write = term_write;
+	c.term_ctx = &t;
+	int64_t now = wall_ms();
+	struct wf_model *m = wf_model_new(NULL);
+	struct wf_notify *n = wf_notify_new(&c, now);
+	wf_notify_observe(n, m, now);
+	feed_incident(m, "inc-1", "Nobody listens", WF_TIER_INCIDENT, WF_INC_ACTIVE, 1,
+		      now);
+	int64_t worst = 0;
+	while (t.writes == 0 && wall_ms() - now < 5000) {
+		struct timespec a, b, pause = {0, 10 * 1000 * 1000};
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		wf_notify_observe(n, m, wall_ms());
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		int64_t us = (b.tv_sec - a.tv_sec) * 1000000 +
+			     (b.tv_nsec - a.tv_nsec) / 1000;
+		if (us > worst)
+			worst = us;
+		nanosleep(&pause, NULL);
+	}
+	struct wf_notify_stats st;
+	wf_notify_get_stats(n, &st);
+	assert_int_equal(st.route, WF_ROUTE_TERMINAL);
+	assert_int_equal(t.writes, 1);
+	assert_non_null(strstr(t.buf, "New incident: Nobody listens"));
+	print_message("worst notifier call: %lld us\n", (long long)worst);
+	assert_true(worst < 20000);
+	wf_notify_free(n);
+	wf_model_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_terminal_sequences),
+		cmocka_unit_test(test_first_look_is_quiet_then_new_incident),
+		cmocka_unit_test(test_escalation_and_decisions),
+		cmocka_unit_test(test_burst_coalesces),
+		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_watch_hits_notify_and_bell),
+		cmocka_unit_test(test_disabled_does_nothing),
+		cmocka_unit_test(test_config_keys),
+		cmocka_unit_test(test_no_session_bus_falls_back),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

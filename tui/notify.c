@@ -1,0 +1,605 @@
+/* notify.c - the notifier: notices from the model (what changed since the last
+ * look), the coalescing window, the rate limit (a token bucket), urgency from
+ * severity, and the choice of route (the libnotify helper of notify_dbus.c or the
+ * terminal fallback through the dashboard's write callback). Config keys in
+ * notify_config.c, text helpers in notify_text.c. */
+#include "notify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "notify_internal.h"
+
+#define DETAIL_MAX 4	 /* notices listed in a summary's body */
+#define SUMMARY_COLS 100 /* columns of untrusted text in a summary */
+#define BODY_COLS 240
+#define DUE_CHECK_MS 1000 /* due times are checked at most once a second */
+
+struct notice {
+	enum wf_notify_kind kind;
+	int urgency;
+	bool show; /* false: a bell-only watch hit */
+	char summary[512];
+	char body[1200];
+};
+
+struct wf_notify {
+	struct wf_notify_config cfg;
+	bool enabled;
+	struct notify_helper helper;
+	/* the coalescing window */
+	struct notice detail[DETAIL_MAX];
+	size_t n_detail;
+	unsigned long pending, pending_shown, by_kind[WF_NOTIFY__KINDS];
+	int urgency;
+	bool bell;
+	int64_t first_at;
+	/* the rate limit */
+	double tokens;
+	int64_t refill_at;
+	/* what the model looked like */
+	bool primed;
+	uint64_t generation;
+	int64_t due_checked;
+	struct seen_map incidents, decisions, reports, signals;
+	const void **buf;
+	size_t buf_cap;
+	struct wf_notify_stats stats;
+	char describe[96];
+};
+
+static const char *const kind_plural[WF_NOTIFY__KINDS] = {
+	"new incidents", "escalations", "high-priority decisions", "decisions due soon",
+	"watch hits"};
+
+struct wf_notify *wf_notify_new(const struct wf_notify_config *cfg, int64_t now)
+{
+	struct wf_notify *n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->cfg = *cfg;
+	n->enabled = cfg->enabled;
+	n->tokens = cfg->rate_burst > 0 ? cfg->rate_burst : 1;
+	n->refill_at = now;
+	seen_init(&n->incidents);
+	seen_init(&n->decisions);
+	seen_init(&n->reports);
+	seen_init(&n->signals);
+	helper_init(&n->helper, cfg->app_name, cfg->call_timeout_ms,
+		    cfg->breaker_failures, cfg->breaker_cooldown_ms);
+	if (n->enabled && cfg->desktop)
+		helper_start(&n->helper, now);
+	return n;
+}
+
+void wf_notify_free(struct wf_notify *n)
+{
+	if (!n)
+		return;
+	helper_stop(&n->helper);
+	seen_free(&n->incidents);
+	seen_free(&n->decisions);
+	seen_free(&n->reports);
+	seen_free(&n->signals);
+	free(n->buf);
+	free(n);
+}
+
+void wf_notify_set_enabled(struct wf_notify *n, bool on)
+{
+	if (!n || n->enabled == on)
+		return;
+	n->enabled = on;
+	n->pending = n->pending_shown = 0;
+	n->n_detail = 0;
+	memset(n->by_kind, 0, sizeof n->by_kind);
+	if (!on)
+		helper_stop(&n->helper);
+	/* Turned on again: the helper starts at the next tick (its time is needed). */
+}
+
+static enum wf_notify_route route_of(const struct wf_notify *n)
+{
+	if (!n->enabled)
+		return WF_ROUTE_OFF;
+	switch (n->helper.state) {
+	case HELPER_PROBING:
+		return WF_ROUTE_PROBING;
+	case HELPER_IDLE:
+	case HELPER_BUSY:
+		return WF_ROUTE_DESKTOP;
+	default:
+		return WF_ROUTE_TERMINAL;
+	}
+}
+
+/* --- queueing -------------------------------------------------------------- */
+
+static void queue_notice(struct wf_notify *n, const struct notice *no, int64_t now)
+{
+	if (!n->enabled)
+		return;
+	if (n->pending == 0) {
+		n->first_at = now;
+		n->urgency = WF_URGENCY_LOW;
+		n->bell = false;
+	}
+	n->pending++;
+	n->stats.notices++;
+	if (no->show) {
+		n->pending_shown++;
+		n->by_kind[no->kind]++;
+		if (no->urgency > n->urgency)
+			n->urgency = no->urgency;
+		if (n->n_detail < DETAIL_MAX)
+			n->detail[n->n_detail++] = *no;
+	} else {
+		n->bell = true;
+	}
+}
+
+void wf_notify_post(struct wf_notify *n, enum wf_notify_kind kind, int urgency,
+		    const char *title, const char *body, int64_t now)
+{
+	struct notice no = {kind, urgency, true, "", ""};
+	if (!n || (unsigned)kind >= WF_NOTIFY__KINDS)
+		return;
+	wf_notify_sanitize(title, no.summary, sizeof no.summary, SUMMARY_COLS);
+	wf_notify_sanitize(body, no.body, sizeof no.body, BODY_COLS);
+	queue_notice(n, &no, now);
+}
+
+/* --- flushing -------------------------------------------------------------- */
+
+static void term_out(struct wf_notify *n, const char *s, size_t len)
+{
+	if (n->cfg.term_write && len)
+		n->cfg.term_write(n->cfg.term_ctx, s, len);
+}
+
+static void compose(const struct wf_notify *n, char *summary, size_t ssize, char *body,
+		    size_t bsize)
+{
+	if (n->pending_shown == 1 && n->n_detail == 1) {
+		snprintf(summary, ssize, "%s", n->detail[0].summary);
+		snprintf(body, bsize, "%s", n->detail[0].body);
+		return;
+	}
+	snprintf(summary, ssize, "watchfloor: %lu new events", n->pending_shown);
+	size_t o = 0;
+	body[0] = '\0';
+	for (int k = 0; k < WF_NOTIFY__KINDS; k++) {
+		if (!n->by_kind[k] || o >= bsize)
+			continue;
+		o += (size_t)snprintf(body + o, bsize - o, "%s%lu %s", o ? ", " : "",
+				      n->by_kind[k], kind_plural[k]);
+	}
+	for (size_t i = 0; i < n->n_detail && o < bsize; i++)
+		o += (size_t)snprintf(body + o, bsize - o, "\n%s",
+				      n->detail[i].summary);
+	if (n->pending_shown > n->n_detail && o < bsize)
+		snprintf(body + o, bsize - o, "\n... and %lu more",
+			 n->pending_shown - n->n_detail);
+}
+
+static void reset_pending(struct wf_notify *n)
+{
+	if (n->pending > 1)
+		n->stats.coalesced += n->pending - 1;
+	n->pending = n->pending_shown = 0;
+	n->n_detail = 0;
+	n->bell = false;
+	memset(n->by_kind, 0, sizeof n->by_kind);
+}
+
+static void refill(struct wf_notify *n, int64_t now)
+{
+	int burst = n->cfg.rate_burst > 0 ? n->cfg.rate_burst : 1;
+	int every = n->cfg.rate_interval_ms > 0 ? n->cfg.rate_interval_ms : 1;
+	if (now > n->refill_at) {
+		n->tokens += (double)(now - n->refill_at) / every;
+		if (n->tokens > burst)
+			n->tokens = burst;
+	}
+	n->refill_at = now;
+}
+
+static void flush(struct wf_notify *n, int64_t now)
+{
+	if (!n->pending || now < n->first_at + n->cfg.coalesce_ms)
+		return;
+	enum wf_notify_route route = route_of(n);
+	if (route == WF_ROUTE_OFF) {
+		reset_pending(n);
+		return;
+	}
+	if (route == WF_ROUTE_PROBING ||
+	    (route == WF_ROUTE_DESKTOP && n->helper.state == HELPER_BUSY))
+		return; /* the helper answers or times out soon */
+	bool ring = n->bell || (n->urgency == WF_URGENCY_CRITICAL &&
+				n->cfg.bell_on_critical && route == WF_ROUTE_TERMINAL);
+	if (!n->pending_shown) {
+		/* Only bell hits: no notification, no token. */
+		term_out(n, "\a", 1);
+		n->stats.bells++;
+		reset_pending(n);
+		return;
+	}
+	refill(n, now);
+	if (n->tokens < 1.0)
+		return; /* keep collecting; next_deadline says when */
+	n->tokens -= 1.0;
+	char summary[512], body[1600];
+	compose(n, summary, sizeof summary, body, sizeof body);
+	bool sent = false;
+	if (route == WF_ROUTE_DESKTOP) {
+		char esc[4096];
+		if (n->helper.markup)
+			wf_notify_escape_markup(body, esc, sizeof esc);
+		else
+			snprintf(esc, sizeof esc, "%s", body);
+		if (helper_send(&n->helper, n->urgency, summary, esc, now) == 0) {
+			sent = true;
+			n->stats.sent_desktop++; /* acknowledged count: helper.acked */
+			if (ring) {
+				term_out(n, "\a", 1);
+				n->stats.bells++;
+			}
+		}
+	}
+	if (!sent) {
+		char seq[8192];
+		size_t len =
+			wf_notify_format_terminal(n->cfg.fallback, n->cfg.tmux, ring,
+						  summary, body, seq, sizeof seq);
+		if (len && n->cfg.term_write) {
+			term_out(n, seq, len);
+			n->stats.sent_terminal++;
+			if (ring)
+				n->stats.bells++;
+		}
+	}
+	n->stats.flushes++;
+	reset_pending(n);
+}
+
+void wf_notify_tick(struct wf_notify *n, int64_t now)
+{
+	if (!n)
+		return;
+	if (n->enabled && n->cfg.desktop && n->helper.state == HELPER_OFF)
+		helper_start(&n->helper, now);
+	helper_poll(&n->helper, now);
+	flush(n, now);
+}
+
+int64_t wf_notify_next_deadline(const struct wf_notify *n)
+{
+	if (!n || !n->enabled)
+		return INT64_MAX;
+	int64_t d = helper_deadline(&n->helper);
+	if (n->pending) {
+		int64_t f = n->first_at + n->cfg.coalesce_ms;
+		if (n->pending_shown && n->tokens < 1.0) {
+			int every = n->cfg.rate_interval_ms > 0
+					    ? n->cfg.rate_interval_ms
+					    : 1;
+			int64_t t =
+				n->refill_at + (int64_t)((1.0 - n->tokens) * every) + 1;
+			if (t > f)
+				f = t;
+		}
+		if (f < d)
+			d = f;
+	}
+	return d;
+}
+
+int wf_notify_fd(const struct wf_notify *n)
+{
+	return n ? n->helper.fd : -1;
+}
+
+void wf_notify_get_stats(const struct wf_notify *n, struct wf_notify_stats *out)
+{
+	*out = n->stats;
+	out->route = route_of(n);
+	out->sent_desktop = n->helper.acked;
+	out->failures = n->helper.failures;
+	out->breaker_trips = n->helper.trips;
+	out->markup = n->helper.markup;
+	snprintf(out->server, sizeof out->server, "%s", n->helper.server);
+}
+
+const char *wf_notify_describe(const struct wf_notify *n)
+{
+	static const char *const fb[] = {"OSC 777", "OSC 9", "bell", "none"};
+	struct wf_notify *m = (struct wf_notify *)n; /* the buffer is a cache */
+	switch (route_of(n)) {
+	case WF_ROUTE_OFF:
+		return "off";
+	case WF_ROUTE_PROBING:
+		return "probing";
+	case WF_ROUTE_DESKTOP:
+		snprintf(m->describe, sizeof m->describe, "desktop (%s)",
+			 n->helper.server);
+		return m->describe;
+	case WF_ROUTE_TERMINAL:
+		snprintf(m->describe, sizeof m->describe, "terminal (%s%s)",
+			 fb[n->cfg.fallback],
+			 n->helper.state == HELPER_BROKEN ? ", breaker open" : "");
+		return m->describe;
+	}
+	return "?";
+}
+
+/* --- watching the model ------------------------------------------------------ */
+
+static int urgency_of_tier(enum wf_tier t)
+{
+	switch (t) {
+	case WF_TIER_PROTOCOL_ACTIVATED:
+	case WF_TIER_CONTENT_INCIDENT:
+		return WF_URGENCY_CRITICAL;
+	case WF_TIER_INCIDENT:
+		return WF_URGENCY_NORMAL;
+	default:
+		return WF_URGENCY_LOW;
+	}
+}
+
+static bool grow_buf(struct wf_notify *n, size_t need)
+{
+	if (need <= n->buf_cap)
+		return true;
+	const void **nb = realloc(n->buf, need * sizeof(*nb));
+	if (!nb)
+		return false;
+	n->buf = nb;
+	n->buf_cap = need;
+	return true;
+}
+
+/* A watch hit on `text`: queues a notice when a rule says notify or bell. */
+static void watch_check(struct wf_notify *n, enum wf_watch_field field,
+			const char *text, const char *context, int64_t now)
+{
+	size_t rule = 0;
+	if (!text || !n->cfg.rules)
+		return;
+	unsigned act =
+		wf_watch_match_ex(n->cfg.rules, field, text, strlen(text), &rule);
+	if (!(act & (WF_WATCH_NOTIFY | WF_WATCH_BELL)))
+		return;
+	struct notice no = {WF_NOTIFY_WATCH_HIT, WF_URGENCY_NORMAL,
+			    (act & WF_WATCH_NOTIFY) != 0, "", ""};
+	char t[400], c[400];
+	wf_notify_sanitize(text, t, sizeof t, SUMMARY_COLS);
+	wf_notify_sanitize(context, c, sizeof c, BODY_COLS);
+	snprintf(no.summary, sizeof no.summary, "Watch (%s): %s",
+		 wf_watch_field_name(field), t);
+	snprintf(no.body, sizeof no.body, "%s%srule on line %d", c, *c ? "\n" : "",
+		 wf_watch_rule_line(n->cfg.rules, rule));
+	queue_notice(n, &no, now);
+	if ((act & WF_WATCH_BELL) && n->pending)
+		n->bell = true; /* notify and bell: one notification that also rings */
+}
+
+static void observe_incidents(struct wf_notify *n, const struct wf_model *m, bool quiet,
+			      int64_t now)
+{
+	size_t cnt = wf_model_count_incidents(m);
+	if (!grow_buf(n, cnt + 1))
+		return;
+	const struct wf_incident **list = (const struct wf_incident **)n->buf;
+	cnt = wf_model_incidents(m, WF_SORT_INC_AGE, now, list, cnt + 1);
+	for (size_t i = cnt;
+	     i-- > 0;) { /* oldest first, so the summary reads in order */
+		const struct wf_incident *inc = list[i];
+		bool created;
+		struct seen_slot *s = seen_touch(&n->incidents, inc->id, &created);
+		if (!s)
+			return;
+		uint32_t th = seen_hash(inc->title);
+		char title[400], line[600];
+		if (!quiet)
+			wf_notify_sanitize(inc->title, title, sizeof title,
+					   SUMMARY_COLS);
+		if (created) {
+			if (!quiet && inc->state != WF_INC_CONCLUDED) {
+				struct notice no = {WF_NOTIFY_NEW_INCIDENT,
+						    urgency_of_tier(inc->tier_rank),
+						    true, "", ""};
+				snprintf(no.summary, sizeof no.summary,
+					 "New incident: %s", title);
+				wf_notify_sanitize(inc->location, line, sizeof line,
+						   60);
+				char tier[80];
+				wf_notify_sanitize(inc->tier, tier, sizeof tier, 32);
+				snprintf(no.body, sizeof no.body, "tier %s, %s%s%s",
+					 tier, wf_incident_state_name(inc->state),
+					 *line ? ", " : "", line);
+				queue_notice(n, &no, now);
+			}
+			if (!quiet)
+				watch_check(n, WF_WATCH_TITLE, inc->title, "", now);
+		} else if (!quiet && ((int)inc->tier_rank > s->a ||
+				      ((int)inc->state > s->b &&
+				       inc->state != WF_INC_CONCLUDED))) {
+			int u = urgency_of_tier(inc->tier_rank);
+			struct notice no = {WF_NOTIFY_ESCALATION,
+					    u > WF_URGENCY_NORMAL ? u
+								  : WF_URGENCY_NORMAL,
+					    true, "", ""};
+			snprintf(no.summary, sizeof no.summary, "Escalated: %s", title);
+			if ((int)inc->tier_rank > s->a)
+				snprintf(no.body, sizeof no.body, "tier %s -> %s",
+					 wf_tier_name((enum wf_tier)s->a),
+					 wf_tier_name(inc->tier_rank));
+			else
+				snprintf(no.body, sizeof no.body, "state %s -> %s",
+					 wf_incident_state_name(
+						 (enum wf_incident_state)s->b),
+					 wf_incident_state_name(inc->state));
+			queue_notice(n, &no, now);
+		}
+		if (!created && !quiet && th != s->hash)
+			watch_check(n, WF_WATCH_TITLE, inc->title, "", now);
+		s->a = (int)inc->tier_rank;
+		s->b = (int)inc->state;
+		s->hash = th;
+	}
+	seen_sweep(&n->incidents);
+}
+
+#define DUE_NOTIFIED 1u
+
+static void observe_decisions(struct wf_notify *n, const struct wf_model *m, bool quiet,
+			      int64_t now)
+{
+	size_t cnt = wf_model_count_open_decisions(m);
+	if (!grow_buf(n, cnt + 1))
+		return;
+	const struct wf_decision **list = (const struct wf_decision **)n->buf;
+	cnt = wf_model_open_decisions(m, WF_SORT_DEC_DUE, NULL, list, cnt + 1);
+	int64_t window =
+		(int64_t)(n->cfg.due_minutes > 0 ? n->cfg.due_minutes : 10) * 60000;
+	for (size_t i = 0; i < cnt; i++) {
+		const struct wf_decision *d = list[i];
+		bool created;
+		struct seen_slot *s = seen_touch(&n->decisions, d->id, &created);
+		if (!s)
+			return;
+		char subject[400], ctx[400] = "";
+		const struct wf_incident *inc =
+			d->incident_id ? wf_model_incident(m, d->incident_id) : NULL;
+		wf_notify_sanitize(d->subject, subject, sizeof subject, SUMMARY_COLS);
+		if (inc)
+			wf_notify_sanitize(inc->title, ctx, sizeof ctx, 80);
+		if (created && !quiet && d->priority == WF_PRIO_HIGH) {
+			struct notice no = {WF_NOTIFY_DECISION_HIGH,
+					    WF_URGENCY_CRITICAL, true, "", ""};
+			snprintf(no.summary, sizeof no.summary, "Decision needed: %s",
+				 subject);
+			snprintf(no.body, sizeof no.body, "%s, high priority%s%s",
+				 wf_decision_kind_name(d->kind), *ctx ? "\n" : "", ctx);
+			queue_notice(n, &no, now);
+		}
+		bool due_soon = d->due_at > 0 && now >= d->due_at - window;
+		if (due_soon && !(s->flags & DUE_NOTIFIED)) {
+			s->flags |= DUE_NOTIFIED;
+			if (!quiet) {
+				int64_t left = d->due_at - now;
+				struct notice no = {WF_NOTIFY_DECISION_DUE,
+						    d->priority == WF_PRIO_HIGH
+							    ? WF_URGENCY_CRITICAL
+							    : WF_URGENCY_NORMAL,
+						    true, "", ""};
+				if (left > 0)
+					snprintf(no.summary, sizeof no.summary,
+						 "Decision due in %lld min: %s",
+						 (long long)((left + 59999) / 60000),
+						 subject);
+				else
+					snprintf(no.summary, sizeof no.summary,
+						 "Decision overdue: %s", subject);
+				snprintf(no.body, sizeof no.body, "%s%s%s",
+					 wf_decision_kind_name(d->kind),
+					 *ctx ? "\n" : "", ctx);
+				queue_notice(n, &no, now);
+			}
+		} else if (!due_soon) {
+			s->flags &= ~DUE_NOTIFIED; /* the due time moved out again */
+		}
+	}
+	seen_sweep(&n->decisions);
+}
+
+static const char *platform_name(const struct wf_model *m, const char *id)
+{
+	const struct wf_platform *p = id ? wf_model_platform(m, id) : NULL;
+	return p && p->name ? p->name : NULL;
+}
+
+static void watch_platform(struct wf_notify *n, const struct wf_model *m,
+			   const char *id, const char *context, int64_t now)
+{
+	if (!id)
+		return;
+	const char *name = platform_name(m, id);
+	size_t r;
+	if (name &&
+	    wf_watch_match_ex(n->cfg.rules, WF_WATCH_PLATFORM, name, strlen(name), &r))
+		watch_check(n, WF_WATCH_PLATFORM, name, context, now);
+	else
+		watch_check(n, WF_WATCH_PLATFORM, id, context, now);
+}
+
+static void observe_reports(struct wf_notify *n, const struct wf_model *m, bool quiet,
+			    int64_t now)
+{
+	size_t cnt = wf_model_count_reports(m);
+	if (!grow_buf(n, cnt + 1))
+		return;
+	const struct wf_report **list = (const struct wf_report **)n->buf;
+	cnt = wf_model_reports(m, NULL, list, cnt + 1);
+	for (size_t i = cnt; i-- > 0;) {
+		bool created;
+		if (!seen_touch(&n->reports, list[i]->id, &created))
+			return;
+		if (!created || quiet)
+			continue;
+		watch_check(n, WF_WATCH_REPORT, list[i]->text,
+			    wf_report_kind_name(list[i]->kind), now);
+		watch_platform(n, m, list[i]->platform_id, "in a report", now);
+	}
+	seen_sweep(&n->reports);
+}
+
+static void observe_signals(struct wf_notify *n, const struct wf_model *m, bool quiet,
+			    int64_t now)
+{
+	size_t cnt = wf_model_count_signals(m);
+	if (!grow_buf(n, cnt + 1))
+		return;
+	const struct wf_signal **list = (const struct wf_signal **)n->buf;
+	cnt = wf_model_signals(m, NULL, list, cnt + 1);
+	for (size_t i = cnt; i-- > 0;) {
+		bool created;
+		if (!seen_touch(&n->signals, list[i]->id, &created))
+			return;
+		if (!created || quiet)
+			continue;
+		watch_check(n, WF_WATCH_HASH, list[i]->value,
+			    wf_hash_type_name(list[i]->type), now);
+		watch_platform(n, m, list[i]->platform_id, "contributed a signal", now);
+	}
+	seen_sweep(&n->signals);
+}
+
+void wf_notify_observe(struct wf_notify *n, const struct wf_model *m, int64_t now)
+{
+	if (!n)
+		return;
+	if (n->enabled && m) {
+		uint64_t gen = wf_model_generation(m);
+		bool changed = !n->primed || gen != n->generation;
+		bool quiet = !n->primed;
+		if (changed)
+			observe_incidents(n, m, quiet, now);
+		if (changed || now - n->due_checked >= DUE_CHECK_MS) {
+			observe_decisions(n, m, quiet, now);
+			n->due_checked = now;
+		}
+		const struct wf_watch_rules *r = n->cfg.rules;
+		bool plat = wf_watch_has_field(r, WF_WATCH_PLATFORM);
+		if (changed && (plat || wf_watch_has_field(r, WF_WATCH_REPORT)))
+			observe_reports(n, m, quiet, now);
+		if (changed && (plat || wf_watch_has_field(r, WF_WATCH_HASH)))
+			observe_signals(n, m, quiet, now);
+		n->generation = gen;
+		n->primed = true;
+	}
+	wf_notify_tick(n, now);
+}
