@@ -122,8 +122,8 @@ void sim_make_variant(struct sim *s, struct sim_incident *inc, int line)
 	struct sim_platform *p = pick_platform(s, sp);
 	if (!p || sp->n_signals + 2 > MAX_SIGNALS_PER_SPREAD)
 		return;
-	char variant[80], value[65];
-	snprintf(variant, sizeof(variant), "%s-v%d", inc->id, ++sp->made);
+	char variant[100], value[65];
+	snprintf(variant, sizeof(variant), "%.48s-v%d", inc->id, ++sp->made);
 	for (int twin = 0; twin < 2; twin++) {
 		bool pdq = p->pdq && twin == 0;
 		if (twin == 1 && !(p->pdq && p->md5 && sim_rng_unit(s) < 0.35))

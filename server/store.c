@@ -279,7 +279,8 @@ void store_rollback(struct store *st)
 static void store_maintain(struct store *st)
 {
 	int64_t keep_from = st->cursor - st->retention + 1;
-	bool prune = keep_from > st->oldest + st->retention / 8 + 16 ||
+	int64_t slack = st->retention / 16 > 1 ? st->retention / 16 : 1;
+	bool prune = keep_from - st->oldest >= slack ||
 		     (keep_from > st->oldest && st->commits % MAINTAIN_EVERY == 0);
 	bool house = st->commits % MAINTAIN_EVERY == 0;
 	if (!prune && !house)
