@@ -296,6 +296,16 @@ int wf_sse_feed(struct wf_sse_parser *p, const void *buf, size_t len)
 					j++;
 				p->last_cr = false;
 				p->started = true;
+				if (p->line.n == 0 && !p->line_over && j < len &&
+				    (s[j] == '\n' || s[j] == '\r') &&
+				    j - i <= p->max_line) {
+					/* A whole ASCII line inside the chunk: no copy. */
+					if ((rc = process_line(p, (const char *)s + i, j - i)) != 0)
+						return rc;
+					p->last_cr = s[j] == '\r';
+					i = j + 1;
+					continue;
+				}
 				line_put(p, s + i, j - i);
 				i = j;
 				continue;
