@@ -36,6 +36,8 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/obj/%.o)
+TOOL_SRC  := $(wildcard tests/tools/*.c)
+TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 BENCH_SRC := $(wildcard bench/*.c)
@@ -67,12 +69,17 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TESTLIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(CMOCKA_LIBS) $(PKG_LIBS) -o $@
 
+# Helper programs that integration tests drive (tests/tools/*.c, each with a main).
+$(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
 # libFuzzer targets: clang, ASan+UBSan, straight from the sources.
-FUZZ_CFLAGS := -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -I. -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED
+FUZZ_CFLAGS := -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -I. -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED -DWF_VERSION='"$(VERSION)"'
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) $< $(LIB_SRC) $(PKG_LIBS) -o $@
@@ -84,11 +91,11 @@ demo: deps all
 # suite against an ASan+UBSan build, then a short fuzzing run of every target.
 check: deps
 	$(MAKE) WERROR=1 all
-	$(MAKE) BUILD=build/san SAN=1 WERROR=1 all $(subst $(BUILD)/,build/san/,$(UNIT_BIN))
+	$(MAKE) BUILD=build/san SAN=1 WERROR=1 all $(subst $(BUILD)/,build/san/,$(UNIT_BIN) $(TOOL_BIN))
 	$(MAKE) fuzz-build
 	WF_BUILD=build/san WF_FUZZ=build/fuzz sh tests/run.sh
 
-test: all $(UNIT_BIN)
+test: all $(UNIT_BIN) $(TOOL_BIN)
 	WF_BUILD=$(BUILD) sh tests/run.sh
 
 fuzz-build: $(FUZZ_BIN)
