@@ -1,0 +1,68 @@
+#!/bin/sh
+# notify_dbus.sh - the notifier against a real notification daemon (dunst under
+# Xvfb) in a private D-Bus session, watched with dbus-monitor: (1) a new incident
+# whose title holds an escape sequence, a bidi override and markup gives one
+# Notify call carrying the sanitized title and no raw control character; (2) a
+# burst of 1,000 new incidents gives at most a handful of Notify calls.
+# Exit 0 = pass. Binaries from $WF_BUILD (default build).
+set -u
+here=$(dirname "$0")
+. "$here/lib/notify_env.sh"
+need_tools dbus-run-session dbus-monitor dbus-send dunst Xvfb
+
+start_xvfb
+cat >"$tmp/inner.sh" <<'INNER'
+set -u
+. "$LIB"
+dunst >"$tmp/dunst.log" 2>&1 &
+pids="$pids $!"
+wait_for_daemon
+dbus-monitor --session \
+	"type='method_call',interface='org.freedesktop.Notifications',member='Notify'" \
+	>"$tmp/monitor.log" 2>&1 &
+pids="$pids $!"
+sleep 0.5
+
+title=$(printf 'Attack\033[2J at \342\200\256Mosque <b>live</b> & more')
+"$probe" --title "$title" --run-ms 3000 --term-out "$tmp/term1" >"$tmp/single.out" ||
+	fail "probe failed: $(cat "$tmp/single.out")"
+sleep 0.5
+cp "$tmp/monitor.log" "$tmp/monitor.single"
+"$probe" --burst 1000 --run-ms 5000 --term-out "$tmp/term2" >"$tmp/burst.out" ||
+	fail "probe (burst) failed"
+sleep 0.5
+kill $pids 2>/dev/null
+wait 2>/dev/null
+exit 0
+INNER
+tmp=$tmp LIB=$here/lib/notify_env.sh WF_BUILD=$build \
+	dbus-run-session -- sh "$tmp/inner.sh" || fail "the D-Bus session part failed"
+
+echo "--- single:"
+cat "$tmp/single.out"
+[ "$(val "$tmp/single.out" route)" = desktop ] ||
+	fail "route is not desktop: $(val "$tmp/single.out" describe)"
+[ "$(val "$tmp/single.out" sent_desktop)" = 1 ] || fail "expected one acknowledged Notify"
+[ "$(val "$tmp/single.out" sent_terminal)" = 0 ] || fail "the fallback was used with a server"
+expect=$(val "$tmp/single.out" expected_summary)
+case $expect in *"Attack"*"Mosque <b>live</b> & more") ;; *) fail "odd summary: $expect" ;; esac
+calls=$(grep -c '^method call.*member=Notify$' "$tmp/monitor.single")
+echo "--- Notify calls seen by dbus-monitor: $calls"
+[ "$calls" = 1 ] || fail "$calls Notify calls for one new incident"
+grep -F -- "string \"$expect\"" "$tmp/monitor.single" ||
+	fail "no Notify call with the sanitized title; monitor log: $(cat "$tmp/monitor.log")"
+# The raw ESC and the bidi override never reach D-Bus.
+if grep -q "$(printf '\033')" "$tmp/monitor.log"; then fail "raw ESC on the bus"; fi
+if grep -q "$(printf '\342\200\256')" "$tmp/monitor.log"; then fail "bidi override on the bus"; fi
+
+echo "--- burst:"
+cat "$tmp/burst.out"
+[ "$(val "$tmp/burst.out" fed)" = 1000 ] || fail "the burst was not fed"
+n=$(val "$tmp/burst.out" sent_desktop)
+total=$(grep -c '^method call.*member=Notify$' "$tmp/monitor.log")
+burst_calls=$((total - calls))
+echo "--- Notify calls for 1000 events: $burst_calls (acknowledged: $n)"
+[ "$burst_calls" -ge 1 ] || fail "no notification for the burst"
+[ "$burst_calls" -le 5 ] || fail "$burst_calls notifications for one burst (at most 5)"
+grep -q 'new events' "$tmp/monitor.log" || fail "no summary notification in the burst"
+echo "PASS"
