@@ -8,10 +8,10 @@ seed
 "$WF" --batch --json --iterations 0 --interval 0.25 --token-file "$T/officer.token" \
 	"$URL" >"$T/client.out" 2>"$T/client.err" &
 CLIENT=$!
-PIDS="$PIDS $CLIENT"
+bg $CLIENT
 sleep 1.5
 [ "$(tail -n 1 "$T/client.out" | jq -r .connection.state)" = live ] || fail "not live"
-kill_server STOP
+signal_server STOP
 stopped_at=$(wc -l <"$T/client.out")
 sleep 5
 tail -n +"$stopped_at" "$T/client.out" | jq -r '.connection.state + " " + .connection.message' >"$T/states"
@@ -19,7 +19,7 @@ grep -q '^reconnecting .*dead' "$T/states" || fail "the silent stream was not de
 # Detected within 2-3 heartbeats: at most 12 lines (3 s) of "live" after the stop.
 live=$(grep -c '^live' "$T/states")
 [ "$live" -le 12 ] || fail "detected too late ($live lines live)"
-kill_server CONT
+signal_server CONT
 sighting 2
 want=$(server_cursor)
 wait_client_cursor "$T/client.out" "$want" 30 || fail "no recovery: $(tail -n 1 "$T/client.out")"

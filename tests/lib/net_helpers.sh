@@ -1,63 +1,22 @@
-# net_helpers.sh - shell helpers for tests/integration/net_*.sh (sourced, not run):
-# a temporary folder, tokens, starting/killing a watchfloord on a loopback port,
-# API calls with curl, and reading the client's --batch --json lines.
+# net_helpers.sh - shell helpers for tests/integration/net_*.sh (sourced, not run), on
+# top of the backend's tests/integration/lib.sh (temp folder, tokens, start_server,
+# kill_server, fail): API calls with curl, seeding, a background writer, and
+# comparing the client's --batch --json lines with the server's snapshot.
 # WF_BUILD: folder with watchfloor and watchfloord (default build).
 set -u
-WF_BUILD=${WF_BUILD:-build}
+. tests/integration/lib.sh
+wf_setup
 WF=$WF_BUILD/watchfloor
-WFD=$WF_BUILD/watchfloord
-T=$(mktemp -d "${TMPDIR:-/tmp}/wf-net.XXXXXX")
 export XDG_STATE_HOME="$T/state"
 unset WATCHFLOOR_TOKEN
-SERVER_PID=
-PIDS=
-OFFICER_TOKEN=officer-$$-token
-PLATFORM_TOKEN=platform-$$-token
+OFFICER_TOKEN=$OFFICER
+PLATFORM_TOKEN=$PLAT_FB
 printf '%s' "$OFFICER_TOKEN" >"$T/officer.token"
-{
-	echo "$(printf '%s' "$OFFICER_TOKEN" | sha256sum | cut -d' ' -f1) officer alice"
-	echo "$(printf '%s' "$PLATFORM_TOKEN" | sha256sum | cut -d' ' -f1) platform fb-bot p-fb"
-} >"$T/tokens"
 
-net_cleanup() {
-	for p in $PIDS $SERVER_PID; do
-		kill -CONT "$p" 2>/dev/null
-		kill -9 "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	if [ -n "${KEEP:-}" ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
-}
-trap net_cleanup EXIT
-trap 'exit 1' INT TERM
-
-fail() {
-	echo "FAIL: $*" >&2
-	[ -f "$T/server.err" ] && tail -n 5 "$T/server.err" >&2
-	exit 1
-}
-
-# start_server [watchfloord options...]: listens on $LISTEN (default a free port);
-# sets SERVER_PID, URL and LISTEN (so a restart gets the same port).
-start_server() {
-	: >"$T/server.out"
-	"$WFD" --listen "${LISTEN:-127.0.0.1:0}" --db "$T/cc.db" --tokens "$T/tokens" \
-		--log "$T/server.log" "$@" >"$T/server.out" 2>>"$T/server.err" &
-	SERVER_PID=$!
-	i=0
-	while ! grep -q 'listening on' "$T/server.out" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && fail "watchfloord did not start"
-		sleep 0.1
-	done
-	URL=$(sed -n 's/^watchfloord listening on //p' "$T/server.out" | head -n 1)
-	LISTEN=${URL#*://}
-}
-
-kill_server() { # signal (default 9)
-	kill -"${1:-9}" "$SERVER_PID" 2>/dev/null
-	[ "${1:-9}" = 9 ] && wait "$SERVER_PID" 2>/dev/null
-	return 0
-}
+# bg PID: a background process killed at the end.
+bg() { BG_PIDS="$BG_PIDS $1"; }
+# signal_server SIG: STOP / CONT without waiting.
+signal_server() { kill -"$1" "$SERVER_PID"; }
 
 # api METHOD PATH [BODY] [TOKEN]: prints the answer body; CURL_OPTS for extras.
 api() {
@@ -98,7 +57,7 @@ start_writer() {
 		done
 	) &
 	WRITER_PID=$!
-	PIDS="$PIDS $WRITER_PID"
+	bg "$WRITER_PID"
 }
 stop_writer() {
 	touch "$T/stop-writer"
