@@ -18,6 +18,7 @@
 
 #include "net/client.h"
 #include "themes/theme.h"
+#include "tui/notify.h" /* notifications hook, see app_notify_* */
 #include "tui/options.h"
 #include "ui.h"
 
@@ -84,7 +85,43 @@ struct app {
 	struct wf_client *client;
 	int64_t last_frame;
 	bool quit;
+	struct wf_notify *notify;     /* notifications hook */
+	struct wf_watch_rules *watch; /* watch rules (wf_watch_match for highlights) */
 };
+
+/* --- notifications hook (tui/notify.h, docs/notifications.md) ---------------
+ * The notifier never blocks: libnotify runs in its helper process; its terminal
+ * fallback (OSC 777/9, bell) is written here, between frames. */
+static void app_notify_write(void *ctx, const char *bytes, size_t len)
+{
+	(void)ctx;
+	while (len > 0) {
+		ssize_t n = write(STDOUT_FILENO, bytes, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; /* a notification is not worth blocking for */
+		bytes += n;
+		len -= (size_t)n;
+	}
+}
+
+static void app_notify_start(struct app *a, const struct wf_options *opt, int64_t now)
+{
+	char msg[1024];
+	a->notify = wf_notify_start(opt ? opt->no_notify : false, opt ? opt->batch : false,
+				    opt ? opt->wall : false, app_notify_write, NULL, now,
+				    &a->watch, msg, sizeof msg);
+	if (msg[0])
+		wf_ui_message(&a->ui, WF_ROLE_ERROR, "%s", msg);
+}
+
+static void app_notify_stop(struct app *a)
+{
+	wf_notify_free(a->notify);
+	wf_watch_rules_free(a->watch);
+}
+/* --- end of the notifications hook -------------------------------------------- */
 
 /* The `T` / `:theme NAME` hook. */
 static int app_theme(void *arg, const char *name, char *msg, size_t size)
@@ -153,6 +190,9 @@ static int app_timeout(struct app *a, int64_t now_wall, int64_t now_mono)
 		if (ct >= 0 && ct < t)
 			t = ct;
 	}
+	int64_t nd = wf_notify_next_deadline(a->notify) - now_wall; /* notifications */
+	if (nd < t)
+		t = nd > 0 ? (int)nd : 0;
 	return t;
 }
 
@@ -208,6 +248,7 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		wf_ui_message(&a.ui, WF_ROLE_ERROR, "%s", err);
 	else if (!client)
 		wf_ui_message(&a.ui, WF_ROLE_DIM, "replay: nothing is sent from this view");
+	app_notify_start(&a, opt, client ? wf_client_now_ms() : wall_ms()); /* notifications */
 	if (client)
 		wf_client_start(client);
 	wf_ui_render(&a.ui);
@@ -238,12 +279,15 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		app_signals_read(&a);
 		app_keys_read(&a);
 		wf_ui_set_now(&a.ui, client ? wf_client_now_ms() : wall_ms());
+		/* notifications: compare the model with the last look, flush, time out */
+		wf_notify_observe(a.notify, model, client ? wf_client_now_ms() : wall_ms());
 		int64_t m = mono_ms();
 		if (!a.quit && wf_ui_dirty(&a.ui) && m - a.last_frame >= FRAME_MIN_MS) {
 			wf_ui_render(&a.ui);
 			a.last_frame = m;
 		}
 	}
+	app_notify_stop(&a); /* notifications */
 	wf_ui_free(&a.ui);
 	endwin();
 	signals_restore(&sigs);

@@ -47,6 +47,7 @@ struct wf_notify {
 	size_t buf_cap;
 	struct wf_notify_stats stats;
 	char describe[96];
+	int64_t last_tick;
 };
 
 static const char *const kind_plural[WF_NOTIFY__KINDS] = {
@@ -268,6 +269,7 @@ void wf_notify_tick(struct wf_notify *n, int64_t now)
 {
 	if (!n)
 		return;
+	n->last_tick = now;
 	if (n->enabled && n->cfg.desktop && n->helper.state == HELPER_OFF)
 		helper_start(&n->helper, now);
 	helper_poll(&n->helper, now);
@@ -279,6 +281,13 @@ int64_t wf_notify_next_deadline(const struct wf_notify *n)
 	if (!n || !n->enabled)
 		return INT64_MAX;
 	int64_t d = helper_deadline(&n->helper);
+	if (n->helper.state == HELPER_PROBING || n->helper.state == HELPER_BUSY) {
+		/* The reply comes on wf_notify_fd; a loop that does not poll it still
+		 * sees it within 100 ms. */
+		if (n->last_tick + 100 < d)
+			d = n->last_tick + 100;
+		return d; /* a flush waits for the helper anyway */
+	}
 	if (n->pending) {
 		int64_t f = n->first_at + n->cfg.coalesce_ms;
 		if (n->pending_shown && n->tokens < 1.0) {

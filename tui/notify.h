@@ -90,6 +90,16 @@ int wf_notify_config_parse(struct wf_notify_config *c, const char *text, size_t 
 
 struct wf_notify;
 
+/* For the dashboard: reads the config file (wf_config_path: the notify_* keys and
+ * the watch rules), applies the modes (no_notify, batch: off; wall: only with
+ * notify_wall = on), and starts the notifier writing its fallback through w/ctx.
+ * *rules_out gets the watch rules (the caller frees them after the notifier; also
+ * for wf_watch_match highlighting). Problems with the file go into msg as
+ * "FILE:LINE: message" lines ("" when none). NULL only when out of memory. */
+struct wf_notify *wf_notify_start(bool no_notify, bool batch, bool wall,
+				  wf_notify_write_fn w, void *ctx, int64_t now,
+				  struct wf_watch_rules **rules_out, char *msg, size_t msgsize);
+
 /* Starts the notifier; with desktop on, forks the helper that probes the server.
  * Returns NULL only when out of memory. The config is copied (rules and term_ctx
  * stay borrowed). */
