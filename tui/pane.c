@@ -59,6 +59,8 @@ bool wf_pane_filter_match(const struct wf_pane *p, const char *text)
 	return rc >= 0;
 }
 
+static void select_at(struct wf_pane *p, int i);
+
 void wf_pane_refresh(struct wf_pane *p, const struct wf_view_ctx *c)
 {
 	size_t n = p->ops->collect(p, c, p->ids, p->cap);
@@ -80,18 +82,25 @@ void wf_pane_refresh(struct wf_pane *p, const struct wf_view_ctx *c)
 		p->sel = -1; /* keep sel_id: it comes back if the row does */
 		return;
 	}
-	if (p->sel_id[0]) {
+	if (p->sel_id[0] && p->pinned) {
 		for (size_t i = 0; i < n; i++)
 			if (strcmp(p->ids[i], p->sel_id) == 0) {
 				p->sel = (int)i;
 				return;
 			}
 	}
-	/* The selected row went away (or none yet): take the row at its place. */
-	wf_pane_select_index(p, p->sel < 0 ? 0 : p->sel);
+	/* The selected row went away: take the row at its place; not pinned yet: the
+	 * first row. */
+	select_at(p, p->sel < 0 || !p->pinned ? 0 : p->sel);
 }
 
 void wf_pane_select_index(struct wf_pane *p, int i)
+{
+	p->pinned = true;
+	select_at(p, i);
+}
+
+static void select_at(struct wf_pane *p, int i)
 {
 	if (p->n == 0) {
 		p->sel = -1;

@@ -69,6 +69,8 @@ struct wf_pane {
 	size_t n, cap;
 	wf_row_id sel_id; /* the selection, by id ("" = none) */
 	int sel, top;
+	bool pinned; /* the officer moved the selection: keep it by id; until then it
+			stays on the first row */
 	int page_rows; /* rows of the list as last drawn, for PgUp/PgDn */
 	int sort;
 	pcre2_code *filter;
@@ -100,7 +102,7 @@ void wf_pane_free(struct wf_pane *p);
 /* Re-reads the rows from the model, applies the filter, and finds the selection
  * again by id (when that id is gone, the row now at its place is selected). */
 void wf_pane_refresh(struct wf_pane *p, const struct wf_view_ctx *c);
-/* Moves the selection by delta rows (clamped). */
+/* Moves the selection by delta rows (clamped); from then on it is kept by id. */
 void wf_pane_move(struct wf_pane *p, int delta);
 void wf_pane_select_index(struct wf_pane *p, int i);
 /* The selected id, or NULL. */
