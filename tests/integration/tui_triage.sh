@@ -1,0 +1,47 @@
+#!/bin/sh
+# tui_triage.sh - keyboard triage end to end against watchfloord --simulate: a
+# decision approved with `a` (reason, confirmation) reaches the server exactly once
+# (its votes and version counted on the server, POSTs counted in the access log);
+# a note undone with `u` within the hold sends nothing.
+. tests/lib/tui_helpers.sh
+start_server --simulate scenarios/christchurch.scenario --speed 60 --log "$T/access.log"
+tui_start 160 45 --hold 3
+wait_screen 'sim:board' 20 || fail "no decisions: $(cat "$T/last-screen.txt")"
+keys 4 g a
+wait_screen 'approve dec-[^ ]+ reason' 3 || fail "no reason prompt: $(cat "$T/last-screen.txt")"
+DEC=$(screen | grep -Eo 'approve dec-[^ ]+ reason' | head -n 1 | cut -d' ' -f2)
+[ "$(decision_field "$DEC" .state)" = pending ] || fail "$DEC not pending"
+V0=$(decision_field "$DEC" .version)
+keys -l 'verified by the e2e test'
+keys Enter
+wait_screen "Approve .*\\[$DEC\\]\\? This closes the decision\\. y/n" 3 ||
+	fail "no confirmation: $(cat "$T/last-screen.txt")"
+keys y
+wait_screen "approve $DEC queued" 3 || fail "not queued: $(cat "$T/last-screen.txt")"
+i=0
+until [ "$(decision_field "$DEC" .state)" = approved ]; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && fail "$DEC never approved"
+	sleep 0.1
+done
+wait_screen 'outbox 0 ' 5 || fail "outbox not empty after the ack"
+sleep 2
+[ "$(decision_field "$DEC" '.votes | length')" = 1 ] || fail "votes: $(decision_field "$DEC" .votes)"
+[ "$(decision_field "$DEC" .version)" = $((V0 + 1)) ] || fail "version $(decision_field "$DEC" .version), was $V0"
+[ "$(decision_field "$DEC" '.votes[0].reason')" = 'verified by the e2e test' ] || fail "reason"
+[ "$(grep -c "/v1/decisions/$DEC/resolve" "$T/access.log")" = 1 ] ||
+	fail "POSTs for $DEC: $(grep "/v1/decisions/$DEC/resolve" "$T/access.log")"
+
+# a note, undone within the hold: nothing reaches the server
+wait_screen 'sim:board' 5 || fail "queue empty"
+keys g c
+wait_screen 'note dec-[^ ]+ reason' 3 || fail "no note prompt"
+DEC2=$(screen | grep -Eo 'note dec-[^ ]+ reason' | head -n 1 | cut -d' ' -f2)
+keys -l 'undo me'
+keys Enter u
+wait_screen 'undone: 1 action never sent' 3 || fail "undo: $(cat "$T/last-screen.txt")"
+sleep 5
+[ "$(decision_field "$DEC2" '.votes | length')" = 0 ] || fail "the undone note was sent"
+grep -q "/v1/decisions/$DEC2/resolve" "$T/access.log" && fail "a POST for $DEC2"
+tui_quit
+echo "tui_triage: ok ($DEC approved once, $DEC2 note undone)"
