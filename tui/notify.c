@@ -53,6 +53,9 @@ struct wf_notify {
 static const char *const kind_plural[WF_NOTIFY__KINDS] = {
 	"new incidents", "escalations", "high-priority decisions", "decisions due soon",
 	"watch hits"};
+static const char *const kind_singular[WF_NOTIFY__KINDS] = {
+	"new incident", "escalation", "high-priority decision", "decision due soon",
+	"watch hit"};
 
 struct wf_notify *wf_notify_new(const struct wf_notify_config *cfg, int64_t now)
 {
@@ -173,8 +176,9 @@ static void compose(const struct wf_notify *n, char *summary, size_t ssize, char
 	for (int k = 0; k < WF_NOTIFY__KINDS; k++) {
 		if (!n->by_kind[k] || o >= bsize)
 			continue;
-		o += (size_t)snprintf(body + o, bsize - o, "%s%lu %s", o ? ", " : "",
-				      n->by_kind[k], kind_plural[k]);
+		o += (size_t)snprintf(
+			body + o, bsize - o, "%s%lu %s", o ? ", " : "", n->by_kind[k],
+			n->by_kind[k] == 1 ? kind_singular[k] : kind_plural[k]);
 	}
 	for (size_t i = 0; i < n->n_detail && o < bsize; i++)
 		o += (size_t)snprintf(body + o, bsize - o, "\n%s",

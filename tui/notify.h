@@ -98,7 +98,8 @@ struct wf_notify;
  * "FILE:LINE: message" lines ("" when none). NULL only when out of memory. */
 struct wf_notify *wf_notify_start(bool no_notify, bool batch, bool wall,
 				  wf_notify_write_fn w, void *ctx, int64_t now,
-				  struct wf_watch_rules **rules_out, char *msg, size_t msgsize);
+				  struct wf_watch_rules **rules_out, char *msg,
+				  size_t msgsize);
 
 /* Starts the notifier; with desktop on, forks the helper that probes the server.
  * Returns NULL only when out of memory. The config is copied (rules and term_ctx

@@ -195,7 +195,8 @@ static char *config_read(const char *path, size_t *len, char *msg, size_t msgsiz
 
 struct wf_notify *wf_notify_start(bool no_notify, bool batch, bool wall,
 				  wf_notify_write_fn w, void *ctx, int64_t now,
-				  struct wf_watch_rules **rules_out, char *msg, size_t msgsize)
+				  struct wf_watch_rules **rules_out, char *msg,
+				  size_t msgsize)
 {
 	struct wf_notify_config c;
 	char path[1024];
@@ -211,11 +212,12 @@ struct wf_notify *wf_notify_start(bool no_notify, bool batch, bool wall,
 		char errs[1024];
 		if (wf_notify_config_parse(&c, text, len, path, errs, sizeof errs) > 0)
 			snprintf(msg, msgsize, "%s", errs);
-		if (rules && wf_watch_rules_parse(rules, text, len, path, errs, sizeof errs) > 0) {
+		if (rules && wf_watch_rules_parse(rules, text, len, path, errs,
+						  sizeof errs) > 0) {
 			size_t used = strlen(msg);
 			if (used + 1 < msgsize)
-				snprintf(msg + used, msgsize - used, "%s%s", used ? "\n" : "",
-					 errs);
+				snprintf(msg + used, msgsize - used, "%s%s",
+					 used ? "\n" : "", errs);
 		}
 		free(text);
 	}

@@ -89,8 +89,8 @@ int main(int argc, char **argv)
 	lim.incidents = 2048;
 	struct wf_model *m = wf_model_new(&lim);
 	int64_t start = wall_ms();
-	feed_incident(m, "inc-old", "Known before start", WF_TIER_INCIDENT, WF_INC_ACTIVE, 1,
-		      start);
+	feed_incident(m, "inc-old", "Known before start", WF_TIER_INCIDENT,
+		      WF_INC_ACTIVE, 1, start);
 	int64_t t0 = mono_us();
 	struct wf_notify *n = wf_notify_new(&cfg, start);
 	int64_t new_us = mono_us() - t0;
@@ -117,7 +117,8 @@ int main(int argc, char **argv)
 				snprintf(id, sizeof id, "inc-%d", fed);
 				snprintf(t, sizeof t, "Burst incident %d", fed);
 				feed_incident(m, id, burst > 0 ? t : title,
-					      WF_TIER_CONTENT_INCIDENT, WF_INC_ACTIVE, 1, now);
+					      WF_TIER_CONTENT_INCIDENT, WF_INC_ACTIVE,
+					      1, now);
 			}
 		}
 		int64_t a = mono_us();

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tests/tools/model_feed.h"
 #include "tui/notify.h"
@@ -355,6 +357,59 @@ static void test_config_keys(void **state)
 	assert_true(c.wall);
 }
 
+/* wf_notify_start: the config file's notify keys and watch rules, and the modes. */
+static void test_start_reads_config_and_modes(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/wf-notify-cfg-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof path, "%s/watchfloor", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/watchfloor/config", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("notify_desktop = off\nnotify_coalesce_ms = 0\nwatch = title /bad(/\n"
+	      "watch = title /mosque/i bell\nnotify_fallback = loud\n",
+	      f);
+	fclose(f);
+	setenv("XDG_CONFIG_HOME", dir, 1);
+	struct term t;
+	memset(&t, 0, sizeof t);
+	struct wf_watch_rules *rules = NULL;
+	char msg[1024];
+	int64_t now = 1700000000000;
+	struct wf_notify *n = wf_notify_start(false, false, false, term_write, &t, now,
+					      &rules, msg, sizeof msg);
+	assert_non_null(n);
+	assert_int_equal(wf_watch_rules_count(rules), 1);
+	assert_non_null(
+		strstr(msg, "/watchfloor/config:5: notify_fallback: expected osc777"));
+	assert_non_null(strstr(msg, "/watchfloor/config:3: watch: bad pattern"));
+	assert_int_equal(wf_notify_fd(n), -1); /* desktop off: no helper */
+	struct wf_model *m = wf_model_new(NULL);
+	wf_notify_observe(n, m, now);
+	feed_incident(m, "i", "Mosque", WF_TIER_AWARENESS, WF_INC_MONITORING, 1, now);
+	wf_notify_observe(n, m, now + 1);
+	assert_string_equal(t.buf + t.len - 1, "\a");
+	wf_notify_free(n);
+	wf_watch_rules_free(rules);
+	/* --no-notify, --batch and --wall (without notify_wall) are off */
+	for (int mode = 0; mode < 3; mode++) {
+		n = wf_notify_start(mode == 0, mode == 1, mode == 2, term_write, &t,
+				    now, &rules, msg, sizeof msg);
+		assert_string_equal(wf_notify_describe(n), "off");
+		wf_notify_free(n);
+		wf_watch_rules_free(rules);
+	}
+	wf_model_free(m);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/watchfloor", dir);
+	rmdir(path);
+	rmdir(dir);
+	unsetenv("XDG_CONFIG_HOME");
+}
+
 static int64_t wall_ms(void)
 {
 	struct timespec ts;
@@ -419,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_watch_hits_notify_and_bell),
 		cmocka_unit_test(test_disabled_does_nothing),
 		cmocka_unit_test(test_config_keys),
+		cmocka_unit_test(test_start_reads_config_and_modes),
 		cmocka_unit_test(test_no_session_bus_falls_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
