@@ -568,6 +568,30 @@ static void start_send(struct wf_client *c)
 	c->send = x;
 }
 
+/* The default outbox folder of a server: records are only ever sent to the server
+ * they were made for. $XDG_STATE_HOME/watchfloor/http_127.0.0.1_8470 */
+static int outbox_dir_for(const char *url, char *buf, size_t size)
+{
+	if (wf_outbox_default_dir(buf, size) != 0)
+		return -1;
+	size_t n = strlen(buf);
+	if (n + 2 >= size)
+		return -1;
+	buf[n++] = '/';
+	for (const char *u = url; *u && n + 1 < size; u++) {
+		char ch = *u;
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			  (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
+		if (!ok && n > 0 && buf[n - 1] == '_')
+			continue;
+		buf[n++] = ok ? ch : '_';
+	}
+	while (n > 0 && buf[n - 1] == '_')
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
 struct wf_client *wf_client_new(const struct wf_client_config *cfg,
 				struct wf_model *model, char *err, size_t errsize)
 {
@@ -619,7 +643,11 @@ struct wf_client *wf_client_new(const struct wf_client_config *cfg,
 		return NULL;
 	}
 	if (!cfg->no_outbox) {
-		c->outbox = wf_outbox_open(cfg->state_dir, cfg->read_only, err, errsize);
+		char dir[1024];
+		const char *use = cfg->state_dir;
+		if (!use && outbox_dir_for(c->url, dir, sizeof(dir)) == 0)
+			use = dir;
+		c->outbox = wf_outbox_open(use, cfg->read_only, err, errsize);
 		if (!c->outbox) {
 			wf_client_free(c);
 			return NULL;

@@ -59,8 +59,10 @@ struct wf_client_config {
 	bool read_only;        /* refuse every non-GET request */
 	enum wf_client_mode mode;
 	int poll_s;            /* interval for WF_CLIENT_INTERVAL (jittered), default 5 */
-	const char *state_dir; /* outbox folder; NULL: $XDG_STATE_HOME/watchfloor or
-				  ~/.local/state/watchfloor */
+	const char *state_dir; /* outbox folder; NULL: one folder per server URL under
+				  $XDG_STATE_HOME/watchfloor (or ~/.local/state/
+				  watchfloor), e.g. .../watchfloor/http_127.0.0.1_8470,
+				  so records only go to the server they were made for */
 	int hold_ms;           /* outbox hold before sending (undo window); default 5000,
 				  0 = send at once; < 0 = default */
 	bool no_outbox;        /* do not open an outbox file (replay, tests) */

@@ -9,6 +9,7 @@
 
 #include "model/validate.h"
 #include "net/outbox.h"
+#include "tui/textframe.h"
 
 #define LIST_MAX 4096
 
@@ -157,16 +158,14 @@ json_t *wf_batch_state_json(const struct wf_model *m, struct wf_client *client,
 	return root;
 }
 
-static void print_text(const struct wf_model *m, struct wf_client *client, int64_t now)
+/* Plain --batch: the dashboard's text frame (tui/textframe.h), $COLUMNS wide. */
+static void print_text(const struct wf_model *m, int64_t now)
 {
-	char t[40];
-	const struct wf_conn *c = wf_model_conn(m);
-	wf_time_format(now, t, sizeof(t));
-	printf("watchfloor %s  %s  cursor %lld  incidents %zu  open decisions %zu  "
-	       "outbox %zu\n",
-	       t, wf_conn_state_name(c->state), (long long)wf_model_cursor(m),
-	       wf_model_count_incidents(m), wf_model_count_open_decisions(m),
-	       client ? wf_outbox_count(wf_client_outbox(client)) : 0);
+	const char *cols = getenv("COLUMNS");
+	int width = cols ? atoi(cols) : 0;
+	if (width <= 0)
+		width = 120;
+	wf_text_frame(m, now, width, stdout);
 	fflush(stdout);
 }
 
@@ -175,7 +174,7 @@ static void print_state(const struct wf_options *o, const struct wf_model *m,
 {
 	int64_t now = wf_client_now_ms();
 	if (!o->json) {
-		print_text(m, client, now);
+		print_text(m, now);
 		return;
 	}
 	json_t *j = wf_batch_state_json(m, client, now);

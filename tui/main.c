@@ -157,6 +157,8 @@ int main(int argc, char **argv)
 				       : WF_CLIENT_LONGPOLL,
 		.poll_s = o.poll_s,
 		.hold_ms = o.hold_ms,
+		/* A demo's outbox lives and dies with its private server. */
+		.state_dir = o.demo ? demo.dir : NULL,
 	};
 	struct wf_client *client = wf_client_new(&cfg, m, err, sizeof(err));
 	if (token) {

@@ -8,7 +8,7 @@
 start_server --heartbeat 1
 seed
 votes() { api GET /v1/snapshot | jq -r ".decisions[] | select(.id==\"$1\") | .votes | length"; }
-OB=$XDG_STATE_HOME/watchfloor/outbox.log
+OB=$XDG_STATE_HOME/watchfloor/$(echo "$URL" | sed 's/[^A-Za-z0-9.-]\{1,\}/_/g')/outbox.log
 
 # 1. enqueue with a 60 s hold, kill -9 while held
 "$WF" --batch --json --iterations 0 --interval 0.2 --hold 60 \
