@@ -218,7 +218,7 @@ static void app_curses_start(void)
 int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 	       struct wf_model *model)
 {
-	static struct app a; /* large; one per process */
+	struct app a; /* about 30 KiB, on the stack of the one thread */
 	struct app_signals sigs;
 	char err[300] = "";
 	memset(&a, 0, sizeof(a));
