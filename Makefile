@@ -6,7 +6,8 @@ BUILD   ?= build
 PKGS    := ncursesw libcurl jansson libpcre2-8 libnotify libmicrohttpd sqlite3 libcrypto
 VERSION := 0.1.0
 
-WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wno-unused-parameter \
+           -Wno-format-truncation  # snprintf into fixed buffers truncates on purpose
 ifeq ($(CI),true)
 WERROR  ?= 1
 endif
