@@ -2,6 +2,7 @@
  * per minute and its trend, platforms hit and blocked share; its detail view is the
  * incident's timeline, signals and per-platform table. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "look.h"
@@ -106,6 +107,61 @@ static void time_line(struct wf_lines *l, const struct wf_view_ctx *c,
 			what);
 }
 
+struct tl_entry {
+	int64_t t;
+	const char *what;
+	const struct wf_report *rep;
+	const struct wf_decision *dec;
+};
+
+static int tl_cmp(const void *a, const void *b)
+{
+	const struct tl_entry *x = a, *y = b;
+	return x->t < y->t ? -1 : x->t > y->t;
+}
+
+/* Opened / activated / concluded, reports and open decisions, oldest first. */
+static void timeline(const struct wf_view_ctx *c, struct wf_lines *l,
+		     const struct wf_incident *inc)
+{
+	struct tl_entry e[3 + 32 + 32];
+	const struct wf_report *rep[32];
+	const struct wf_decision *dec[32];
+	size_t n = 0;
+	int t = wf_theme_attr(WF_ROLE_TEXT);
+	const int64_t at[3] = {inc->opened_at, inc->activated_at, inc->concluded_at};
+	const char *what[3] = {"opened", "protocol activated", "concluded"};
+	for (int i = 0; i < 3; i++)
+		if (at[i])
+			e[n++] = (struct tl_entry){at[i], what[i], NULL, NULL};
+	size_t nr = wf_model_reports(c->model, inc->id, rep, 32);
+	for (size_t i = 0; i < nr; i++)
+		e[n++] = (struct tl_entry){rep[i]->created_at, NULL, rep[i], NULL};
+	size_t nd = wf_model_open_decisions(c->model, WF_SORT_DEC_NEWEST, inc->id, dec, 32);
+	for (size_t i = 0; i < nd; i++)
+		e[n++] = (struct tl_entry){dec[i]->created_at, NULL, NULL, dec[i]};
+	qsort(e, n, sizeof(e[0]), tl_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].what) {
+			time_line(l, c, e[i].what, e[i].t);
+		} else if (e[i].rep) {
+			char what_buf[96];
+			snprintf(what_buf, sizeof(what_buf), "report %s (%s)",
+				 wf_report_kind_name(e[i].rep->kind),
+				 wf_report_state_name(e[i].rep->state));
+			time_line(l, c, what_buf, e[i].t);
+			wf_lines_text(l, "            by", e[i].rep->author, t);
+			wf_lines_text(l, "          text", e[i].rep->text, t);
+		} else {
+			char what_buf[96];
+			snprintf(what_buf, sizeof(what_buf), "decision %s proposed (%s)",
+				 e[i].dec->id, wf_decision_state_name(e[i].dec->state));
+			time_line(l, c, what_buf, e[i].t);
+			wf_lines_text(l, "       subject", e[i].dec->subject, t);
+		}
+	}
+}
+
 static void inc_detail(const struct wf_view_ctx *c, struct wf_lines *l, const char *id)
 {
 	const struct wf_incident *inc = wf_model_incident(c->model, id);
@@ -131,19 +187,7 @@ static void inc_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 			r.rate1, r.rate5, r.rate15, a, r.variants_per_hour);
 	wf_lines_blank(l);
 	wf_lines_printf(l, h, "Timeline");
-	time_line(l, c, "opened", inc->opened_at);
-	time_line(l, c, "protocol activated", inc->activated_at);
-	time_line(l, c, "concluded", inc->concluded_at);
-	const struct wf_report *rep[16];
-	size_t nr = wf_model_reports(c->model, inc->id, rep, 16);
-	for (size_t i = 0; i < nr; i++) {
-		wf_fmt_clock(rep[i]->created_at, a, sizeof(a));
-		wf_lines_printf(l, t, "  %sZ  report %s (%s)", a,
-				wf_report_kind_name(rep[i]->kind),
-				wf_report_state_name(rep[i]->state));
-		wf_lines_text(l, "            by", rep[i]->author, t);
-		wf_lines_text(l, "          text", rep[i]->text, t);
-	}
+	timeline(c, l, inc);
 	wf_lines_blank(l);
 	wf_lines_printf(l, h, "%-24s %7s %7s %7s %6s %7s", "PLATFORM", "1 MIN", "15 MIN",
 			"24 H", "BLK", "REMOVED");

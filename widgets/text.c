@@ -291,6 +291,19 @@ int wf_text_draw_right(WINDOW *w, int y, int x, const char *s, int max_cols, int
 	return wf_text_draw(w, y, x + max_cols - width, s, width, attr);
 }
 
+/* Display columns of the word starting at s (up to a space, LF or the end). */
+static int word_width(const char *s, size_t len, bool ascii)
+{
+	struct wf_text_unit u;
+	int w = 0;
+	while (len > 0 && *s != ' ' && *s != '\n' && wf_text_next(s, len, ascii, &u)) {
+		w += u.width;
+		s += u.bytes;
+		len -= u.bytes;
+	}
+	return w;
+}
+
 int wf_text_draw_wrapped(WINDOW *w, int y, int x, int rows, int cols, int skip,
 			 const char *s, int attr)
 {
@@ -298,6 +311,7 @@ int wf_text_draw_wrapped(WINDOW *w, int y, int x, int rows, int cols, int skip,
 	bool ascii = wf_text_ascii_locale();
 	size_t len = s ? strlen(s) : 0;
 	int line = 0, col = 0;
+	bool word_start = true;
 	if (!s || cols <= 0)
 		return 0;
 	while (len > 0) {
@@ -306,13 +320,34 @@ int wf_text_draw_wrapped(WINDOW *w, int y, int x, int rows, int cols, int skip,
 			col = 0;
 			s++;
 			len--;
+			word_start = true;
 			continue;
+		}
+		if (*s == ' ') {
+			word_start = true;
+			if (col == 0 && line > 0) { /* no leading space on a wrapped line */
+				s++;
+				len--;
+				continue;
+			}
+		} else if (word_start) {
+			word_start = false;
+			int ww = word_width(s, len, ascii);
+			if (col > 0 && col + ww > cols) {
+				line++;
+				col = 0;
+			}
 		}
 		if (!wf_text_next(s, len, ascii, &u))
 			break;
 		if (col + u.width > cols) {
 			line++;
 			col = 0;
+			if (*s == ' ') {
+				s++;
+				len--;
+				continue;
+			}
 		}
 		int row = line - skip;
 		if (row >= 0 && row < rows) {

@@ -191,6 +191,21 @@ static void test_clipping_wide_and_combining(void **state)
 	assert_memory_equal(row, "e\u0301e\u0301e\u0301...", strlen("e\u0301e\u0301e\u0301..."));
 	assert_non_null(strstr(row, "...日"));
 	delwin(w);
+	/* wrapping: at word boundaries, long words cut, LF kept, controls shown */
+	WINDOW *v = newwin(5, 8, 5, 0);
+	assert_int_equal(wf_text_draw_wrapped(v, 0, 0, 5, 8, 0, "hello world\x1b abcdefghijk\nz",
+					      0), 5);
+	wnoutrefresh(v);
+	doupdate();
+	wf_harness_row(&h, 5, row, sizeof(row));
+	assert_memory_equal(row, "hello   ", 8);
+	wf_harness_row(&h, 6, row, sizeof(row));
+	assert_memory_equal(row, "world?  ", 8);
+	wf_harness_row(&h, 7, row, sizeof(row));
+	assert_memory_equal(row, "abcdefgh", 8);
+	wf_harness_row(&h, 8, row, sizeof(row));
+	assert_memory_equal(row, "ijk     ", 8);
+	delwin(v);
 	wf_harness_close(&h);
 }
 
