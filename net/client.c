@@ -30,6 +30,9 @@ enum phase {
 enum abort_why { ABORT_NONE, ABORT_RESET, ABORT_CTYPE };
 
 #define SNAPSHOT_MAX (128u << 20)
+/* docs/protocol.md: an event is at most 8 MiB (1000 sighting items with the longest
+ * hashes stay under 5 MiB); the SSE parser's own default is 1 MiB. */
+#define WF_CLIENT_EVENT_MAX (8u << 20)
 #define LONGPOLL_WAIT_S 25
 
 struct wf_client {
@@ -205,11 +208,12 @@ static void start_snapshot(struct wf_client *c)
 static bool stream_sink(struct wf_xfer *x, const char *buf, size_t len)
 {
 	struct wf_client *c = x->owner;
-	if (c->conn.state != WF_CONN_LIVE) {
+	if (!x->verified) {
 		if (!wf_xfer_content_type_is(x, "text/event-stream")) {
 			x->abort_why = ABORT_CTYPE;
 			return false;
 		}
+		x->verified = true;
 		conn_state(c, WF_CONN_LIVE);
 		c->conn.message[0] = '\0';
 	}
@@ -278,7 +282,8 @@ static void schedule(struct wf_client *c, enum phase then, int64_t delay_ms)
 
 /* After a failure: reconnecting, attempt n, jittered exponential backoff from the
  * server's retry, capped at 60 s, at least Retry-After. */
-static void retry_later(struct wf_client *c, enum phase then, int retry_after_s)
+static void retry_later(struct wf_client *c, enum phase then, int retry_after_s,
+			bool offline)
 {
 	int64_t d = c->retry_ms;
 	c->conn.attempt++;
@@ -291,7 +296,7 @@ static void retry_later(struct wf_client *c, enum phase then, int retry_after_s)
 		d = 60000;
 	if (retry_after_s > 0 && d < retry_after_s * 1000LL)
 		d = retry_after_s * 1000LL;
-	c->conn.state = WF_CONN_RECONNECTING;
+	c->conn.state = offline ? WF_CONN_OFFLINE : WF_CONN_RECONNECTING;
 	schedule(c, then, d);
 }
 
@@ -368,7 +373,7 @@ static void apply_snapshot(struct wf_client *c, struct wf_xfer *x)
 		char msg[300];
 		snprintf(msg, sizeof(msg), "bad snapshot: %s", err.msg);
 		set_message(c, msg);
-		retry_later(c, PH_SNAPSHOT, 0);
+		retry_later(c, PH_SNAPSHOT, 0, false);
 		return;
 	}
 	wf_model_reset(c->model);
@@ -403,13 +408,19 @@ static void failed(struct wf_client *c, struct wf_xfer *x, CURLcode rc, enum pha
 	else
 		wf_xfer_describe(x, rc, msg, sizeof(msg));
 	set_message(c, msg);
-	retry_later(c, then, (st == 429 || st >= 500) ? wf_xfer_retry_after(x) : 0);
+	/* No server reachable at all: offline (still retrying) rather than reconnecting. */
+	bool offline = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+		       rc == CURLE_COULDNT_RESOLVE_PROXY ||
+		       (rc == CURLE_OPERATION_TIMEDOUT && st == 0);
+	retry_later(c, then, (st == 429 || st >= 500) ? wf_xfer_retry_after(x) : 0, offline);
 }
 
 static void done_snapshot(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 {
 	long st = wf_xfer_status(x);
 	if (rc == CURLE_OK && st == 304) {
+		/* Nothing changed: no parse, no model change. */
+		conn_state(c, WF_CONN_POLLING);
 		schedule(c, PH_SNAPSHOT, jitter(c, c->cfg.poll_s * 1000LL));
 		return;
 	}
@@ -417,7 +428,7 @@ static void done_snapshot(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 		return;
 	if (rc == CURLE_OK && st == 200 && !wf_xfer_content_type_is(x, "application/json")) {
 		set_message(c, "snapshot: wrong content type (not application/json)");
-		retry_later(c, PH_SNAPSHOT, 0);
+		retry_later(c, PH_SNAPSHOT, 0, false);
 		return;
 	}
 	if (rc == CURLE_OK && st == 200) {
@@ -450,7 +461,7 @@ static void done_stream(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 	}
 	if (x->abort_why == ABORT_CTYPE) {
 		set_message(c, "events: wrong content type (not text/event-stream)");
-		retry_later(c, PH_STREAM, 0);
+		retry_later(c, PH_STREAM, 0, false);
 		return;
 	}
 	if (st == 204) {
@@ -467,7 +478,7 @@ static void done_stream(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 		failed(c, x, rc, PH_STREAM);
 		return;
 	}
-	retry_later(c, PH_STREAM, 0);
+	retry_later(c, PH_STREAM, 0, false);
 }
 
 static void done_poll(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
@@ -489,7 +500,7 @@ static void done_poll(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 	    wf_decode_poll(x->body ? x->body : "", x->len, &b, &err) != 0) {
 		c->conn.bad_events++;
 		set_message(c, "bad long-poll answer");
-		retry_later(c, PH_POLL, 0);
+		retry_later(c, PH_POLL, 0, false);
 		return;
 	}
 	conn_state(c, WF_CONN_POLLING);
@@ -633,7 +644,7 @@ struct wf_client *wf_client_new(const struct wf_client_config *cfg,
 	if (getrandom(&c->rng, sizeof(c->rng), 0) != sizeof(c->rng))
 		c->rng = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull;
 	c->rng |= 1;
-	wf_sse_init(&c->sse, 0, 0, on_sse_event, c);
+	wf_sse_init(&c->sse, WF_CLIENT_EVENT_MAX, WF_CLIENT_EVENT_MAX, on_sse_event, c);
 	c->conn = *wf_model_conn(model);
 	c->conn.state = WF_CONN_CONNECTING;
 	if (!c->url || (cfg->token && !c->token) || (cfg->cacert && !c->cacert) ||
@@ -782,7 +793,7 @@ unsigned wf_client_process(struct wf_client *c)
 		snprintf(m, sizeof(m), "no data for %llds: stream dead, reconnecting",
 			 (long long)(dead_ms(c) / 1000));
 		set_message(c, m);
-		retry_later(c, PH_STREAM, 0);
+		retry_later(c, PH_STREAM, 0, false);
 	}
 	if (c->phase == PH_WAIT && now >= c->next_try) {
 		if (c->then == PH_STREAM)

@@ -39,6 +39,7 @@ struct wf_xfer {
 	uint64_t outbox_id;
 	int64_t started;   /* monotonic ms */
 	int abort_why;     /* set by a sink that aborted: the owner's reason */
+	bool verified;     /* the owner checked this answer's headers (stream) */
 };
 
 struct wf_xfer_opts {

@@ -1,0 +1,372 @@
+/* test_client.c - net/client against a scripted fake HTTP server (a forked child on
+ * a loopback port): request headers (Accept, Cache-Control, Last-Event-ID, token,
+ * compression), a wrong content type, 204, 401, 503 with Retry-After, a reset event
+ * re-reading the snapshot, a bad event counted and skipped, and read-only refusing
+ * to send. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "model/model.h"
+#include "net/client.h"
+#include "net/outbox.h"
+
+#define TOKEN "secret-token-123"
+
+static const char *const snapshot_body =
+	"{\"cursor\":5,\"server_time\":\"2026-11-26T04:30:00.000Z\",\"heartbeat_s\":1,"
+	"\"platforms\":[{\"id\":\"p-fb\",\"name\":\"FB\",\"kind\":\"member\",\"hash_types\":[],"
+	"\"last_heartbeat\":null,\"version\":1}],\"incidents\":[],\"signals\":[],\"reports\":[],"
+	"\"decisions\":[],\"sightings\":[],\"stats\":[]}";
+
+static const char *const sse_ok =
+	"retry: 100\n\n: hi\n\n"
+	"id: 6\nevent: incident.opened\ndata: {\"seq\":6,\"type\":\"incident.opened\","
+	"\"time\":\"2026-11-26T04:30:01.000Z\",\"data\":{\"id\":\"inc-1\",\"title\":\"T\","
+	"\"location\":\"\",\"tier\":\"incident\",\"state\":\"active\",\"opened_at\":"
+	"\"2026-11-26T04:30:00.000Z\",\"activated_at\":null,\"concluded_at\":null,"
+	"\"summary\":\"\",\"version\":1}}\n\n"
+	"id: 7\nevent: incident.updated\ndata: {not json\n\n";
+
+static const char *const sse_reset =
+	"retry: 100\n\nid: 9\nevent: reset\ndata: {\"seq\":9,\"type\":\"reset\","
+	"\"time\":\"2026-11-26T04:30:01.000Z\",\"data\":{\"reason\":\"cursor_expired\"}}\n\n";
+
+enum scenario { SC_NORMAL, SC_WRONG_TYPE, SC_204, SC_401, SC_503, SC_RESET };
+
+struct fake {
+	pid_t pid;
+	int port;
+	char log[64];
+};
+
+static void reply(int fd, const char *status, const char *ctype, const char *extra,
+		  const char *body, bool stream)
+{
+	char head[512];
+	size_t n = strlen(body);
+	if (stream)
+		snprintf(head, sizeof(head),
+			 "HTTP/1.1 %s\r\nContent-Type: %s\r\n%sConnection: close\r\n\r\n", status,
+			 ctype, extra);
+	else
+		snprintf(head, sizeof(head),
+			 "HTTP/1.1 %s\r\nContent-Type: %s\r\n%sContent-Length: %zu\r\n"
+			 "Connection: close\r\n\r\n",
+			 status, ctype, extra, n);
+	if (write(fd, head, strlen(head)) < 0 || write(fd, body, n) < 0)
+		return;
+}
+
+static void serve(int lfd, enum scenario sc, const char *logpath)
+{
+	int n_events = 0, n_snap = 0;
+	FILE *log = fopen(logpath, "w");
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			continue;
+		char req[8192];
+		size_t got = 0;
+		while (got < sizeof(req) - 1) {
+			ssize_t r = read(fd, req + got, sizeof(req) - 1 - got);
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+			req[got] = 0;
+			if (strstr(req, "\r\n\r\n"))
+				break;
+		}
+		req[got] = 0;
+		fprintf(log, "%s\n----\n", req);
+		fflush(log);
+		const char *err = "{\"error\":{\"code\":\"x\",\"message\":\"nope\"}}";
+		if (strncmp(req, "GET /v1/whoami", 14) == 0) {
+			if (sc == SC_401)
+				reply(fd, "401 Unauthorized", "application/json", "", err, false);
+			else
+				reply(fd, "200 OK", "application/json", "",
+				      "{\"name\":\"olga\",\"role\":\"officer\",\"platform_id\":null}", false);
+		} else if (strncmp(req, "GET /v1/snapshot", 16) == 0) {
+			n_snap++;
+			if (sc == SC_401)
+				reply(fd, "401 Unauthorized", "application/json", "", err, false);
+			else if (sc == SC_503)
+				reply(fd, "503 Service Unavailable", "application/json",
+				      "Retry-After: 7\r\n", err, false);
+			else
+				reply(fd, "200 OK", "application/json", "ETag: \"5\"\r\n",
+				      snapshot_body, false);
+		} else if (strncmp(req, "GET /v1/events", 14) == 0) {
+			n_events++;
+			if (sc == SC_WRONG_TYPE)
+				reply(fd, "200 OK", "text/html", "", "<html>", true);
+			else if (sc == SC_204)
+				reply(fd, "204 No Content", "text/event-stream", "", "", false);
+			else if (sc == SC_RESET && n_events == 1)
+				reply(fd, "200 OK", "text/event-stream", "", sse_reset, true);
+			else
+				reply(fd, "200 OK", "text/event-stream; charset=utf-8", "", sse_ok,
+				      true);
+		} else {
+			reply(fd, "404 Not Found", "application/json", "", err, false);
+		}
+		close(fd);
+	}
+}
+
+static void fake_start(struct fake *f, enum scenario sc)
+{
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t al = sizeof(a);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(lfd, 16), 0);
+	getsockname(lfd, (struct sockaddr *)&a, &al);
+	f->port = ntohs(a.sin_port);
+	snprintf(f->log, sizeof(f->log), "/tmp/wf-test-client-%d.log", (int)getpid());
+	f->pid = fork();
+	assert_true(f->pid >= 0);
+	if (f->pid == 0) {
+		serve(lfd, sc, f->log);
+		_exit(0);
+	}
+	close(lfd);
+}
+
+static void fake_stop(struct fake *f)
+{
+	kill(f->pid, SIGKILL);
+	waitpid(f->pid, NULL, 0);
+	unlink(f->log);
+}
+
+static char *read_log(struct fake *f)
+{
+	FILE *l = fopen(f->log, "r");
+	static char buf[65536];
+	size_t n = l ? fread(buf, 1, sizeof(buf) - 1, l) : 0;
+	buf[n] = 0;
+	if (l)
+		fclose(l);
+	return buf;
+}
+
+struct run {
+	struct fake f;
+	struct wf_model *m;
+	struct wf_client *c;
+	char dir[64];
+};
+
+static void run_start(struct run *r, enum scenario sc, bool read_only)
+{
+	char url[64], err[256];
+	fake_start(&r->f, sc);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", r->f.port);
+	snprintf(r->dir, sizeof(r->dir), "/tmp/wf-test-client.XXXXXX");
+	assert_non_null(mkdtemp(r->dir));
+	r->m = wf_model_new(NULL);
+	struct wf_client_config cfg = {
+		.url = url, .token = TOKEN, .read_only = read_only, .state_dir = r->dir,
+		.hold_ms = 0,
+	};
+	r->c = wf_client_new(&cfg, r->m, err, sizeof(err));
+	assert_non_null(r->c);
+	wf_client_start(r->c);
+}
+
+/* Runs the loop until cond holds or ms pass. */
+static bool run_until(struct run *r, int ms, bool (*cond)(struct run *))
+{
+	int64_t end = wf_client_mono_ms() + ms;
+	while (wf_client_mono_ms() < end) {
+		wf_client_wait(r->c, NULL, 0, 50);
+		wf_client_process(r->c);
+		if (cond && cond(r))
+			return true;
+	}
+	return cond == NULL;
+}
+
+static void run_stop(struct run *r)
+{
+	char path[128];
+	wf_client_free(r->c);
+	wf_model_free(r->m);
+	fake_stop(&r->f);
+	snprintf(path, sizeof(path), "%s/outbox.log", r->dir);
+	unlink(path);
+	rmdir(r->dir);
+}
+
+static bool has_incident(struct run *r)
+{
+	return wf_model_incident(r->m, "inc-1") != NULL && wf_model_conn(r->m)->bad_events > 0;
+}
+
+static void test_stream_and_headers(void **state)
+{
+	(void)state;
+	struct run r;
+	run_start(&r, SC_NORMAL, false);
+	assert_true(run_until(&r, 5000, has_incident));
+	const struct wf_conn *c = wf_model_conn(r.m);
+	assert_string_equal(c->user, "olga");
+	assert_string_equal(c->role, "officer");
+	assert_int_equal(c->heartbeat_s, 1);
+	assert_true(wf_client_synced(r.c));
+	assert_int_equal(wf_model_cursor(r.m), 6);
+	assert_true(c->bad_events >= 1); /* the bad event: counted, skipped */
+	const char *log = read_log(&r.f);
+	assert_non_null(strstr(log, "GET /v1/events?after=5 "));
+	assert_non_null(strstr(log, "Accept: text/event-stream"));
+	assert_non_null(strstr(log, "Cache-Control: no-cache"));
+	assert_non_null(strstr(log, "Last-Event-ID: 5"));
+	assert_non_null(strstr(log, "Authorization: Bearer " TOKEN));
+	assert_non_null(strstr(log, "Accept-Encoding: "));
+	/* The stream ends: reconnect with the id of the bad event (7), skipping it. */
+	run_until(&r, 1500, NULL);
+	log = read_log(&r.f);
+	assert_non_null(strstr(log, "Last-Event-ID: 7"));
+	run_stop(&r);
+}
+
+static bool msg_has_type(struct run *r)
+{
+	return strstr(wf_model_conn(r->m)->message, "content type") != NULL;
+}
+
+static void test_wrong_content_type(void **state)
+{
+	(void)state;
+	struct run r;
+	run_start(&r, SC_WRONG_TYPE, false);
+	assert_true(run_until(&r, 5000, msg_has_type));
+	assert_int_equal(wf_model_conn(r.m)->state, WF_CONN_RECONNECTING);
+	assert_true(wf_model_conn(r.m)->attempt >= 1);
+	run_stop(&r);
+}
+
+static bool stopped(struct run *r)
+{
+	return wf_client_stopped(r->c);
+}
+
+static void test_204_stops(void **state)
+{
+	(void)state;
+	struct run r;
+	run_start(&r, SC_204, false);
+	assert_true(run_until(&r, 5000, stopped));
+	assert_int_equal(wf_model_conn(r.m)->state, WF_CONN_STOPPED);
+	run_stop(&r);
+}
+
+static void test_401_auth_failed(void **state)
+{
+	(void)state;
+	struct run r;
+	run_start(&r, SC_401, false);
+	assert_true(run_until(&r, 5000, stopped));
+	const struct wf_conn *c = wf_model_conn(r.m);
+	assert_int_equal(c->state, WF_CONN_AUTH_FAILED);
+	assert_non_null(strstr(c->message, "401"));
+	assert_null(strstr(c->message, TOKEN));
+	run_stop(&r);
+}
+
+static bool retrying(struct run *r)
+{
+	return wf_model_conn(r->m)->attempt >= 1;
+}
+
+static void test_503_retry_after(void **state)
+{
+	(void)state;
+	struct run r;
+	run_start(&r, SC_503, false);
+	assert_true(run_until(&r, 5000, retrying));
+	const struct wf_conn *c = wf_model_conn(r.m);
+	assert_int_equal(c->state, WF_CONN_RECONNECTING);
+	assert_true(c->next_try - wf_client_now_ms() >= 6000); /* Retry-After: 7 */
+	assert_non_null(strstr(c->message, "HTTP 503: nope"));
+	assert_true(wf_client_timeout_ms(r.c) >= 6000);
+	run_stop(&r);
+}
+
+static bool two_syncs(struct run *r)
+{
+	return wf_client_syncs(r->c) >= 2 && wf_model_incident(r->m, "inc-1");
+}
+
+static void test_reset_rereads_snapshot(void **state)
+{
+	(void)state;
+	struct run r;
+	run_start(&r, SC_RESET, false);
+	assert_true(run_until(&r, 5000, two_syncs));
+	run_stop(&r);
+}
+
+static void test_read_only_sends_nothing(void **state)
+{
+	(void)state;
+	struct run r;
+	uint64_t id;
+	run_start(&r, SC_NORMAL, true);
+	struct wf_outbox *ob = wf_client_outbox(r.c);
+	assert_non_null(ob);
+	assert_int_equal(wf_outbox_enqueue(ob, "approve", "/v1/decisions/d/resolve",
+					   "{\"action\":\"approve\"}", wf_client_now_ms(), &id),
+			 -1);
+	run_until(&r, 800, NULL);
+	assert_null(strstr(read_log(&r.f), "POST"));
+	run_stop(&r);
+}
+
+static void test_token_file(void **state)
+{
+	(void)state;
+	char err[128], path[] = "/tmp/wf-test-token.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "abc \n", 5), 5);
+	close(fd);
+	char *t = wf_client_read_token(path, err, sizeof(err));
+	assert_string_equal(t, "abc");
+	free(t);
+	unlink(path);
+	assert_null(wf_client_read_token("/nonexistent/x", err, sizeof(err)));
+	assert_non_null(strstr(err, "cannot read"));
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stream_and_headers),
+		cmocka_unit_test(test_wrong_content_type),
+		cmocka_unit_test(test_204_stops),
+		cmocka_unit_test(test_401_auth_failed),
+		cmocka_unit_test(test_503_retry_after),
+		cmocka_unit_test(test_reset_rereads_snapshot),
+		cmocka_unit_test(test_read_only_sends_nothing),
+		cmocka_unit_test(test_token_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
