@@ -420,7 +420,8 @@ int wf_decode_envelope_json(json_t *root, struct wf_event *out,
 	enum wf_event_type type;
 	int64_t seq, time;
 	memset(out, 0, sizeof(*out));
-	if (need_object(&c, root) || get_int(&c, root, "seq", 1, INT64_MAX / 2, &seq))
+	/* seq 0 only for a reset: a server with an empty log sends its cursor, 0. */
+	if (need_object(&c, root) || get_int(&c, root, "seq", 0, INT64_MAX / 2, &seq))
 		return -1;
 	json_t *t = field(root, "type");
 	if (!t)
@@ -428,6 +429,8 @@ int wf_decode_envelope_json(json_t *root, struct wf_event *out,
 	if (!json_is_string(t) || !wf_event_type_parse(json_string_value(t), &type) ||
 	    type == WF_EV_STATS)
 		return fail(&c, "type", "unknown event type");
+	if (seq == 0 && type != WF_EV_RESET)
+		return fail(&c, "seq", "must be an integer 1..%lld", (long long)(INT64_MAX / 2));
 	if (get_time(&c, root, "time", false, &time))
 		return -1;
 	json_t *data = field(root, "data");

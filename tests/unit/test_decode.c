@@ -145,7 +145,7 @@ static void test_malformed_table(void **state)
 		{"{\"seq\":1,\"seq\":2,\"type\":\"reset\",\"time\":\"" T0 "\",\"data\":{}}", "invalid JSON"},
 		/* envelope */
 		{"{\"type\":\"reset\",\"time\":\"" T0 "\",\"data\":{}}", "'seq'"},
-		{"{\"seq\":0,\"type\":\"reset\",\"time\":\"" T0 "\",\"data\":{}}", "'seq'"},
+		{"{\"seq\":0,\"type\":\"platform.updated\",\"time\":\"" T0 "\",\"data\":{}}", "'seq'"},
 		{"{\"seq\":-3,\"type\":\"reset\",\"time\":\"" T0 "\",\"data\":{}}", "'seq'"},
 		{"{\"seq\":1.5,\"type\":\"reset\",\"time\":\"" T0 "\",\"data\":{}}", "'seq'"},
 		{"{\"seq\":\"1\",\"type\":\"reset\",\"time\":\"" T0 "\",\"data\":{}}", "'seq'"},
