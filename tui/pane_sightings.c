@@ -100,18 +100,20 @@ static void feed_draw(const struct wf_view_ctx *c, WINDOW *w, struct wf_rect r)
 	mvwhline(w, r.y, r.x, ' ', r.w);
 	wattroff(w, h);
 	wf_text_draw(w, r.y, r.x + 2, "LIVE FEED  time      platform         hash", r.w - 2, h);
+	bool narrow = r.w < 72;
+	int pw = narrow ? 10 : 16, hw = narrow ? 8 : 16;
 	for (size_t i = 0; i < n; i++) {
 		char clk[16], cnt[16];
 		int y = r.y + 1 + (int)i, x = r.x + 2;
 		const struct wf_platform *p = wf_model_platform(c->model, f[i].platform_id);
 		wf_fmt_clock(f[i].seen_at, clk, sizeof(clk));
-		x += wf_text_draw(w, y, x, clk, 8, wf_theme_attr(WF_ROLE_DIM)) + 3;
-		wf_text_draw(w, y, x, p ? p->name : f[i].platform_id, 16, t);
-		x += 17;
+		x += wf_text_draw(w, y, x, clk, 8, wf_theme_attr(WF_ROLE_DIM)) + (narrow ? 1 : 3);
+		wf_text_draw(w, y, x, p ? p->name : f[i].platform_id, pw, t);
+		x += pw + 1;
 		x += wf_text_draw(w, y, x, f[i].has_hash ? wf_hash_type_name(f[i].hash_type) : "?",
 				  9, t);
 		x += 1;
-		x += wf_text_draw(w, y, x, f[i].has_hash ? f[i].hash_short : "", 16,
+		x += wf_text_draw(w, y, x, f[i].has_hash ? f[i].hash_short : "", hw,
 				  wf_theme_attr(WF_ROLE_DIM)) + 1;
 		snprintf(cnt, sizeof(cnt), "x%lld", (long long)f[i].count);
 		x += wf_text_draw(w, y, x, cnt, 7, t) + 1;
