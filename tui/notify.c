@@ -48,6 +48,9 @@ struct wf_notify {
 	struct wf_notify_stats stats;
 	char describe[96];
 	int64_t last_tick;
+	/* the notification in flight in the helper, shown by the fallback if lost */
+	int inflight_urgency;
+	char inflight_summary[512], inflight_body[1600];
 };
 
 static const char *const kind_plural[WF_NOTIFY__KINDS] = {
@@ -210,6 +213,20 @@ static void refill(struct wf_notify *n, int64_t now)
 	n->refill_at = now;
 }
 
+static void send_terminal(struct wf_notify *n, const char *summary, const char *body,
+			  bool ring)
+{
+	char seq[8192];
+	size_t len = wf_notify_format_terminal(n->cfg.fallback, n->cfg.tmux, ring,
+					       summary, body, seq, sizeof seq);
+	if (len && n->cfg.term_write) {
+		term_out(n, seq, len);
+		n->stats.sent_terminal++;
+		if (ring)
+			n->stats.bells++;
+	}
+}
+
 static void flush(struct wf_notify *n, int64_t now)
 {
 	if (!n->pending || now < n->first_at + n->cfg.coalesce_ms)
@@ -246,6 +263,10 @@ static void flush(struct wf_notify *n, int64_t now)
 			snprintf(esc, sizeof esc, "%s", body);
 		if (helper_send(&n->helper, n->urgency, summary, esc, now) == 0) {
 			sent = true;
+			n->inflight_urgency = n->urgency;
+			snprintf(n->inflight_summary, sizeof n->inflight_summary, "%s",
+				 summary);
+			snprintf(n->inflight_body, sizeof n->inflight_body, "%s", body);
 			n->stats.sent_desktop++; /* acknowledged count: helper.acked */
 			if (ring) {
 				term_out(n, "\a", 1);
@@ -253,18 +274,8 @@ static void flush(struct wf_notify *n, int64_t now)
 			}
 		}
 	}
-	if (!sent) {
-		char seq[8192];
-		size_t len =
-			wf_notify_format_terminal(n->cfg.fallback, n->cfg.tmux, ring,
-						  summary, body, seq, sizeof seq);
-		if (len && n->cfg.term_write) {
-			term_out(n, seq, len);
-			n->stats.sent_terminal++;
-			if (ring)
-				n->stats.bells++;
-		}
-	}
+	if (!sent)
+		send_terminal(n, summary, body, ring);
 	n->stats.flushes++;
 	reset_pending(n);
 }
@@ -277,6 +288,10 @@ void wf_notify_tick(struct wf_notify *n, int64_t now)
 	if (n->enabled && n->cfg.desktop && n->helper.state == HELPER_OFF)
 		helper_start(&n->helper, now);
 	helper_poll(&n->helper, now);
+	if (helper_take_lost(&n->helper) && n->enabled)
+		send_terminal(n, n->inflight_summary, n->inflight_body,
+			      n->inflight_urgency == WF_URGENCY_CRITICAL &&
+				      n->cfg.bell_on_critical);
 	flush(n, now);
 }
 

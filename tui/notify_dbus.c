@@ -192,6 +192,8 @@ void helper_stop(struct notify_helper *h)
  * breaker_failures in a row; otherwise a killed helper is restarted at once. */
 static void helper_failed(struct notify_helper *h, int64_t now, bool kill_it)
 {
+	if (h->state == HELPER_BUSY)
+		h->call_lost = true;
 	h->failures++;
 	h->failures_in_row++;
 	if (kill_it)
@@ -300,6 +302,13 @@ int helper_send(struct notify_helper *h, int urgency, const char *summary,
 	h->state = HELPER_BUSY;
 	h->since = now;
 	return 0;
+}
+
+bool helper_take_lost(struct notify_helper *h)
+{
+	bool lost = h->call_lost;
+	h->call_lost = false;
+	return lost;
 }
 
 int64_t helper_deadline(const struct notify_helper *h)

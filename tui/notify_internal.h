@@ -32,6 +32,7 @@ struct notify_helper {
 	int timeout_ms, breaker_failures, cooldown_ms, noserver_retry_ms;
 	int failures_in_row;
 	unsigned long failures, trips, acked;
+	bool call_lost; /* a call in flight failed: its notification was not shown */
 	bool markup;
 	char server[64];
 	char app_name[64];
@@ -48,6 +49,9 @@ void helper_poll(struct notify_helper *h, int64_t now);
 /* Sends one notification (only in HELPER_IDLE). Returns 0 or -1. */
 int helper_send(struct notify_helper *h, int urgency, const char *summary,
 		const char *body, int64_t now);
+/* True once after a call in flight failed (timeout, death, error reply): the
+ * caller shows that notification another way. */
+bool helper_take_lost(struct notify_helper *h);
 /* Earliest time helper_poll has something to do, INT64_MAX for none. */
 int64_t helper_deadline(const struct notify_helper *h);
 

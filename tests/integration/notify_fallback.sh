@@ -43,7 +43,8 @@ check_fast "$tmp/nobus.out" "$tmp/off.out" "no session bus"
 [ "$(val "$tmp/off.out" route)" = off ] || fail "--no-notify is not off"
 [ "$(val "$tmp/off.out" term_writes)" = 0 ] || fail "--no-notify wrote to the terminal"
 
-# (2) A daemon that never answers.
+# (2) A daemon that never answers, and (3) one that answers the probe and then hangs
+# in the Notify call: the notification in flight goes to the fallback.
 start_xvfb
 cat >"$tmp/inner.sh" <<'INNER'
 set -u
@@ -58,6 +59,10 @@ kill -STOP "$dunst_pid"
 "$probe" --no-notify --title "No listener" --run-ms 3000 >"$tmp/hung-off.out" ||
 	fail "probe failed (--no-notify, hung daemon)"
 kill -CONT "$dunst_pid"
+sleep 0.5
+"$probe" --title "No listener" --timeout-ms 1000 --run-ms 4000 --stop-pid "$dunst_pid" \
+	--term-out "$tmp/term.call" >"$tmp/call.out" || fail "probe failed (hung call)"
+kill -CONT "$dunst_pid"
 kill $pids 2>/dev/null
 wait 2>/dev/null
 exit 0
@@ -71,4 +76,10 @@ check_fallback "$tmp/hung.out" "$tmp/term.hung" "hung daemon"
 check_fast "$tmp/hung.out" "$tmp/hung-off.out" "hung daemon"
 [ "$(val "$tmp/hung.out" breaker_trips)" -ge 1 ] || fail "the circuit breaker did not open"
 [ "$(val "$tmp/hung.out" free_us)" -lt 100000 ] || fail "wf_notify_free waited for the hung helper"
+echo "--- daemon hangs in the Notify call:"
+cat "$tmp/call.out"
+[ -n "$(val "$tmp/call.out" stopped_daemon_at_ms)" ] || fail "the daemon never answered the probe"
+check_fallback "$tmp/call.out" "$tmp/term.call" "hung Notify call"
+check_fast "$tmp/call.out" "$tmp/hung-off.out" "hung Notify call"
+[ "$(val "$tmp/call.out" sent_desktop)" = 0 ] || fail "a hung call was counted as shown"
 echo "PASS"

@@ -6,7 +6,11 @@
  * times) on stdout.
  *
  *   notify_probe [--title TEXT] [--burst N] [--no-notify] [--terminal-only]
- *                [--run-ms MS] [--timeout-ms MS] [--term-out FILE] */
+ *                [--run-ms MS] [--timeout-ms MS] [--term-out FILE]
+ *                [--stop-pid PID]
+ * --stop-pid: once the notification server has answered the probe, stop PID (the
+ * daemon) with SIGSTOP before any event is fed, so the Notify call itself hangs. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +54,7 @@ int main(int argc, char **argv)
 {
 	const char *title = "Live-streamed attack";
 	const char *term_out = NULL;
-	int burst = 0, run_ms = 3000, timeout_ms = 0;
+	int burst = 0, run_ms = 3000, timeout_ms = 0, stop_pid = 0;
 	bool enabled = true, desktop = true;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -64,6 +68,8 @@ int main(int argc, char **argv)
 			timeout_ms = atoi(v), i++;
 		else if (!strcmp(a, "--term-out") && v)
 			term_out = v, i++;
+		else if (!strcmp(a, "--stop-pid") && v)
+			stop_pid = atoi(v), i++;
 		else if (!strcmp(a, "--no-notify"))
 			enabled = false;
 		else if (!strcmp(a, "--terminal-only"))
@@ -109,7 +115,17 @@ int main(int argc, char **argv)
 		int64_t now = wall_ms();
 		if (now - start >= run_ms)
 			break;
-		if (now - start >= 300 && fed < to_feed) {
+		if (stop_pid > 0) {
+			struct wf_notify_stats s0;
+			wf_notify_get_stats(n, &s0);
+			if (s0.route == WF_ROUTE_DESKTOP) {
+				kill(stop_pid, SIGSTOP);
+				printf("stopped_daemon_at_ms: %lld\n",
+				       (long long)(now - start));
+				stop_pid = 0;
+			}
+		}
+		if (now - start >= 300 && fed < to_feed && stop_pid == 0) {
 			/* A burst arrives over about a second: 1/100 of it per turn. */
 			int step = to_feed / 100 > 0 ? to_feed / 100 : 1;
 			for (int k = 0; k < step && fed < to_feed; k++, fed++) {
