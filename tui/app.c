@@ -206,6 +206,7 @@ static void app_curses_start(void)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
+	typeahead(-1); /* one write per frame: no typeahead polls in doupdate */
 	curs_set(0);
 	leaveok(stdscr, TRUE);
 	if (has_colors()) {

@@ -18,6 +18,8 @@
 #include "model/model.h"
 
 /* What a frame draws from: the model as of `now` (Unix ms). */
+struct wf_outbox;
+
 struct wf_view_ctx {
 	const struct wf_model *model;
 	int64_t now;
@@ -25,6 +27,7 @@ struct wf_view_ctx {
 	const char *focus_incident; /* context, else the selected incident, or NULL */
 	bool read_only;
 	bool ascii;
+	const struct wf_outbox *outbox; /* NULL without one */
 };
 
 struct wf_rect {

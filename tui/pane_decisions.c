@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "look.h"
+#include "net/outbox.h"
 #include "pane.h"
 #include "widgets/format.h"
 #include "widgets/text.h"
@@ -143,6 +144,27 @@ static void dec_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 		wf_lines_text(l, "      by", v->by, t);
 		if (v->reason && *v->reason)
 			wf_lines_text(l, "  reason", v->reason, t);
+	}
+	if (c->outbox) {
+		const struct wf_outbox_record *r[64];
+		char path[128];
+		size_t n = wf_outbox_list(c->outbox, r, 64), shown = 0;
+		snprintf(path, sizeof(path), "/v1/decisions/%s/resolve", d->id);
+		for (size_t i = 0; i < n; i++) {
+			if (!r[i]->path || strcmp(r[i]->path, path) != 0)
+				continue;
+			if (shown++ == 0) {
+				wf_lines_blank(l);
+				wf_lines_printf(l, h, "Your actions in the outbox");
+			}
+			wf_fmt_clock(r[i]->created_at, a, sizeof(a));
+			wf_lines_printf(l, r[i]->state >= WF_OUTBOX_CONFLICT ? wf_theme_attr(WF_ROLE_ERROR) : t,
+					"  %sZ  %-8s %s%s", a, r[i]->kind,
+					wf_outbox_state_name(r[i]->state),
+					r[i]->state == WF_OUTBOX_HELD ? " (u undoes it)" : "");
+			if (r[i]->message[0])
+				wf_lines_text(l, "      ", r[i]->message, t);
+		}
 	}
 }
 

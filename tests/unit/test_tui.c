@@ -304,6 +304,10 @@ static void test_triage_and_undo(void **state)
 	assert_non_null(strstr(r[0]->body, "\"action\":\"reject\""));
 	assert_non_null(strstr(r[0]->body, "\"version\":1"));
 	assert_non_null(strstr(r[0]->body, "Not a match"));
+	wf_harness_key(&h, '\r', false); /* the detail shows it in the outbox */
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "reject   held (u undoes it)"));
+	wf_harness_key(&h, 27, false);
 	wf_harness_key(&h, 'u', false);
 	assert_int_equal(wf_outbox_count(h.outbox), 0);
 	/* tag two, ; then escalate both with one reason (no confirmation) */
