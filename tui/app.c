@@ -244,6 +244,8 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 	}
 	a.ui.hooks.arg = &a;
 	a.ui.hooks.theme = app_theme;
+	if (opt && opt->demo)
+		a.ui.quit_note = "The demo's outbox is discarded.";
 	wf_ui_set_now(&a.ui, client ? wf_client_now_ms() : wall_ms());
 	if (err[0])
 		wf_ui_message(&a.ui, WF_ROLE_ERROR, "%s", err);

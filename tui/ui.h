@@ -68,6 +68,7 @@ struct wf_ui {
 	bool read_only;
 	bool ascii;
 	struct wf_ui_hooks hooks;
+	const char *quit_note; /* what happens to the outbox after quitting */
 	struct wf_pane panes[WF_UI_PANES];
 	WINDOW *win[WF_UI_PANES];
 	WINDOW *overlay; /* detail and help, over the panes' area */

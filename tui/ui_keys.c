@@ -411,9 +411,10 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 			prompt_open(ui, WF_PROMPT_QUIT, NULL);
 			snprintf(ui->prompt_buf, sizeof(ui->prompt_buf),
 				 "%zu action(s) in the outbox (%zu held, not sent yet): quit anyway? "
-				 "They are sent on the next start. y/n",
+				 "%s y/n",
 				 wf_outbox_count(ui->outbox),
-				 wf_outbox_count_state(ui->outbox, WF_OUTBOX_HELD));
+				 wf_outbox_count_state(ui->outbox, WF_OUTBOX_HELD),
+				 ui->quit_note ? ui->quit_note : "They are sent on the next start.");
 			return WF_REACT_DRAW;
 		}
 		return WF_REACT_QUIT;
