@@ -40,6 +40,7 @@ done
 
 for t in tests/integration/*.sh; do
 	[ -f "$t" ] || continue
+	[ "$(basename "$t")" = lib.sh ] && continue # helpers, sourced by the tests
 	run_one "$(basename "$t" .sh)" sh "$t"
 done
 
