@@ -138,6 +138,23 @@ void helper_init(struct notify_helper *h, const char *app_name, int timeout_ms,
 		 app_name ? app_name : "watchfloor");
 }
 
+/* Reaps killed helpers that have exited; with wait, waits for all of them. */
+static void helper_reap(struct notify_helper *h, bool wait)
+{
+	for (size_t i = 0; i < sizeof h->zombies / sizeof h->zombies[0]; i++) {
+		if (h->zombies[i] <= 0)
+			continue;
+		pid_t r;
+		while ((r = waitpid(h->zombies[i], NULL, wait ? 0 : WNOHANG)) < 0 &&
+		       errno == EINTR)
+			;
+		if (r != 0)
+			h->zombies[i] = 0;
+	}
+}
+
+/* Kills the helper. The loop does not wait for the process to go away (tearing
+ * down a process takes milliseconds): it is reaped by a later helper_poll. */
 static void helper_kill(struct notify_helper *h)
 {
 	if (h->fd >= 0)
@@ -145,8 +162,16 @@ static void helper_kill(struct notify_helper *h)
 	h->fd = -1;
 	if (h->pid > 0) {
 		kill(h->pid, SIGKILL);
-		while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		helper_reap(h, false);
+		size_t i = 0;
+		while (i < sizeof h->zombies / sizeof h->zombies[0] &&
+		       h->zombies[i] > 0)
+			i++;
+		if (i == sizeof h->zombies / sizeof h->zombies[0]) {
+			helper_reap(h, true); /* never more than a few: wait for them */
+			i = 0;
+		}
+		h->zombies[i] = h->pid;
 	}
 	h->pid = -1;
 }
@@ -185,6 +210,7 @@ void helper_start(struct notify_helper *h, int64_t now)
 void helper_stop(struct notify_helper *h)
 {
 	helper_kill(h);
+	helper_reap(h, true);
 	h->state = HELPER_OFF;
 }
 
@@ -256,6 +282,8 @@ static void helper_read(struct notify_helper *h, int64_t now)
 
 void helper_poll(struct notify_helper *h, int64_t now)
 {
+	if (h->zombies[0] || h->zombies[1] || h->zombies[2] || h->zombies[3])
+		helper_reap(h, false);
 	if (h->fd >= 0)
 		helper_read(h, now);
 	switch (h->state) {

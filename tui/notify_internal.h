@@ -32,7 +32,8 @@ struct notify_helper {
 	int timeout_ms, breaker_failures, cooldown_ms, noserver_retry_ms;
 	int failures_in_row;
 	unsigned long failures, trips, acked;
-	bool call_lost; /* a call in flight failed: its notification was not shown */
+	bool call_lost;	  /* a call in flight failed: its notification was not shown */
+	pid_t zombies[4]; /* killed helpers not yet reaped (reaped without waiting) */
 	bool markup;
 	char server[64];
 	char app_name[64];
