@@ -27,6 +27,8 @@ PLAT_FB=platform-token-fb
 PLAT_YT=platform-token-yt
 
 wf_cleanup() {
+	rc=$?
+	set +e
 	if [ -n "${SERVER_PID:-}" ]; then
 		kill -9 "$SERVER_PID" 2>/dev/null
 		wait "$SERVER_PID" 2>/dev/null
@@ -36,6 +38,7 @@ wf_cleanup() {
 	done
 	wait 2>/dev/null
 	if [ -n "${KEEP:-}" ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
+	exit $rc
 }
 
 wf_setup() {
@@ -99,7 +102,7 @@ stop_server() {
 kill_server() {
 	[ -n "$SERVER_PID" ] || return 0
 	kill -"${1:-9}" "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null || true
 	SERVER_PID=
 	return 0
 }
