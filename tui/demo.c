@@ -3,6 +3,7 @@
  * and a clean kill and reap. */
 #include "demo.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -98,6 +99,35 @@ static int read_first_line(int fd, char *buf, size_t size, int timeout_ms)
 	return -1;
 }
 
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw);
+
+/* Removes the folders of earlier demos whose dashboard was killed (kill -9 leaves
+ * them behind): each holds an "owner" file with the pid that made it. */
+static void sweep_stale(const char *tmp)
+{
+	DIR *dir = opendir(tmp);
+	struct dirent *e;
+	if (!dir)
+		return;
+	while ((e = readdir(dir)) != NULL) {
+		char path[600], owner[700];
+		if (strncmp(e->d_name, "watchfloor-demo.", 16) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmp, e->d_name);
+		snprintf(owner, sizeof(owner), "%s/owner", path);
+		FILE *f = fopen(owner, "r");
+		long pid = 0;
+		if (!f)
+			continue;
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+		if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+			nftw(path, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	}
+	closedir(dir);
+}
+
 int wf_demo_start(struct wf_demo *d, char *err, size_t errsize)
 {
 	char bindir[PATH_MAX], server[PATH_MAX + 16], scenario[PATH_MAX + 64];
@@ -119,12 +149,21 @@ int wf_demo_start(struct wf_demo *d, char *err, size_t errsize)
 		return -1;
 	}
 	const char *tmp = getenv("TMPDIR");
-	snprintf(d->dir, sizeof(d->dir), "%s/watchfloor-demo.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	sweep_stale(tmp);
+	snprintf(d->dir, sizeof(d->dir), "%s/watchfloor-demo.XXXXXX", tmp);
 	if (!mkdtemp(d->dir)) {
 		snprintf(err, errsize, "cannot create a temporary folder: %s", strerror(errno));
 		d->dir[0] = '\0';
 		return -1;
+	}
+	char owner[300];
+	snprintf(owner, sizeof(owner), "%s/owner", d->dir);
+	FILE *of = fopen(owner, "w");
+	if (of) {
+		fprintf(of, "%ld\n", (long)getpid());
+		fclose(of);
 	}
 	if (write_tokens(d, err, errsize) != 0)
 		goto fail;

@@ -12,7 +12,7 @@ start_server --heartbeat 2 --simulate "$SCEN" --speed 600 --scale 0.05
 "$WF" --batch --json --iterations 0 --interval 0.3 --token-file "$T/officer.token" \
 	"$URL" >"$T/live.out" 2>"$T/live.err" &
 CLIENT=$!
-bg $CLIENT
+bg_pid $CLIENT
 sleep 4
 kill_server 9
 start_server --heartbeat 2

@@ -15,7 +15,7 @@ OB=$XDG_STATE_HOME/watchfloor/$(echo "$URL" | sed 's/[^A-Za-z0-9.-]\{1,\}/_/g')/
 	--resolve "$DEC:note:seen by alice" --token-file "$T/officer.token" "$URL" \
 	>"$T/a.out" 2>"$T/a.err" &
 A=$!
-bg $A
+bg_pid $A
 i=0
 until [ -s "$OB" ] && grep -q '"op":"add"' "$OB"; do
 	i=$((i + 1)); [ $i -gt 100 ] && fail "nothing in the outbox"; sleep 0.1

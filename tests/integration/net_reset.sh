@@ -9,7 +9,7 @@ seed
 "$WF" --batch --json --iterations 0 --interval 0.3 --token-file "$T/officer.token" \
 	"$URL" >"$T/client.out" 2>"$T/client.err" &
 CLIENT=$!
-bg $CLIENT
+bg_pid $CLIENT
 sleep 1
 [ "$(tail -n 1 "$T/client.out" | jq -r .syncs)" = 1 ] || fail "first sync"
 kill -STOP $CLIENT

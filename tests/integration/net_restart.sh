@@ -8,7 +8,7 @@ seed
 "$WF" --batch --json --iterations 0 --interval 0.3 --token-file "$T/officer.token" \
 	"$URL" >"$T/client.out" 2>"$T/client.err" &
 CLIENT=$!
-bg $CLIENT
+bg_pid $CLIENT
 start_writer
 sleep 1
 for round in 1 2 3 4; do

@@ -8,7 +8,7 @@ seed
 "$WF" --batch --json --iterations 0 --interval 0.25 --token-file "$T/officer.token" \
 	"$URL" >"$T/client.out" 2>"$T/client.err" &
 CLIENT=$!
-bg $CLIENT
+bg_pid $CLIENT
 sleep 1.5
 [ "$(tail -n 1 "$T/client.out" | jq -r .connection.state)" = live ] || fail "not live"
 signal_server STOP

@@ -13,8 +13,8 @@ OFFICER_TOKEN=$OFFICER
 PLATFORM_TOKEN=$PLAT_FB
 printf '%s' "$OFFICER_TOKEN" >"$T/officer.token"
 
-# bg PID: a background process killed at the end.
-bg() { BG_PIDS="$BG_PIDS $1"; }
+# bg_pid PID: a background process killed at the end.
+bg_pid() { BG_PIDS="$BG_PIDS $1"; }
 # signal_server SIG: STOP / CONT without waiting.
 signal_server() { kill -"$1" "$SERVER_PID"; }
 
@@ -57,7 +57,7 @@ start_writer() {
 		done
 	) &
 	WRITER_PID=$!
-	bg "$WRITER_PID"
+	bg_pid "$WRITER_PID"
 }
 stop_writer() {
 	touch "$T/stop-writer"
