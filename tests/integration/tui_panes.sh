@@ -45,6 +45,16 @@ wait_screen '1 Incidents' 5 || fail "not back to four panes"
 wait_screen '3 Propagation' 3 || fail "not back to four panes"
 tm resize-window -x 200 -y 60
 wait_screen 'PLATFORM +/MIN' 3 || fail "propagation at 200x60"
+# hostile text from the network: placeholders, no escape reaches the terminal
+api POST /v1/incidents '{"title":"HOSTILE \u001b]0;pwned\u0007 \u001b[2J a\rb c\bd e\tf \u202eevil\u202c 日本語😀 e\u0301\u0301 \u0085x","location":"\u200bZ","tier":"incident","state":"active","summary":"s"}' >/dev/null ||
+	fail "posting the hostile incident"
+keys 1 /
+keys -l HOSTILE
+keys Enter Enter
+wait_screen 'Incident: HOSTILE \?\]0;pwned\? \?\[2J a\?b c\?d e\?f \?evil\? 日本語😀 e.* \?x' 5 ||
+	fail "hostile title not sanitized as expected: $(cat "$T/last-screen.txt")"
+tm display -p '#{pane_title}' | grep -q pwned && fail "the title escape reached the terminal"
+keys Escape / C-u Enter
 # help, generated from the action table
 keys '?'
 wait_screen 'approve +Approve the decision' 3 || fail "no help"

@@ -12,7 +12,9 @@ printf '%s' "$OFFICER" >"$T/officer.token"
 TMUX_SOCK=wf$$
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
 tui_cleanup() {
+	tui_rc=$?
 	tm kill-server 2>/dev/null
+	(exit $tui_rc) # wf_cleanup exits with the status it finds in $?
 	wf_cleanup
 }
 trap tui_cleanup EXIT
