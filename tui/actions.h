@@ -52,7 +52,8 @@ enum {
 	X(TAG_APPLY, "tag-apply", ';', 0, 0, 0, "Apply the next action to all tagged rows") \
 	X(UNTAG, "untag", 0, 0, 0, 0, "Clear every tag of the focused pane")         \
 	X(UNDO, "undo", 'u', 0, 0, 0, "Undo the last queued action while it is held") \
-	X(DROP, "drop", 0, 0, 0, 0, "Drop outbox records refused or in conflict (after reading them)") \
+	X(OUTBOX, "outbox", 'o', 0, 0, 0, "Show the outbox: queued, held, refused and conflicting actions") \
+	X(DROP, "drop", 'D', 0, 0, 0, "Drop outbox records refused or in conflict (after reading them)") \
 	X(THEME, "theme", 'T', 0, 0, 0, "Cycle the colour theme (:theme NAME picks one)") \
 	X(PAUSE, "pause", 'p', 0, 0, 0, "Pause / resume the display (data keeps arriving)") \
 	X(REDRAW, "redraw", WF_KEY_CTRL('l'), 0, 0, 0, "Redraw the whole screen")

@@ -227,7 +227,7 @@ void wf_ui_render(struct wf_ui *ui)
 			wf_pane_refresh(&ui->panes[i], &c);
 		ui->drawn_gen = wf_model_generation(ui->model);
 	}
-	bool overlay = ui->help || ui->panes[ui->focus].detail;
+	bool overlay = ui->help || ui->outbox_view || ui->panes[ui->focus].detail;
 	if (!overlay) {
 		if (ui->layout == WF_LAYOUT_QUAD) {
 			for (int i = 0; i < WF_UI_PANES; i++)
@@ -241,6 +241,8 @@ void wf_ui_render(struct wf_ui *ui)
 			wf_ui_draw_tabs(ui, ui->tabs);
 		if (ui->help)
 			wf_ui_draw_help(ui, ui->overlay);
+		else if (ui->outbox_view)
+			wf_ui_draw_outbox(ui, ui->overlay);
 		else
 			draw_detail(ui, &c);
 	}

@@ -80,6 +80,7 @@ struct wf_ui {
 	bool zoom;
 	bool help;
 	int help_skip;
+	bool outbox_view; /* the outbox overlay (o) */
 	enum wf_prompt_kind prompt;
 	char prompt_buf[1001];
 	char prompt_err[200];
@@ -130,6 +131,7 @@ bool wf_ui_dirty(const struct wf_ui *ui);
 void wf_ui_draw_status(struct wf_ui *ui, WINDOW *w);
 void wf_ui_draw_msgline(struct wf_ui *ui, WINDOW *w);
 void wf_ui_draw_help(struct wf_ui *ui, WINDOW *w);
+void wf_ui_draw_outbox(struct wf_ui *ui, WINDOW *w);
 void wf_ui_draw_tabs(struct wf_ui *ui, WINDOW *w);
 void wf_ui_view_ctx(struct wf_ui *ui, struct wf_view_ctx *c);
 

@@ -178,7 +178,7 @@ void wf_ui_draw_msgline(struct wf_ui *ui, WINDOW *w)
 		const char *hint =
 			ui->read_only
 				? "?:help  Tab/1-4:pane  j/k:move  Enter:detail  /:filter  s:sort  i:context  p:pause  q:quit"
-				: "?:help  Tab/1-4:pane  Enter:detail  /:filter  a:approve r:reject e:escalate c:note  space:tag ;:all-tagged  u:undo  q:quit";
+				: "?:help  Tab/1-4:pane  Enter:detail  /:filter  a:approve r:reject e:escalate c:note  space:tag ;:all-tagged  u:undo  o:outbox  q:quit";
 		wf_text_draw(w, 0, 0, hint, getmaxx(w) - 1, wf_theme_attr(WF_ROLE_DIM));
 	}
 	wnoutrefresh(w);
@@ -234,6 +234,47 @@ void wf_ui_draw_help(struct wf_ui *ui, WINDOW *w)
 			 (d->flags & WF_ACT_MUTATES) ? "  [sends]" : "",
 			 off ? "  (read-only: off)" : "");
 		wf_text_draw(w, y, 34, help, getmaxx(w) - 36, ta);
+	}
+	wnoutrefresh(w);
+}
+
+void wf_ui_draw_outbox(struct wf_ui *ui, WINDOW *w)
+{
+	const struct wf_outbox_record *r[256];
+	int t = wf_theme_attr(WF_ROLE_TEXT), e = wf_theme_attr(WF_ROLE_ERROR);
+	int rows = getmaxy(w) - 2, cols = getmaxx(w) - 4;
+	werase(w);
+	wf_frame_draw(w, "Outbox: your actions not yet acknowledged by the server",
+		      "u undo last  D drop refused/conflicts  Esc close",
+		      wf_theme_attr(WF_ROLE_PANE_TITLE), wf_theme_attr(WF_ROLE_PANE_TITLE_FOCUS));
+	if (!ui->outbox) {
+		wf_text_draw(w, 1, 2, "(no outbox: nothing can be sent from this view)", cols,
+			     wf_theme_attr(WF_ROLE_DIM));
+		wnoutrefresh(w);
+		return;
+	}
+	size_t n = wf_outbox_list(ui->outbox, r, 256);
+	if (n == 0)
+		wf_text_draw(w, 1, 2, "(empty: every action was acknowledged)", cols,
+			     wf_theme_attr(WF_ROLE_DIM));
+	int y = 1;
+	for (size_t i = 0; i < n && y <= rows; i++) {
+		char line[400], clk[16], when[16] = "";
+		wf_fmt_clock(r[i]->created_at, clk, sizeof(clk));
+		if (r[i]->state == WF_OUTBOX_HELD && r[i]->hold_until > ui->now)
+			wf_fmt_duration(r[i]->hold_until - ui->now, when, sizeof(when));
+		else if (r[i]->state == WF_OUTBOX_QUEUED && r[i]->next_try > ui->now)
+			wf_fmt_duration(r[i]->next_try - ui->now, when, sizeof(when));
+		snprintf(line, sizeof(line), "%sZ  %-8s %-9s %-5s %s", clk, r[i]->kind,
+			 wf_outbox_state_name(r[i]->state), when, r[i]->path ? r[i]->path : "");
+		bool bad = r[i]->state == WF_OUTBOX_CONFLICT || r[i]->state == WF_OUTBOX_FAILED;
+		wf_text_draw(w, y++, 2, line, cols, bad ? e : t);
+		if (r[i]->message[0] && y <= rows) {
+			char msg[220];
+			snprintf(msg, sizeof(msg), "    HTTP %d: ", r[i]->status);
+			int used = wf_text_draw(w, y, 2, msg, cols, t);
+			wf_text_draw(w, y++, 2 + used, r[i]->message, cols - used, bad ? e : t);
+		}
 	}
 	wnoutrefresh(w);
 }

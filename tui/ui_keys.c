@@ -365,6 +365,7 @@ static unsigned set_focus(struct wf_ui *ui, int i)
 {
 	ui->focus = (i + WF_UI_PANES) % WF_UI_PANES;
 	ui->help = false;
+	ui->outbox_view = false;
 	return WF_REACT_DRAW;
 }
 
@@ -401,10 +402,15 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 	case WF_ACTION_HELP:
 		ui->help = !ui->help;
 		ui->help_skip = 0;
+		ui->outbox_view = false;
+		return WF_REACT_DRAW;
+	case WF_ACTION_OUTBOX:
+		ui->outbox_view = !ui->outbox_view;
+		ui->help = false;
 		return WF_REACT_DRAW;
 	case WF_ACTION_QUIT:
-		if (ui->help) {
-			ui->help = false;
+		if (ui->help || ui->outbox_view) {
+			ui->help = ui->outbox_view = false;
 			return WF_REACT_DRAW;
 		}
 		if (ui->outbox && wf_outbox_count(ui->outbox) > 0) {
@@ -451,6 +457,8 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 	case WF_ACTION_BACK:
 		if (ui->help)
 			ui->help = false;
+		else if (ui->outbox_view)
+			ui->outbox_view = false;
 		else if (p->detail)
 			p->detail = false;
 		else if (ui->tag_prefix)

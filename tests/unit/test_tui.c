@@ -320,6 +320,11 @@ static void test_triage_and_undo(void **state)
 	wf_harness_key(&h, '\r', false);
 	assert_int_equal(wf_outbox_count(h.outbox), 2);
 	assert_int_equal(h.ui.panes[3].n_tags, 0);
+	wf_harness_key(&h, 'o', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "escalate held"));
+	assert_true(wf_harness_find(&h, "/v1/decisions/dec-0/resolve"));
+	wf_harness_key(&h, 27, false);
 	/* q asks first when the outbox is not empty; n stays */
 	assert_int_equal(wf_harness_key(&h, 'q', false), WF_REACT_DRAW);
 	assert_int_equal(h.ui.prompt, WF_PROMPT_QUIT);
