@@ -270,10 +270,7 @@ void wf_ui_draw_outbox(struct wf_ui *ui, WINDOW *w)
 		bool bad = r[i]->state == WF_OUTBOX_CONFLICT || r[i]->state == WF_OUTBOX_FAILED;
 		wf_text_draw(w, y++, 2, line, cols, bad ? e : t);
 		if (r[i]->message[0] && y <= rows) {
-			char msg[220];
-			snprintf(msg, sizeof(msg), "    HTTP %d: ", r[i]->status);
-			int used = wf_text_draw(w, y, 2, msg, cols, t);
-			wf_text_draw(w, y++, 2 + used, r[i]->message, cols - used, bad ? e : t);
+			wf_text_draw(w, y++, 6, r[i]->message, cols - 4, bad ? e : t);
 		}
 	}
 	wnoutrefresh(w);

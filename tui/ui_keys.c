@@ -599,7 +599,7 @@ void wf_ui_outbox_changed(struct wf_ui *ui)
 		char safe[200];
 		wf_text_sanitize(r[i]->message, strlen(r[i]->message), 100, ui->ascii, safe,
 				 sizeof(safe));
-		wf_ui_message(ui, WF_ROLE_ERROR, "%s %s: %s%s (:drop dismisses)", r[i]->kind,
+		wf_ui_message(ui, WF_ROLE_ERROR, "%s %s: %s%s (o shows, D dismisses)", r[i]->kind,
 			      r[i]->state == WF_OUTBOX_CONFLICT ? "conflict, someone decided first"
 								: "refused",
 			      r[i]->status ? "" : "", safe);
