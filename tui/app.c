@@ -235,7 +235,7 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		/* the default is used; err is shown below */
 	}
 	wf_theme_activate(&a.theme);
-	bool ro = opt ? (opt->read_only || opt->wall) : false;
+	bool ro = !client || (opt && (opt->read_only || opt->wall)); /* replay: nothing to send */
 	if (wf_ui_init(&a.ui, model, client ? wf_client_outbox(client) : NULL, ro) != 0) {
 		endwin();
 		signals_restore(&sigs);
