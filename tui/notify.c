@@ -606,11 +606,24 @@ static void observe_signals(struct wf_notify *n, const struct wf_model *m, bool 
 	seen_sweep(&n->signals);
 }
 
+/* Whether the model is worth comparing now. Never while a snapshot is being read
+ * (the model may be half reset); the first look waits for a synced model (live,
+ * polling or replay), so the opening snapshot is recorded, not notified. */
+static bool model_synced(const struct wf_notify *n, const struct wf_model *m)
+{
+	enum wf_conn_state s = wf_model_conn(m)->state;
+	if (s == WF_CONN_CONNECTING)
+		return false;
+	if (!n->primed)
+		return s == WF_CONN_LIVE || s == WF_CONN_POLLING || s == WF_CONN_REPLAY;
+	return true;
+}
+
 void wf_notify_observe(struct wf_notify *n, const struct wf_model *m, int64_t now)
 {
 	if (!n)
 		return;
-	if (n->enabled && m) {
+	if (n->enabled && m && model_synced(n, m)) {
 		uint64_t gen = wf_model_generation(m);
 		bool changed = !n->primed || gen != n->generation;
 		bool quiet = !n->primed;

@@ -108,9 +108,10 @@ struct wf_notify *wf_notify_new(const struct wf_notify_config *cfg, int64_t now)
 /* Stops the helper (killing it if it hangs) and frees everything. */
 void wf_notify_free(struct wf_notify *n);
 
-/* Compares the model with the previous call and queues notices. The first call
- * only records what is there (no notification for the opening snapshot). Also
- * does the work of wf_notify_tick. */
+/* Compares the model with the previous call and queues notices. Skipped while
+ * the connection state is CONNECTING (a snapshot is being read); the first look at
+ * a synced model (LIVE, POLLING or REPLAY) only records what is there, so the
+ * opening snapshot is not notified. Also does the work of wf_notify_tick. */
 void wf_notify_observe(struct wf_notify *n, const struct wf_model *m, int64_t now);
 /* Queues one notice directly (for events the model does not show). urgency as
  * enum wf_notify_urgency; title and body are untrusted (sanitized here). */

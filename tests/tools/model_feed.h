@@ -12,6 +12,18 @@
 
 static int64_t feed_seq;
 
+/* A new model in the state net/ leaves it in after the first snapshot. */
+static inline struct wf_model *feed_model_new(const struct wf_model_limits *lim)
+{
+	struct wf_model *m = wf_model_new(lim);
+	if (m) {
+		struct wf_conn c = *wf_model_conn(m);
+		c.state = WF_CONN_LIVE;
+		wf_model_set_conn(m, &c);
+	}
+	return m;
+}
+
 static inline char *feed_dup(const char *s)
 {
 	return s ? strdup(s) : NULL;

@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 	/* Room for a burst of 1,000 open incidents (the default cap is 256). */
 	struct wf_model_limits lim = wf_model_limits_default();
 	lim.incidents = 2048;
-	struct wf_model *m = wf_model_new(&lim);
+	struct wf_model *m = feed_model_new(&lim);
 	int64_t start = wall_ms();
 	feed_incident(m, "inc-old", "Known before start", WF_TIER_INCIDENT,
 		      WF_INC_ACTIVE, 1, start);

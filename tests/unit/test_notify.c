@@ -110,7 +110,7 @@ static void test_first_look_is_quiet_then_new_incident(void **state)
 	(void)state;
 	struct term t;
 	int64_t now = 1700000000000;
-	struct wf_model *m = wf_model_new(NULL);
+	struct wf_model *m = feed_model_new(NULL);
 	feed_incident(m, "inc-1", "Old incident", WF_TIER_INCIDENT, WF_INC_ACTIVE, 1,
 		      now);
 	struct wf_notify *n = term_notifier(&t, NULL, now);
@@ -139,12 +139,58 @@ static void test_first_look_is_quiet_then_new_incident(void **state)
 	wf_model_free(m);
 }
 
+static void set_state(struct wf_model *m, enum wf_conn_state st)
+{
+	struct wf_conn c = *wf_model_conn(m);
+	c.state = st;
+	wf_model_set_conn(m, &c);
+}
+
+/* The dashboard observes from its first loop turn, long before the snapshot: the
+ * snapshot's incidents must not come out as new, and a reset (the snapshot read
+ * again) must not either, while incidents opened meanwhile do. */
+static void test_waits_for_the_snapshot(void **state)
+{
+	(void)state;
+	struct term t;
+	int64_t now = 1700000000000;
+	struct wf_model *m = wf_model_new(NULL); /* CONNECTING */
+	struct wf_notify *n = term_notifier(&t, NULL, now);
+	wf_notify_observe(n, m, now);
+	feed_incident(m, "inc-1", "From the snapshot", WF_TIER_CONTENT_INCIDENT,
+		      WF_INC_ACTIVE, 1, now);
+	wf_notify_observe(n, m, now + 10);
+	set_state(m, WF_CONN_RECONNECTING); /* not synced yet: still nothing */
+	wf_notify_observe(n, m, now + 20);
+	set_state(m, WF_CONN_LIVE);
+	wf_notify_observe(n, m, now + 30);
+	wf_notify_tick(n, now + 5000);
+	assert_int_equal(t.writes, 0);
+	/* a reset: the snapshot is read again, with one incident opened meanwhile */
+	set_state(m, WF_CONN_CONNECTING);
+	wf_model_reset(m);
+	wf_notify_observe(n, m, now + 6000);
+	feed_incident(m, "inc-1", "From the snapshot", WF_TIER_CONTENT_INCIDENT,
+		      WF_INC_ACTIVE, 1, now + 6000);
+	feed_incident(m, "inc-2", "Opened meanwhile", WF_TIER_INCIDENT, WF_INC_ACTIVE,
+		      1, now + 6000);
+	wf_notify_observe(n, m, now + 6010);
+	set_state(m, WF_CONN_LIVE);
+	wf_notify_observe(n, m, now + 6020);
+	wf_notify_tick(n, now + 9000);
+	assert_int_equal(t.writes, 1);
+	assert_non_null(strstr(t.buf, "New incident: Opened meanwhile"));
+	assert_null(strstr(t.buf, "From the snapshot"));
+	wf_notify_free(n);
+	wf_model_free(m);
+}
+
 static void test_escalation_and_decisions(void **state)
 {
 	(void)state;
 	struct term t;
 	int64_t now = 1700000000000;
-	struct wf_model *m = wf_model_new(NULL);
+	struct wf_model *m = feed_model_new(NULL);
 	feed_incident(m, "inc-1", "Stream", WF_TIER_AWARENESS, WF_INC_MONITORING, 1,
 		      now);
 	feed_decision(m, "dec-0", "inc-1", "Already there", WF_PRIO_HIGH, now + 3600000,
@@ -195,7 +241,7 @@ static void test_burst_coalesces(void **state)
 	(void)state;
 	struct term t;
 	int64_t now = 1700000000000;
-	struct wf_model *m = wf_model_new(NULL);
+	struct wf_model *m = feed_model_new(NULL);
 	struct wf_notify *n = term_notifier(&t, NULL, now);
 	wf_notify_observe(n, m, now);
 	char id[32], title[64];
@@ -228,7 +274,7 @@ static void test_rate_limit(void **state)
 	(void)state;
 	struct term t;
 	int64_t now = 1700000000000;
-	struct wf_model *m = wf_model_new(NULL);
+	struct wf_model *m = feed_model_new(NULL);
 	struct wf_notify *n = term_notifier(&t, NULL, now);
 	wf_notify_observe(n, m, now);
 	char id[32];
@@ -268,7 +314,7 @@ static void test_watch_hits_notify_and_bell(void **state)
 			  "watch = platform /^Gab$/ highlight\n";
 	assert_int_equal(
 		wf_watch_rules_parse(r, cfg, strlen(cfg), "cfg", errs, sizeof errs), 0);
-	struct wf_model *m = wf_model_new(NULL);
+	struct wf_model *m = feed_model_new(NULL);
 	feed_platform(m, "p-gab", "Gab", now);
 	feed_incident(m, "inc-1", "Quiet", WF_TIER_AWARENESS, WF_INC_MONITORING, 1,
 		      now);
@@ -315,7 +361,7 @@ static void test_disabled_does_nothing(void **state)
 	c.term_write = term_write;
 	c.term_ctx = &t;
 	int64_t now = 1700000000000;
-	struct wf_model *m = wf_model_new(NULL);
+	struct wf_model *m = feed_model_new(NULL);
 	struct wf_notify *n = wf_notify_new(&c, now);
 	assert_int_equal(wf_notify_fd(n), -1); /* no helper was started */
 	wf_notify_observe(n, m, now);
@@ -387,7 +433,7 @@ static void test_start_reads_config_and_modes(void **state)
 		strstr(msg, "/watchfloor/config:5: notify_fallback: expected osc777"));
 	assert_non_null(strstr(msg, "/watchfloor/config:3: watch: bad pattern"));
 	assert_int_equal(wf_notify_fd(n), -1); /* desktop off: no helper */
-	struct wf_model *m = wf_model_new(NULL);
+	struct wf_model *m = feed_model_new(NULL);
 	wf_notify_observe(n, m, now);
 	feed_incident(m, "i", "Mosque", WF_TIER_AWARENESS, WF_INC_MONITORING, 1, now);
 	wf_notify_observe(n, m, now + 1);
@@ -434,7 +480,7 @@ static void test_no_session_bus_falls_back(void **state)
 	c.term_write = term_write;
 	c.term_ctx = &t;
 	int64_t now = wall_ms();
-	struct wf_model *m = wf_model_new(NULL);
+	struct wf_model *m = feed_model_new(NULL);
 	struct wf_notify *n = wf_notify_new(&c, now);
 	wf_notify_observe(n, m, now);
 	feed_incident(m, "inc-1", "Nobody listens", WF_TIER_INCIDENT, WF_INC_ACTIVE, 1,
@@ -468,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_terminal_sequences),
 		cmocka_unit_test(test_first_look_is_quiet_then_new_incident),
+		cmocka_unit_test(test_waits_for_the_snapshot),
 		cmocka_unit_test(test_escalation_and_decisions),
 		cmocka_unit_test(test_burst_coalesces),
 		cmocka_unit_test(test_rate_limit),
