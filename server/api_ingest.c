@@ -44,23 +44,60 @@ static int touch_platform(struct server *srv, const char *platform_id)
 	return rc;
 }
 
-static int outcome_delta(struct stats_delta *d, enum wf_outcome o, int64_t count)
+static void outcome_add(struct stats_delta *d, enum wf_outcome o, int64_t count)
 {
-	d->attempts = count;
+	d->attempts += count;
 	switch (o) {
 	case WF_OUT_BLOCKED:
-		d->blocked = count;
+		d->blocked += count;
 		break;
 	case WF_OUT_REMOVED:
-		d->removed = count;
+		d->removed += count;
 		break;
 	case WF_OUT_KEPT:
-		d->kept = count;
+		d->kept += count;
 		break;
 	default:
-		d->pending = count;
+		d->pending += count;
 		break;
 	}
+}
+
+/* A batch's items summed per minute bucket before they reach the stats table (a
+ * batch usually spans one or two minutes). */
+#define BUCKETS_MAX 8
+struct bucket_sums {
+	int n;
+	int64_t minute[BUCKETS_MAX];
+	struct stats_delta d[BUCKETS_MAX];
+};
+
+static int buckets_flush(struct server *srv, struct bucket_sums *b, const char *incident_id,
+			 const char *platform_id)
+{
+	for (int i = 0; i < b->n; i++)
+		if (store_add_stats(srv->st, incident_id, platform_id, b->minute[i], &b->d[i]))
+			return -1;
+	b->n = 0;
+	return 0;
+}
+
+static int buckets_add(struct server *srv, struct bucket_sums *b, const char *incident_id,
+		       const char *platform_id, int64_t t, enum wf_outcome o,
+		       int64_t count)
+{
+	int64_t minute = t - ((t % 60000) + 60000) % 60000;
+	int i = 0;
+	while (i < b->n && b->minute[i] != minute)
+		i++;
+	if (i == b->n) {
+		if (b->n == BUCKETS_MAX && buckets_flush(srv, b, incident_id, platform_id))
+			return -1;
+		i = b->n++;
+		b->minute[i] = minute;
+		memset(&b->d[i], 0, sizeof(b->d[i]));
+	}
+	outcome_add(&b->d[i], o, count);
 	return 0;
 }
 
@@ -145,22 +182,26 @@ void api_post_sightings(struct server *srv, const struct api_request *req,
 		json_array_append_new(out, e);
 	}
 	int64_t seq = store_next_seq(srv->st);
+	struct bucket_sums sums = {0};
 	json_array_foreach(out, i, item) {
-		struct stats_delta d = {0};
 		enum wf_outcome o = WF_OUT_PENDING;
 		int64_t t = 0;
 		wf_outcome_parse(json_string_value(json_object_get(item, "outcome")), &o);
 		wf_time_parse(json_string_value(json_object_get(item, "seen_at")), &t);
-		outcome_delta(&d, o, json_integer_value(json_object_get(item, "count")));
 		json_t *row = json_copy(item);
 		json_object_set_new(row, "platform_id", json_string(platform_id));
 		json_object_set_new(row, "incident_id", json_string(incident_id));
 		int rc = store_add_sighting(srv->st, seq, row);
 		json_decref(row);
-		if (rc || store_add_stats(srv->st, incident_id, platform_id, t, &d)) {
+		if (rc || buckets_add(srv, &sums, incident_id, platform_id, t, o,
+				      json_integer_value(json_object_get(item, "count")))) {
 			api_error(rep, 503, "store: %s", store_last_error(srv->st));
 			goto done;
 		}
+	}
+	if (buckets_flush(srv, &sums, incident_id, platform_id)) {
+		api_error(rep, 503, "store: %s", store_last_error(srv->st));
+		goto done;
 	}
 	json_t *batch = json_pack("{s:s,s:s,s:O}", "platform_id", platform_id,
 				  "incident_id", incident_id, "items", out);

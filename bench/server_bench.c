@@ -1,0 +1,426 @@
+/* server_bench.c - `make bench` rows for watchfloord, against a private server on a
+ * loopback port with a temporary database:
+ *   1. ingest: sightings/s accepted over loopback with batched POSTs (1000 items a
+ *      batch, 4 connections), beside the same POST loop against /v1/health (HTTP
+ *      cost only) and a raw SQLite insert loop (WAL, synchronous=FULL, 1000 rows a
+ *      transaction) in the same run;
+ *   2. SSE fan-out: delivery latency (POST sent -> frame received) p50/p99 to 500
+ *      concurrent streams, beside the same with 1 stream. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#define ITEMS 1000
+#define INGEST_THREADS 4
+#define INGEST_SECONDS 3.0
+#define STREAMS 500
+#define EVENTS 100
+#define EVENT_GAP_MS 20
+
+static char base_url[128];
+static char tmpdir[] = "/tmp/wf-bench.XXXXXX";
+static const char *token = "bench-admin-token";
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static size_t sink(char *p, size_t s, size_t n, void *u)
+{
+	(void)p;
+	(void)u;
+	return s * n;
+}
+
+struct answer {
+	char buf[4096];
+	size_t len;
+};
+
+static size_t keep(char *p, size_t s, size_t n, void *u)
+{
+	struct answer *a = u;
+	size_t k = s * n;
+	if (a->len + k < sizeof(a->buf)) {
+		memcpy(a->buf + a->len, p, k);
+		a->len += k;
+		a->buf[a->len] = '\0';
+	}
+	return k;
+}
+
+/* POSTs body to path; returns the status, the answer in a (may be NULL). */
+static long post(CURL *c, const char *path, const char *body, struct answer *a)
+{
+	char url[256];
+	struct curl_slist *h = NULL;
+	long status = 0;
+	snprintf(url, sizeof(url), "%s%s", base_url, path);
+	char auth[128];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	h = curl_slist_append(h, auth);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, a ? keep : sink);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
+	if (a)
+		a->len = 0;
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	return status;
+}
+
+static pid_t server_pid;
+
+static int start_server(void)
+{
+	char path[512], exe[512];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0'; /* build/bench */
+	snprintf(path, sizeof(path), "%s/../watchfloord", exe);
+	if (!mkdtemp(tmpdir))
+		return -1;
+	unsigned char h[32];
+	unsigned hl;
+	EVP_Digest(token, strlen(token), h, &hl, EVP_sha256(), NULL);
+	char tokfile[300], db[300];
+	snprintf(tokfile, sizeof(tokfile), "%s/tokens", tmpdir);
+	snprintf(db, sizeof(db), "%s/cc.db", tmpdir);
+	FILE *f = fopen(tokfile, "w");
+	if (!f)
+		return -1;
+	for (unsigned i = 0; i < hl; i++)
+		fprintf(f, "%02x", h[i]);
+	fprintf(f, " admin bench\n");
+	/* A platform token registers platform p-b (the admin posts on its behalf). */
+	EVP_Digest("bench-platform", 14, h, &hl, EVP_sha256(), NULL);
+	for (unsigned i = 0; i < hl; i++)
+		fprintf(f, "%02x", h[i]);
+	fprintf(f, " platform bench-platform p-b\n");
+	fclose(f);
+	int fds[2];
+	if (pipe(fds))
+		return -1;
+	server_pid = fork();
+	if (server_pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		execl(path, path, "--listen", "127.0.0.1:0", "--db", db, "--tokens", tokfile,
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	FILE *in = fdopen(fds[0], "r");
+	char line[256];
+	if (!in || !fgets(line, sizeof(line), in)) {
+		fprintf(stderr, "server_bench: %s did not start\n", path);
+		return -1;
+	}
+	fclose(in);
+	char *u = strstr(line, "http://");
+	if (!u)
+		return -1;
+	u[strcspn(u, "\n")] = '\0';
+	snprintf(base_url, sizeof(base_url), "%s", u);
+	return 0;
+}
+
+static void stop_server(void)
+{
+	char cmd[600];
+	if (server_pid > 0) {
+		kill(server_pid, SIGTERM);
+		waitpid(server_pid, NULL, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "server_bench: could not remove %s\n", tmpdir);
+}
+
+/* ---- ingest ---- */
+
+static char *batch_body;
+static double ingest_deadline;
+
+struct ingest_job {
+	const char *path;
+	long want;
+	long ok;
+};
+
+static void *ingest_thread(void *arg)
+{
+	struct ingest_job *j = arg;
+	CURL *c = curl_easy_init();
+	while (now_s() < ingest_deadline)
+		if (post(c, j->path, batch_body, NULL) == j->want)
+			j->ok++;
+	curl_easy_cleanup(c);
+	return NULL;
+}
+
+static double run_ingest(const char *path, long want)
+{
+	pthread_t t[INGEST_THREADS];
+	struct ingest_job j[INGEST_THREADS];
+	double start = now_s();
+	ingest_deadline = start + INGEST_SECONDS;
+	for (int i = 0; i < INGEST_THREADS; i++) {
+		j[i] = (struct ingest_job){path, want, 0};
+		pthread_create(&t[i], NULL, ingest_thread, &j[i]);
+	}
+	long ok = 0;
+	for (int i = 0; i < INGEST_THREADS; i++) {
+		pthread_join(t[i], NULL);
+		ok += j[i].ok;
+	}
+	return (double)ok / (now_s() - start);
+}
+
+static double raw_sqlite_rate(void)
+{
+	char db[300];
+	sqlite3 *s;
+	sqlite3_stmt *st;
+	snprintf(db, sizeof(db), "%s/raw.db", tmpdir);
+	if (sqlite3_open(db, &s) != SQLITE_OK)
+		return 0;
+	sqlite3_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			"CREATE TABLE t(id INTEGER PRIMARY KEY, seq INTEGER, json TEXT);",
+		     NULL, NULL, NULL);
+	sqlite3_prepare_v2(s, "INSERT INTO t(seq, json) VALUES(?1, ?2)", -1, &st, NULL);
+	const char *row = "{\"signal_id\":\"sig-2\",\"count\":1,\"outcome\":\"blocked\","
+			  "\"seen_at\":\"2026-11-26T04:30:00.000Z\",\"distance\":3,"
+			  "\"hash_type\":\"md5\",\"hash\":\"0123456789abcdef0123456789abcdef\","
+			  "\"platform_id\":\"p-b\",\"incident_id\":\"inc-1\"}";
+	long rows = 0;
+	double start = now_s();
+	while (now_s() - start < 2.0) {
+		sqlite3_exec(s, "BEGIN", NULL, NULL, NULL);
+		for (int i = 0; i < ITEMS; i++) {
+			sqlite3_bind_int64(st, 1, rows);
+			sqlite3_bind_text(st, 2, row, -1, SQLITE_STATIC);
+			sqlite3_step(st);
+			sqlite3_reset(st);
+			rows++;
+		}
+		sqlite3_exec(s, "COMMIT", NULL, NULL, NULL);
+	}
+	double rate = (double)rows / (now_s() - start);
+	sqlite3_finalize(st);
+	sqlite3_close(s);
+	return rate;
+}
+
+/* ---- SSE fan-out ---- */
+
+static _Atomic double sent_at[EVENTS];
+static double *lat;
+static atomic_long n_lat;
+static atomic_int n_ready;
+
+struct stream {
+	char carry[8192];
+	size_t len;
+	int ready;
+};
+
+static void on_line(struct stream *s, const char *line)
+{
+	if (!s->ready && strncmp(line, "retry:", 6) == 0) {
+		s->ready = 1;
+		atomic_fetch_add(&n_ready, 1);
+	}
+	const char *m = strstr(line, "\"title\":\"bench-");
+	if (strncmp(line, "data: ", 6) == 0 && m && strstr(line, "incident.opened")) {
+		int k = atoi(m + 15);
+		if (k >= 0 && k < EVENTS) {
+			long i = atomic_fetch_add(&n_lat, 1);
+			lat[i] = now_s() - atomic_load(&sent_at[k]);
+		}
+	}
+}
+
+static size_t on_data(char *p, size_t sz, size_t n, void *u)
+{
+	struct stream *s = u;
+	size_t k = sz * n;
+	for (size_t i = 0; i < k; i++) {
+		if (p[i] == '\n') {
+			s->carry[s->len] = '\0';
+			on_line(s, s->carry);
+			s->len = 0;
+		} else if (s->len + 1 < sizeof(s->carry)) {
+			s->carry[s->len++] = p[i];
+		}
+	}
+	return k;
+}
+
+static atomic_int sse_stop;
+
+struct fanout {
+	int n;
+	CURLM *m;
+};
+
+static void *sse_thread(void *arg)
+{
+	struct fanout *f = arg;
+	int running = 1;
+	while (!atomic_load(&sse_stop) && running) {
+		curl_multi_perform(f->m, &running);
+		curl_multi_poll(f->m, NULL, 0, 50, NULL);
+	}
+	return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Latency p50/p99 in ms over n streams; returns frames delivered. */
+static long run_fanout(int n, double *p50, double *p99)
+{
+	char url[256], auth[128];
+	struct stream *ss = calloc((size_t)n, sizeof(*ss));
+	CURL **hs = calloc((size_t)n, sizeof(*hs));
+	struct curl_slist *h = NULL;
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	h = curl_slist_append(h, auth);
+	h = curl_slist_append(h, "Accept: text/event-stream");
+	snprintf(url, sizeof(url), "%s/v1/events", base_url);
+	struct fanout f = {n, curl_multi_init()};
+	curl_multi_setopt(f.m, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
+	for (int i = 0; i < n; i++) {
+		hs[i] = curl_easy_init();
+		curl_easy_setopt(hs[i], CURLOPT_URL, url);
+		curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, h);
+		curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, on_data);
+		curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &ss[i]);
+		curl_easy_setopt(hs[i], CURLOPT_FORBID_REUSE, 1L);
+		curl_multi_add_handle(f.m, hs[i]);
+	}
+	lat = calloc((size_t)n * EVENTS, sizeof(*lat));
+	atomic_store(&n_lat, 0);
+	atomic_store(&n_ready, 0);
+	atomic_store(&sse_stop, 0);
+	pthread_t t;
+	pthread_create(&t, NULL, sse_thread, &f);
+	double until = now_s() + 20;
+	while (atomic_load(&n_ready) < n && now_s() < until)
+		usleep(10000);
+	CURL *c = curl_easy_init();
+	for (int k = 0; k < EVENTS; k++) {
+		char body[128];
+		snprintf(body, sizeof(body), "{\"title\":\"bench-%d\"}", k);
+		atomic_store(&sent_at[k], now_s());
+		post(c, "/v1/incidents", body, NULL);
+		usleep(EVENT_GAP_MS * 1000);
+	}
+	curl_easy_cleanup(c);
+	until = now_s() + 5;
+	while (atomic_load(&n_lat) < (long)n * EVENTS && now_s() < until)
+		usleep(10000);
+	atomic_store(&sse_stop, 1);
+	pthread_join(t, NULL);
+	long got = atomic_load(&n_lat);
+	qsort(lat, (size_t)got, sizeof(*lat), cmp_double);
+	*p50 = got ? lat[got / 2] * 1000 : 0;
+	*p99 = got ? lat[got * 99 / 100] * 1000 : 0;
+	for (int i = 0; i < n; i++) {
+		curl_multi_remove_handle(f.m, hs[i]);
+		curl_easy_cleanup(hs[i]);
+	}
+	curl_multi_cleanup(f.m);
+	curl_slist_free_all(h);
+	free(lat);
+	free(hs);
+	free(ss);
+	return got;
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (start_server() != 0) {
+		fprintf(stderr, "server_bench: cannot start watchfloord\n");
+		return 1;
+	}
+	CURL *c = curl_easy_init();
+	struct answer a;
+	post(c, "/v1/incidents", "{\"title\":\"bench\"}", &a);
+	char inc[80] = "", sig[80] = "";
+	sscanf(strstr(a.buf, "\"id\":\"") ? strstr(a.buf, "\"id\":\"") + 6 : "", "%79[^\"]", inc);
+	char body[512];
+	snprintf(body, sizeof(body),
+		 "{\"incident_id\":\"%s\",\"type\":\"md5\",\"value\":\"0123456789abcdef0123456789ab"
+		 "cdef\",\"quality\":90,\"variant_id\":\"v1\",\"platform_id\":\"p-b\"}",
+		 inc);
+	long st = post(c, "/v1/signals", body, &a);
+	if (st != 201) {
+		fprintf(stderr, "server_bench: signal: %ld %s\n", st, a.buf);
+		stop_server();
+		return 1;
+	}
+	sscanf(strstr(a.buf, "\"id\":\"") + 6, "%79[^\"]", sig);
+	curl_easy_cleanup(c);
+
+	size_t cap = 128 + ITEMS * 160;
+	batch_body = malloc(cap);
+	size_t len = (size_t)snprintf(batch_body, cap,
+				      "{\"platform_id\":\"p-b\",\"incident_id\":\"%s\",\"items\":[", inc);
+	for (int i = 0; i < ITEMS; i++)
+		len += (size_t)snprintf(batch_body + len, cap - len,
+					"%s{\"signal_id\":\"%s\",\"count\":1,\"outcome\":\"blocked\","
+					"\"seen_at\":\"2026-11-26T04:30:00Z\",\"distance\":3}",
+					i ? "," : "", sig);
+	snprintf(batch_body + len, cap - len, "]}");
+
+	double ingest = run_ingest("/v1/sightings", 202) * ITEMS;
+	double health = run_ingest("/v1/health", 405);
+	double raw = raw_sqlite_rate();
+	printf("watchfloord ingest: POST /v1/sightings, %d items a batch, %d connections, %.0f s\n",
+	       ITEMS, INGEST_THREADS, INGEST_SECONDS);
+	printf("  sightings accepted             %10.0f items/s\n", ingest);
+	printf("  same POSTs to /v1/health (405) %10.0f req/s (HTTP alone; ingest is %.0f req/s)\n",
+	       health, ingest / ITEMS);
+	printf("  raw sqlite insert, 1000/tx     %10.0f rows/s (ingest is %.2fx of it)\n", raw,
+	       raw > 0 ? ingest / raw : 0);
+
+	double p50_1, p99_1, p50_n, p99_n;
+	long got1 = run_fanout(1, &p50_1, &p99_1);
+	long gotn = run_fanout(STREAMS, &p50_n, &p99_n);
+	printf("watchfloord SSE fan-out: %d events %d ms apart, POST sent -> frame received\n",
+	       EVENTS, EVENT_GAP_MS);
+	printf("  1 stream       p50 %7.2f ms  p99 %7.2f ms  (%ld/%d frames)\n", p50_1, p99_1,
+	       got1, EVENTS);
+	printf("  %d streams   p50 %7.2f ms  p99 %7.2f ms  (%ld/%d frames)\n", STREAMS, p50_n,
+	       p99_n, gotn, STREAMS * EVENTS);
+	free(batch_body);
+	stop_server();
+	curl_global_cleanup();
+	return 0;
+}
