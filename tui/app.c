@@ -84,6 +84,7 @@ struct app {
 	struct wf_theme theme;
 	struct wf_client *client;
 	int64_t last_frame;
+	int dead_tty; /* wake-ups in a row with the terminal readable but no key */
 	bool quit;
 	struct wf_notify *notify;     /* notifications hook */
 	struct wf_watch_rules *watch; /* watch rules (wf_watch_match for highlights) */
@@ -163,15 +164,18 @@ static void app_signals_read(struct app *a)
 	}
 }
 
-static void app_keys_read(struct app *a)
+/* Reads keys until none is left; returns how many. */
+static int app_keys_read(struct app *a)
 {
 	wint_t ch;
-	int r;
+	int r, n = 0;
 	while (!a->quit && (r = wget_wch(stdscr, &ch)) != ERR) {
 		unsigned react = wf_ui_key(&a->ui, ch, r == KEY_CODE_YES);
 		if (react & WF_REACT_QUIT)
 			a->quit = true;
+		n++;
 	}
+	return n;
 }
 
 /* How long the loop may sleep: until the next frame is allowed when one is due,
@@ -263,9 +267,11 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 			{.fd = STDIN_FILENO, .events = CURL_WAIT_POLLIN},
 			{.fd = app_sig_pipe[0], .events = CURL_WAIT_POLLIN},
 		};
+		bool tty_ready;
 		if (client) {
 			if (wf_client_wait(client, fds, 2, timeout) < 0)
 				break;
+			tty_ready = fds[0].revents != 0;
 			unsigned ev = wf_client_process(client);
 			if (ev & WF_CLIENT_EV_OUTBOX)
 				wf_ui_outbox_changed(&a.ui);
@@ -277,10 +283,18 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 					       {app_sig_pipe[0], POLLIN, 0}};
 			if (poll(pf, 2, timeout) < 0 && errno != EINTR)
 				break;
+			tty_ready = pf[0].revents != 0;
 		}
 		/* Both are cheap when nothing is there: read them on every wake-up. */
 		app_signals_read(&a);
-		app_keys_read(&a);
+		/* A terminal that stays readable without giving keys is gone (EOF or
+		 * hang-up): stop instead of spinning. */
+		if (app_keys_read(&a) == 0 && tty_ready) {
+			if (++a.dead_tty > 100)
+				a.quit = true;
+		} else {
+			a.dead_tty = 0;
+		}
 		wf_ui_set_now(&a.ui, client ? wf_client_now_ms() : wall_ms());
 		/* notifications: compare the model with the last look, flush, time out */
 		wf_notify_observe(a.notify, model, client ? wf_client_now_ms() : wall_ms());

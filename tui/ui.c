@@ -134,6 +134,18 @@ bool wf_ui_dirty(const struct wf_ui *ui)
 	return ui->dirty;
 }
 
+void wf_ui_refresh(struct wf_ui *ui)
+{
+	struct wf_view_ctx c;
+	wf_ui_view_ctx(ui, &c);
+	wf_pane_refresh(&ui->panes[0], &c);
+	wf_ui_view_ctx(ui, &c);
+	for (int i = 1; i < WF_UI_PANES; i++)
+		wf_pane_refresh(&ui->panes[i], &c);
+	ui->drawn_gen = wf_model_generation(ui->model);
+	ui->rows_stale = false;
+}
+
 static void draw_too_small(struct wf_ui *ui)
 {
 	char line[128];
@@ -219,14 +231,9 @@ void wf_ui_render(struct wf_ui *ui)
 		doupdate();
 		return;
 	}
+	if (!ui->paused || ui->drawn_gen == (uint64_t)-1 || ui->rows_stale)
+		wf_ui_refresh(ui);
 	wf_ui_view_ctx(ui, &c);
-	if (!ui->paused || ui->drawn_gen == (uint64_t)-1) {
-		wf_pane_refresh(&ui->panes[0], &c);
-		wf_ui_view_ctx(ui, &c);
-		for (int i = 1; i < WF_UI_PANES; i++)
-			wf_pane_refresh(&ui->panes[i], &c);
-		ui->drawn_gen = wf_model_generation(ui->model);
-	}
 	bool overlay = ui->help || ui->outbox_view || ui->panes[ui->focus].detail;
 	if (!overlay) {
 		if (ui->layout == WF_LAYOUT_QUAD) {

@@ -100,6 +100,7 @@ struct wf_ui {
 	int64_t now;
 	uint64_t drawn_gen;
 	bool dirty, full;
+	bool rows_stale; /* filter, sort or context changed since the rows were read */
 	unsigned frames;
 };
 
@@ -126,6 +127,9 @@ void wf_ui_message(struct wf_ui *ui, int role, const char *fmt, ...)
 /* Draws a frame when dirty: werase + draw + wnoutrefresh per window, one doupdate. */
 void wf_ui_render(struct wf_ui *ui);
 bool wf_ui_dirty(const struct wf_ui *ui);
+/* Re-reads every pane's rows (render does it; dispatch too when they are stale, so
+ * a key never acts on rows the screen no longer shows). */
+void wf_ui_refresh(struct wf_ui *ui);
 
 /* --- internal to tui/ui*.c --- */
 void wf_ui_draw_status(struct wf_ui *ui, WINDOW *w);

@@ -36,6 +36,7 @@ static struct wf_pane *focused(struct wf_ui *ui)
 static void filter_preview(struct wf_ui *ui)
 {
 	char err[200];
+	ui->rows_stale = true;
 	if (wf_pane_set_filter(focused(ui), ui->prompt_buf, err, sizeof(err)) < 0)
 		snprintf(ui->prompt_err, sizeof(ui->prompt_err), "%s", err);
 	else
@@ -160,6 +161,7 @@ static unsigned prompt_cancel(struct wf_ui *ui)
 	if (ui->prompt == WF_PROMPT_FILTER) {
 		char err[200];
 		wf_pane_set_filter(focused(ui), ui->prompt_saved, err, sizeof(err));
+		ui->rows_stale = true;
 	}
 	if (ui->prompt == WF_PROMPT_REASON || ui->prompt == WF_PROMPT_CONFIRM) {
 		wf_ui_message(ui, WF_ROLE_DIM, "cancelled: nothing was queued");
@@ -376,6 +378,9 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 	if (!d)
 		return WF_REACT_NONE;
 	ui->dirty = true;
+	if (ui->rows_stale ||
+	    (!ui->paused && wf_model_generation(ui->model) != ui->drawn_gen))
+		wf_ui_refresh(ui);
 	/* The read-only gate: the only place that refuses a mutating action. */
 	if ((d->flags & WF_ACT_MUTATES) && ui->read_only) {
 		wf_ui_message(ui, WF_ROLE_ERROR, "read-only: %s is not available", d->name);
@@ -470,11 +475,13 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 		return WF_REACT_DRAW;
 	case WF_ACTION_SORT:
 		p->sort = (p->sort + 1) % p->ops->n_sorts;
+		ui->rows_stale = true;
 		wf_ui_message(ui, WF_ROLE_DIM, "%s sorted by %s", p->ops->name,
 			      p->ops->sorts[p->sort]);
 		return WF_REACT_DRAW;
 	case WF_ACTION_CONTEXT: {
 		const char *id = p->detail ? p->detail_id : wf_pane_selected(p);
+		ui->rows_stale = true;
 		if (strcmp(ui->context_id, id) == 0) {
 			ui->context_id[0] = '\0';
 			wf_ui_message(ui, WF_ROLE_DIM, "context: all incidents");
@@ -550,6 +557,7 @@ unsigned wf_ui_command(struct wf_ui *ui, const char *line)
 		return WF_REACT_DRAW;
 	if (strcmp(name, "filter") == 0) {
 		char err[200];
+		ui->rows_stale = true;
 		if (wf_pane_set_filter(focused(ui), args, err, sizeof(err)) < 0)
 			wf_ui_message(ui, WF_ROLE_ERROR, "filter: %s", err);
 		return WF_REACT_DRAW;

@@ -50,7 +50,9 @@ api POST /v1/incidents '{"title":"HOSTILE \u001b]0;pwned\u0007 \u001b[2J a\rb c\
 	fail "posting the hostile incident"
 keys 1 /
 keys -l HOSTILE
-keys Enter Enter
+keys Enter
+wait_screen 'INC +active +HOSTILE' 5 || fail "hostile incident not listed: $(cat "$T/last-screen.txt")"
+keys Enter
 wait_screen 'Incident: HOSTILE \?\]0;pwned\? \?\[2J a\?b c\?d e\?f \?evil\? 日本語😀 e.* \?x' 5 ||
 	fail "hostile title not sanitized as expected: $(cat "$T/last-screen.txt")"
 tm display -p '#{pane_title}' | grep -q pwned && fail "the title escape reached the terminal"

@@ -247,6 +247,15 @@ static void test_filter(void **state)
 	wf_harness_frame(&h, T0, false);
 	assert_int_equal(h.ui.panes[3].n, 1);
 	assert_true(wf_harness_find(&h, "/activ/"));
+	/* keys right after a filter act on the filtered rows, not on what was drawn */
+	wf_harness_key(&h, '/', false);
+	wf_harness_key(&h, 21, false); /* Ctrl-U */
+	wf_harness_type(&h, "hash");
+	wf_harness_key(&h, '\r', false);
+	wf_harness_key(&h, '\r', false);
+	assert_true(h.ui.panes[3].detail);
+	assert_string_equal(h.ui.panes[3].detail_id, "dec-1");
+	wf_harness_key(&h, 27, false);
 	/* a pattern that backtracks catastrophically stops at the match limit */
 	wf_harness_key(&h, '/', false);
 	wf_harness_key(&h, 21, false); /* Ctrl-U */
