@@ -76,6 +76,10 @@ void api_resolve_decision(struct server *srv, const struct api_request *req,
 int api_ensure_platform(struct server *srv, const char *id, const char *name,
 			const char *kind, json_t *hash_types);
 
+/* Refreshes a platform's last_heartbeat (its own transaction; the simulator's
+ * platforms that have nothing to post yet). */
+int api_heartbeat_platform(struct server *srv, const char *platform_id);
+
 /* Helpers for the api_*.c files (inside a transaction). */
 /* "prefix-<seq>" of the next event into buf. */
 void api_next_id(struct server *srv, const char *prefix, char *buf, size_t size);

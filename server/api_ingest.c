@@ -44,6 +44,17 @@ static int touch_platform(struct server *srv, const char *platform_id)
 	return rc;
 }
 
+int api_heartbeat_platform(struct server *srv, const char *platform_id)
+{
+	if (store_begin(srv->st) != 0)
+		return -1;
+	if (touch_platform(srv, platform_id) != 0) {
+		store_rollback(srv->st);
+		return -1;
+	}
+	return store_commit(srv->st);
+}
+
 static void outcome_add(struct stats_delta *d, enum wf_outcome o, int64_t count)
 {
 	d->attempts += count;
@@ -357,6 +368,34 @@ void api_post_report(struct server *srv, const struct api_request *req,
 	rep->body = r;
 }
 
+/* Triage done on the report itself resolves its open triage_report decisions: a
+ * vote by the officer, approved for triaged, rejected for dismissed. */
+static int close_triage_decisions(struct server *srv, const struct api_request *req,
+				  bool triaged, const char *reason)
+{
+	json_t *open = store_list_open_group(srv->st, "decision", req->id);
+	size_t i;
+	json_t *d;
+	int rc = 0;
+	json_array_foreach(open, i, d) {
+		if (strcmp(json_string_value(json_object_get(d, "kind")), "triage_report"))
+			continue;
+		json_t *votes = json_object_get(d, "votes");
+		if (json_array_size(votes) < WF_VOTES_MAX)
+			json_array_append_new(
+				votes, json_pack("{s:s,s:s,s:s,s:o}", "by", req->who->name,
+						 "action", triaged ? "approve" : "reject",
+						 "reason", reason, "at",
+						 util_json_time(util_now_ms())));
+		json_object_set_new(d, "state", json_string(triaged ? "approved" : "rejected"));
+		json_object_set_new(d, "rationale", json_string(reason));
+		if (api_save_emit(srv, "decision", d, false, req->id, WF_EV_DECISION_RESOLVED))
+			rc = -1;
+	}
+	json_decref(open);
+	return rc;
+}
+
 void api_triage_report(struct server *srv, const struct api_request *req,
 		       struct api_reply *rep)
 {
@@ -393,7 +432,8 @@ void api_triage_report(struct server *srv, const struct api_request *req,
 		return;
 	}
 	json_object_set_new(r, "state", json_string(wf_report_state_name(state)));
-	if (api_save_emit(srv, "report", r, false, NULL, WF_EV_REPORT_UPDATED)) {
+	if (api_save_emit(srv, "report", r, false, NULL, WF_EV_REPORT_UPDATED) ||
+	    close_triage_decisions(srv, req, state == WF_REPST_TRIAGED, reason)) {
 		json_decref(r);
 		api_error(rep, 503, "store: %s", store_last_error(srv->st));
 		return;

@@ -230,7 +230,7 @@ static void advance_spread(struct sim *s, struct sim_incident *inc, double t0, d
 static void *sim_main(void *arg)
 {
 	struct sim *s = arg;
-	int64_t start = util_mono_ms();
+	int64_t start = util_mono_ms(), next_beat = start;
 	double last = 0;
 	pthread_mutex_lock(&s->mu);
 	while (!s->stop) {
@@ -241,6 +241,12 @@ static void *sim_main(void *arg)
 		for (size_t i = 0; i < s->n_incs; i++)
 			advance_spread(s, &s->incs[i], last, t);
 		last = t;
+		if (util_mono_ms() >= next_beat) {
+			/* Platforms say they are alive even with nothing to post yet. */
+			for (size_t i = 0; i < s->n_plats; i++)
+				api_heartbeat_platform(s->srv, s->plats[i].id);
+			next_beat = util_mono_ms() + 20000;
+		}
 		pthread_mutex_lock(&s->mu);
 		if (s->stop)
 			break;

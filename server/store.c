@@ -447,6 +447,25 @@ static json_t *collect_json(struct store *st, const char *sql, const char *kind)
 	return arr;
 }
 
+json_t *store_list_open_group(struct store *st, const char *kind, const char *group)
+{
+	sqlite3_stmt *s;
+	json_t *arr = json_array();
+	const char *sql = "SELECT json FROM resources WHERE kind = ?1 AND grp = ?2 AND open = 1"
+			  " ORDER BY rowid";
+	if (!arr || sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return arr;
+	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, group, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *v = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
+		if (v)
+			json_array_append_new(arr, v);
+	}
+	sqlite3_finalize(s);
+	return arr;
+}
+
 json_t *store_list_resources(struct store *st, const char *kind, int open_filter,
 			     int limit)
 {

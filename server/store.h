@@ -48,6 +48,8 @@ int store_put_resource(struct store *st, const char *kind, const char *id, json_
 		       bool open, const char *group);
 /* Whether a resource of that kind has this group key already. */
 bool store_has_group(struct store *st, const char *kind, const char *group);
+/* The open resources of kind with this group key (new array). */
+json_t *store_list_open_group(struct store *st, const char *kind, const char *group);
 /* Every resource of kind, newest first, at most limit (0: all); open_only filters. */
 json_t *store_list_resources(struct store *st, const char *kind, int open_filter,
 			     int limit);

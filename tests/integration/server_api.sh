@@ -123,6 +123,13 @@ expect 409 "$OFFICER" POST "/v1/reports/$REP2/triage" '{"state":"triaged","versi
 expect 422 "$OFFICER" POST "/v1/reports/$REP2/triage" '{"state":"triaged","version":2}'
 body_has '.error.code == "invalid_state"'
 expect 404 "$OFFICER" POST /v1/reports/rep-none/triage '{"state":"triaged","version":1}'
+expect 201 "$OFFICER" POST /v1/reports '{"kind":"activation_request","text":"please","needs_decision":true}'
+REP3=$(jq -r .id "$T/body")
+DEC3=$(jq -r .decision.id "$T/body")
+body_has '.decision.priority == "high"'
+expect 200 "$OFFICER" POST "/v1/reports/$REP3/triage" '{"state":"triaged","reason":"handled","version":1}'
+expect 200 "$VIEWER" GET /v1/snapshot
+body_has '.decisions[] | select(.id == "'"$DEC3"'") | .state == "approved" and .rationale == "handled" and .votes[0].by == "olga"'
 
 # decisions
 expect 201 "$OFFICER" POST /v1/decisions "{\"kind\":\"activate\",\"incident_id\":\"$INC\",\"subject\":\"Activate the protocol\",\"subject_ref\":\"$INC\",\"detail\":\"d\",\"priority\":\"high\",\"due_in_s\":600}"
