@@ -289,6 +289,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO;
 		rq->started = util_mono_ms();
 		*state = rq;
+		/* Refuse an announced oversized body before reading it. */
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							     "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > BODY_MAX) {
+			log_request(h, method, url, 413, rq, NULL);
+			return send_error(c, 413, "request body over 1 MiB");
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
