@@ -1,0 +1,475 @@
+/* client_sync.c - keeping the model in sync with watchfloord: whoami, snapshot, then
+ * SSE (or long-poll, or interval polling with ETag), reconnects with the server's
+ * retry and jittered exponential backoff capped at 60 s, Retry-After, auth and 204
+ * stops, content-type checks, and the connection state the status bar shows. */
+#include "client_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "net/decode.h"
+
+static uint64_t rng_next(struct wf_client *c)
+{
+	uint64_t x = c->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	c->rng = x;
+	return x;
+}
+
+/* d scaled by a random factor in [0.75, 1.25). */
+int64_t client_jitter(struct wf_client *c, int64_t d)
+{
+	return d * 3 / 4 + (int64_t)(rng_next(c) % (uint64_t)(d / 2 + 1));
+}
+
+int64_t client_dead_ms(const struct wf_client *c)
+{
+	int64_t hb = c->conn.heartbeat_s > 0 ? c->conn.heartbeat_s : 15;
+	return hb * 2500; /* 2.5 x the heartbeat */
+}
+
+void client_set_message(struct wf_client *c, const char *msg)
+{
+	/* Cut on a UTF-8 boundary. */
+	size_t n = strlen(msg), cap = sizeof(c->conn.message) - 1;
+	if (n > cap) {
+		n = cap;
+		while (n > 0 && ((unsigned char)msg[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(c->conn.message, msg, n);
+	c->conn.message[n] = '\0';
+}
+
+void client_conn_state(struct wf_client *c, enum wf_conn_state s)
+{
+	c->conn.state = s;
+	if (s == WF_CONN_LIVE || s == WF_CONN_POLLING) {
+		c->conn.attempt = 0;
+		c->conn.next_try = 0;
+	}
+}
+
+
+void client_xfer_drop(struct wf_client *c, struct wf_xfer **xp)
+{
+	if (!*xp)
+		return;
+	curl_multi_remove_handle(c->multi, (*xp)->easy);
+	wf_xfer_free(*xp);
+	*xp = NULL;
+}
+
+/* The single place requests are made. Refuses anything but GET in read-only mode. */
+struct wf_xfer *client_request(struct wf_client *c, enum wf_xfer_kind kind,
+			       const char *path, const char *accept, long timeout_s,
+			       long low_speed_s, size_t max_body, const char *post)
+{
+	if (post && c->cfg.read_only)
+		return NULL;
+	struct wf_xfer_opts o = {
+		.base_url = c->url,
+		.path = path,
+		.token = c->token,
+		.cacert = c->cacert,
+		.accept = accept,
+		.timeout_s = timeout_s,
+		.low_speed_time = low_speed_s,
+		.max_body = max_body,
+	};
+	struct wf_xfer *x = wf_xfer_new(kind, &o);
+	if (!x)
+		return NULL;
+	x->owner = c;
+	x->started = wf_client_mono_ms();
+	if (post && wf_xfer_set_post(x, post, strlen(post)) != 0) {
+		wf_xfer_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+bool client_start_xfer(struct wf_client *c, struct wf_xfer *x)
+{
+	if (curl_multi_add_handle(c->multi, x->easy) != CURLM_OK) {
+		wf_xfer_free(x);
+		return false;
+	}
+	return true;
+}
+
+static void schedule(struct wf_client *c, enum phase then, int64_t delay_ms);
+
+static void start_whoami(struct wf_client *c)
+{
+	if (c->whoami || c->have_whoami)
+		return;
+	struct wf_xfer *x = client_request(c, WF_XFER_WHOAMI, "/v1/whoami", "application/json",
+				    30, 0, 64 << 10, NULL);
+	if (x && client_start_xfer(c, x))
+		c->whoami = x;
+}
+
+void client_start_snapshot(struct wf_client *c)
+{
+	struct wf_xfer *x = client_request(c, WF_XFER_SNAPSHOT, "/v1/snapshot", "application/json",
+				    120, 0, SNAPSHOT_MAX, NULL);
+	if (x && c->cfg.mode == WF_CLIENT_INTERVAL && c->synced && c->etag[0]) {
+		char h[160];
+		snprintf(h, sizeof(h), "If-None-Match: %s", c->etag);
+		wf_xfer_add_header(x, h);
+	}
+	if (!x || !client_start_xfer(c, x)) {
+		client_set_message(c, "cannot start a request (out of memory?)");
+		schedule(c, PH_SNAPSHOT, 1000);
+		return;
+	}
+	c->main = x;
+	c->phase = PH_SNAPSHOT;
+	start_whoami(c);
+}
+
+static bool stream_sink(struct wf_xfer *x, const char *buf, size_t len)
+{
+	struct wf_client *c = x->owner;
+	if (!x->verified) {
+		if (!wf_xfer_content_type_is(x, "text/event-stream")) {
+			x->abort_why = ABORT_CTYPE;
+			return false;
+		}
+		x->verified = true;
+		client_conn_state(c, WF_CONN_LIVE);
+		c->conn.message[0] = '\0';
+	}
+	c->last_byte = wf_client_mono_ms();
+	c->conn.last_event = wf_client_now_ms();
+	if (wf_sse_feed(&c->sse, buf, len) != 0) {
+		x->abort_why = ABORT_RESET;
+		return false;
+	}
+	return true;
+}
+
+void client_start_stream(struct wf_client *c)
+{
+	char path[96], h[96];
+	long low = (long)(client_dead_ms(c) * 6 / 5 / 1000) + 1; /* curl's limit: about 3x */
+	snprintf(path, sizeof(path), "/v1/events?after=%lld",
+		 (long long)wf_model_cursor(c->model));
+	struct wf_xfer *x = client_request(c, WF_XFER_STREAM, path, "text/event-stream", 0, low,
+				    64 << 10, NULL);
+	if (x) {
+		const char *id = wf_sse_last_id(&c->sse);
+		snprintf(h, sizeof(h), "Last-Event-ID: %s",
+			 *id ? id : path + strlen("/v1/events?after="));
+		x->sink = stream_sink;
+		if (wf_xfer_add_header(x, "Cache-Control: no-cache") ||
+		    wf_xfer_add_header(x, h)) {
+			wf_xfer_free(x);
+			x = NULL;
+		}
+	}
+	if (!x || !client_start_xfer(c, x)) {
+		client_set_message(c, "cannot start a request (out of memory?)");
+		schedule(c, PH_STREAM, 1000);
+		return;
+	}
+	wf_sse_restart(&c->sse);
+	c->main = x;
+	c->phase = PH_STREAM;
+	c->last_byte = wf_client_mono_ms();
+}
+
+void client_start_poll(struct wf_client *c)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/v1/events?after=%lld&wait=%d",
+		 (long long)wf_model_cursor(c->model), LONGPOLL_WAIT_S);
+	struct wf_xfer *x = client_request(c, WF_XFER_POLL, path, "application/json",
+				    LONGPOLL_WAIT_S + client_dead_ms(c) / 1000, 0, SNAPSHOT_MAX, NULL);
+	if (!x || !client_start_xfer(c, x)) {
+		client_set_message(c, "cannot start a request (out of memory?)");
+		schedule(c, PH_POLL, 1000);
+		return;
+	}
+	c->main = x;
+	c->phase = PH_POLL;
+}
+
+static void schedule(struct wf_client *c, enum phase then, int64_t delay_ms)
+{
+	c->phase = PH_WAIT;
+	c->then = then;
+	c->next_try = wf_client_mono_ms() + delay_ms;
+	c->conn.next_try = wf_client_now_ms() + delay_ms;
+}
+
+/* After a failure: reconnecting, attempt n, jittered exponential backoff from the
+ * server's retry, capped at 60 s, at least Retry-After. */
+void client_retry_later(struct wf_client *c, enum phase then, int retry_after_s,
+			bool offline)
+{
+	int64_t d = c->retry_ms;
+	c->conn.attempt++;
+	for (int i = 1; i < c->conn.attempt && d < 60000; i++)
+		d *= 2;
+	if (d > 60000)
+		d = 60000;
+	d = client_jitter(c, d);
+	if (d > 60000)
+		d = 60000;
+	if (retry_after_s > 0 && d < retry_after_s * 1000LL)
+		d = retry_after_s * 1000LL;
+	c->conn.state = offline ? WF_CONN_OFFLINE : WF_CONN_RECONNECTING;
+	schedule(c, then, d);
+}
+
+void client_stop(struct wf_client *c, enum wf_conn_state s, const char *msg)
+{
+	client_xfer_drop(c, &c->main);
+	c->phase = PH_STOPPED;
+	c->conn.state = s;
+	c->conn.next_try = 0;
+	client_set_message(c, msg);
+	c->flags |= WF_CLIENT_EV_STOPPED;
+}
+
+static bool auth_failed(struct wf_client *c, long st, struct wf_xfer *x)
+{
+	if (st != 401 && st != 403)
+		return false;
+	char msg[200];
+	wf_xfer_describe(x, CURLE_OK, msg, sizeof(msg));
+	char full[200];
+	snprintf(full, sizeof(full), "%s: %.150s",
+		 st == 401 ? "not authorized (check the token)" : "forbidden", msg);
+	client_stop(c, WF_CONN_AUTH_FAILED, full);
+	return true;
+}
+
+int client_on_sse_event(void *ud, const struct wf_sse_event *sev)
+{
+	struct wf_client *c = ud;
+	struct wf_event ev;
+	struct wf_decode_error err;
+	if (wf_decode_envelope(sev->data, sev->data_len, &ev, &err) != 0) {
+		c->conn.bad_events++;
+		client_set_message(c, err.msg);
+		return 0;
+	}
+	if (ev.type == WF_EV_RESET) {
+		wf_event_clear(&ev);
+		return 1;
+	}
+	int64_t now = wf_client_now_ms();
+	if (wf_model_apply(c->model, &ev) == WF_APPLY_CHANGED)
+		c->flags |= WF_CLIENT_EV_CHANGED;
+	c->conn.lag_ms = now - ev.time;
+	c->conn.last_data = now;
+	c->rate_count++;
+	wf_event_clear(&ev);
+	return 0;
+}
+
+static void after_sync(struct wf_client *c)
+{
+	switch (c->cfg.mode) {
+	case WF_CLIENT_SSE:
+		client_start_stream(c);
+		break;
+	case WF_CLIENT_LONGPOLL:
+		client_conn_state(c, WF_CONN_POLLING);
+		client_start_poll(c);
+		break;
+	case WF_CLIENT_INTERVAL:
+		client_conn_state(c, WF_CONN_POLLING);
+		schedule(c, PH_SNAPSHOT, client_jitter(c, c->cfg.poll_s * 1000LL));
+		break;
+	}
+}
+
+static void apply_snapshot(struct wf_client *c, struct wf_xfer *x)
+{
+	struct wf_snapshot snap;
+	struct wf_decode_error err;
+	if (wf_decode_snapshot(x->body ? x->body : "", x->len, &snap, &err) != 0) {
+		c->conn.bad_events++;
+		char msg[300];
+		snprintf(msg, sizeof(msg), "bad snapshot: %s", err.msg);
+		client_set_message(c, msg);
+		client_retry_later(c, PH_SNAPSHOT, 0, false);
+		return;
+	}
+	wf_model_reset(c->model);
+	for (size_t i = 0; i < snap.n_events; i++)
+		wf_model_apply(c->model, &snap.events[i]);
+	wf_model_set_cursor(c->model, snap.cursor);
+	c->conn.bad_events += snap.n_bad;
+	if (snap.n_bad)
+		client_set_message(c, snap.first_bad.msg);
+	c->conn.heartbeat_s = snap.heartbeat_s;
+	int64_t now = wf_client_now_ms();
+	c->conn.lag_ms = now - snap.server_time;
+	c->conn.last_event = c->conn.last_data = now;
+	char cur[32];
+	snprintf(cur, sizeof(cur), "%lld", (long long)snap.cursor);
+	wf_sse_set_last_id(&c->sse, cur);
+	if (!wf_xfer_header(x, "ETag", c->etag, sizeof(c->etag)))
+		c->etag[0] = '\0';
+	wf_snapshot_clear(&snap);
+	c->synced = true;
+	c->syncs++;
+	c->flags |= WF_CLIENT_EV_SYNCED | WF_CLIENT_EV_CHANGED;
+	after_sync(c);
+}
+
+static void failed(struct wf_client *c, struct wf_xfer *x, CURLcode rc, enum phase then)
+{
+	char msg[200];
+	long st = wf_xfer_status(x);
+	if (x->too_large)
+		snprintf(msg, sizeof(msg), "answer too large");
+	else
+		wf_xfer_describe(x, rc, msg, sizeof(msg));
+	client_set_message(c, msg);
+	/* No server reachable at all: offline (still retrying) rather than reconnecting. */
+	bool offline = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+		       rc == CURLE_COULDNT_RESOLVE_PROXY ||
+		       (rc == CURLE_OPERATION_TIMEDOUT && st == 0);
+	client_retry_later(c, then, (st == 429 || st >= 500) ? wf_xfer_retry_after(x) : 0, offline);
+}
+
+void client_done_snapshot(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
+{
+	long st = wf_xfer_status(x);
+	if (rc == CURLE_OK && st == 304) {
+		/* Nothing changed: no parse, no model change. */
+		client_conn_state(c, WF_CONN_POLLING);
+		schedule(c, PH_SNAPSHOT, client_jitter(c, c->cfg.poll_s * 1000LL));
+		return;
+	}
+	if (rc == CURLE_OK && auth_failed(c, st, x))
+		return;
+	if (rc == CURLE_OK && st == 200 && !wf_xfer_content_type_is(x, "application/json")) {
+		client_set_message(c, "snapshot: wrong content type (not application/json)");
+		client_retry_later(c, PH_SNAPSHOT, 0, false);
+		return;
+	}
+	if (rc == CURLE_OK && st == 200) {
+		apply_snapshot(c, x);
+		return;
+	}
+	failed(c, x, rc, PH_SNAPSHOT);
+}
+
+void client_done_stream(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
+{
+	long st = wf_xfer_status(x);
+	if (c->sse.retry_set) {
+		c->retry_ms = c->sse.retry_ms;
+		if (c->retry_ms < 100)
+			c->retry_ms = 100;
+		if (c->retry_ms > 60000)
+			c->retry_ms = 60000;
+	}
+	if (c->sse.errors) {
+		c->conn.bad_events += c->sse.errors;
+		client_set_message(c, wf_sse_error_name(c->sse.last_error));
+		c->sse.errors = 0;
+	}
+	if (x->abort_why == ABORT_RESET) {
+		client_set_message(c, "the server reset the stream: re-reading the snapshot");
+		client_conn_state(c, WF_CONN_CONNECTING);
+		client_start_snapshot(c);
+		return;
+	}
+	if (x->abort_why == ABORT_CTYPE) {
+		client_set_message(c, "events: wrong content type (not text/event-stream)");
+		client_retry_later(c, PH_STREAM, 0, false);
+		return;
+	}
+	if (st == 204) {
+		client_stop(c, WF_CONN_STOPPED, "the server asked the dashboard to stop (204)");
+		return;
+	}
+	if (auth_failed(c, st, x))
+		return;
+	if (rc == CURLE_OK && st == 200)
+		client_set_message(c, "the stream ended");
+	else if (rc == CURLE_OPERATION_TIMEDOUT && st == 200)
+		client_set_message(c, "the stream went silent: dropped");
+	else {
+		failed(c, x, rc, PH_STREAM);
+		return;
+	}
+	client_retry_later(c, PH_STREAM, 0, false);
+}
+
+void client_done_poll(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
+{
+	long st = wf_xfer_status(x);
+	if (rc == CURLE_OK && auth_failed(c, st, x))
+		return;
+	if (rc == CURLE_OK && st == 204) {
+		client_stop(c, WF_CONN_STOPPED, "the server asked the dashboard to stop (204)");
+		return;
+	}
+	if (rc != CURLE_OK || st != 200) {
+		failed(c, x, rc, PH_POLL);
+		return;
+	}
+	struct wf_poll_batch b;
+	struct wf_decode_error err;
+	if (!wf_xfer_content_type_is(x, "application/json") ||
+	    wf_decode_poll(x->body ? x->body : "", x->len, &b, &err) != 0) {
+		c->conn.bad_events++;
+		client_set_message(c, "bad long-poll answer");
+		client_retry_later(c, PH_POLL, 0, false);
+		return;
+	}
+	client_conn_state(c, WF_CONN_POLLING);
+	int64_t now = wf_client_now_ms();
+	c->conn.last_event = now;
+	bool reset = b.reset;
+	for (size_t i = 0; i < b.n_events && !reset; i++) {
+		if (b.events[i].type == WF_EV_RESET) {
+			reset = true;
+			break;
+		}
+		if (wf_model_apply(c->model, &b.events[i]) == WF_APPLY_CHANGED)
+			c->flags |= WF_CLIENT_EV_CHANGED;
+		c->conn.lag_ms = now - b.events[i].time;
+		c->conn.last_data = now;
+		c->rate_count++;
+	}
+	c->conn.bad_events += b.n_bad;
+	if (b.n_bad)
+		client_set_message(c, b.first_bad.msg);
+	wf_poll_batch_clear(&b);
+	if (reset)
+		client_start_snapshot(c);
+	else
+		client_start_poll(c);
+}
+
+void client_done_whoami(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
+{
+	long st = wf_xfer_status(x);
+	if (rc == CURLE_OK && auth_failed(c, st, x))
+		return;
+	if (rc != CURLE_OK || st != 200 || !x->body)
+		return; /* tried again with the next snapshot */
+	json_t *root = json_loadb(x->body, x->len, 0, NULL);
+	const char *name = json_string_value(json_object_get(root, "name"));
+	const char *role = json_string_value(json_object_get(root, "role"));
+	snprintf(c->conn.user, sizeof(c->conn.user), "%s", name ? name : "");
+	snprintf(c->conn.role, sizeof(c->conn.role), "%s", role ? role : "");
+	c->have_whoami = name != NULL;
+	json_decref(root);
+}
