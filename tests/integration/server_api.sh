@@ -97,9 +97,13 @@ many=$(i=0; while [ $i -lt 1001 ]; do [ $i -gt 0 ] && printf ,; item "$SIG" 1 bl
 expect 400 "$PLAT_FB" POST /v1/sightings "$(batch p-fb "$many")"
 body_has '.error.message | contains("items")'
 expect 403 "$PLAT_FB" POST /v1/sightings "$(batch p-yt "$(item "$SIG" 1 blocked 1)")"
+expect 202 "$PLAT_FB" POST /v1/sightings "$(batch p-fb "$(item "$SIG" 7 kept 1)")" -H 'Idempotency-Key: batch-1'
+first=$(cat "$T/body")
+expect 202 "$PLAT_FB" POST /v1/sightings "$(batch p-fb "$(item "$SIG" 7 kept 1)")" -H 'Idempotency-Key: batch-1'
+[ "$(cat "$T/body")" = "$first" ] || fail "sightings replay answered differently"
 expect 200 "$VIEWER" GET /v1/snapshot
-body_has '[.sightings[] | select(.hash == "'$PDQ'" and .hash_type == "pdq" and .platform_id == "p-fb")] | length == 1'
-body_has '[.stats[] | select(.width_s == 3600) | .attempts] | add == 20'
+body_has '[.sightings[] | select(.hash == "'$PDQ'" and .hash_type == "pdq" and .platform_id == "p-fb")] | length == 2'
+body_has '[.stats[] | select(.width_s == 3600) | .attempts] | add == 27'
 body_has '[.stats[] | select(.width_s == 60 and .platform_id == "p-fb") | .blocked] | add == 12'
 body_has '[.stats[] | select(.width_s == 3600) | .variants] | add == 1'
 body_has '[.platforms[] | select(.id == "p-fb") | .last_heartbeat] | .[0] | type == "string"'
