@@ -1,7 +1,8 @@
 /* actions.h - every user action of the dashboard, once. The X-macro list below
  * yields the enum, the default key bindings, the `?` help screen and the names the
  * `:` command line accepts. Read-only is enforced in one place, wf_ui_dispatch()
- * (tui/ui.c), from the MUTATES flag here; help greys those rows out. */
+ * (tui/ui.c), from the MUTATES flag here; help greys those rows out. On the wall
+ * display (--wall) the same gate lets through only the actions flagged WALL. */
 #ifndef WF_TUI_ACTIONS_H
 #define WF_TUI_ACTIONS_H
 
@@ -15,6 +16,7 @@ enum {
 	WF_ACT_DECISIONS = 1 << 3, /* only on the decisions pane */
 	WF_ACT_INCIDENTS = 1 << 4, /* only on the incidents pane */
 	WF_ACT_TAGGABLE = 1 << 5, /* may apply to all tagged rows after ; */
+	WF_ACT_WALL = 1 << 6,     /* acts on the wall display (--wall); nothing else does */
 };
 
 #define WF_KEY_CTRL(c) ((c) & 0x1f)
@@ -26,18 +28,18 @@ enum {
 	X(HELP, "help", '?', KEY_F(1), 0, 0, "Show this help")                       \
 	X(QUIT, "quit", 'q', 0, 0, 0, "Quit (asks first when the outbox holds actions)") \
 	X(COMMAND, "command", ':', 0, 0, 0, "Command line: an action by name, filter RE, drop") \
-	X(NEXT_PANE, "next-pane", '\t', 0, 0, 0, "Focus the next pane")              \
-	X(PREV_PANE, "prev-pane", KEY_BTAB, 0, 0, 0, "Focus the previous pane")      \
+	X(NEXT_PANE, "next-pane", '\t', 0, 0, WF_ACT_WALL, "Focus the next pane")              \
+	X(PREV_PANE, "prev-pane", KEY_BTAB, 0, 0, WF_ACT_WALL, "Focus the previous pane")      \
 	X(PANE1, "incidents", '1', 0, 0, 0, "Focus the incidents pane")              \
 	X(PANE2, "sightings", '2', 0, 0, 0, "Focus the sightings pane")              \
 	X(PANE3, "propagation", '3', 0, 0, 0, "Focus the propagation pane")          \
 	X(PANE4, "decisions", '4', 0, 0, 0, "Focus the decisions pane")              \
 	X(ZOOM, "zoom", 'z', 0, 0, 0, "One pane / all panes (when the terminal is big enough)") \
-	X(DOWN, "down", 'j', KEY_DOWN, 0, 0, "Next row")                             \
-	X(UP, "up", 'k', KEY_UP, 0, 0, "Previous row")                               \
+	X(DOWN, "down", 'j', KEY_DOWN, 0, WF_ACT_WALL, "Next row")                             \
+	X(UP, "up", 'k', KEY_UP, 0, WF_ACT_WALL, "Previous row")                               \
 	X(PAGE_DOWN, "page-down", KEY_NPAGE, WF_KEY_CTRL('f'), 0, 0, "Next page")    \
 	X(PAGE_UP, "page-up", KEY_PPAGE, WF_KEY_CTRL('b'), 0, 0, "Previous page")    \
-	X(TOP, "top", 'g', KEY_HOME, 0, 0, "First row")                              \
+	X(TOP, "top", 'g', KEY_HOME, 0, WF_ACT_WALL, "First row")                              \
 	X(BOTTOM, "bottom", 'G', KEY_END, 0, 0, "Last row")                          \
 	X(OPEN, "open", '\n', '\r', KEY_ENTER, WF_ACT_NEEDS_SEL, "Detail view of the selected row") \
 	X(BACK, "back", WF_KEY_ESC, KEY_LEFT, 0, 0, "Leave the detail view, prompt or help") \
@@ -54,9 +56,9 @@ enum {
 	X(UNDO, "undo", 'u', 0, 0, 0, "Undo the last queued action while it is held") \
 	X(OUTBOX, "outbox", 'o', 0, 0, 0, "Show the outbox: queued, held, refused and conflicting actions") \
 	X(DROP, "drop", 'D', 0, 0, 0, "Drop outbox records refused or in conflict (after reading them)") \
-	X(THEME, "theme", 'T', 0, 0, 0, "Cycle the colour theme (:theme NAME picks one)") \
+	X(THEME, "theme", 'T', 0, 0, WF_ACT_WALL, "Cycle the colour theme (:theme NAME picks one)") \
 	X(PAUSE, "pause", 'p', 0, 0, 0, "Pause / resume the display (data keeps arriving)") \
-	X(REDRAW, "redraw", WF_KEY_CTRL('l'), 0, 0, 0, "Redraw the whole screen")
+	X(REDRAW, "redraw", WF_KEY_CTRL('l'), 0, 0, WF_ACT_WALL, "Redraw the whole screen")
 
 #define WF_ACTION_MEMBER(N, S, K1, K2, K3, F, H) WF_ACTION_##N,
 enum wf_action { WF_ACTIONS(WF_ACTION_MEMBER) WF_ACTION__COUNT, WF_ACTION_NONE = -1 };

@@ -20,6 +20,7 @@
 #include "themes/theme.h"
 #include "tui/notify.h" /* notifications hook, see app_notify_* */
 #include "tui/options.h"
+#include "tui/wall.h" /* wall hook, see app_wall_* */
 #include "ui.h"
 
 #define FRAME_MIN_MS 50 /* at most 20 frames a second */
@@ -88,6 +89,7 @@ struct app {
 	bool quit;
 	struct wf_notify *notify;     /* notifications hook */
 	struct wf_watch_rules *watch; /* watch rules (wf_watch_match for highlights) */
+	struct wf_wall *wall;         /* --wall (wall hook) */
 };
 
 /* --- notifications hook (tui/notify.h, docs/notifications.md) ---------------
@@ -123,6 +125,38 @@ static void app_notify_stop(struct app *a)
 	wf_watch_rules_free(a->watch);
 }
 /* --- end of the notifications hook -------------------------------------------- */
+
+/* --- wall hook (tui/wall.h, --wall) ------------------------------------------
+ * The wall screen replaces the panes (ui->wall); raw mode makes Ctrl-C, Ctrl-Z,
+ * Ctrl-\ and Ctrl-S plain keys, so only SIGINT/SIGTERM sent to the process (or the
+ * config's wall_exit_key) end it. */
+static void app_wall_start(struct app *a, const struct wf_options *opt)
+{
+	struct wf_wall_config wc;
+	char err[300];
+	if (!opt || !opt->wall)
+		return;
+	wf_wall_config_default(&wc);
+	if (wf_wall_config_load(&wc, err, sizeof(err)) > 0)
+		wf_ui_message(&a->ui, WF_ROLE_ERROR, "%s", err);
+	if (opt->rotate_s > 0)
+		wc.rotate_s = opt->rotate_s;
+	if (opt->shift_s >= 0)
+		wc.shift_s = opt->shift_s;
+	a->wall = wf_wall_new(&wc);
+	if (!a->wall)
+		return; /* out of memory: the read-only dashboard instead */
+	raw();
+	a->ui.wall = a->wall;
+	wf_ui_resize(&a->ui);
+}
+
+static void app_wall_stop(struct app *a)
+{
+	a->ui.wall = NULL;
+	wf_wall_free(a->wall);
+}
+/* --- end of the wall hook ------------------------------------------------------ */
 
 /* The `T` / `:theme NAME` hook. */
 static int app_theme(void *arg, const char *name, char *msg, size_t size)
@@ -234,7 +268,7 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		return 1;
 	}
 	app_curses_start();
-	if (wf_theme_load(opt && opt->theme ? opt->theme : "default", &a.theme, err,
+	if (wf_theme_load(opt && opt->theme ? opt->theme : opt && opt->wall ? "wall" : "default", &a.theme, err,
 			  sizeof(err)) != 0) {
 		/* the default is used; err is shown below */
 	}
@@ -250,6 +284,7 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 	a.ui.hooks.theme = app_theme;
 	if (opt && opt->demo)
 		a.ui.quit_note = "The demo's outbox is discarded.";
+	app_wall_start(&a, opt); /* wall hook */
 	wf_ui_set_now(&a.ui, client ? wf_client_now_ms() : wall_ms());
 	if (err[0])
 		wf_ui_message(&a.ui, WF_ROLE_ERROR, "%s", err);
@@ -305,6 +340,7 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		}
 	}
 	app_notify_stop(&a); /* notifications */
+	app_wall_stop(&a);   /* wall hook */
 	wf_ui_free(&a.ui);
 	endwin();
 	signals_restore(&sigs);

@@ -1,5 +1,6 @@
 /* options.c - command-line parsing with getopt_long; checks the combinations
- * (--json needs --batch, --resolve needs --batch, --wall implies --read-only). */
+ * (--json needs --batch, --resolve needs --batch, --wall implies --read-only,
+ * --rotate and --shift need --wall). */
 #include "options.h"
 
 #include <getopt.h>
@@ -11,6 +12,8 @@
 enum {
 	OPT_READ_ONLY = 256,
 	OPT_WALL,
+	OPT_ROTATE,
+	OPT_SHIFT,
 	OPT_BATCH,
 	OPT_JSON,
 	OPT_ITERATIONS,
@@ -38,6 +41,10 @@ void wf_options_usage(FILE *f)
 	      "\n"
 	      "  --read-only         never send anything but GET (no triage)\n"
 	      "  --wall              wall display: read-only kiosk, never exits\n"
+	      "  --rotate S          with --wall: seconds per incident on the propagation\n"
+	      "                      pane (default 20)\n"
+	      "  --shift S           with --wall: move the layout a cell every S seconds\n"
+	      "                      against burn-in (default 180; 0: never)\n"
 	      "  --batch             no terminal UI: print state to stdout (like top -b)\n"
 	      "  --json              with --batch: one JSON object a line (docs/cli.md)\n"
 	      "  --iterations N      with --batch: print N times, then exit (0: forever)\n"
@@ -107,6 +114,8 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 	static const struct option longs[] = {
 		{"read-only", no_argument, NULL, OPT_READ_ONLY},
 		{"wall", no_argument, NULL, OPT_WALL},
+		{"rotate", required_argument, NULL, OPT_ROTATE},
+		{"shift", required_argument, NULL, OPT_SHIFT},
 		{"batch", no_argument, NULL, OPT_BATCH},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"iterations", required_argument, NULL, OPT_ITERATIONS},
@@ -133,6 +142,7 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 	o->interval_s = 2;
 	o->hold_ms = 5000;
 	o->sync_timeout_s = 30;
+	o->shift_s = -1;
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "hV", longs, NULL)) != -1) {
@@ -142,6 +152,16 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 			break;
 		case OPT_WALL:
 			o->wall = o->read_only = true;
+			break;
+		case OPT_ROTATE:
+			if (parse_number("--rotate", optarg, 2, 86400, &v, err, errsize))
+				return -1;
+			o->rotate_s = (int)v;
+			break;
+		case OPT_SHIFT:
+			if (parse_number("--shift", optarg, 0, 86400, &v, err, errsize))
+				return -1;
+			o->shift_s = (int)v;
 			break;
 		case OPT_BATCH:
 			o->batch = true;
@@ -240,6 +260,10 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 	}
 	if (o->n_resolve && o->read_only) {
 		snprintf(err, errsize, "--resolve cannot be used read-only");
+		return -1;
+	}
+	if ((o->rotate_s || o->shift_s >= 0) && !o->wall) {
+		snprintf(err, errsize, "--rotate and --shift go with --wall");
 		return -1;
 	}
 	if (o->demo && o->replay) {

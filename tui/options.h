@@ -21,6 +21,9 @@ struct wf_options {
 	const char *url;        /* positional, default WF_DEFAULT_URL */
 	bool read_only;         /* --read-only (also set by --wall) */
 	bool wall;              /* --wall */
+	int rotate_s;           /* --rotate S: wall rotation, 0 = config or default */
+	int shift_s;            /* --shift S: wall burn-in shift, -1 = config or default,
+				   0 = off */
 	bool batch;             /* --batch */
 	bool json;              /* --json (with --batch) */
 	int iterations;         /* --iterations N; 0 = until interrupted */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "themes/theme.h"
+#include "wall.h"
 #include "widgets/frame.h"
 #include "widgets/text.h"
 
@@ -63,6 +64,10 @@ void wf_ui_resize(struct wf_ui *ui)
 	ui->rows = rows;
 	ui->cols = cols;
 	ui->dirty = ui->full = true;
+	if (ui->wall) { /* wall hook: the wall lays out its own windows */
+		wf_wall_resize(ui->wall, ui);
+		return;
+	}
 	if (cols < WF_UI_MIN_COLS || rows < WF_UI_MIN_ROWS) {
 		ui->layout = WF_LAYOUT_TOO_SMALL;
 		return;
@@ -225,6 +230,12 @@ void wf_ui_render(struct wf_ui *ui)
 		clearok(curscr, TRUE);
 		werase(stdscr);
 		wnoutrefresh(stdscr);
+	}
+	if (ui->wall) { /* wall hook: the wall screen instead of the panes */
+		curs_set(0);
+		wf_wall_render(ui->wall, ui);
+		doupdate();
+		return;
 	}
 	if (ui->layout == WF_LAYOUT_TOO_SMALL) {
 		draw_too_small(ui);

@@ -21,6 +21,7 @@
 #include "pane.h"
 
 struct wf_outbox;
+struct wf_wall;
 
 enum {
 	WF_REACT_NONE = 0,
@@ -102,6 +103,7 @@ struct wf_ui {
 	bool dirty, full;
 	bool rows_stale; /* filter, sort or context changed since the rows were read */
 	unsigned frames;
+	struct wf_wall *wall; /* --wall: the wall screen replaces the panes (tui/wall.h) */
 };
 
 /* Call after initscr() and the theme's activation. */

@@ -9,6 +9,7 @@
 #include "net/outbox.h"
 #include "themes/theme.h"
 #include "ui.h"
+#include "wall.h"
 #include "widgets/text.h"
 
 static void prompt_open(struct wf_ui *ui, enum wf_prompt_kind k, const char *initial)
@@ -241,6 +242,8 @@ unsigned wf_ui_key(struct wf_ui *ui, wint_t ch, bool is_key)
 		wf_ui_resize(ui);
 		return WF_REACT_CLEAR | WF_REACT_DRAW;
 	}
+	if (ui->wall) /* wall hook: no prompts; unbound keys do nothing */
+		return wf_wall_key(ui->wall, ui, ch, is_key);
 	if (ui->prompt != WF_PROMPT_NONE)
 		return prompt_key(ui, ch, is_key);
 	if (ui->layout == WF_LAYOUT_TOO_SMALL) {
@@ -377,6 +380,13 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 	struct wf_pane *p = focused(ui);
 	if (!d)
 		return WF_REACT_NONE;
+	/* The wall gate (--wall, also read-only): only actions flagged WALL act. */
+	if (ui->wall) {
+		if (!(d->flags & WF_ACT_WALL) || ((d->flags & WF_ACT_MUTATES) && ui->read_only))
+			return WF_REACT_NONE;
+		ui->dirty = true;
+		return wf_wall_action(ui->wall, ui, a);
+	}
 	ui->dirty = true;
 	if (ui->rows_stale ||
 	    (!ui->paused && wf_model_generation(ui->model) != ui->drawn_gen))
