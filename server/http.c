@@ -64,6 +64,10 @@ struct http {
 	pthread_mutex_t log_mu;
 	atomic_bool refusing;
 	int listen_fd; /* ours after MHD_quiesce_daemon, -1 before */
+	double rate;   /* requests a second per token, 0: no limit */
+	pthread_mutex_t rate_mu;
+	double *bucket;      /* per token of the tokens file: requests left */
+	int64_t *bucket_at;  /* when each bucket was last filled (monotonic ms) */
 	char *tls_cert, *tls_key;
 };
 
@@ -276,6 +280,31 @@ static enum MHD_Result serve_write(struct http *h, struct MHD_Connection *c,
 	return ret;
 }
 
+/* Token bucket per token: rate a second, burst twice that. Returns 0 when the request
+ * may go on, else the seconds to wait. */
+static int rate_check(struct http *h, const struct auth_identity *who)
+{
+	if (h->rate <= 0 || !h->srv->auth || auth_count(h->srv->auth) == 0)
+		return 0;
+	size_t i = (size_t)(who - auth_at(h->srv->auth, 0));
+	if (i >= auth_count(h->srv->auth))
+		return 0;
+	int64_t now = util_mono_ms();
+	int wait = 0;
+	pthread_mutex_lock(&h->rate_mu);
+	double b = h->bucket[i] + (double)(now - h->bucket_at[i]) / 1000.0 * h->rate;
+	if (b > 2 * h->rate)
+		b = 2 * h->rate;
+	h->bucket_at[i] = now;
+	if (b >= 1)
+		b -= 1;
+	else
+		wait = (int)((1 - b) / h->rate) + 1;
+	h->bucket[i] = b;
+	pthread_mutex_unlock(&h->rate_mu);
+	return wait;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **state)
@@ -334,7 +363,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 	}
 	const struct auth_identity *who = NULL;
-	int status = 0;
+	int status = 0, retry = 0;
 	enum MHD_Result ret;
 	if (atomic_load(&h->refusing))
 		ret = send_error(c, status = 503, "server shutting down");
@@ -343,7 +372,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				 path_known ? "method not allowed on this path" : "no such path");
 	else if (rt->roles != R_NONE && !(who = authenticate(h, c)))
 		ret = send_error(c, status = 401, "missing or unknown bearer token");
-	else if (rt->roles != R_NONE && !(rt->roles & (1u << who->role)))
+	else if (rt->roles != R_NONE && (retry = rate_check(h, who)) > 0) {
+		char ra[16];
+		struct api_reply rep = {0, NULL};
+		api_error(&rep, status = 429, "over %.0f requests a second for this token",
+			  h->rate);
+		char *text = rep.body ? json_dumps(rep.body, JSON_COMPACT) : NULL;
+		json_decref(rep.body);
+		struct MHD_Response *r = MHD_create_response_from_buffer(
+			text ? strlen(text) : 0, text, MHD_RESPMEM_MUST_FREE);
+		snprintf(ra, sizeof(ra), "%d", retry);
+		MHD_add_response_header(r, "Content-Type", "application/json");
+		MHD_add_response_header(r, "Retry-After", ra);
+		ret = MHD_queue_response(c, 429, r);
+		MHD_destroy_response(r);
+	} else if (rt->roles != R_NONE && !(rt->roles & (1u << who->role)))
 		ret = send_error(c, status = 403, "this token's role may not do this");
 	else if (rq->too_large)
 		ret = send_error(c, status = 413, "request body over 1 MiB");
@@ -460,6 +503,19 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 	pthread_mutex_init(&h->log_mu, NULL);
 	atomic_init(&h->refusing, false);
 	h->listen_fd = -1;
+	h->rate = opt->rate_limit;
+	pthread_mutex_init(&h->rate_mu, NULL);
+	size_t n_tokens = auth_count(srv->auth);
+	h->bucket = calloc(n_tokens ? n_tokens : 1, sizeof(*h->bucket));
+	h->bucket_at = calloc(n_tokens ? n_tokens : 1, sizeof(*h->bucket_at));
+	if (!h->bucket || !h->bucket_at) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < n_tokens; i++) {
+		h->bucket[i] = 2 * h->rate;
+		h->bucket_at[i] = util_mono_ms();
+	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_ALLOW_SUSPEND_RESUME;
 	if (opt->tls_cert) {
@@ -499,6 +555,9 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 fail:
 	free(h->tls_cert);
 	free(h->tls_key);
+	free(h->bucket);
+	free(h->bucket_at);
+	pthread_mutex_destroy(&h->rate_mu);
 	pthread_mutex_destroy(&h->log_mu);
 	free(h);
 	return NULL;
@@ -526,6 +585,9 @@ void http_stop(struct http *h)
 		close(h->listen_fd);
 	free(h->tls_cert);
 	free(h->tls_key);
+	free(h->bucket);
+	free(h->bucket_at);
+	pthread_mutex_destroy(&h->rate_mu);
 	pthread_mutex_destroy(&h->log_mu);
 	free(h);
 }

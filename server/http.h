@@ -17,6 +17,7 @@ struct http_options {
 	const char *tls_key;
 	FILE *log;             /* access log, or NULL */
 	unsigned threads;      /* polling threads (epoll) */
+	double rate_limit;     /* requests a second per token (burst: twice); 0: off */
 };
 
 /* Starts serving srv. On failure returns NULL with err set. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "server/api.h"
 #include "server/auth.h"
@@ -19,7 +20,7 @@ struct options {
 	char host[64];
 	int port;
 	const char *db, *tokens, *simulate, *tls_cert, *tls_key, *log;
-	double speed, scale;
+	double speed, scale, rate_limit;
 	long retention;
 	int heartbeat;
 	unsigned seed;
@@ -40,6 +41,8 @@ static void usage(FILE *f)
 		"  --seed N             simulator seed (default 1)\n"
 		"  --retention N        events kept for resuming streams (default 100000)\n"
 		"  --heartbeat SECONDS  SSE heartbeat interval (default 15)\n"
+		"  --rate-limit N       requests a second per token, bursts of 2N, then 429\n"
+		"                       (default 1000; 0: no limit)\n"
 		"  --tls-cert FILE      PEM certificate: serve HTTPS (with --tls-key)\n"
 		"  --tls-key FILE       PEM private key\n"
 		"  --log FILE           access log (names token owners, never tokens)\n"
@@ -71,7 +74,7 @@ static int parse_listen(const char *s, struct options *o)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_LISTEN = 256, O_DB, O_TOKENS, O_SIM, O_SPEED, O_SCALE, O_SEED, O_RET,
-	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION };
+	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION, O_RATE };
 	static const struct option longs[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
 		{"db", required_argument, NULL, O_DB},
@@ -82,6 +85,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"seed", required_argument, NULL, O_SEED},
 		{"retention", required_argument, NULL, O_RET},
 		{"heartbeat", required_argument, NULL, O_HB},
+		{"rate-limit", required_argument, NULL, O_RATE},
 		{"tls-cert", required_argument, NULL, O_CERT},
 		{"tls-key", required_argument, NULL, O_KEY},
 		{"log", required_argument, NULL, O_LOG},
@@ -114,6 +118,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return 2;
 			}
 			*(c == O_SPEED ? &o->speed : &o->scale) = v;
+			break;
+		}
+		case O_RATE: {
+			double v = strtod(optarg, &end);
+			if (*end || !(v >= 0 && v <= 1e9)) {
+				fprintf(stderr, "watchfloord: --rate-limit wants a number >= 0\n");
+				return 2;
+			}
+			o->rate_limit = v;
 			break;
 		}
 		case O_SEED: o->seed = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -189,7 +202,8 @@ static int run(const struct options *o, sigset_t *sigs)
 		snprintf(err, sizeof(err), "store: %s", store_last_error(srv.st));
 		goto out;
 	}
-	struct http_options ho = {o->host, o->port, o->tls_cert, o->tls_key, log, 4};
+	struct http_options ho = {o->host, o->port, o->tls_cert, o->tls_key, log, 4,
+				  o->rate_limit};
 	if (!(http = http_start(&srv, &ho, err, sizeof(err))))
 		goto out;
 	printf("watchfloord listening on %s://%s%s%s:%d\n", o->tls_cert ? "https" : "http",
@@ -227,7 +241,8 @@ out:
 int main(int argc, char **argv)
 {
 	struct options o = {.host = "127.0.0.1", .port = 8470, .db = "watchfloord.db",
-			    .speed = 1, .scale = 1, .retention = 100000, .heartbeat = 15,
+			    .speed = 1, .scale = 1, .rate_limit = 1000, .retention = 100000,
+			    .heartbeat = 15,
 			    .seed = 1};
 	int r = parse_options(argc, argv, &o);
 	if (r >= 0)
@@ -240,5 +255,11 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Each event stream holds a descriptor: allow as many as the hard limit does. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	return run(&o, &sigs);
 }

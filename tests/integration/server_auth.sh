@@ -2,7 +2,7 @@
 # server_auth.sh - the auth matrix: every role (and no token, an unknown token, a
 # platform acting for another platform) against every endpoint, with the status
 # docs/protocol.md gives; a malformed tokens file stops the server naming its line;
-# no token ever appears in the access log.
+# no token ever appears in the access log; a token over its --rate-limit gets 429.
 set -eu
 . tests/integration/lib.sh
 wf_setup
@@ -82,6 +82,24 @@ for tok in "$VIEWER" "$OFFICER" "$ADMIN" "$PLAT_FB" "$PLAT_YT" bogus-token; do
 	! grep -q -- "$tok" "$T/access.log" || fail "a token appears in the access log"
 done
 grep -q ' olga$' "$T/access.log" || fail "the access log does not name token owners"
+stop_server
+
+# Rate limit: a token over its budget gets 429 with Retry-After; others do not.
+start_server --rate-limit 5
+n429=0
+i=0
+while [ $i -lt 30 ]; do
+	s=$(req "$OFFICER" GET /v1/whoami -D "$T/headers")
+	if [ "$s" = 429 ]; then
+		n429=$((n429 + 1))
+		body_has '.error.code == "rate_limited"'
+		grep -qi '^retry-after: [1-9]' "$T/headers" || fail "429 without Retry-After"
+	fi
+	i=$((i + 1))
+done
+[ "$n429" -ge 10 ] || fail "only $n429 of 30 quick requests were limited at 5/s"
+expect 200 "$VIEWER" GET /v1/whoami
+expect 200 "" GET /v1/health
 stop_server
 
 # A malformed tokens file stops the server with the line number.
