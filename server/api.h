@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -19,6 +20,7 @@ struct server {
 	struct hub *hub;
 	struct auth *auth;
 	int heartbeat_s;
+	FILE *errlog; /* where background parts (the simulator) report: --log or stderr */
 };
 
 struct api_request {

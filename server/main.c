@@ -188,6 +188,7 @@ static int run(const struct options *o, sigset_t *sigs)
 		fprintf(stderr, "watchfloord: cannot open --log %s\n", o->log);
 		return 1;
 	}
+	srv.errlog = log ? log : stderr;
 	if (o->tokens && !(srv.auth = auth_load(o->tokens, err, sizeof(err))))
 		goto out;
 	if (!(srv.st = store_open(o->db, o->retention, err, sizeof(err))))

@@ -52,13 +52,14 @@ static double gamma_cdf(int k, double x)
 	return 1 - exp(-x) * sum;
 }
 
-static void report_error(struct sim *s, int line, const struct api_reply *rep,
-			 int status, const char *text)
+static void report_error(struct sim *s, int line, int status, const char *text)
 {
-	(void)rep;
-	if (s->errors++ < 20)
-		fprintf(stderr, "watchfloord: sim: scenario line %d: HTTP %d %s\n", line,
-			status, text ? text : "");
+	FILE *f = s->srv->errlog ? s->srv->errlog : stderr;
+	if (s->errors++ < 20) {
+		fprintf(f, "watchfloord: sim: scenario line %d: HTTP %d %s\n", line, status,
+			text ? text : "");
+		fflush(f);
+	}
 }
 
 /* Runs one write through the API as who. Returns the answer (caller frees) or NULL
@@ -73,7 +74,7 @@ json_t *sim_call(struct sim *s, int line, api_write_fn fn,
 	api_run_write(s->srv, fn, &req, NULL, &status, &text, &replayed);
 	json_decref(body);
 	if (status >= 300) {
-		report_error(s, line, NULL, status, text);
+		report_error(s, line, status, text);
 		free(text);
 		return NULL;
 	}

@@ -44,6 +44,7 @@ struct sim_incident {
 	char ref[64];
 	char id[80];
 	char last_signal[80];
+	int64_t version; /* after the simulator's last write: officers' changes win */
 	struct sim_spread spread;
 };
 

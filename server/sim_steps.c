@@ -183,9 +183,12 @@ static void run_platform(struct sim *s, const struct sim_step *st)
 	const char *id = scenario_arg(st, "id", "");
 	if (api_ensure_platform(s->srv, id, scenario_arg(st, "name", id),
 				scenario_arg(st, "kind", "member"), ht) != 0 &&
-	    s->errors++ < 20)
-		fprintf(stderr, "watchfloord: sim: scenario line %d: cannot register %s\n",
+	    s->errors++ < 20) {
+		FILE *f = s->srv->errlog ? s->srv->errlog : stderr;
+		fprintf(f, "watchfloord: sim: scenario line %d: cannot register %s\n",
 			st->line, id);
+		fflush(f);
+	}
 	json_decref(ht);
 }
 
@@ -209,10 +212,16 @@ static void run_update(struct sim *s, const struct sim_step *st,
 	store_unlock(s->srv->st);
 	if (!cur)
 		return;
-	json_t *body = json_pack("{s:O}", "version", json_object_get(cur, "version"));
+	json_int_t version = json_integer_value(json_object_get(cur, "version"));
 	json_decref(cur);
+	if (version != inc->version)
+		return; /* an officer changed it since: the scenario yields */
+	json_t *body = json_pack("{s:I}", "version", version);
 	copy_args(body, st, keys);
-	json_decref(sim_call(s, st->line, api_update_incident, &s->board, body, inc->id));
+	json_t *r = sim_call(s, st->line, api_update_incident, &s->board, body, inc->id);
+	if (r)
+		inc->version = json_integer_value(json_object_get(r, "version"));
+	json_decref(r);
 }
 
 static void run_decision(struct sim *s, const struct sim_step *st,
@@ -271,8 +280,10 @@ void sim_run_step(struct sim *s, const struct sim_step *st)
 		copy_args(body, st, keys);
 		json_t *r = sim_call(s, st->line, api_create_incident, &s->board, body, NULL);
 		const char *id = json_string_value(json_object_get(r, "id"));
-		if (id && inc)
+		if (id && inc) {
 			snprintf(inc->id, sizeof(inc->id), "%s", id);
+			inc->version = json_integer_value(json_object_get(r, "version"));
+		}
 		json_decref(r);
 		break;
 	}

@@ -16,10 +16,21 @@ wf_setup
 
 # The simulator.
 start_server --simulate scenarios/christchurch.scenario --speed 90 --scale 0.05 --heartbeat 1
-sleep 13
+# An officer activates the main incident before the scenario's own update (6m = 4 s
+# in): the scenario must yield to the officer.
+i=0
+until [ "$(req "$VIEWER" GET /v1/snapshot)" = 200 ] && jq -e '.incidents | length > 0' "$T/body" >/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 30 ] || fail "the simulator opened no incident"
+	sleep 0.1
+done
+MAIN=$(jq -r '.incidents[0].id' "$T/body")
+expect 200 "$OFFICER" POST "/v1/incidents/$MAIN" '{"state":"active","tier":"protocol_activated","version":1}'
+sleep 12
 expect 200 "$VIEWER" GET /v1/snapshot
 body_has '(.incidents | length) == 2'
-body_has '[.incidents[].tier] | index(["content_incident"]) != null'
+body_has '.incidents[] | select(.id == "'"$MAIN"'") | .state == "active" and .tier == "protocol_activated" and .version == 2'
+body_has '.incidents[] | select(.id != "'"$MAIN"'") | .tier == "awareness"'
 body_has '(.platforms | length) >= 15'
 body_has '[.platforms[] | select(.kind == "non_member")] | length >= 3'
 body_has '(.signals | length) >= 4'
