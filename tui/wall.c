@@ -32,6 +32,8 @@ struct wf_wall {
 	bool laid_out; /* the windows match rows, cols, stale, dy, dx */
 	int rows, cols, dy, dx;
 	bool stale, small;
+	int64_t last_seen; /* the newest last_event / last_data seen: a fresh client
+			      after a refusal starts from 0, the data on screen does not */
 	wf_row_id rot_id;  /* the incident the propagation pane shows */
 	int64_t rot_next;  /* when the rotation moves on (Unix ms) */
 	int rot_pos, rot_n; /* its place among the active incidents, for the title */
@@ -210,7 +212,7 @@ static void wall_draw_top(struct wf_wall *w, struct wf_ui *ui)
 	snprintf(buf, sizeof(buf), " %s%s ", ui->ascii ? "* " : "● ",
 		 wf_conn_state_name(cn->state));
 	x += wf_text_draw(win, 0, x, buf, getmaxx(win) - x, wf_theme_attr(r) | A_REVERSE) + 1;
-	int64_t last = cn->last_event > cn->last_data ? cn->last_event : cn->last_data;
+	int64_t last = w->last_seen;
 	if (last > 0) {
 		wf_fmt_duration(ui->now - last < 0 ? 0 : ui->now - last, a, sizeof(a));
 		snprintf(buf, sizeof(buf), "data %s old", a);
@@ -284,8 +286,13 @@ void wf_wall_render(struct wf_wall *w, struct wf_ui *ui)
 {
 	char banner[200];
 	int dy, dx;
-	bool stale = wf_wall_banner(wf_model_conn(ui->model), ui->now, w->cfg.retry_s,
-				    banner, sizeof(banner));
+	struct wf_conn cn = *wf_model_conn(ui->model);
+	if (cn.last_event > w->last_seen)
+		w->last_seen = cn.last_event;
+	if (cn.last_data > w->last_seen)
+		w->last_seen = cn.last_data;
+	cn.last_event = w->last_seen;
+	bool stale = wf_wall_banner(&cn, ui->now, w->cfg.retry_s, banner, sizeof(banner));
 	wf_wall_shift(ui->now, w->cfg.shift_s, &dy, &dx);
 	if (!w->laid_out || stale != w->stale || dy != w->dy || dx != w->dx) {
 		w->stale = stale;

@@ -37,6 +37,15 @@ static int wall_config_set(struct wf_wall_config *c, const char *key, const char
 {
 	char *end;
 	long n;
+	if (strcmp(key, "wall_retry_s") == 0) {
+		n = strtol(v, &end, 10);
+		if (end == v || *end || n < 1 || n > 86400) {
+			snprintf(msg, size, "wall_retry_s wants a number of seconds 1..86400");
+			return -1;
+		}
+		c->retry_s = (int)n;
+		return 0;
+	}
 	if (strcmp(key, "wall_rotate_s") == 0 || strcmp(key, "wall_shift_s") == 0) {
 		bool rot = key[5] == 'r';
 		n = strtol(v, &end, 10);

@@ -74,13 +74,13 @@ static void tiles_fill(const struct wall_figures *f, bool ascii, struct wall_til
 		t[0].sub_role = WF_ROLE_SEV_PROTOCOL;
 
 	t[1].label = "UPLOADS / MIN";
-	t[1].label_short = "UPLOADS/MIN";
+	t[1].label_short = "UPLOADS";
 	snprintf(t[1].value, sizeof(t[1].value), "%.0f", f->rates.rate1);
 	enum wf_role tr;
 	const char *arrow = wf_look_trend(f->rates.accel, f->rates.rate5, ascii, &tr);
 	wf_fmt_count(f->rates.rate15, a, sizeof(a));
 	snprintf(t[1].sub, sizeof(t[1].sub), "%s  15-min avg %s", arrow, a);
-	snprintf(t[1].sub_short, sizeof(t[1].sub_short), "%s avg %s", arrow, a);
+	snprintf(t[1].sub_short, sizeof(t[1].sub_short), "/min %s", arrow);
 	t[1].sub_role = tr;
 
 	t[2].label = "BLOCKED AT UPLOAD";
@@ -165,7 +165,7 @@ static void tile_draw(WINDOW *w, const struct wall_tile *t, int y, int x, int h,
 	if (!sub)
 		return;
 	int in_w = cols - 2, in_h = h - 2;
-	bool narrow = wf_text_width(t->label) + 4 > cols;
+	bool narrow = wf_text_width(t->label) + 6 > cols;
 	wf_frame_draw(sub, narrow ? t->label_short : t->label, NULL,
 		      wf_theme_attr(WF_ROLE_PANE_BORDER), wf_theme_attr(WF_ROLE_PANE_TITLE));
 	const char *subline = wf_text_width(t->sub) > in_w ? t->sub_short : t->sub;
