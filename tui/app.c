@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -90,6 +91,9 @@ struct app {
 	struct wf_notify *notify;     /* notifications hook */
 	struct wf_watch_rules *watch; /* watch rules (wf_watch_match for highlights) */
 	struct wf_wall *wall;         /* --wall (wall hook) */
+	struct wf_client *own_client; /* wall hook: a client made here after a refusal */
+	int64_t stopped_at;           /* wall hook: when the client stopped, 0 if not */
+	int retry_s;                  /* wall hook: the pace of retries after a refusal */
 };
 
 /* --- notifications hook (tui/notify.h, docs/notifications.md) ---------------
@@ -143,6 +147,7 @@ static void app_wall_start(struct app *a, const struct wf_options *opt)
 		wc.rotate_s = opt->rotate_s;
 	if (opt->shift_s >= 0)
 		wc.shift_s = opt->shift_s;
+	a->retry_s = wc.retry_s;
 	a->wall = wf_wall_new(&wc);
 	if (!a->wall)
 		return; /* out of memory: the read-only dashboard instead */
@@ -151,10 +156,58 @@ static void app_wall_start(struct app *a, const struct wf_options *opt)
 	wf_ui_resize(&a->ui);
 }
 
+/* A wall never gives up: after the backend refused the display (401/403: say a
+ * token was revoked and is being re-issued) or told it to stop (204), the client
+ * stops for good; every retry_s the wall re-reads the token (file or environment)
+ * and starts a fresh client with the settings tui/main.c used (read-only: no
+ * outbox). Returns the client the loop uses from now on. The first client stays
+ * main.c's to free; the ones made here are freed here. */
+static struct wf_client *app_wall_retry(struct app *a, const struct wf_options *opt,
+					struct wf_model *model, int64_t now)
+{
+	char err[300] = "";
+	if (!a->wall || !a->client || !wf_client_stopped(a->client)) {
+		a->stopped_at = 0;
+		return a->client;
+	}
+	if (a->stopped_at == 0)
+		a->stopped_at = now;
+	if (now - a->stopped_at < (int64_t)a->retry_s * 1000)
+		return a->client;
+	a->stopped_at = now;
+	char *token = wf_client_read_token(opt->token_file, err, sizeof(err));
+	struct wf_client_config cfg = {
+		.url = opt->url,
+		.token = token,
+		.cacert = opt->cacert,
+		.read_only = true,
+		.mode = !opt->poll ? WF_CLIENT_SSE
+			: opt->poll_s > 0 ? WF_CLIENT_INTERVAL
+					  : WF_CLIENT_LONGPOLL,
+		.poll_s = opt->poll_s,
+		.hold_ms = opt->hold_ms,
+	};
+	struct wf_client *c = (token || !err[0]) ? wf_client_new(&cfg, model, err, sizeof(err))
+						 : NULL;
+	if (token) {
+		memset(token, 0, strlen(token));
+		free(token);
+	}
+	if (!c) {
+		wf_ui_message(&a->ui, WF_ROLE_ERROR, "%s", err);
+		return a->client;
+	}
+	wf_client_free(a->own_client);
+	a->own_client = a->client = c;
+	wf_client_start(c);
+	return c;
+}
+
 static void app_wall_stop(struct app *a)
 {
 	a->ui.wall = NULL;
 	wf_wall_free(a->wall);
+	wf_client_free(a->own_client);
 }
 /* --- end of the wall hook ------------------------------------------------------ */
 
@@ -313,6 +366,7 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 			if (ev & WF_CLIENT_EV_STOPPED)
 				wf_ui_message(&a.ui, WF_ROLE_ERROR, "%s",
 					      wf_model_conn(model)->message);
+			client = app_wall_retry(&a, opt, model, now); /* wall hook */
 		} else {
 			struct pollfd pf[2] = {{STDIN_FILENO, POLLIN, 0},
 					       {app_sig_pipe[0], POLLIN, 0}};
