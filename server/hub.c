@@ -178,11 +178,6 @@ int64_t hub_cursor(struct hub *h)
 	return c;
 }
 
-int hub_heartbeat_s(struct hub *h)
-{
-	return h->heartbeat_s;
-}
-
 void hub_publish_event(struct hub *h, int64_t seq, enum wf_event_type type,
 		       char *envelope)
 {

@@ -42,7 +42,6 @@ void hub_free(struct hub *h);
  * store prunes old events. */
 void hub_set_range(struct hub *h, int64_t oldest, int64_t cursor);
 int64_t hub_cursor(struct hub *h);
-int hub_heartbeat_s(struct hub *h);
 
 /* Appends an event (takes ownership of envelope) and wakes the streams. Events must
  * come in seq order; the store calls this after the transaction commits. */
