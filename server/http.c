@@ -387,7 +387,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ret = MHD_queue_response(c, 429, r);
 		MHD_destroy_response(r);
 	} else if (rt->roles != R_NONE && !(rt->roles & (1u << who->role)))
-		ret = send_error(c, status = 403, "this token's role may not do this");
+		ret = send_error(c, status = 403,
+				 h->srv->auth ? "this token's role may not do this"
+					      : "read-only: the server runs without --tokens");
 	else if (rq->too_large)
 		ret = send_error(c, status = 413, "request body over 1 MiB");
 	else {

@@ -137,11 +137,16 @@ void sim_make_variant(struct sim *s, struct sim_incident *inc, int line)
 		json_t *sig = sim_call(s, line, api_post_signal, &p->who, body, NULL);
 		const char *id = json_string_value(json_object_get(sig, "id"));
 		if (id) {
-			char **ns = realloc(sp->signals, (sp->n_signals + 1) * sizeof(*ns));
-			if (ns) {
+			struct sim_signal *ns =
+				realloc(sp->signals, (sp->n_signals + 1) * sizeof(*ns));
+			char *copy = strdup(id);
+			if (ns)
 				sp->signals = ns;
-				sp->signals[sp->n_signals++] = strdup(id);
+			if (ns && copy) {
+				sp->signals[sp->n_signals++] = (struct sim_signal){copy, pdq};
 				snprintf(inc->last_signal, sizeof(inc->last_signal), "%s", id);
+			} else {
+				free(copy);
 			}
 		}
 		json_decref(sig);
@@ -190,10 +195,11 @@ static void post_batch(struct sim *s, struct sim_incident *inc, size_t pi, int64
 			size_t idx = (size_t)(sim_rng_unit(s) * (double)n_sig);
 			if (sim_rng_unit(s) < 0.6)
 				idx = n_sig - 1 - (size_t)(sim_rng_unit(s) * (double)((n_sig + 1) / 2));
-			const char *sig = sp->signals[idx < n_sig ? idx : n_sig - 1];
-			json_t *it = json_pack("{s:s,s:I,s:s,s:s}", "signal_id", sig, "count",
+			const struct sim_signal *sig =
+				&sp->signals[idx < n_sig ? idx : n_sig - 1];
+			json_t *it = json_pack("{s:s,s:I,s:s,s:s}", "signal_id", sig->id, "count",
 					       (json_int_t)c, "outcome", outcomes[o], "seen_at", now);
-			if (sig[0] && (o == 0 || sim_rng_unit(s) < 0.7))
+			if (sig->pdq)
 				json_object_set_new(it, "distance",
 						    json_integer((json_int_t)(sim_rng_next(s) % 32)));
 			json_array_append_new(items, it);
@@ -316,7 +322,7 @@ void sim_stop(struct sim *s)
 	}
 	for (size_t i = 0; i < s->n_incs; i++) {
 		for (size_t k = 0; k < s->incs[i].spread.n_signals; k++)
-			free(s->incs[i].spread.signals[k]);
+			free(s->incs[i].spread.signals[k].id);
 		free(s->incs[i].spread.signals);
 	}
 	scenario_free(&s->sc);

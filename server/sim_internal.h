@@ -24,6 +24,11 @@ struct sim_platform {
 	struct auth_identity who;
 };
 
+struct sim_signal {
+	char *id;
+	bool pdq; /* perceptual: its matches carry a distance */
+};
+
 struct sim_spread {
 	bool on;
 	double start;        /* scenario seconds */
@@ -36,7 +41,7 @@ struct sim_spread {
 	bool restricted;
 	double acc[MAX_PLATFORMS];
 	int made;            /* variants made */
-	char **signals;      /* ids, for picking in sightings */
+	struct sim_signal *signals; /* for picking in sightings */
 	size_t n_signals;
 };
 
