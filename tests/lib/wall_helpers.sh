@@ -50,13 +50,14 @@ wall_wait_exit() {
 	return 0
 }
 # only_get LOG: every request in the access log is a GET (the wall is the only HTTP
-# client of these servers: the simulator runs inside watchfloord) and at least one
-# came from olga; prints the number of requests. Lines: TIME METHOD PATH STATUS
-# DURATION NAME.
+# client of these servers: the simulator runs inside watchfloord, and its own
+# "watchfloord: sim: ..." lines are not requests) and at least one came from olga;
+# prints the number of requests. Request lines: TIME METHOD PATH STATUS DURATION NAME.
 only_get() {
-	n=$(wc -l <"$1")
-	awk '$6 == "olga"' "$1" | grep -q . || fail "no request from the wall in the access log"
-	bad=$(awk '$2 != "GET"' "$1")
+	awk '$1 ~ /^[0-9][0-9][0-9][0-9]-/' "$1" >"$1.requests"
+	n=$(wc -l <"$1.requests")
+	awk '$6 == "olga"' "$1.requests" | grep -q . || fail "no request from the wall in the access log"
+	bad=$(awk '$2 != "GET"' "$1.requests")
 	[ -z "$bad" ] || fail "requests other than GET: $(echo "$bad" | head -n 5)"
 	echo "$n"
 }
