@@ -51,7 +51,8 @@
 	X(HELP_KEY, "help_key", "cyan", "default", "bold")                             \
 	X(HELP_DISABLED, "help_disabled", "default", "default", "dim")                 \
 	X(PLACEHOLDER, "placeholder", "magenta", "default", "reverse")                 \
-	X(QUIET, "platform_quiet", "yellow", "default", "")
+	X(QUIET, "platform_quiet", "yellow", "default", "")                         \
+	X(WATCH, "watch_highlight", "black", "yellow", "bold")
 
 #define WF_ROLE_MEMBER(N, K, FG, BG, AT) WF_ROLE_##N,
 enum wf_role { WF_ROLES(WF_ROLE_MEMBER) WF_ROLE__COUNT };

@@ -119,6 +119,7 @@ static void app_notify_start(struct app *a, const struct wf_options *opt, int64_
 	a->notify = wf_notify_start(opt ? opt->no_notify : false, opt ? opt->batch : false,
 				    opt ? opt->wall : false, app_notify_write, NULL, now,
 				    &a->watch, msg, sizeof msg);
+	a->ui.watch = a->watch;
 	if (msg[0])
 		wf_ui_message(&a->ui, WF_ROLE_ERROR, "%s", msg);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tui/watch.h"
 #include "widgets/text.h"
 
 enum wf_role wf_look_tier(const struct wf_incident *inc, char *out, size_t size)
@@ -118,4 +119,12 @@ bool wf_look_platform_quiet(const struct wf_platform *p, const struct wf_rates *
 	if (r->last24h.attempts > 0 && r->last_seen > 0 && now - r->last_seen > 5 * 60000)
 		return true;
 	return p->last_heartbeat > 0 && now - p->last_heartbeat > 3 * 60000;
+}
+
+bool wf_look_watched(const struct wf_watch_rules *rules, int field, const char *text)
+{
+	if (!rules || !text)
+		return false;
+	return (wf_watch_match(rules, (enum wf_watch_field)field, text, strlen(text)) &
+		WF_WATCH_HIGHLIGHT) != 0;
 }

@@ -14,6 +14,8 @@
 
 /* A tier as 4 characters ("PROT", "CONT", "INC ", "AWAR", or the first 4 of an
  * unknown tier, sanitized) and its role. */
+struct wf_watch_rules;
+
 enum wf_role wf_look_tier(const struct wf_incident *inc, char *out, size_t size);
 const char *wf_look_state(enum wf_incident_state s); /* at most 7 characters */
 enum wf_role wf_look_state_role(enum wf_incident_state s);
@@ -26,6 +28,10 @@ int wf_look_platforms_hit(const struct wf_model *m, const char *incident_id,
 			  int64_t now);
 /* A platform that reported in the last 24 h but nothing for 5 minutes, or whose
  * heartbeat is older than 3 minutes. */
+/* True when a watch rule with the highlight action matches text in field (a value of
+ * enum wf_watch_field). Rows so marked also carry a '*' glyph: colour is never the
+ * only signal. */
+bool wf_look_watched(const struct wf_watch_rules *rules, int field, const char *text);
 bool wf_look_platform_quiet(const struct wf_platform *p, const struct wf_rates *r,
 			    int64_t now);
 

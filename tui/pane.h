@@ -19,6 +19,7 @@
 
 /* What a frame draws from: the model as of `now` (Unix ms). */
 struct wf_outbox;
+struct wf_watch_rules;
 
 struct wf_view_ctx {
 	const struct wf_model *model;
@@ -28,6 +29,7 @@ struct wf_view_ctx {
 	bool read_only;
 	bool ascii;
 	const struct wf_outbox *outbox; /* NULL without one */
+	const struct wf_watch_rules *watch; /* highlight rules, or NULL */
 };
 
 struct wf_rect {

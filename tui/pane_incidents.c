@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "look.h"
+#include "watch.h"
 #include "pane.h"
 #include "widgets/format.h"
 #include "widgets/text.h"
@@ -72,7 +73,13 @@ static void inc_draw_row(const struct wf_view_ctx *c, WINDOW *w, int y, int x, i
 	wf_text_draw(w, y, x + 5, wf_look_state(inc->state), 7,
 		     sel ? attr : wf_theme_attr(wf_look_state_role(inc->state)));
 	int tw = cols - 13 - INC_RIGHT - 1;
-	wf_text_draw(w, y, x + 13, inc->title, tw, attr);
+	if (wf_look_watched(c->watch, WF_WATCH_TITLE, inc->title)) {
+		int hl = sel ? attr : wf_theme_attr(WF_ROLE_WATCH);
+		wf_text_draw(w, y, x + 12, "*", 1, hl);
+		wf_text_draw(w, y, x + 13, inc->title, tw, hl);
+	} else {
+		wf_text_draw(w, y, x + 13, inc->title, tw, attr);
+	}
 	int rx = x + cols - INC_RIGHT;
 	wf_fmt_duration(c->now - inc->opened_at, buf, sizeof(buf));
 	wf_text_draw_right(w, y, rx, buf, 5, attr);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "look.h"
+#include "watch.h"
 #include "pane.h"
 #include "widgets/format.h"
 #include "widgets/text.h"
@@ -67,7 +68,14 @@ static void plat_draw_row(const struct wf_view_ctx *c, WINDOW *w, int y, int x, 
 	struct wf_rates r;
 	wf_model_rates(c->model, c->context_id, id, c->now, &r);
 	int rx = x + cols - PLAT_RIGHT;
-	wf_text_draw(w, y, x, p->name, rx - x - 1, attr);
+	if (wf_look_watched(c->watch, WF_WATCH_PLATFORM, p->id) ||
+	    wf_look_watched(c->watch, WF_WATCH_PLATFORM, p->name)) {
+		int hl = sel ? attr : wf_theme_attr(WF_ROLE_WATCH);
+		wf_text_draw(w, y, x, "*", 1, hl);
+		wf_text_draw(w, y, x + 1, p->name, rx - x - 2, hl);
+	} else {
+		wf_text_draw(w, y, x, p->name, rx - x - 1, attr);
+	}
 	wf_fmt_count((double)r.last1.attempts, buf, sizeof(buf));
 	wf_text_draw_right(w, y, rx, buf, 6, attr);
 	wf_fmt_count((double)r.last15.attempts, buf, sizeof(buf));

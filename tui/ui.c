@@ -101,6 +101,7 @@ void wf_ui_view_ctx(struct wf_ui *ui, struct wf_view_ctx *c)
 	c->read_only = ui->read_only;
 	c->ascii = ui->ascii;
 	c->outbox = ui->outbox;
+	c->watch = ui->watch;
 	c->context_id = ui->context_id[0] ? ui->context_id : NULL;
 	c->focus_incident = c->context_id;
 	if (!c->focus_incident) {

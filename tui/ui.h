@@ -104,6 +104,7 @@ struct wf_ui {
 	bool rows_stale; /* filter, sort or context changed since the rows were read */
 	unsigned frames;
 	struct wf_wall *wall; /* --wall: the wall screen replaces the panes (tui/wall.h) */
+	const struct wf_watch_rules *watch; /* watch rules whose action is highlight */
 };
 
 /* Call after initscr() and the theme's activation. */

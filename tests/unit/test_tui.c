@@ -16,6 +16,7 @@
 #include "net/outbox.h"
 #include "tests/lib/harness.h"
 #include "tui/textframe.h"
+#include "tui/watch.h"
 #include "widgets/text.h"
 
 #define T0 1795667400000LL /* 2026-11-26T04:30:00Z */
@@ -414,6 +415,45 @@ static void test_text_frame(void **state)
 	wf_harness_close(&h);
 }
 
+/* Watch rules with the highlight action mark matching incident titles and platforms
+ * with a '*' (colour is not the only signal); rows that do not match are unmarked. */
+static void test_watch_highlight(void **state)
+{
+	(void)state;
+	struct wf_harness h;
+	char err[256];
+	assert_int_equal(wf_harness_open(&h, 40, 160, false, false), 0);
+	fill(&h);
+	add_incident(&h, "inc-2", "\"Hoax video, Northfield\"");
+	struct wf_watch_rules *rules = wf_watch_rules_new();
+	assert_int_equal(wf_watch_add(rules, "title /riverside/i highlight", "cfg", 1, err,
+				      sizeof err), 0);
+	assert_int_equal(wf_watch_add(rules, "platform /^Beta/ highlight", "cfg", 2, err,
+				      sizeof err), 0);
+	h.ui.watch = rules;
+	wf_harness_frame(&h, T0, true);
+	char row[512];
+	bool riverside = false, hoax = false, beta = false, alpha = false;
+	for (int y = 0; y < 40; y++) {
+		wf_harness_row(&h, y, row, sizeof row);
+		if (strstr(row, "*Live-streamed attack"))
+			riverside = true;
+		if (strstr(row, "*Hoax video"))
+			hoax = true;
+		if (strstr(row, "*Beta Social"))
+			beta = true;
+		if (strstr(row, "*Alpha Video"))
+			alpha = true;
+	}
+	assert_true(riverside);
+	assert_false(hoax);
+	assert_true(beta);
+	assert_false(alpha);
+	h.ui.watch = NULL;
+	wf_watch_rules_free(rules);
+	wf_harness_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_triage_and_undo),
 		cmocka_unit_test(test_layouts_and_details),
 		cmocka_unit_test(test_text_frame),
+		cmocka_unit_test(test_watch_highlight),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
