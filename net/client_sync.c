@@ -207,7 +207,6 @@ static void schedule(struct wf_client *c, enum phase then, int64_t delay_ms)
 	c->phase = PH_WAIT;
 	c->then = then;
 	c->next_try = wf_client_mono_ms() + delay_ms;
-	c->conn.next_try = wf_client_now_ms() + delay_ms;
 }
 
 /* After a failure: reconnecting, attempt n, jittered exponential backoff from the
@@ -228,6 +227,8 @@ void client_retry_later(struct wf_client *c, enum phase then, int retry_after_s,
 		d = retry_after_s * 1000LL;
 	c->conn.state = offline ? WF_CONN_OFFLINE : WF_CONN_RECONNECTING;
 	schedule(c, then, d);
+	/* For "next try in N s"; regular polling leaves the status bar alone. */
+	c->conn.next_try = wf_client_now_ms() + d;
 }
 
 void client_stop(struct wf_client *c, enum wf_conn_state s, const char *msg)

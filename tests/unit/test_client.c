@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,7 +46,7 @@ static const char *const sse_reset =
 	"retry: 100\n\nid: 9\nevent: reset\ndata: {\"seq\":9,\"type\":\"reset\","
 	"\"time\":\"2026-11-26T04:30:01.000Z\",\"data\":{\"reason\":\"cursor_expired\"}}\n\n";
 
-enum scenario { SC_NORMAL, SC_WRONG_TYPE, SC_204, SC_401, SC_503, SC_RESET };
+enum scenario { SC_NORMAL, SC_WRONG_TYPE, SC_204, SC_401, SC_503, SC_RESET, SC_ETAG };
 
 struct fake {
 	pid_t pid;
@@ -104,6 +105,9 @@ static void serve(int lfd, enum scenario sc, const char *logpath)
 			n_snap++;
 			if (sc == SC_401)
 				reply(fd, "401 Unauthorized", "application/json", "", err, false);
+			else if (sc == SC_ETAG && strstr(req, "If-None-Match: \"5\""))
+				reply(fd, "304 Not Modified", "application/json", "ETag: \"5\"\r\n", "",
+				      false);
 			else if (sc == SC_503)
 				reply(fd, "503 Service Unavailable", "application/json",
 				      "Retry-After: 7\r\n", err, false);
@@ -142,6 +146,9 @@ static void fake_start(struct fake *f, enum scenario sc)
 	f->pid = fork();
 	assert_true(f->pid >= 0);
 	if (f->pid == 0) {
+		/* Never outlive the test, even when an assertion skips fake_stop(). */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		alarm(60);
 		serve(lfd, sc, f->log);
 		_exit(0);
 	}
@@ -173,7 +180,15 @@ struct run {
 	char dir[64];
 };
 
+static void run_start_mode(struct run *r, enum scenario sc, bool read_only,
+			   enum wf_client_mode mode);
 static void run_start(struct run *r, enum scenario sc, bool read_only)
+{
+	run_start_mode(r, sc, read_only, WF_CLIENT_SSE);
+}
+
+static void run_start_mode(struct run *r, enum scenario sc, bool read_only,
+			   enum wf_client_mode mode)
 {
 	char url[64], err[256];
 	fake_start(&r->f, sc);
@@ -183,7 +198,7 @@ static void run_start(struct run *r, enum scenario sc, bool read_only)
 	r->m = wf_model_new(NULL);
 	struct wf_client_config cfg = {
 		.url = url, .token = TOKEN, .read_only = read_only, .state_dir = r->dir,
-		.hold_ms = 0,
+		.hold_ms = 0, .mode = mode, .poll_s = 1,
 	};
 	r->c = wf_client_new(&cfg, r->m, err, sizeof(err));
 	assert_non_null(r->c);
@@ -339,6 +354,36 @@ static void test_read_only_sends_nothing(void **state)
 	run_stop(&r);
 }
 
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* --poll=S: the snapshot again with If-None-Match; a 304 changes nothing. */
+static void test_interval_etag(void **state)
+{
+	(void)state;
+	struct run r;
+	run_start_mode(&r, SC_ETAG, true, WF_CLIENT_INTERVAL);
+	run_until(&r, 300, NULL);
+	if (wf_model_conn(r.m)->state != WF_CONN_POLLING)
+		print_error("state %s: %s\n", wf_conn_state_name(wf_model_conn(r.m)->state),
+			    wf_model_conn(r.m)->message);
+	assert_true(wf_client_synced(r.c));
+	assert_int_equal(wf_model_conn(r.m)->state, WF_CONN_POLLING);
+	uint64_t gen = wf_model_generation(r.m);
+	run_until(&r, 2700, NULL);
+	const char *log = read_log(&r.f);
+	assert_true(count(log, "GET /v1/snapshot") >= 2);
+	assert_true(count(log, "If-None-Match: \"5\"") >= 1);
+	assert_int_equal(wf_model_generation(r.m), gen);
+	assert_int_equal(wf_client_syncs(r.c), 1);
+	run_stop(&r);
+}
+
 static void test_token_file(void **state)
 {
 	(void)state;
@@ -366,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_503_retry_after),
 		cmocka_unit_test(test_reset_rereads_snapshot),
 		cmocka_unit_test(test_read_only_sends_nothing),
+		cmocka_unit_test(test_interval_etag),
 		cmocka_unit_test(test_token_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
