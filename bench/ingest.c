@@ -64,65 +64,95 @@ static char *make_event(int64_t seq, int64_t t)
 	wf_time_format(t, ts, sizeof(ts));
 	if (seq <= N_PLATFORMS) {
 		n = (size_t)snprintf(body, sizeof(body),
-				     "{\"seq\":%lld,\"type\":\"platform.updated\",\"time\":\"%s\",\"data\":"
-				     "{\"id\":\"p-%lld\",\"name\":\"Platform %lld\",\"kind\":\"member\","
-				     "\"hash_types\":[\"pdq\",\"md5\"],\"last_heartbeat\":\"%s\",\"version\":1}}",
-				     (long long)seq, ts, (long long)seq, (long long)seq, ts);
+				     "{\"seq\":%lld,\"type\":\"platform.updated\","
+				     "\"time\":\"%s\",\"data\":"
+				     "{\"id\":\"p-%lld\",\"name\":\"Platform "
+				     "%lld\",\"kind\":\"member\","
+				     "\"hash_types\":[\"pdq\",\"md5\"],\"last_"
+				     "heartbeat\":\"%s\",\"version\":1}}",
+				     (long long)seq, ts, (long long)seq, (long long)seq,
+				     ts);
 	} else if (seq <= N_PLATFORMS + 3) {
 		n = (size_t)snprintf(body, sizeof(body),
-				     "{\"seq\":%lld,\"type\":\"incident.opened\",\"time\":\"%s\",\"data\":"
-				     "{\"id\":\"inc-%lld\",\"title\":\"Live-streamed attack %lld\",\"location\":\"Riverside\","
-				     "\"tier\":\"content_incident\",\"state\":\"active\",\"opened_at\":\"%s\","
-				     "\"activated_at\":\"%s\",\"concluded_at\":null,\"summary\":\"Copies spreading\",\"version\":1}}",
-				     (long long)seq, ts, (long long)seq, (long long)seq, ts, ts);
+				     "{\"seq\":%lld,\"type\":\"incident.opened\","
+				     "\"time\":\"%s\",\"data\":"
+				     "{\"id\":\"inc-%lld\",\"title\":\"Live-streamed "
+				     "attack %lld\",\"location\":\"Riverside\","
+				     "\"tier\":\"content_incident\",\"state\":"
+				     "\"active\",\"opened_at\":\"%s\","
+				     "\"activated_at\":\"%s\",\"concluded_at\":null,"
+				     "\"summary\":\"Copies spreading\",\"version\":1}}",
+				     (long long)seq, ts, (long long)seq, (long long)seq,
+				     ts, ts);
 	} else if (seq <= N_PLATFORMS + 3 + N_SIGNALS) {
 		int k = (int)(seq - N_PLATFORMS - 4);
-		n = (size_t)snprintf(body, sizeof(body),
-				     "{\"seq\":%lld,\"type\":\"signal.added\",\"time\":\"%s\",\"data\":"
-				     "{\"id\":\"sig-%d\",\"incident_id\":\"inc-%d\",\"type\":\"pdq\",\"value\":\"%s\","
-				     "\"quality\":90,\"variant_id\":\"v-%d\",\"new_variant\":true,\"platform_id\":\"p-%d\","
-				     "\"added_at\":\"%s\",\"state\":\"active\",\"version\":1}}",
-				     (long long)seq, ts, k, N_PLATFORMS + 1 + k % 3, sig_hash[k], k / 2,
-				     1 + k % N_PLATFORMS, ts);
+		n = (size_t)snprintf(
+			body, sizeof(body),
+			"{\"seq\":%lld,\"type\":\"signal.added\",\"time\":\"%s\","
+			"\"data\":"
+			"{\"id\":\"sig-%d\",\"incident_id\":\"inc-%d\",\"type\":"
+			"\"pdq\",\"value\":\"%s\","
+			"\"quality\":90,\"variant_id\":\"v-%d\",\"new_variant\":true,"
+			"\"platform_id\":\"p-%d\","
+			"\"added_at\":\"%s\",\"state\":\"active\",\"version\":1}}",
+			(long long)seq, ts, k, N_PLATFORMS + 1 + k % 3, sig_hash[k],
+			k / 2, 1 + k % N_PLATFORMS, ts);
 	} else if (r < 90) {
 		int items = 1 + (int)(next_rand() % 40);
 		int plat = 1 + (int)(next_rand() % N_PLATFORMS);
 		int inc = N_PLATFORMS + 1 + (int)(next_rand() % 3);
-		n = (size_t)snprintf(body, sizeof(body),
-				     "{\"seq\":%lld,\"type\":\"sightings\",\"time\":\"%s\",\"data\":"
-				     "{\"platform_id\":\"p-%d\",\"incident_id\":\"inc-%d\",\"items\":[",
-				     (long long)seq, ts, plat, inc);
-		static const char *const outcomes[] = {"blocked", "blocked", "blocked", "removed",
-						       "pending", "kept"};
+		n = (size_t)snprintf(
+			body, sizeof(body),
+			"{\"seq\":%lld,\"type\":\"sightings\",\"time\":\"%s\",\"data\":"
+			"{\"platform_id\":\"p-%d\",\"incident_id\":\"inc-%d\","
+			"\"items\":[",
+			(long long)seq, ts, plat, inc);
+		static const char *const outcomes[] = {"blocked", "blocked", "blocked",
+						       "removed", "pending", "kept"};
 		for (int i = 0; i < items; i++) {
 			int s = (int)(next_rand() % N_SIGNALS);
 			n += (size_t)snprintf(body + n, sizeof(body) - n,
-					      "%s{\"signal_id\":\"sig-%d\",\"count\":%d,\"outcome\":\"%s\","
-					      "\"seen_at\":\"%s\",\"distance\":%d,\"hash_type\":\"pdq\",\"hash\":\"%s\"}",
-					      i ? "," : "", s, 1 + (int)(next_rand() % 20),
-					      outcomes[next_rand() % 6], ts, (int)(next_rand() % 32),
-					      sig_hash[s]);
+					      "%s{\"signal_id\":\"sig-%d\",\"count\":%"
+					      "d,\"outcome\":\"%s\","
+					      "\"seen_at\":\"%s\",\"distance\":%d,"
+					      "\"hash_type\":\"pdq\",\"hash\":\"%s\"}",
+					      i ? "," : "", s,
+					      1 + (int)(next_rand() % 20),
+					      outcomes[next_rand() % 6], ts,
+					      (int)(next_rand() % 32), sig_hash[s]);
 		}
 		n += (size_t)snprintf(body + n, sizeof(body) - n, "]}}");
 	} else if (r < 95) {
 		int inc = N_PLATFORMS + 1 + (int)(next_rand() % 3);
 		n = (size_t)snprintf(body, sizeof(body),
-				     "{\"seq\":%lld,\"type\":\"incident.updated\",\"time\":\"%s\",\"data\":"
-				     "{\"id\":\"inc-%d\",\"title\":\"Live-streamed attack %d\",\"location\":\"Riverside\","
-				     "\"tier\":\"protocol_activated\",\"state\":\"active\",\"opened_at\":\"%s\","
-				     "\"activated_at\":\"%s\",\"concluded_at\":null,\"summary\":\"Copies spreading fast\","
+				     "{\"seq\":%lld,\"type\":\"incident.updated\","
+				     "\"time\":\"%s\",\"data\":"
+				     "{\"id\":\"inc-%d\",\"title\":\"Live-streamed "
+				     "attack %d\",\"location\":\"Riverside\","
+				     "\"tier\":\"protocol_activated\",\"state\":"
+				     "\"active\",\"opened_at\":\"%s\","
+				     "\"activated_at\":\"%s\",\"concluded_at\":null,"
+				     "\"summary\":\"Copies spreading fast\","
 				     "\"version\":%lld}}",
-				     (long long)seq, ts, inc, inc, ts, ts, (long long)seq);
+				     (long long)seq, ts, inc, inc, ts, ts,
+				     (long long)seq);
 	} else {
 		n = (size_t)snprintf(body, sizeof(body),
-				     "{\"seq\":%lld,\"type\":\"decision.opened\",\"time\":\"%s\",\"data\":"
-				     "{\"id\":\"dec-%lld\",\"kind\":\"add_signal\",\"incident_id\":\"inc-%d\","
-				     "\"subject\":\"Add variant hash to the shared list\",\"subject_ref\":null,"
-				     "\"detail\":\"A new variant was reported by a member platform.\",\"proposer\":\"sim:board\","
-				     "\"priority\":\"normal\",\"created_at\":\"%s\",\"due_at\":\"%s\",\"state\":\"pending\","
-				     "\"votes\":[{\"by\":\"bob\",\"action\":\"note\",\"reason\":\"checking\",\"at\":\"%s\"}],"
+				     "{\"seq\":%lld,\"type\":\"decision.opened\","
+				     "\"time\":\"%s\",\"data\":"
+				     "{\"id\":\"dec-%lld\",\"kind\":\"add_signal\","
+				     "\"incident_id\":\"inc-%d\","
+				     "\"subject\":\"Add variant hash to the shared "
+				     "list\",\"subject_ref\":null,"
+				     "\"detail\":\"A new variant was reported by a "
+				     "member platform.\",\"proposer\":\"sim:board\","
+				     "\"priority\":\"normal\",\"created_at\":\"%s\","
+				     "\"due_at\":\"%s\",\"state\":\"pending\","
+				     "\"votes\":[{\"by\":\"bob\",\"action\":\"note\","
+				     "\"reason\":\"checking\",\"at\":\"%s\"}],"
 				     "\"rationale\":\"\",\"version\":1}}",
-				     (long long)seq, ts, (long long)seq, N_PLATFORMS + 1, ts, ts, ts);
+				     (long long)seq, ts, (long long)seq,
+				     N_PLATFORMS + 1, ts, ts, ts);
 	}
 	return strndup(body, n);
 }
@@ -148,10 +178,12 @@ static void make_payloads(struct payloads *pl)
 		}
 		const char *type = strstr(pl->p[i], "\"type\":\"") + 8;
 		int tl = (int)(strchr(type, '"') - type);
-		used += (size_t)snprintf(pl->sse + used, cap - used, "id: %lld\nevent: %.*s\ndata: %s\n\n",
+		used += (size_t)snprintf(pl->sse + used, cap - used,
+					 "id: %lld\nevent: %.*s\ndata: %s\n\n",
 					 (long long)seq, tl, type, pl->p[i]);
 		if (i % 500 == 0)
-			used += (size_t)snprintf(pl->sse + used, cap - used, ": heartbeat\n\n");
+			used += (size_t)snprintf(pl->sse + used, cap - used,
+						 ": heartbeat\n\n");
 	}
 	pl->sse_len = used;
 }
@@ -245,19 +277,23 @@ int main(void)
 			best_bare = b;
 	}
 	double jq = run_jq(&pl);
-	printf("ingest: %zu events (%.1f MB of SSE, 90%% sightings batches of 1..40 items), best of %d\n",
+	printf("ingest: %zu events (%.1f MB of SSE, 90%% sightings batches of 1..40 "
+	       "items), best of %d\n",
 	       pl.n, pl.sse_len / 1e6, ROUNDS);
 	printf("  SSE parse + decode + apply  %10.0f events/s\n", best_ingest);
 	printf("  bare json_loadb+json_decref %10.0f events/s\n", best_bare);
-	printf("  ratio                       %10.2fx (budget >= 0.75x)%s\n", best_ingest / best_bare,
+	printf("  ratio                       %10.2fx (budget >= 0.75x)%s\n",
+	       best_ingest / best_bare,
 	       best_ingest / best_bare >= 0.75 ? "" : "  BELOW BUDGET");
 	if (jq > 0)
-		printf("  jq -c .                     %10.0f events/s (ingest is %.1fx faster)\n", jq,
-		       best_ingest / jq);
+		printf("  jq -c .                     %10.0f events/s (ingest is %.1fx "
+		       "faster)\n",
+		       jq, best_ingest / jq);
 	else
 		printf("  jq -c .                     (jq not installed)\n");
 	if (bad)
-		printf("  WARNING: %llu events failed to decode\n", (unsigned long long)bad);
+		printf("  WARNING: %llu events failed to decode\n",
+		       (unsigned long long)bad);
 	for (size_t i = 0; i < pl.n; i++)
 		free(pl.p[i]);
 	free(pl.p);

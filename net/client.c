@@ -13,7 +13,6 @@
 
 #include <jansson.h>
 
-
 int64_t wf_client_now_ms(void)
 {
 	struct timespec ts;
@@ -55,8 +54,8 @@ static void start_send(struct wf_client *c)
 	if (!r)
 		return;
 	c->flags |= WF_CLIENT_EV_OUTBOX;
-	struct wf_xfer *x = client_request(c, WF_XFER_SEND, r->path, "application/json", 30, 0,
-				    1 << 20, r->body);
+	struct wf_xfer *x = client_request(c, WF_XFER_SEND, r->path, "application/json",
+					   30, 0, 1 << 20, r->body);
 	char h[200];
 	snprintf(h, sizeof(h), "Idempotency-Key: %s", r->key);
 	if (x && wf_xfer_add_header(x, h) != 0) {
@@ -135,7 +134,8 @@ struct wf_client *wf_client_new(const struct wf_client_config *cfg,
 	if (getrandom(&c->rng, sizeof(c->rng), 0) != sizeof(c->rng))
 		c->rng = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull;
 	c->rng |= 1;
-	wf_sse_init(&c->sse, WF_CLIENT_EVENT_MAX, WF_CLIENT_EVENT_MAX, client_on_sse_event, c);
+	wf_sse_init(&c->sse, WF_CLIENT_EVENT_MAX, WF_CLIENT_EVENT_MAX,
+		    client_on_sse_event, c);
 	c->conn = *wf_model_conn(model);
 	c->conn.state = WF_CONN_CONNECTING;
 	if (!c->url || (cfg->token && !c->token) || (cfg->cacert && !c->cacert) ||
@@ -196,11 +196,11 @@ int wf_client_start(struct wf_client *c)
 int64_t wf_client_next_deadline(const struct wf_client *c)
 {
 	int64_t best = -1, now = wf_client_mono_ms();
-#define CONSIDER(t)                                                            \
-	do {                                                                   \
-		int64_t t_ = (t);                                              \
-		if (best < 0 || t_ < best)                                     \
-			best = t_;                                             \
+#define CONSIDER(t)                                                                    \
+	do {                                                                           \
+		int64_t t_ = (t);                                                      \
+		if (best < 0 || t_ < best)                                             \
+			best = t_;                                                     \
 	} while (0)
 	if (c->phase == PH_WAIT)
 		CONSIDER(c->next_try);
@@ -238,8 +238,9 @@ int wf_client_wait(struct wf_client *c, struct curl_waitfd *extra, unsigned n_ex
 		timeout_ms = 3600 * 1000;
 	for (unsigned i = 0; i < n_extra; i++)
 		extra[i].revents = 0;
-	return curl_multi_poll(c->multi, extra, n_extra, timeout_ms, NULL) == CURLM_OK ? 0
-											: -1;
+	return curl_multi_poll(c->multi, extra, n_extra, timeout_ms, NULL) == CURLM_OK
+		       ? 0
+		       : -1;
 }
 
 void wf_client_wakeup(struct wf_client *c)
@@ -279,7 +280,8 @@ unsigned wf_client_process(struct wf_client *c)
 		wf_xfer_free(x);
 	}
 	int64_t now = wf_client_mono_ms();
-	if (c->phase == PH_STREAM && c->main && now - c->last_byte > client_dead_ms(c)) {
+	if (c->phase == PH_STREAM && c->main &&
+	    now - c->last_byte > client_dead_ms(c)) {
 		client_xfer_drop(c, &c->main);
 		char m[96];
 		snprintf(m, sizeof(m), "no data for %llds: stream dead, reconnecting",
@@ -296,7 +298,8 @@ unsigned wf_client_process(struct wf_client *c)
 			client_start_snapshot(c);
 	}
 	if (now - c->rate_start >= 1000) {
-		c->conn.events_per_s = (double)c->rate_count * 1000.0 / (double)(now - c->rate_start);
+		c->conn.events_per_s =
+			(double)c->rate_count * 1000.0 / (double)(now - c->rate_start);
 		c->rate_count = 0;
 		c->rate_start = now;
 	}
@@ -341,7 +344,8 @@ char *wf_client_read_token(const char *token_file, char *err, size_t errsize)
 	if (token_file) {
 		FILE *f = fopen(token_file, "r");
 		if (!f) {
-			snprintf(err, errsize, "cannot read the token file %s", token_file);
+			snprintf(err, errsize, "cannot read the token file %s",
+				 token_file);
 			return NULL;
 		}
 		size_t n = fread(buf, 1, sizeof(buf) - 1, f);

@@ -56,7 +56,6 @@ void client_conn_state(struct wf_client *c, enum wf_conn_state s)
 	}
 }
 
-
 void client_xfer_drop(struct wf_client *c, struct wf_xfer **xp)
 {
 	if (!*xp)
@@ -110,16 +109,17 @@ static void start_whoami(struct wf_client *c)
 {
 	if (c->whoami || c->have_whoami)
 		return;
-	struct wf_xfer *x = client_request(c, WF_XFER_WHOAMI, "/v1/whoami", "application/json",
-				    30, 0, 64 << 10, NULL);
+	struct wf_xfer *x = client_request(c, WF_XFER_WHOAMI, "/v1/whoami",
+					   "application/json", 30, 0, 64 << 10, NULL);
 	if (x && client_start_xfer(c, x))
 		c->whoami = x;
 }
 
 void client_start_snapshot(struct wf_client *c)
 {
-	struct wf_xfer *x = client_request(c, WF_XFER_SNAPSHOT, "/v1/snapshot", "application/json",
-				    120, 0, SNAPSHOT_MAX, NULL);
+	struct wf_xfer *x =
+		client_request(c, WF_XFER_SNAPSHOT, "/v1/snapshot", "application/json",
+			       120, 0, SNAPSHOT_MAX, NULL);
 	if (x && c->cfg.mode == WF_CLIENT_INTERVAL && c->synced && c->etag[0]) {
 		char h[160];
 		snprintf(h, sizeof(h), "If-None-Match: %s", c->etag);
@@ -159,11 +159,12 @@ static bool stream_sink(struct wf_xfer *x, const char *buf, size_t len)
 void client_start_stream(struct wf_client *c)
 {
 	char path[96], h[96];
-	long low = (long)(client_dead_ms(c) * 6 / 5 / 1000) + 1; /* curl's limit: about 3x */
+	long low = (long)(client_dead_ms(c) * 6 / 5 / 1000) +
+		   1; /* curl's limit: about 3x */
 	snprintf(path, sizeof(path), "/v1/events?after=%lld",
 		 (long long)wf_model_cursor(c->model));
-	struct wf_xfer *x = client_request(c, WF_XFER_STREAM, path, "text/event-stream", 0, low,
-				    64 << 10, NULL);
+	struct wf_xfer *x = client_request(c, WF_XFER_STREAM, path, "text/event-stream",
+					   0, low, 64 << 10, NULL);
 	if (x) {
 		const char *id = wf_sse_last_id(&c->sse);
 		snprintf(h, sizeof(h), "Last-Event-ID: %s",
@@ -192,7 +193,8 @@ void client_start_poll(struct wf_client *c)
 	snprintf(path, sizeof(path), "/v1/events?after=%lld&wait=%d",
 		 (long long)wf_model_cursor(c->model), LONGPOLL_WAIT_S);
 	struct wf_xfer *x = client_request(c, WF_XFER_POLL, path, "application/json",
-				    LONGPOLL_WAIT_S + client_dead_ms(c) / 1000, 0, SNAPSHOT_MAX, NULL);
+					   LONGPOLL_WAIT_S + client_dead_ms(c) / 1000,
+					   0, SNAPSHOT_MAX, NULL);
 	if (!x || !client_start_xfer(c, x)) {
 		client_set_message(c, "cannot start a request (out of memory?)");
 		schedule(c, PH_POLL, 1000);
@@ -339,11 +341,15 @@ static void failed(struct wf_client *c, struct wf_xfer *x, CURLcode rc, enum pha
 	else
 		wf_xfer_describe(x, rc, msg, sizeof(msg));
 	client_set_message(c, msg);
-	/* No server reachable at all: offline (still retrying) rather than reconnecting. */
-	bool offline = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+	/* No server reachable at all: offline (still retrying) rather than
+	 * reconnecting. */
+	bool offline = rc == CURLE_COULDNT_CONNECT ||
+		       rc == CURLE_COULDNT_RESOLVE_HOST ||
 		       rc == CURLE_COULDNT_RESOLVE_PROXY ||
 		       (rc == CURLE_OPERATION_TIMEDOUT && st == 0);
-	client_retry_later(c, then, (st == 429 || st >= 500) ? wf_xfer_retry_after(x) : 0, offline);
+	client_retry_later(c, then,
+			   (st == 429 || st >= 500) ? wf_xfer_retry_after(x) : 0,
+			   offline);
 }
 
 void client_done_snapshot(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
@@ -357,8 +363,10 @@ void client_done_snapshot(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 	}
 	if (rc == CURLE_OK && auth_failed(c, st, x))
 		return;
-	if (rc == CURLE_OK && st == 200 && !wf_xfer_content_type_is(x, "application/json")) {
-		client_set_message(c, "snapshot: wrong content type (not application/json)");
+	if (rc == CURLE_OK && st == 200 &&
+	    !wf_xfer_content_type_is(x, "application/json")) {
+		client_set_message(
+			c, "snapshot: wrong content type (not application/json)");
 		client_retry_later(c, PH_SNAPSHOT, 0, false);
 		return;
 	}
@@ -385,18 +393,21 @@ void client_done_stream(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 		c->sse.errors = 0;
 	}
 	if (x->abort_why == ABORT_RESET) {
-		client_set_message(c, "the server reset the stream: re-reading the snapshot");
+		client_set_message(
+			c, "the server reset the stream: re-reading the snapshot");
 		client_conn_state(c, WF_CONN_CONNECTING);
 		client_start_snapshot(c);
 		return;
 	}
 	if (x->abort_why == ABORT_CTYPE) {
-		client_set_message(c, "events: wrong content type (not text/event-stream)");
+		client_set_message(
+			c, "events: wrong content type (not text/event-stream)");
 		client_retry_later(c, PH_STREAM, 0, false);
 		return;
 	}
 	if (st == 204) {
-		client_stop(c, WF_CONN_STOPPED, "the server asked the dashboard to stop (204)");
+		client_stop(c, WF_CONN_STOPPED,
+			    "the server asked the dashboard to stop (204)");
 		return;
 	}
 	if (auth_failed(c, st, x))
@@ -418,7 +429,8 @@ void client_done_poll(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 	if (rc == CURLE_OK && auth_failed(c, st, x))
 		return;
 	if (rc == CURLE_OK && st == 204) {
-		client_stop(c, WF_CONN_STOPPED, "the server asked the dashboard to stop (204)");
+		client_stop(c, WF_CONN_STOPPED,
+			    "the server asked the dashboard to stop (204)");
 		return;
 	}
 	if (rc != CURLE_OK || st != 200) {

@@ -101,7 +101,8 @@ static void rec_free(struct wf_outbox_record *r)
 	free(r);
 }
 
-static struct wf_outbox_record *find(const struct wf_outbox *ob, uint64_t id, size_t *at)
+static struct wf_outbox_record *find(const struct wf_outbox *ob, uint64_t id,
+				     size_t *at)
 {
 	for (size_t i = 0; i < ob->n; i++)
 		if (ob->recs[i]->id == id) {
@@ -169,15 +170,16 @@ static int append_json(struct wf_outbox *ob, json_t *obj)
 static json_t *add_line(const struct wf_outbox_record *r)
 {
 	return json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:I}", "op", "add", "id",
-			 (json_int_t)r->id, "key", r->key, "kind", r->kind, "path", r->path,
-			 "body", r->body, "at", (json_int_t)r->created_at);
+			 (json_int_t)r->id, "key", r->key, "kind", r->kind, "path",
+			 r->path, "body", r->body, "at", (json_int_t)r->created_at);
 }
 
 static json_t *state_line(const struct wf_outbox_record *r)
 {
-	json_t *o = json_pack("{s:s,s:I,s:s,s:i,s:s}", "op", "state", "id",
-			      (json_int_t)r->id, "state", wf_outbox_state_name(r->state),
-			      "status", r->status, "message", r->message);
+	json_t *o =
+		json_pack("{s:s,s:I,s:s,s:i,s:s}", "op", "state", "id",
+			  (json_int_t)r->id, "state", wf_outbox_state_name(r->state),
+			  "status", r->status, "message", r->message);
 	if (o && r->current)
 		json_object_set_new(o, "current", json_string(r->current));
 	return o;
@@ -185,7 +187,8 @@ static json_t *state_line(const struct wf_outbox_record *r)
 
 static int append_del(struct wf_outbox *ob, uint64_t id, const char *why)
 {
-	json_t *o = json_pack("{s:s,s:I,s:s}", "op", "del", "id", (json_int_t)id, "why", why);
+	json_t *o = json_pack("{s:s,s:I,s:s}", "op", "del", "id", (json_int_t)id, "why",
+			      why);
 	int rc = o ? append_json(ob, o) : set_err(ob, "out of memory");
 	json_decref(o);
 	return rc;
@@ -331,11 +334,13 @@ struct wf_outbox *wf_outbox_open(const char *dir, bool read_only, char *err,
 	}
 	if (flock(ob->fd, LOCK_EX | LOCK_NB) != 0) {
 		snprintf(err, errsize,
-			 "outbox %s is in use by another watchfloor (one writer per outbox)",
+			 "outbox %s is in use by another watchfloor (one writer per "
+			 "outbox)",
 			 ob->path);
 		goto fail;
 	}
-	if (load(ob) != 0 || (ob->lines > ob->n * 2 + 16 && wf_outbox_compact(ob) != 0)) {
+	if (load(ob) != 0 ||
+	    (ob->lines > ob->n * 2 + 16 && wf_outbox_compact(ob) != 0)) {
 		snprintf(err, errsize, "outbox: %s", ob->err);
 		goto fail;
 	}
@@ -422,7 +427,8 @@ int wf_outbox_drop(struct wf_outbox *ob, uint64_t id)
 	size_t at = 0;
 	struct wf_outbox_record *r = find(ob, id, &at);
 	if (!r || (r->state != WF_OUTBOX_CONFLICT && r->state != WF_OUTBOX_FAILED))
-		return set_err(ob, "only a conflict or a refused request can be dropped");
+		return set_err(ob,
+			       "only a conflict or a refused request can be dropped");
 	if (append_del(ob, id, "drop") != 0)
 		return -1;
 	remove_at(ob, at);
@@ -497,7 +503,7 @@ int64_t wf_outbox_next_due(const struct wf_outbox *ob)
 		return -1;
 	for (size_t i = 0; i < ob->n; i++) {
 		const struct wf_outbox_record *r = ob->recs[i];
-		int64_t t = r->state == WF_OUTBOX_HELD     ? r->hold_until
+		int64_t t = r->state == WF_OUTBOX_HELD	   ? r->hold_until
 			    : r->state == WF_OUTBOX_QUEUED ? r->next_try
 							   : -1;
 		if (t >= 0 && (best < 0 || t < best))
@@ -532,8 +538,8 @@ int wf_outbox_settle(struct wf_outbox *ob, uint64_t id, int status, const char *
 	r->status = status;
 	if (status >= 200 && status < 300) {
 		if (append_del(ob, id, "done") != 0) {
-			/* Not recorded as done: it would be sent again, which the key makes
-			 * harmless. Keep it queued. */
+			/* Not recorded as done: it would be sent again, which the key
+			 * makes harmless. Keep it queued. */
 			r->state = WF_OUTBOX_QUEUED;
 			r->next_try = now_ms + 1000;
 			return 1;
@@ -593,7 +599,8 @@ int wf_outbox_compact(struct wf_outbox *ob)
 		json_t *o = add_line(r);
 		rc = o ? append_json(ob, o) : set_err(ob, "out of memory");
 		json_decref(o);
-		if (rc == 0 && (r->state == WF_OUTBOX_CONFLICT || r->state == WF_OUTBOX_FAILED))
+		if (rc == 0 &&
+		    (r->state == WF_OUTBOX_CONFLICT || r->state == WF_OUTBOX_FAILED))
 			rc = append_state(ob, r);
 	}
 	if (rc == 0 && ob->n == 0 && fsync(fd) != 0)

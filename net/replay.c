@@ -42,8 +42,9 @@ int wf_replay_file(const char *path, struct wf_model *m, struct wf_replay_stats 
 			continue;
 		}
 		if (st->bad++ == 0)
-			snprintf(st->first_error, sizeof(st->first_error), "line %llu: %s",
-				 (unsigned long long)st->lines, de.msg);
+			snprintf(st->first_error, sizeof(st->first_error),
+				 "line %llu: %s", (unsigned long long)st->lines,
+				 de.msg);
 	}
 	free(line);
 	int rc = ferror(f) ? -1 : 0;

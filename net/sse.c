@@ -292,15 +292,18 @@ int wf_sse_feed(struct wf_sse_parser *p, const void *buf, size_t len)
 				}
 				/* A run of plain ASCII, copied at once. */
 				size_t j = i + 1;
-				while (j < len && s[j] < 0x80 && s[j] != '\n' && s[j] != '\r')
+				while (j < len && s[j] < 0x80 && s[j] != '\n' &&
+				       s[j] != '\r')
 					j++;
 				p->last_cr = false;
 				p->started = true;
 				if (p->line.n == 0 && !p->line_over && j < len &&
 				    (s[j] == '\n' || s[j] == '\r') &&
 				    j - i <= p->max_line) {
-					/* A whole ASCII line inside the chunk: no copy. */
-					if ((rc = process_line(p, (const char *)s + i, j - i)) != 0)
+					/* A whole ASCII line inside the chunk: no copy.
+					 */
+					if ((rc = process_line(p, (const char *)s + i,
+							       j - i)) != 0)
 						return rc;
 					p->last_cr = s[j] == '\r';
 					i = j + 1;

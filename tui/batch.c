@@ -22,7 +22,8 @@ static json_t *time_json(int64_t ms)
 	return json_string(buf);
 }
 
-/* json_string() refuses invalid UTF-8; the model holds validated strings, but be safe. */
+/* json_string() refuses invalid UTF-8; the model holds validated strings, but be safe.
+ */
 static json_t *str_json(const char *s)
 {
 	json_t *j = json_string(s ? s : "");
@@ -31,14 +32,15 @@ static json_t *str_json(const char *s)
 
 static json_t *conn_json(const struct wf_conn *c, int64_t now)
 {
-	return json_pack("{s:s,s:i,s:I,s:o,s:o,s:I,s:f,s:I,s:I,s:o,s:o,s:o}", "state",
-			 wf_conn_state_name(c->state), "attempt", c->attempt, "next_try_ms",
-			 (json_int_t)(c->next_try ? c->next_try - now : 0), "last_event",
-			 time_json(c->last_event), "last_data", time_json(c->last_data),
-			 "lag_ms", (json_int_t)c->lag_ms, "events_per_s", c->events_per_s,
-			 "heartbeat_s", (json_int_t)c->heartbeat_s, "bad_events",
-			 (json_int_t)c->bad_events, "message", str_json(c->message), "user",
-			 str_json(c->user), "role", str_json(c->role));
+	return json_pack(
+		"{s:s,s:i,s:I,s:o,s:o,s:I,s:f,s:I,s:I,s:o,s:o,s:o}", "state",
+		wf_conn_state_name(c->state), "attempt", c->attempt, "next_try_ms",
+		(json_int_t)(c->next_try ? c->next_try - now : 0), "last_event",
+		time_json(c->last_event), "last_data", time_json(c->last_data),
+		"lag_ms", (json_int_t)c->lag_ms, "events_per_s", c->events_per_s,
+		"heartbeat_s", (json_int_t)c->heartbeat_s, "bad_events",
+		(json_int_t)c->bad_events, "message", str_json(c->message), "user",
+		str_json(c->user), "role", str_json(c->role));
 }
 
 static json_t *incidents_json(const struct wf_model *m, int64_t now, json_int_t *vsum)
@@ -55,11 +57,13 @@ static json_t *incidents_json(const struct wf_model *m, int64_t now, json_int_t 
 		wf_model_rates(m, list[i]->id, NULL, now, &r);
 		*vsum += list[i]->version;
 		json_array_append_new(
-			a, json_pack("{s:s,s:o,s:s,s:s,s:f,s:f,s:I,s:I}", "id", list[i]->id,
-				     "title", str_json(list[i]->title), "tier", list[i]->tier,
-				     "state", wf_incident_state_name(list[i]->state),
-				     "uploads_per_min", r.rate1, "uploads_per_min_5", r.rate5,
-				     "attempts_24h", (json_int_t)r.last24h.attempts, "version",
+			a, json_pack("{s:s,s:o,s:s,s:s,s:f,s:f,s:I,s:I}", "id",
+				     list[i]->id, "title", str_json(list[i]->title),
+				     "tier", list[i]->tier, "state",
+				     wf_incident_state_name(list[i]->state),
+				     "uploads_per_min", r.rate1, "uploads_per_min_5",
+				     r.rate5, "attempts_24h",
+				     (json_int_t)r.last24h.attempts, "version",
 				     (json_int_t)list[i]->version));
 	}
 	free(list);
@@ -89,9 +93,9 @@ static json_t *platforms_json(const struct wf_model *m, int64_t now, json_int_t 
 				     "attempts_24h", (json_int_t)r.last24h.attempts,
 				     "blocked_24h", (json_int_t)r.last24h.blocked,
 				     "removed_24h", (json_int_t)r.last24h.removed,
-				     "variants_24h", (json_int_t)r.last24h.variants, "version",
-				     (json_int_t)list[i]->version, "last_seen",
-				     time_json(r.last_seen)));
+				     "variants_24h", (json_int_t)r.last24h.variants,
+				     "version", (json_int_t)list[i]->version,
+				     "last_seen", time_json(r.last_seen)));
 	}
 	free(list);
 	return a;
@@ -110,13 +114,14 @@ static json_t *decisions_json(const struct wf_model *m, json_int_t *vsum)
 		const struct wf_decision *d = list[i];
 		*vsum += d->version;
 		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:I,s:I}", "id", d->id, "kind",
-				     wf_decision_kind_name(d->kind), "subject",
-				     str_json(d->subject), "priority",
-				     wf_priority_name(d->priority), "state",
-				     wf_decision_state_name(d->state), "due_at",
-				     time_json(d->due_at), "votes", (json_int_t)d->n_votes,
-				     "version", (json_int_t)d->version));
+			a,
+			json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:I,s:I}", "id", d->id,
+				  "kind", wf_decision_kind_name(d->kind), "subject",
+				  str_json(d->subject), "priority",
+				  wf_priority_name(d->priority), "state",
+				  wf_decision_state_name(d->state), "due_at",
+				  time_json(d->due_at), "votes", (json_int_t)d->n_votes,
+				  "version", (json_int_t)d->version));
 	}
 	free(list);
 	return a;
@@ -128,8 +133,9 @@ static json_t *outbox_json(struct wf_outbox *ob)
 		return json_null();
 	json_t *o = json_pack("{s:I}", "total", (json_int_t)wf_outbox_count(ob));
 	for (int s = WF_OUTBOX_HELD; s <= WF_OUTBOX_FAILED; s++)
-		json_object_set_new(o, wf_outbox_state_name(s),
-				    json_integer((json_int_t)wf_outbox_count_state(ob, s)));
+		json_object_set_new(
+			o, wf_outbox_state_name(s),
+			json_integer((json_int_t)wf_outbox_count_state(ob, s)));
 	return o;
 }
 
@@ -141,9 +147,10 @@ json_t *wf_batch_state_json(const struct wf_model *m, struct wf_client *client,
 	json_t *plat = platforms_json(m, now_ms, &v_plat, &attempts);
 	json_t *dec = decisions_json(m, &v_dec);
 	json_t *root = json_pack(
-		"{s:o,s:I,s:b,s:i,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I},s:I,s:o,s:o,s:o,s:o}",
-		"time", time_json(now_ms), "cursor", (json_int_t)wf_model_cursor(m), "synced",
-		client ? wf_client_synced(client) : 1, "syncs",
+		"{s:o,s:I,s:b,s:i,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I},s:I,"
+		"s:o,s:o,s:o,s:o}",
+		"time", time_json(now_ms), "cursor", (json_int_t)wf_model_cursor(m),
+		"synced", client ? wf_client_synced(client) : 1, "syncs",
 		client ? (int)wf_client_syncs(client) : 0, "connection",
 		conn_json(wf_model_conn(m), now_ms), "counts", "platforms",
 		(json_int_t)wf_model_count_platforms(m), "incidents",
@@ -151,9 +158,10 @@ json_t *wf_batch_state_json(const struct wf_model *m, struct wf_client *client,
 		(json_int_t)wf_model_count_signals(m), "reports",
 		(json_int_t)wf_model_count_reports(m), "decisions",
 		(json_int_t)wf_model_count_decisions(m), "open_decisions",
-		(json_int_t)wf_model_count_open_decisions(m), "version_sums", "platforms",
-		v_plat, "incidents", v_inc, "open_decisions", v_dec, "attempts_24h", attempts,
-		"incidents", inc, "platforms", plat, "pending_decisions", dec, "outbox",
+		(json_int_t)wf_model_count_open_decisions(m), "version_sums",
+		"platforms", v_plat, "incidents", v_inc, "open_decisions", v_dec,
+		"attempts_24h", attempts, "incidents", inc, "platforms", plat,
+		"pending_decisions", dec, "outbox",
 		outbox_json(client ? wf_client_outbox(client) : NULL));
 	return root;
 }
@@ -272,7 +280,8 @@ static int report_resolves(const struct wf_options *o, struct wf_client *client,
 			continue;
 		const struct wf_outbox_record *r = wf_outbox_get(ob, ids[i]);
 		if (!r) {
-			fprintf(stderr, "watchfloor: resolve %s: sent\n", o->resolve[i].id);
+			fprintf(stderr, "watchfloor: resolve %s: sent\n",
+				o->resolve[i].id);
 			continue;
 		}
 		bad++;

@@ -40,7 +40,8 @@ static int find_scenario(const char *bindir, char *buf, size_t size)
 	snprintf(buf, size, "%s/../scenarios/christchurch.scenario", bindir);
 	if (access(buf, R_OK) == 0)
 		return 0;
-	snprintf(buf, size, "%s/../share/watchfloor/scenarios/christchurch.scenario", bindir);
+	snprintf(buf, size, "%s/../share/watchfloor/scenarios/christchurch.scenario",
+		 bindir);
 	if (access(buf, R_OK) == 0)
 		return 0;
 	snprintf(buf, size, "scenarios/christchurch.scenario");
@@ -141,11 +142,13 @@ int wf_demo_start(struct wf_demo *d, char *err, size_t errsize)
 	}
 	snprintf(server, sizeof(server), "%s/watchfloord", bindir);
 	if (access(server, X_OK) != 0) {
-		snprintf(err, errsize, "--demo needs watchfloord beside watchfloor (%s)", server);
+		snprintf(err, errsize,
+			 "--demo needs watchfloord beside watchfloor (%s)", server);
 		return -1;
 	}
 	if (find_scenario(bindir, scenario, sizeof(scenario)) != 0) {
-		snprintf(err, errsize, "--demo: scenarios/christchurch.scenario not found");
+		snprintf(err, errsize,
+			 "--demo: scenarios/christchurch.scenario not found");
 		return -1;
 	}
 	const char *tmp = getenv("TMPDIR");
@@ -154,7 +157,8 @@ int wf_demo_start(struct wf_demo *d, char *err, size_t errsize)
 	sweep_stale(tmp);
 	snprintf(d->dir, sizeof(d->dir), "%s/watchfloor-demo.XXXXXX", tmp);
 	if (!mkdtemp(d->dir)) {
-		snprintf(err, errsize, "cannot create a temporary folder: %s", strerror(errno));
+		snprintf(err, errsize, "cannot create a temporary folder: %s",
+			 strerror(errno));
 		d->dir[0] = '\0';
 		return -1;
 	}
@@ -192,10 +196,10 @@ int wf_demo_start(struct wf_demo *d, char *err, size_t errsize)
 		int devnull = open("/dev/null", O_RDONLY);
 		if (devnull >= 0)
 			dup2(devnull, STDIN_FILENO);
-		char *argv[] = {server,  "--listen", "127.0.0.1:0", "--db",   db,
-				"--tokens", tokens,    "--simulate", scenario, "--speed",
-				"60",      "--scale",  "0.01",     "--log",  logf,
-				NULL};
+		char *argv[] = {server,	  "--listen", "127.0.0.1:0", "--db",
+				db,	  "--tokens", tokens,	     "--simulate",
+				scenario, "--speed",  "60",	     "--scale",
+				"0.01",	  "--log",    logf,	     NULL};
 		execv(server, argv);
 		_exit(127);
 	}

@@ -93,7 +93,8 @@ int main(int argc, char **argv)
 	struct wf_options o;
 	char err[512];
 	if (wf_options_parse(argc, argv, &o, err, sizeof(err)) != 0) {
-		fprintf(stderr, "watchfloor: %s\n(watchfloor --help for the options)\n", err);
+		fprintf(stderr, "watchfloor: %s\n(watchfloor --help for the options)\n",
+			err);
 		return 2;
 	}
 	if (o.help) {
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
 		.token = token,
 		.cacert = o.cacert,
 		.read_only = o.read_only,
-		.mode = !o.poll ? WF_CLIENT_SSE
+		.mode = !o.poll	       ? WF_CLIENT_SSE
 			: o.poll_s > 0 ? WF_CLIENT_INTERVAL
 				       : WF_CLIENT_LONGPOLL,
 		.poll_s = o.poll_s,

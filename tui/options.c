@@ -36,33 +36,46 @@ enum {
 void wf_options_usage(FILE *f)
 {
 	fputs("usage: watchfloor [OPTIONS] [URL]\n"
-	      "The terminal dashboard of the crisis command center (URL default "
-	      WF_DEFAULT_URL ").\n"
+	      "The terminal dashboard of the crisis command center (URL "
+	      "default " WF_DEFAULT_URL ").\n"
 	      "\n"
 	      "  --read-only         never send anything but GET (no triage)\n"
 	      "  --wall              wall display: read-only kiosk, never exits\n"
-	      "  --rotate S          with --wall: seconds per incident on the propagation\n"
+	      "  --rotate S          with --wall: seconds per incident on the "
+	      "propagation\n"
 	      "                      pane (default 20)\n"
-	      "  --shift S           with --wall: move the layout a cell every S seconds\n"
+	      "  --shift S           with --wall: move the layout a cell every S "
+	      "seconds\n"
 	      "                      against burn-in (default 180; 0: never)\n"
-	      "  --batch             no terminal UI: print state to stdout (like top -b)\n"
-	      "  --json              with --batch: one JSON object a line (docs/cli.md)\n"
-	      "  --iterations N      with --batch: print N times, then exit (0: forever)\n"
+	      "  --batch             no terminal UI: print state to stdout (like top "
+	      "-b)\n"
+	      "  --json              with --batch: one JSON object a line "
+	      "(docs/cli.md)\n"
+	      "  --iterations N      with --batch: print N times, then exit (0: "
+	      "forever)\n"
 	      "  --interval S        with --batch: seconds between prints (default 2)\n"
-	      "  --poll[=S]          no streaming: long-poll, or with S poll the snapshot\n"
+	      "  --poll[=S]          no streaming: long-poll, or with S poll the "
+	      "snapshot\n"
 	      "                      every S seconds (ETag, jittered)\n"
-	      "  --demo              start a private watchfloord simulating an incident\n"
-	      "  --replay FILE       apply a recorded NDJSON file of events, no server\n"
-	      "  --token-file FILE   read the API token from FILE (else $WATCHFLOOR_TOKEN)\n"
-	      "  --cacert FILE       trust this CA bundle for https:// (verification is\n"
+	      "  --demo              start a private watchfloord simulating an "
+	      "incident\n"
+	      "  --replay FILE       apply a recorded NDJSON file of events, no "
+	      "server\n"
+	      "  --token-file FILE   read the API token from FILE (else "
+	      "$WATCHFLOOR_TOKEN)\n"
+	      "  --cacert FILE       trust this CA bundle for https:// (verification "
+	      "is\n"
 	      "                      always on)\n"
 	      "  --theme NAME        colour theme\n"
 	      "  --no-notify         no desktop notifications\n"
 	      "  --hold S            outbox undo window in seconds (default 5)\n"
 	      "  --resolve ID:ACTION:REASON\n"
-	      "                      with --batch: vote on a decision through the outbox\n"
-	      "                      (ACTION approve|reject|escalate|note); repeatable\n"
-	      "  --sync-timeout S    with --batch: wait at most S seconds for the first\n"
+	      "                      with --batch: vote on a decision through the "
+	      "outbox\n"
+	      "                      (ACTION approve|reject|escalate|note); "
+	      "repeatable\n"
+	      "  --sync-timeout S    with --batch: wait at most S seconds for the "
+	      "first\n"
 	      "                      sync before printing anyway (default 30)\n"
 	      "  --help, --version\n",
 	      f);
@@ -74,7 +87,8 @@ static int parse_resolve(const char *arg, struct wf_resolve_spec *r, char *err,
 	const char *c1 = strchr(arg, ':');
 	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 	if (!c1 || !c2 || (size_t)(c1 - arg) >= sizeof(r->id) ||
-	    (size_t)(c2 - c1 - 1) >= sizeof(r->action) || strlen(c2 + 1) >= sizeof(r->reason)) {
+	    (size_t)(c2 - c1 - 1) >= sizeof(r->action) ||
+	    strlen(c2 + 1) >= sizeof(r->reason)) {
 		snprintf(err, errsize, "--resolve wants DECISION_ID:ACTION:REASON");
 		return -1;
 	}
@@ -89,7 +103,8 @@ static int parse_resolve(const char *arg, struct wf_resolve_spec *r, char *err,
 	}
 	if (strcmp(r->action, "approve") && strcmp(r->action, "reject") &&
 	    strcmp(r->action, "escalate") && strcmp(r->action, "note")) {
-		snprintf(err, errsize, "--resolve: action must be approve, reject, escalate or note");
+		snprintf(err, errsize,
+			 "--resolve: action must be approve, reject, escalate or note");
 		return -1;
 	}
 	return 0;
@@ -154,7 +169,8 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 			o->wall = o->read_only = true;
 			break;
 		case OPT_ROTATE:
-			if (parse_number("--rotate", optarg, 2, 86400, &v, err, errsize))
+			if (parse_number("--rotate", optarg, 2, 86400, &v, err,
+					 errsize))
 				return -1;
 			o->rotate_s = (int)v;
 			break;
@@ -170,12 +186,14 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 			o->json = true;
 			break;
 		case OPT_ITERATIONS:
-			if (parse_number("--iterations", optarg, 0, 1e9, &v, err, errsize))
+			if (parse_number("--iterations", optarg, 0, 1e9, &v, err,
+					 errsize))
 				return -1;
 			o->iterations = (int)v;
 			break;
 		case OPT_INTERVAL:
-			if (parse_number("--interval", optarg, 0.05, 86400, &v, err, errsize))
+			if (parse_number("--interval", optarg, 0.05, 86400, &v, err,
+					 errsize))
 				return -1;
 			o->interval_s = v;
 			break;
@@ -183,7 +201,8 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 			o->poll = true;
 			o->poll_s = 0;
 			if (optarg) {
-				if (parse_number("--poll", optarg, 1, 3600, &v, err, errsize))
+				if (parse_number("--poll", optarg, 1, 3600, &v, err,
+						 errsize))
 					return -1;
 				o->poll_s = (int)v;
 			}
@@ -213,22 +232,27 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 			break;
 		case OPT_RESOLVE:
 			if (o->n_resolve == WF_RESOLVE_MAX) {
-				snprintf(err, errsize, "at most %d --resolve", WF_RESOLVE_MAX);
+				snprintf(err, errsize, "at most %d --resolve",
+					 WF_RESOLVE_MAX);
 				return -1;
 			}
-			if (parse_resolve(optarg, &o->resolve[o->n_resolve], err, errsize))
+			if (parse_resolve(optarg, &o->resolve[o->n_resolve], err,
+					  errsize))
 				return -1;
 			o->n_resolve++;
 			break;
 		case OPT_SYNC_TIMEOUT:
-			if (parse_number("--sync-timeout", optarg, 0, 3600, &v, err, errsize))
+			if (parse_number("--sync-timeout", optarg, 0, 3600, &v, err,
+					 errsize))
 				return -1;
 			o->sync_timeout_s = v;
 			break;
 		case OPT_TOKEN:
 			snprintf(err, errsize,
-				 "a token is never taken from the command line (other users "
-				 "can read it there): use --token-file FILE or WATCHFLOOR_TOKEN");
+				 "a token is never taken from the command line (other "
+				 "users "
+				 "can read it there): use --token-file FILE or "
+				 "WATCHFLOOR_TOKEN");
 			return -1;
 		case 'h':
 		case OPT_HELP:

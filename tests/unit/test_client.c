@@ -29,14 +29,17 @@
 
 static const char *const snapshot_body =
 	"{\"cursor\":5,\"server_time\":\"2026-11-26T04:30:00.000Z\",\"heartbeat_s\":1,"
-	"\"platforms\":[{\"id\":\"p-fb\",\"name\":\"FB\",\"kind\":\"member\",\"hash_types\":[],"
-	"\"last_heartbeat\":null,\"version\":1}],\"incidents\":[],\"signals\":[],\"reports\":[],"
+	"\"platforms\":[{\"id\":\"p-fb\",\"name\":\"FB\",\"kind\":\"member\",\"hash_"
+	"types\":[],"
+	"\"last_heartbeat\":null,\"version\":1}],\"incidents\":[],\"signals\":[],"
+	"\"reports\":[],"
 	"\"decisions\":[],\"sightings\":[],\"stats\":[]}";
 
 static const char *const sse_ok =
 	"retry: 100\n\n: hi\n\n"
 	"id: 6\nevent: incident.opened\ndata: {\"seq\":6,\"type\":\"incident.opened\","
-	"\"time\":\"2026-11-26T04:30:01.000Z\",\"data\":{\"id\":\"inc-1\",\"title\":\"T\","
+	"\"time\":\"2026-11-26T04:30:01.000Z\",\"data\":{\"id\":\"inc-1\",\"title\":"
+	"\"T\","
 	"\"location\":\"\",\"tier\":\"incident\",\"state\":\"active\",\"opened_at\":"
 	"\"2026-11-26T04:30:00.000Z\",\"activated_at\":null,\"concluded_at\":null,"
 	"\"summary\":\"\",\"version\":1}}\n\n"
@@ -44,7 +47,8 @@ static const char *const sse_ok =
 
 static const char *const sse_reset =
 	"retry: 100\n\nid: 9\nevent: reset\ndata: {\"seq\":9,\"type\":\"reset\","
-	"\"time\":\"2026-11-26T04:30:01.000Z\",\"data\":{\"reason\":\"cursor_expired\"}}\n\n";
+	"\"time\":\"2026-11-26T04:30:01.000Z\",\"data\":{\"reason\":\"cursor_expired\"}"
+	"}\n\n";
 
 enum scenario { SC_NORMAL, SC_WRONG_TYPE, SC_204, SC_401, SC_503, SC_RESET, SC_ETAG };
 
@@ -61,8 +65,9 @@ static void reply(int fd, const char *status, const char *ctype, const char *ext
 	size_t n = strlen(body);
 	if (stream)
 		snprintf(head, sizeof(head),
-			 "HTTP/1.1 %s\r\nContent-Type: %s\r\n%sConnection: close\r\n\r\n", status,
-			 ctype, extra);
+			 "HTTP/1.1 %s\r\nContent-Type: %s\r\n%sConnection: "
+			 "close\r\n\r\n",
+			 status, ctype, extra);
 	else
 		snprintf(head, sizeof(head),
 			 "HTTP/1.1 %s\r\nContent-Type: %s\r\n%sContent-Length: %zu\r\n"
@@ -97,34 +102,40 @@ static void serve(int lfd, enum scenario sc, const char *logpath)
 		const char *err = "{\"error\":{\"code\":\"x\",\"message\":\"nope\"}}";
 		if (strncmp(req, "GET /v1/whoami", 14) == 0) {
 			if (sc == SC_401)
-				reply(fd, "401 Unauthorized", "application/json", "", err, false);
+				reply(fd, "401 Unauthorized", "application/json", "",
+				      err, false);
 			else
 				reply(fd, "200 OK", "application/json", "",
-				      "{\"name\":\"olga\",\"role\":\"officer\",\"platform_id\":null}", false);
+				      "{\"name\":\"olga\",\"role\":\"officer\","
+				      "\"platform_id\":null}",
+				      false);
 		} else if (strncmp(req, "GET /v1/snapshot", 16) == 0) {
 			n_snap++;
 			if (sc == SC_401)
-				reply(fd, "401 Unauthorized", "application/json", "", err, false);
+				reply(fd, "401 Unauthorized", "application/json", "",
+				      err, false);
 			else if (sc == SC_ETAG && strstr(req, "If-None-Match: \"5\""))
-				reply(fd, "304 Not Modified", "application/json", "ETag: \"5\"\r\n", "",
-				      false);
+				reply(fd, "304 Not Modified", "application/json",
+				      "ETag: \"5\"\r\n", "", false);
 			else if (sc == SC_503)
 				reply(fd, "503 Service Unavailable", "application/json",
 				      "Retry-After: 7\r\n", err, false);
 			else
-				reply(fd, "200 OK", "application/json", "ETag: \"5\"\r\n",
-				      snapshot_body, false);
+				reply(fd, "200 OK", "application/json",
+				      "ETag: \"5\"\r\n", snapshot_body, false);
 		} else if (strncmp(req, "GET /v1/events", 14) == 0) {
 			n_events++;
 			if (sc == SC_WRONG_TYPE)
 				reply(fd, "200 OK", "text/html", "", "<html>", true);
 			else if (sc == SC_204)
-				reply(fd, "204 No Content", "text/event-stream", "", "", false);
+				reply(fd, "204 No Content", "text/event-stream", "", "",
+				      false);
 			else if (sc == SC_RESET && n_events == 1)
-				reply(fd, "200 OK", "text/event-stream", "", sse_reset, true);
-			else
-				reply(fd, "200 OK", "text/event-stream; charset=utf-8", "", sse_ok,
+				reply(fd, "200 OK", "text/event-stream", "", sse_reset,
 				      true);
+			else
+				reply(fd, "200 OK", "text/event-stream; charset=utf-8",
+				      "", sse_ok, true);
 		} else {
 			reply(fd, "404 Not Found", "application/json", "", err, false);
 		}
@@ -135,7 +146,8 @@ static void serve(int lfd, enum scenario sc, const char *logpath)
 static void fake_start(struct fake *f, enum scenario sc)
 {
 	int lfd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t al = sizeof(a);
 	assert_true(lfd >= 0);
 	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
@@ -197,8 +209,13 @@ static void run_start_mode(struct run *r, enum scenario sc, bool read_only,
 	assert_non_null(mkdtemp(r->dir));
 	r->m = wf_model_new(NULL);
 	struct wf_client_config cfg = {
-		.url = url, .token = TOKEN, .read_only = read_only, .state_dir = r->dir,
-		.hold_ms = 0, .mode = mode, .poll_s = 1,
+		.url = url,
+		.token = TOKEN,
+		.read_only = read_only,
+		.state_dir = r->dir,
+		.hold_ms = 0,
+		.mode = mode,
+		.poll_s = 1,
 	};
 	r->c = wf_client_new(&cfg, r->m, err, sizeof(err));
 	assert_non_null(r->c);
@@ -231,7 +248,8 @@ static void run_stop(struct run *r)
 
 static bool has_incident(struct run *r)
 {
-	return wf_model_incident(r->m, "inc-1") != NULL && wf_model_conn(r->m)->bad_events > 0;
+	return wf_model_incident(r->m, "inc-1") != NULL &&
+	       wf_model_conn(r->m)->bad_events > 0;
 }
 
 static void test_stream_and_headers(void **state)
@@ -347,7 +365,8 @@ static void test_read_only_sends_nothing(void **state)
 	struct wf_outbox *ob = wf_client_outbox(r.c);
 	assert_non_null(ob);
 	assert_int_equal(wf_outbox_enqueue(ob, "approve", "/v1/decisions/d/resolve",
-					   "{\"action\":\"approve\"}", wf_client_now_ms(), &id),
+					   "{\"action\":\"approve\"}",
+					   wf_client_now_ms(), &id),
 			 -1);
 	run_until(&r, 800, NULL);
 	assert_null(strstr(read_log(&r.f), "POST"));
@@ -370,7 +389,8 @@ static void test_interval_etag(void **state)
 	run_start_mode(&r, SC_ETAG, true, WF_CLIENT_INTERVAL);
 	run_until(&r, 300, NULL);
 	if (wf_model_conn(r.m)->state != WF_CONN_POLLING)
-		print_error("state %s: %s\n", wf_conn_state_name(wf_model_conn(r.m)->state),
+		print_error("state %s: %s\n",
+			    wf_conn_state_name(wf_model_conn(r.m)->state),
 			    wf_model_conn(r.m)->message);
 	assert_true(wf_client_synced(r.c));
 	assert_int_equal(wf_model_conn(r.m)->state, WF_CONN_POLLING);

@@ -15,8 +15,9 @@
 static void test_reset_seq_zero(void **state)
 {
 	(void)state;
-	const char *reset = "{\"seq\":0,\"type\":\"reset\",\"time\":\"2026-11-26T04:30:00.000Z\","
-			    "\"data\":{\"reason\":\"cursor_expired\"}}";
+	const char *reset =
+		"{\"seq\":0,\"type\":\"reset\",\"time\":\"2026-11-26T04:30:00.000Z\","
+		"\"data\":{\"reason\":\"cursor_expired\"}}";
 	struct wf_event ev;
 	struct wf_decode_error err;
 	assert_int_equal(wf_decode_envelope(reset, strlen(reset), &ev, &err), 0);
@@ -31,15 +32,19 @@ static void test_reset_seq_zero(void **state)
 static void test_other_seq_zero_refused(void **state)
 {
 	(void)state;
-	const char *inc = "{\"seq\":0,\"type\":\"incident.opened\",\"time\":\"2026-11-26T04:30:00Z\","
-			  "\"data\":{\"id\":\"inc-1\",\"title\":\"T\",\"tier\":\"incident\","
-			  "\"state\":\"active\",\"opened_at\":\"2026-11-26T04:30:00Z\",\"version\":1}}";
+	const char *inc =
+		"{\"seq\":0,\"type\":\"incident.opened\",\"time\":\"2026-11-26T04:30:"
+		"00Z\","
+		"\"data\":{\"id\":\"inc-1\",\"title\":\"T\",\"tier\":\"incident\","
+		"\"state\":\"active\",\"opened_at\":\"2026-11-26T04:30:00Z\","
+		"\"version\":1}}";
 	struct wf_event ev;
 	struct wf_decode_error err;
 	assert_int_equal(wf_decode_envelope(inc, strlen(inc), &ev, &err), -1);
 	assert_non_null(strstr(err.msg, "seq"));
-	const char *neg = "{\"seq\":-1,\"type\":\"reset\",\"time\":\"2026-11-26T04:30:00Z\","
-			  "\"data\":{}}";
+	const char *neg =
+		"{\"seq\":-1,\"type\":\"reset\",\"time\":\"2026-11-26T04:30:00Z\","
+		"\"data\":{}}";
 	assert_int_equal(wf_decode_envelope(neg, strlen(neg), &ev, &err), -1);
 }
 

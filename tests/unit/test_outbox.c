@@ -69,10 +69,12 @@ static void test_reopen_keeps_keys(void **state)
 	struct wf_outbox *ob = open_ob();
 	uint64_t a, b;
 	assert_int_equal(wf_outbox_enqueue(ob, "approve", "/v1/decisions/d1/resolve",
-					   "{\"action\":\"approve\",\"version\":1}", 1000, &a),
+					   "{\"action\":\"approve\",\"version\":1}",
+					   1000, &a),
 			 0);
 	assert_int_equal(wf_outbox_enqueue(ob, "note", "/v1/decisions/d2/resolve",
-					   "{\"action\":\"note\",\"reason\":\"x\"}", 1000, &b),
+					   "{\"action\":\"note\",\"reason\":\"x\"}",
+					   1000, &b),
 			 0);
 	char key[WF_IDEMPOTENCY_KEY_MAX + 1];
 	strcpy(key, wf_outbox_get(ob, a)->key);
@@ -123,11 +125,13 @@ static void test_undo_and_settle(void **state)
 
 	r = wf_outbox_take_due(ob, 5000);
 	assert_int_equal(r->id, c);
-	const char *conflict = "{\"error\":{\"code\":\"conflict\",\"message\":\"stale\"},"
-			       "\"current\":{\"id\":\"d1\",\"version\":4}}";
+	const char *conflict =
+		"{\"error\":{\"code\":\"conflict\",\"message\":\"stale\"},"
+		"\"current\":{\"id\":\"d1\",\"version\":4}}";
 	wf_outbox_settle(ob, c, 409, conflict, strlen(conflict), 0, 5000);
 	assert_int_equal(wf_outbox_get(ob, c)->state, WF_OUTBOX_CONFLICT);
-	assert_string_equal(wf_outbox_get(ob, c)->current, "{\"id\":\"d1\",\"version\":4}");
+	assert_string_equal(wf_outbox_get(ob, c)->current,
+			    "{\"id\":\"d1\",\"version\":4}");
 	assert_string_equal(wf_outbox_get(ob, c)->message, "HTTP 409: stale");
 
 	r = wf_outbox_take_due(ob, 5000);
@@ -141,7 +145,8 @@ static void test_undo_and_settle(void **state)
 	assert_int_equal(wf_outbox_count(ob), 2);
 	assert_int_equal(wf_outbox_get(ob, b)->state, WF_OUTBOX_QUEUED);
 	assert_int_equal(wf_outbox_get(ob, c)->state, WF_OUTBOX_CONFLICT);
-	assert_string_equal(wf_outbox_get(ob, c)->current, "{\"id\":\"d1\",\"version\":4}");
+	assert_string_equal(wf_outbox_get(ob, c)->current,
+			    "{\"id\":\"d1\",\"version\":4}");
 	assert_int_equal(wf_outbox_drop(ob, c), 0);
 	r = wf_outbox_take_due(ob, 100000);
 	wf_outbox_settle(ob, r->id, 422, NULL, 0, 0, 100000);
@@ -159,7 +164,8 @@ static void test_torn_tail(void **state)
 	long good = file_size();
 	/* A bad line in the middle is skipped; a torn last line is cut off. */
 	append_raw("this is not json\n");
-	append_raw("{\"op\":\"add\",\"id\":5,\"key\":\"abc\",\"kind\":\"b\",\"path\":\"/v1/b\",\"bo");
+	append_raw("{\"op\":\"add\",\"id\":5,\"key\":\"abc\",\"kind\":\"b\",\"path\":"
+		   "\"/v1/b\",\"bo");
 	ob = open_ob();
 	assert_int_equal(wf_outbox_count(ob), 1);
 	assert_non_null(wf_outbox_get(ob, a));
@@ -215,7 +221,8 @@ static void test_refusals(void **state)
 	wf_outbox_close(ro);
 
 	struct wf_outbox *ob = open_ob();
-	assert_int_equal(wf_outbox_enqueue(ob, "a", "http://evil/v1/a", "{}", 0, &id), -1);
+	assert_int_equal(wf_outbox_enqueue(ob, "a", "http://evil/v1/a", "{}", 0, &id),
+			 -1);
 	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/a", "not json", 0, &id), -1);
 	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/a", "[1]", 0, &id), -1);
 	/* One writer per outbox file. */
@@ -227,7 +234,8 @@ static void test_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_reopen_keeps_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reopen_keeps_keys, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_undo_and_settle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
