@@ -245,7 +245,8 @@ static void wall_draw_banner(struct wf_wall *w, const char *text)
 	wnoutrefresh(win);
 }
 
-static void wall_draw_pane(struct wf_wall *w, int i, const struct wf_view_ctx *c)
+static void wall_draw_pane(struct wf_wall *w, int i, const struct wf_view_ctx *c,
+			   int64_t now)
 {
 	struct wf_pane *p = &w->panes[i];
 	WINDOW *win = w->pw[i];
@@ -256,7 +257,7 @@ static void wall_draw_pane(struct wf_wall *w, int i, const struct wf_view_ctx *c
 	snprintf(title, sizeof(title), "%s", p->ops->name);
 	title[0] = (char)(title[0] - 'a' + 'A');
 	if (i == P_PROP && w->rot_n > 0) {
-		long left = (long)((w->rot_next - c->now + 999) / 1000);
+		long left = (long)((w->rot_next - now + 999) / 1000);
 		snprintf(note, sizeof(note), "incident %d/%d  next in %lds", w->rot_pos + 1,
 			 w->rot_n, left < 0 ? 0 : left);
 	} else if (i != P_PROP) {
@@ -308,10 +309,14 @@ void wf_wall_render(struct wf_wall *w, struct wf_ui *ui)
 		wall_draw_small(w, ui, banner);
 		return;
 	}
+	/* Stale: the figures as they were when the data was last confirmed (rates over
+	 * "the last minute" would fall to 0 and look like a quiet room). */
+	int64_t as_of = stale && w->last_seen > 0 && w->last_seen < ui->now ? w->last_seen
+									     : ui->now;
 	struct wf_view_ctx c;
 	memset(&c, 0, sizeof(c));
 	c.model = ui->model;
-	c.now = ui->now;
+	c.now = as_of;
 	c.read_only = true;
 	c.ascii = ui->ascii;
 	wall_rotate(w, ui, 0);
@@ -330,14 +335,14 @@ void wf_wall_render(struct wf_wall *w, struct wf_ui *ui)
 	if (w->banner)
 		wall_draw_banner(w, banner);
 	werase(w->tiles);
-	wf_wall_tiles_draw(w->tiles, ui->model, ui->now, ui->ascii);
+	wf_wall_tiles_draw(w->tiles, ui->model, as_of, ui->ascii);
 	if (stale)
 		wall_dim(w->tiles);
 	wnoutrefresh(w->tiles);
 	for (int i = 0; i < P_COUNT; i++) {
 		if (!w->pw[i])
 			continue;
-		wall_draw_pane(w, i, &c);
+		wall_draw_pane(w, i, &c, ui->now);
 		if (stale)
 			wall_dim(w->pw[i]);
 		wnoutrefresh(w->pw[i]);

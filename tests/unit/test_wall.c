@@ -224,16 +224,19 @@ static void test_stale_dimmed(void **state)
 	c.state = WF_CONN_RECONNECTING;
 	c.attempt = 2;
 	wf_model_set_conn(h.model, &c);
-	wf_harness_frame(&h, T0 + 4 * MIN, true);
-	assert_true(wf_harness_find(&h, "BACKEND UNREACHABLE - data 4 min old"));
+	wf_harness_frame(&h, T0 + 10 * MIN, true);
+	assert_true(wf_harness_find(&h, "BACKEND UNREACHABLE - data 10 min old"));
 	assert_true(wf_harness_find(&h, "Incident number 1")); /* the last values stay */
+	/* the figures as of the data (T0): dec-1 (due T0 + 5 min) was not overdue then */
+	assert_true(wf_harness_find(&h, "0 overdue"));
 	assert_true(wf_harness_frame_has(&h, "\033[2m", 4) ||
 		    wf_harness_frame_has(&h, ";2m", 3) || wf_harness_frame_has(&h, "[2;", 3));
 	c.state = WF_CONN_LIVE;
-	c.last_event = c.last_data = T0 + 4 * MIN + 500;
+	c.last_event = c.last_data = T0 + 10 * MIN + 500;
 	wf_model_set_conn(h.model, &c);
-	wf_harness_frame(&h, T0 + 4 * MIN + 1000, true);
+	wf_harness_frame(&h, T0 + 10 * MIN + 1000, true);
 	assert_false(wf_harness_find(&h, "BACKEND"));
+	assert_true(wf_harness_find(&h, "1 overdue"));
 	wall_detach(&h, w);
 	wf_harness_close(&h);
 }
