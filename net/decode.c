@@ -12,19 +12,43 @@
 struct dctx {
 	const char *path; /* prefix for field names, e.g. "data" or "incidents[3]" */
 	struct wf_decode_error *err;
+	const char *list; /* set: the prefix is path.list[index], formatted only when
+			     an error is reported (items and votes are the hot path) */
+	size_t index;
 };
+
+/* The field-name prefix of c into buf. */
+static const char *ctx_path(const struct dctx *c, char *buf, size_t size)
+{
+	if (!c->list)
+		return c->path ? c->path : "";
+	snprintf(buf, size, "%s%s%s[%zu]", c->path ? c->path : "",
+		 c->path && *c->path ? "." : "", c->list, c->index);
+	return buf;
+}
+
+/* The context of element i of array `list` inside c. */
+static struct dctx ctx_child(const struct dctx *c, const char *list, size_t i,
+			     char *buf, size_t size)
+{
+	struct dctx k = {c->path, c->err, list, i};
+	if (c->list)
+		k.path = ctx_path(c, buf, size);
+	return k;
+}
 
 static int fail(struct dctx *c, const char *field, const char *fmt, ...)
 {
-	char why[160];
+	char why[160], pbuf[128];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	if (c->err)
-		snprintf(c->err->msg, sizeof(c->err->msg), "field '%s%s%s': %s",
-			 c->path ? c->path : "", c->path && *c->path ? "." : "",
-			 field, why);
+	if (c->err) {
+		const char *path = ctx_path(c, pbuf, sizeof(pbuf));
+		snprintf(c->err->msg, sizeof(c->err->msg), "field '%s%s%s': %s", path,
+			 *path ? "." : "", field, why);
+	}
 	return -1;
 }
 
@@ -143,9 +167,11 @@ GET_ENUM(vote_action)
 static int need_object(struct dctx *c, json_t *o)
 {
 	if (!json_is_object(o)) {
+		char pbuf[128];
+		const char *path = ctx_path(c, pbuf, sizeof(pbuf));
 		if (c->err)
 			snprintf(c->err->msg, sizeof(c->err->msg), "'%s': must be an object",
-				 c->path && *c->path ? c->path : "(root)");
+				 *path ? path : "(root)");
 		return -1;
 	}
 	return 0;
@@ -265,11 +291,9 @@ static int dec_sightings(struct dctx *c, json_t *o, struct wf_sightings *s)
 	s->items = calloc(n, sizeof(*s->items));
 	if (!s->items)
 		return fail(c, "items", "out of memory");
-	char path[96];
+	char path[128];
 	for (size_t i = 0; i < n; i++) {
-		struct dctx ic = {path, c->err};
-		snprintf(path, sizeof(path), "%s%sitems[%zu]", c->path ? c->path : "",
-			 c->path && *c->path ? "." : "", i);
+		struct dctx ic = ctx_child(c, "items", i, path, sizeof(path));
 		s->n_items = i + 1;
 		if (dec_sighting_item(&ic, json_array_get(items, i), &s->items[i]))
 			return -1;
@@ -331,11 +355,9 @@ static int dec_decision(struct dctx *c, json_t *o, struct wf_decision *d)
 	d->votes = calloc(n, sizeof(*d->votes));
 	if (!d->votes)
 		return fail(c, "votes", "out of memory");
-	char path[96];
+	char path[128];
 	for (size_t i = 0; i < n; i++) {
-		struct dctx vc = {path, c->err};
-		snprintf(path, sizeof(path), "%s%svotes[%zu]", c->path ? c->path : "",
-			 c->path && *c->path ? "." : "", i);
+		struct dctx vc = ctx_child(c, "votes", i, path, sizeof(path));
 		d->n_votes = i + 1;
 		if (dec_vote(&vc, json_array_get(votes, i), &d->votes[i]))
 			return -1;
@@ -368,7 +390,7 @@ static int dec_stats(struct dctx *c, json_t *o, struct wf_stats_row *r)
 int wf_decode_resource(enum wf_event_type type, json_t *obj, const char *path,
 		       struct wf_event *out, struct wf_decode_error *err)
 {
-	struct dctx c = {path, err};
+	struct dctx c = {.path = path, .err = err};
 	int rc = -1;
 	memset(&out->u, 0, sizeof(out->u));
 	out->type = type;
@@ -416,7 +438,7 @@ int wf_decode_resource(enum wf_event_type type, json_t *obj, const char *path,
 int wf_decode_envelope_json(json_t *root, struct wf_event *out,
 			    struct wf_decode_error *err)
 {
-	struct dctx c = {"", err};
+	struct dctx c = {.path = "", .err = err};
 	enum wf_event_type type;
 	int64_t seq, time;
 	memset(out, 0, sizeof(*out));
@@ -535,7 +557,7 @@ int wf_decode_snapshot(const char *buf, size_t len, struct wf_snapshot *out,
 		{"sightings", WF_EV_SIGHTINGS},
 	};
 	json_error_t jerr;
-	struct dctx c = {"", err};
+	struct dctx c = {.path = "", .err = err};
 	size_t cap = 0;
 	memset(out, 0, sizeof(*out));
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -574,7 +596,7 @@ int wf_decode_poll(const char *buf, size_t len, struct wf_poll_batch *out,
 		   struct wf_decode_error *err)
 {
 	json_error_t jerr;
-	struct dctx c = {"", err};
+	struct dctx c = {.path = "", .err = err};
 	bool reset = false;
 	memset(out, 0, sizeof(*out));
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
