@@ -75,12 +75,18 @@ static void tiles_fill(const struct wall_figures *f, bool ascii, struct wall_til
 
 	t[1].label = "UPLOADS / MIN";
 	t[1].label_short = "UPLOADS";
-	snprintf(t[1].value, sizeof(t[1].value), "%.0f", f->rates.rate1);
+	/* the glyphs have no 'k': from 10,000 the figure counts thousands */
+	double r1 = f->rates.rate1;
+	bool kilo = r1 >= 9999.5;
+	snprintf(t[1].value, sizeof(t[1].value), r1 >= 99999.5 ? "%.0f" : kilo ? "%.1f" : "%.0f",
+		 kilo ? r1 / 1000.0 : r1);
 	enum wf_role tr;
 	const char *arrow = wf_look_trend(f->rates.accel, f->rates.rate5, ascii, &tr);
 	wf_fmt_count(f->rates.rate15, a, sizeof(a));
-	snprintf(t[1].sub, sizeof(t[1].sub), "%s  15-min avg %s", arrow, a);
-	snprintf(t[1].sub_short, sizeof(t[1].sub_short), "/min %s", arrow);
+	snprintf(t[1].sub, sizeof(t[1].sub), "%s%s  15-min avg %s", kilo ? "thousands  " : "",
+		 arrow, a);
+	snprintf(t[1].sub_short, sizeof(t[1].sub_short), "%s %s", kilo ? "thousands" : "/min",
+		 arrow);
 	t[1].sub_role = tr;
 
 	t[2].label = "BLOCKED AT UPLOAD";

@@ -180,6 +180,18 @@ static void test_render_sizes(void **state)
 		/* nothing changed: nothing written */
 		assert_int_equal(wf_harness_frame(&h, T0, true), 0);
 	}
+	/* from 10,000 uploads a minute the tile counts thousands (no 'k' glyph) */
+	char t[32];
+	wf_time_format(T0 - 5000, t, sizeof(t));
+	assert_int_equal(wf_harness_apply(&h,
+		"{\"seq\":%lld,\"type\":\"sightings\",\"time\":\"%s\",\"data\":"
+		"{\"platform_id\":\"p-a\",\"incident_id\":\"inc-1\",\"items\":[{\"signal_id\":"
+		"\"sig-1\",\"count\":25300,\"outcome\":\"blocked\",\"seen_at\":\"%s\","
+		"\"hash_type\":\"pdq\",\"hash\":\"%s\"}]}}",
+		(long long)++seq, t, t,
+		"f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"), 0);
+	wf_harness_frame(&h, T0, true);
+	assert_true(wf_harness_find(&h, "thousands"));
 	/* the rotation moves on after 20 s */
 	wf_harness_frame(&h, T0 + 21000, true);
 	assert_true(wf_harness_find(&h, "incident 2/3"));
