@@ -106,6 +106,11 @@ void wf_model_set_cursor(struct wf_model *m, int64_t cursor)
 	m->cursor = cursor;
 }
 
+void wf_model_set_now(struct wf_model *m, int64_t now)
+{
+	m->now_limit = now > 0 ? now + WF_MODEL_SKEW_MS : 0;
+}
+
 uint64_t wf_model_generation(const struct wf_model *m)
 {
 	return m->generation;
@@ -300,6 +305,8 @@ static enum wf_apply_result apply_sightings(struct wf_model *m, struct wf_event 
 					it->has_hash = false;
 			}
 		}
+		if (m->now_limit > 0 && it->seen_at > m->now_limit)
+			it->seen_at = m->now_limit; /* a clock ahead of ours: count it now */
 		feed_push(m, s->incident_id, s->platform_id, it);
 		if (pair)
 			wf_prop_add_sighting(m, pair, it, m->clock);
@@ -321,6 +328,8 @@ static enum wf_apply_result apply_signal(struct wf_model *m, struct wf_event *ev
 	if (r == WF_APPLY_CHANGED && is_new) {
 		struct wf_signal_entry *se = entry;
 		se->order = ++m->signal_order;
+		if (m->now_limit > 0 && se->s.added_at > m->now_limit)
+			se->s.added_at = m->now_limit;
 		if (count_variant)
 			wf_prop_add_variant(m, &se->s, m->clock);
 	}
@@ -339,8 +348,14 @@ enum wf_apply_result wf_model_apply(struct wf_model *m, struct wf_event *ev)
 		}
 		m->cursor = ev->seq;
 	}
-	if (ev->time > m->clock)
-		m->clock = ev->time;
+	/* The model's clock follows event times, but never runs ahead of the caller's
+	 * wall clock by more than the allowed skew: one event stamped far in the
+	 * future must not push every later sighting out of the windows. */
+	int64_t t = ev->time;
+	if (m->now_limit > 0 && t > m->now_limit)
+		t = m->now_limit;
+	if (t > m->clock)
+		m->clock = t;
 
 	switch (ev->type) {
 	case WF_EV_PLATFORM_UPDATED: {

@@ -52,6 +52,12 @@ enum wf_apply_result {
  * when ev->seq is above it. */
 enum wf_apply_result wf_model_apply(struct wf_model *m, struct wf_event *ev);
 
+/* Tells the model the caller's wall clock (Unix ms) before applying events; event
+ * times more than WF_MODEL_SKEW_MS ahead of it count as now + skew for the windows.
+ * 0 (the default) means no limit. */
+#define WF_MODEL_SKEW_MS (5 * 60000LL)
+void wf_model_set_now(struct wf_model *m, int64_t now);
+
 int64_t wf_model_cursor(const struct wf_model *m);
 void wf_model_set_cursor(struct wf_model *m, int64_t cursor);
 /* Incremented on every change: a view that saw the same generation need not redraw. */

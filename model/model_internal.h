@@ -40,6 +40,7 @@ struct wf_model {
 	size_t feed_head, feed_n;
 	int64_t cursor;
 	int64_t clock; /* newest event time seen: the reference for windows on apply */
+	int64_t now_limit; /* caller's wall clock plus skew (0: no limit) */
 	uint64_t generation;
 	uint64_t signal_order;
 	struct wf_model_counters counters;

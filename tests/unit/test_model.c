@@ -441,6 +441,26 @@ static void test_time(void **state)
 	assert_false(wf_valid_utf8("\xc0\x80", 2));     /* overlong */
 }
 
+/* One event stamped far in the future must not push later sightings out of the
+ * windows once the caller has told the model its wall clock. */
+static void test_future_event_clamped(void **state)
+{
+	struct wf_model *m = *state;
+	wf_model_set_now(m, T0);
+	sighting(m, 1, "inc-1", "p1", "s", 4, "blocked", T0 + 48 * 60 * MIN);
+	sighting(m, 2, "inc-1", "p1", "s", 6, "removed", T0);
+	assert_int_equal(wf_model_counters(m).out_of_window, 0);
+	struct wf_rates r;
+	wf_model_rates(m, "inc-1", NULL, T0 + 1000, &r);
+	assert_int_equal(r.last1.attempts, 6);
+	/* without the wall clock, the same stream loses the second sighting */
+	wf_model_reset(m);
+	wf_model_set_now(m, 0);
+	sighting(m, 1, "inc-1", "p1", "s", 4, "blocked", T0 + 48 * 60 * MIN);
+	sighting(m, 2, "inc-1", "p1", "s", 6, "removed", T0);
+	assert_int_equal(wf_model_counters(m).out_of_window, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +472,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sorted_views, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_top_signals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_and_conn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_future_event_clamped, setup, teardown),
 		cmocka_unit_test(test_idmap_churn),
 		cmocka_unit_test_setup_teardown(test_time, setup, teardown),
 	};
