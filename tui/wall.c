@@ -142,7 +142,8 @@ void wf_wall_resize(struct wf_wall *w, struct wf_ui *ui)
 	wall_windows_free(w);
 }
 
-/* Every cell of win gets A_DIM on top of what it has (stale data). */
+/* Every cell of win gets A_DIM instead of A_BOLD on top of what it has (stale
+ * data). */
 static void wall_dim(WINDOW *win)
 {
 	int h = getmaxy(win), wd = getmaxx(win);
@@ -155,7 +156,8 @@ static void wall_dim(WINDOW *win)
 			if (mvwin_wch(win, y, x, &cc) == ERR ||
 			    getcchar(&cc, wch, &at, &pair, NULL) == ERR)
 				continue;
-			mvwchgat(win, y, x, 1, at | A_DIM, pair, NULL);
+			/* bold would win over dim on most terminals */
+			mvwchgat(win, y, x, 1, (at & ~A_BOLD) | A_DIM, pair, NULL);
 		}
 }
 
@@ -235,6 +237,8 @@ static void wall_draw_banner(struct wf_wall *w, const char *text)
 {
 	WINDOW *win = w->banner;
 	int attr = wf_theme_attr(WF_ROLE_BANNER) | A_BOLD;
+	if (wf_theme_color_mode() == WF_COLOR_MODE_NONE)
+		attr |= A_REVERSE; /* NO_COLOR: the band must still stand out */
 	wbkgdset(win, ' ' | (chtype)attr);
 	werase(win);
 	int h = getmaxy(win), wd = getmaxx(win);
