@@ -35,6 +35,7 @@ struct wf_client {
 	struct wf_sse_parser sse;
 	struct wf_conn conn;
 	unsigned flags; /* WF_CLIENT_EV_* gathered during one process() */
+	bool msg_bad;   /* conn.message is about a bad event (kept on recovery) */
 
 	enum phase phase, then;
 	struct wf_xfer *main, *whoami, *send;
@@ -52,7 +53,10 @@ struct wf_client {
 /* client_sync.c */
 int64_t client_jitter(struct wf_client *c, int64_t d);
 int64_t client_dead_ms(const struct wf_client *c);
+/* A connection problem for the status bar (cleared when the connection recovers). */
 void client_set_message(struct wf_client *c, const char *msg);
+/* n bad events (counted and skipped), msg the last one's error (kept). */
+void client_note_bad(struct wf_client *c, uint64_t n, const char *msg);
 void client_conn_state(struct wf_client *c, enum wf_conn_state s);
 void client_xfer_drop(struct wf_client *c, struct wf_xfer **xp);
 /* The single place requests are made. Refuses anything but GET in read-only mode. */

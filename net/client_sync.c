@@ -45,15 +45,26 @@ void client_set_message(struct wf_client *c, const char *msg)
 	}
 	memcpy(c->conn.message, msg, n);
 	c->conn.message[n] = '\0';
+	c->msg_bad = false;
+}
+
+void client_note_bad(struct wf_client *c, uint64_t n, const char *msg)
+{
+	c->conn.bad_events += n;
+	client_set_message(c, msg);
+	c->msg_bad = true;
 }
 
 void client_conn_state(struct wf_client *c, enum wf_conn_state s)
 {
-	c->conn.state = s;
 	if (s == WF_CONN_LIVE || s == WF_CONN_POLLING) {
+		/* Recovered: the error that was shown no longer holds. */
+		if (c->conn.state != s && !c->msg_bad)
+			c->conn.message[0] = '\0';
 		c->conn.attempt = 0;
 		c->conn.next_try = 0;
 	}
+	c->conn.state = s;
 }
 
 void client_xfer_drop(struct wf_client *c, struct wf_xfer **xp)
@@ -145,11 +156,18 @@ static bool stream_sink(struct wf_xfer *x, const char *buf, size_t len)
 		}
 		x->verified = true;
 		client_conn_state(c, WF_CONN_LIVE);
-		c->conn.message[0] = '\0';
 	}
 	c->last_byte = wf_client_mono_ms();
 	c->conn.last_event = wf_client_now_ms();
-	if (wf_sse_feed(&c->sse, buf, len) != 0) {
+	int rc = wf_sse_feed(&c->sse, buf, len);
+	if (c->sse.errors) {
+		char m[80];
+		snprintf(m, sizeof(m), "event dropped: %s",
+			 wf_sse_error_name(c->sse.last_error));
+		client_note_bad(c, c->sse.errors, m);
+		c->sse.errors = 0;
+	}
+	if (rc != 0) {
 		x->abort_why = ABORT_RESET;
 		return false;
 	}
@@ -262,8 +280,7 @@ int client_on_sse_event(void *ud, const struct wf_sse_event *sev)
 	struct wf_event ev;
 	struct wf_decode_error err;
 	if (wf_decode_envelope(sev->data, sev->data_len, &ev, &err) != 0) {
-		c->conn.bad_events++;
-		client_set_message(c, err.msg);
+		client_note_bad(c, 1, err.msg);
 		return 0;
 	}
 	if (ev.type == WF_EV_RESET) {
@@ -313,9 +330,8 @@ static void apply_snapshot(struct wf_client *c, struct wf_xfer *x)
 	for (size_t i = 0; i < snap.n_events; i++)
 		wf_model_apply(c->model, &snap.events[i]);
 	wf_model_set_cursor(c->model, snap.cursor);
-	c->conn.bad_events += snap.n_bad;
 	if (snap.n_bad)
-		client_set_message(c, snap.first_bad.msg);
+		client_note_bad(c, snap.n_bad, snap.first_bad.msg);
 	c->conn.heartbeat_s = snap.heartbeat_s;
 	int64_t now = wf_client_now_ms();
 	c->conn.lag_ms = now - snap.server_time;
@@ -387,11 +403,6 @@ void client_done_stream(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 		if (c->retry_ms > 60000)
 			c->retry_ms = 60000;
 	}
-	if (c->sse.errors) {
-		c->conn.bad_events += c->sse.errors;
-		client_set_message(c, wf_sse_error_name(c->sse.last_error));
-		c->sse.errors = 0;
-	}
 	if (x->abort_why == ABORT_RESET) {
 		client_set_message(
 			c, "the server reset the stream: re-reading the snapshot");
@@ -461,9 +472,8 @@ void client_done_poll(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 		c->conn.last_data = now;
 		c->rate_count++;
 	}
-	c->conn.bad_events += b.n_bad;
 	if (b.n_bad)
-		client_set_message(c, b.first_bad.msg);
+		client_note_bad(c, b.n_bad, b.first_bad.msg);
 	wf_poll_batch_clear(&b);
 	if (reset)
 		client_start_snapshot(c);
