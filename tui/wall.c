@@ -23,7 +23,8 @@
 enum { P_INC, P_FEED, P_PROP, P_DEC, P_COUNT };
 
 static const struct wf_pane_ops *const wall_ops[P_COUNT] = {
-	&wf_pane_incidents, &wf_pane_sightings, &wf_pane_propagation, &wf_pane_decisions};
+	&wf_pane_incidents, &wf_pane_sightings, &wf_pane_propagation,
+	&wf_pane_decisions};
 
 struct wf_wall {
 	struct wf_wall_config cfg;
@@ -32,10 +33,11 @@ struct wf_wall {
 	bool laid_out; /* the windows match rows, cols, stale, dy, dx */
 	int rows, cols, dy, dx;
 	bool stale, small;
-	int64_t last_seen; /* the newest last_event / last_data seen: a fresh client
-			      after a refusal starts from 0, the data on screen does not */
-	wf_row_id rot_id;  /* the incident the propagation pane shows */
-	int64_t rot_next;  /* when the rotation moves on (Unix ms) */
+	int64_t last_seen;  /* the newest last_event / last_data seen: a fresh client
+			       after a refusal starts from 0, the data on screen does not
+			     */
+	wf_row_id rot_id;   /* the incident the propagation pane shows */
+	int64_t rot_next;   /* when the rotation moves on (Unix ms) */
 	int rot_pos, rot_n; /* its place among the active incidents, for the title */
 };
 
@@ -57,8 +59,8 @@ struct wf_wall *wf_wall_new(const struct wf_wall_config *cfg)
 
 static void wall_windows_free(struct wf_wall *w)
 {
-	WINDOW **all[] = {&w->top, &w->banner, &w->tiles, &w->pw[0],
-			  &w->pw[1], &w->pw[2], &w->pw[3]};
+	WINDOW **all[] = {&w->top,   &w->banner, &w->tiles, &w->pw[0],
+			  &w->pw[1], &w->pw[2],	 &w->pw[3]};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		if (*all[i])
 			delwin(*all[i]);
@@ -110,7 +112,11 @@ static void wall_layout(struct wf_wall *w)
 	}
 	/* tiles: glyphs 3x (18 rows), 2x (13), 1x (8), or text (4, 3) */
 	int left = H - (y - y0);
-	int th = left >= 75 ? 18 : left >= 52 ? 13 : left >= 30 ? 8 : left >= 24 ? 4 : 3;
+	int th = left >= 75   ? 18
+		 : left >= 52 ? 13
+		 : left >= 30 ? 8
+		 : left >= 24 ? 4
+			      : 3;
 	w->tiles = wall_win(th, W, y, x0);
 	y += th;
 	int ph = H - (y - y0);
@@ -204,16 +210,19 @@ static void wall_draw_top(struct wf_wall *w, struct wf_ui *ui)
 	char buf[200], a[32];
 	wbkgdset(win, ' ' | (chtype)bar);
 	werase(win);
-	int x = wf_text_draw(win, 0, 0, " WATCHFLOOR WALL ",
-			     getmaxx(win), wf_theme_attr(WF_ROLE_PANE_TITLE_FOCUS)) + 1;
+	int x = wf_text_draw(win, 0, 0, " WATCHFLOOR WALL ", getmaxx(win),
+			     wf_theme_attr(WF_ROLE_PANE_TITLE_FOCUS)) +
+		1;
 	enum wf_role r = cn->state == WF_CONN_LIVE || cn->state == WF_CONN_POLLING
 				 ? WF_ROLE_CONN_LIVE
 			 : cn->state == WF_CONN_AUTH_FAILED ? WF_ROLE_CONN_AUTH
-			 : cn->state == WF_CONN_OFFLINE	  ? WF_ROLE_CONN_OFFLINE
-							  : WF_ROLE_CONN_RECONNECTING;
+			 : cn->state == WF_CONN_OFFLINE	    ? WF_ROLE_CONN_OFFLINE
+							    : WF_ROLE_CONN_RECONNECTING;
 	snprintf(buf, sizeof(buf), " %s%s ", ui->ascii ? "* " : "● ",
 		 wf_conn_state_name(cn->state));
-	x += wf_text_draw(win, 0, x, buf, getmaxx(win) - x, wf_theme_attr(r) | A_REVERSE) + 1;
+	x += wf_text_draw(win, 0, x, buf, getmaxx(win) - x,
+			  wf_theme_attr(r) | A_REVERSE) +
+	     1;
 	int64_t last = w->last_seen;
 	if (last > 0) {
 		wf_fmt_duration(ui->now - last < 0 ? 0 : ui->now - last, a, sizeof(a));
@@ -222,7 +231,8 @@ static void wall_draw_top(struct wf_wall *w, struct wf_ui *ui)
 		snprintf(buf, sizeof(buf), "no data yet");
 	}
 	x += wf_text_draw(win, 0, x, buf, getmaxx(win) - x,
-			  w->stale ? wf_theme_attr(WF_ROLE_STATUS_WARN) : bar) + 2;
+			  w->stale ? wf_theme_attr(WF_ROLE_STATUS_WARN) : bar) +
+	     2;
 	if (ui->msg[0]) /* a theme change, a config mistake */
 		x += wf_text_draw(win, 0, x, ui->msg, getmaxx(win) - x - 12, bar) + 2;
 	wf_fmt_clock(ui->now, a, sizeof(a));
@@ -262,8 +272,8 @@ static void wall_draw_pane(struct wf_wall *w, int i, const struct wf_view_ctx *c
 	title[0] = (char)(title[0] - 'a' + 'A');
 	if (i == P_PROP && w->rot_n > 0) {
 		long left = (long)((w->rot_next - now + 999) / 1000);
-		snprintf(note, sizeof(note), "incident %d/%d  next in %lds", w->rot_pos + 1,
-			 w->rot_n, left < 0 ? 0 : left);
+		snprintf(note, sizeof(note), "incident %d/%d  next in %lds",
+			 w->rot_pos + 1, w->rot_n, left < 0 ? 0 : left);
 	} else if (i != P_PROP) {
 		snprintf(note, sizeof(note), "%zu", p->n);
 	}
@@ -277,10 +287,12 @@ static void wall_draw_small(struct wf_wall *w, struct wf_ui *ui, const char *ban
 {
 	char line[160];
 	werase(stdscr);
-	snprintf(line, sizeof(line), "watchfloor wall: %dx%d is too small (80x24 or more)",
-		 w->cols, w->rows);
+	snprintf(line, sizeof(line),
+		 "watchfloor wall: %dx%d is too small (80x24 or more)", w->cols,
+		 w->rows);
 	wf_text_draw(stdscr, 0, 0, line, w->cols, wf_theme_attr(WF_ROLE_ERROR));
-	snprintf(line, sizeof(line), "%s", wf_conn_state_name(wf_model_conn(ui->model)->state));
+	snprintf(line, sizeof(line), "%s",
+		 wf_conn_state_name(wf_model_conn(ui->model)->state));
 	if (w->rows > 1)
 		wf_text_draw(stdscr, 1, 0, banner[0] ? banner : line, w->cols,
 			     wf_theme_attr(banner[0] ? WF_ROLE_BANNER : WF_ROLE_TEXT));
@@ -297,7 +309,8 @@ void wf_wall_render(struct wf_wall *w, struct wf_ui *ui)
 	if (cn.last_data > w->last_seen)
 		w->last_seen = cn.last_data;
 	cn.last_event = w->last_seen;
-	bool stale = wf_wall_banner(&cn, ui->now, w->cfg.retry_s, banner, sizeof(banner));
+	bool stale =
+		wf_wall_banner(&cn, ui->now, w->cfg.retry_s, banner, sizeof(banner));
 	wf_wall_shift(ui->now, w->cfg.shift_s, &dy, &dx);
 	if (!w->laid_out || stale != w->stale || dy != w->dy || dx != w->dx) {
 		w->stale = stale;
@@ -315,8 +328,9 @@ void wf_wall_render(struct wf_wall *w, struct wf_ui *ui)
 	}
 	/* Stale: the figures as they were when the data was last confirmed (rates over
 	 * "the last minute" would fall to 0 and look like a quiet room). */
-	int64_t as_of = stale && w->last_seen > 0 && w->last_seen < ui->now ? w->last_seen
-									     : ui->now;
+	int64_t as_of = stale && w->last_seen > 0 && w->last_seen < ui->now
+				? w->last_seen
+				: ui->now;
 	struct wf_view_ctx c;
 	memset(&c, 0, sizeof(c));
 	c.model = ui->model;
@@ -333,7 +347,8 @@ void wf_wall_render(struct wf_wall *w, struct wf_ui *ui)
 		p->sel = -1; /* no cursor on a wall ... */
 		for (size_t k = 0; i == P_INC && k < p->n; k++)
 			if (strcmp(p->ids[k], w->rot_id) == 0)
-				p->sel = (int)k; /* ... but the rotating incident stands out */
+				p->sel = (int)k; /* ... but the rotating incident stands
+						    out */
 	}
 	wall_draw_top(w, ui);
 	if (w->banner)
@@ -355,7 +370,8 @@ void wf_wall_render(struct wf_wall *w, struct wf_ui *ui)
 
 unsigned wf_wall_key(struct wf_wall *w, struct wf_ui *ui, wint_t ch, bool is_key)
 {
-	if (w->cfg.exit_key && (int)ch == w->cfg.exit_key && is_key == w->cfg.exit_key_fn)
+	if (w->cfg.exit_key && (int)ch == w->cfg.exit_key &&
+	    is_key == w->cfg.exit_key_fn)
 		return WF_REACT_QUIT;
 	if (!is_key && ch > 126)
 		return WF_REACT_NONE;

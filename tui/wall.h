@@ -29,19 +29,19 @@ struct wf_wall;
 #define WF_WALL_SHIFT_S 180 /* default seconds between burn-in shifts */
 
 struct wf_wall_config {
-	int rotate_s;     /* seconds per incident (>= 2) */
-	int shift_s;      /* seconds between shifts of the layout; 0: never */
-	int exit_key;     /* a key that ends the wall (config wall_exit_key), 0: none */
+	int rotate_s;	  /* seconds per incident (>= 2) */
+	int shift_s;	  /* seconds between shifts of the layout; 0: never */
+	int exit_key;	  /* a key that ends the wall (config wall_exit_key), 0: none */
 	bool exit_key_fn; /* exit_key is a curses KEY_* code, not a character */
-	int retry_s;      /* seconds between retries after the backend refused the
+	int retry_s;	  /* seconds between retries after the backend refused the
 			     display (401/403) or told it to stop (204); default 60 */
 };
 
 void wf_wall_config_default(struct wf_wall_config *c);
 /* Reads the wall_* keys of the config file text (key = value lines, # comments;
  * other keys are left alone): wall_rotate_s, wall_shift_s, wall_retry_s,
- * wall_exit_key (one printable character, F1..F12, or none). Returns the number of bad lines, with the
- * first as "FILE:LINE: message" in err. Pure. */
+ * wall_exit_key (one printable character, F1..F12, or none). Returns the number of bad
+ * lines, with the first as "FILE:LINE: message" in err. Pure. */
 int wf_wall_config_parse(struct wf_wall_config *c, const char *text, size_t len,
 			 const char *file, char *err, size_t errsize);
 /* The config file ($XDG_CONFIG_HOME/watchfloor/config) when there is one. Returns

@@ -40,7 +40,8 @@ static int wall_config_set(struct wf_wall_config *c, const char *key, const char
 	if (strcmp(key, "wall_retry_s") == 0) {
 		n = strtol(v, &end, 10);
 		if (end == v || *end || n < 1 || n > 86400) {
-			snprintf(msg, size, "wall_retry_s wants a number of seconds 1..86400");
+			snprintf(msg, size,
+				 "wall_retry_s wants a number of seconds 1..86400");
 			return -1;
 		}
 		c->retry_s = (int)n;
@@ -50,8 +51,8 @@ static int wall_config_set(struct wf_wall_config *c, const char *key, const char
 		bool rot = key[5] == 'r';
 		n = strtol(v, &end, 10);
 		if (end == v || *end || n < (rot ? 2 : 0) || n > 86400) {
-			snprintf(msg, size, "%s wants a number of seconds %d..86400", key,
-				 rot ? 2 : 0);
+			snprintf(msg, size, "%s wants a number of seconds %d..86400",
+				 key, rot ? 2 : 0);
 			return -1;
 		}
 		*(rot ? &c->rotate_s : &c->shift_s) = (int)n;
@@ -75,7 +76,8 @@ static int wall_config_set(struct wf_wall_config *c, const char *key, const char
 			c->exit_key_fn = false;
 			return 0;
 		}
-		snprintf(msg, size, "wall_exit_key wants one printable character, F1..F12 "
+		snprintf(msg, size,
+			 "wall_exit_key wants one printable character, F1..F12 "
 			 "or none");
 		return -1;
 	}
@@ -116,8 +118,8 @@ int wf_wall_config_parse(struct wf_wall_config *c, const char *text, size_t len,
 		char msg[160];
 		if (wall_config_set(c, key, value, msg, sizeof(msg)) < 0) {
 			if (!bad && err && errsize)
-				snprintf(err, errsize, "%s:%d: %s", file ? file : "<config>",
-					 lineno, msg);
+				snprintf(err, errsize, "%s:%d: %s",
+					 file ? file : "<config>", lineno, msg);
 			bad++;
 		}
 	}
@@ -188,18 +190,21 @@ bool wf_wall_banner(const struct wf_conn *cn, int64_t now, int retry_s, char *ou
 	if (cn->state == WF_CONN_RECONNECTING || cn->state == WF_CONN_OFFLINE) {
 		if (cn->next_try > now) {
 			wall_fmt_age(cn->next_try - now + 999, age, sizeof(age));
-			snprintf(retry, sizeof(retry), " - retry %d in %s", cn->attempt, age);
+			snprintf(retry, sizeof(retry), " - retry %d in %s", cn->attempt,
+				 age);
 		} else {
 			snprintf(retry, sizeof(retry), " - retry %d now", cn->attempt);
 		}
 	}
 	switch (cn->state) {
 	case WF_CONN_AUTH_FAILED:
-		snprintf(out, size, "BACKEND REFUSES THIS DISPLAY (token) - %s - retry every %d s",
+		snprintf(out, size,
+			 "BACKEND REFUSES THIS DISPLAY (token) - %s - retry every %d s",
 			 data, retry_s);
 		break;
 	case WF_CONN_STOPPED:
-		snprintf(out, size, "BACKEND STOPPED THIS DISPLAY - %s - retry every %d s", data,
+		snprintf(out, size,
+			 "BACKEND STOPPED THIS DISPLAY - %s - retry every %d s", data,
 			 retry_s);
 		break;
 	case WF_CONN_CONNECTING:

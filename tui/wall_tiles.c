@@ -53,9 +53,9 @@ static void wall_figures_read(const struct wf_model *m, int64_t now,
 
 struct wall_tile {
 	const char *label, *label_short; /* on the frame */
-	char value[24];    /* digits and . : % - only (the big glyphs) */
-	char sub[64];      /* the line under the figure */
-	char sub_short[32]; /* the same for narrow tiles */
+	char value[24];			 /* digits and . : % - only (the big glyphs) */
+	char sub[64];			 /* the line under the figure */
+	char sub_short[32];		 /* the same for narrow tiles */
 	enum wf_role value_role, sub_role;
 };
 
@@ -78,15 +78,18 @@ static void tiles_fill(const struct wall_figures *f, bool ascii, struct wall_til
 	/* the glyphs have no 'k': from 10,000 the figure counts thousands */
 	double r1 = f->rates.rate1;
 	bool kilo = r1 >= 9999.5;
-	snprintf(t[1].value, sizeof(t[1].value), r1 >= 99999.5 ? "%.0f" : kilo ? "%.1f" : "%.0f",
+	snprintf(t[1].value, sizeof(t[1].value),
+		 r1 >= 99999.5 ? "%.0f"
+		 : kilo	       ? "%.1f"
+			       : "%.0f",
 		 kilo ? r1 / 1000.0 : r1);
 	enum wf_role tr;
 	const char *arrow = wf_look_trend(f->rates.accel, f->rates.rate5, ascii, &tr);
 	wf_fmt_count(f->rates.rate15, a, sizeof(a));
-	snprintf(t[1].sub, sizeof(t[1].sub), "%s%s  15-min avg %s", kilo ? "thousands  " : "",
-		 arrow, a);
-	snprintf(t[1].sub_short, sizeof(t[1].sub_short), "%s %s", kilo ? "thousands" : "/min",
-		 arrow);
+	snprintf(t[1].sub, sizeof(t[1].sub), "%s%s  15-min avg %s",
+		 kilo ? "thousands  " : "", arrow, a);
+	snprintf(t[1].sub_short, sizeof(t[1].sub_short), "%s %s",
+		 kilo ? "thousands" : "/min", arrow);
 	t[1].sub_role = tr;
 
 	t[2].label = "BLOCKED AT UPLOAD";
@@ -115,13 +118,13 @@ static void tiles_fill(const struct wall_figures *f, bool ascii, struct wall_til
 		snprintf(t[4].sub, sizeof(t[4].sub), "no decision waiting");
 		snprintf(t[4].sub_short, sizeof(t[4].sub_short), "none waiting");
 	} else if (s < 100 * 60) {
-		snprintf(t[4].value, sizeof(t[4].value), "%lld:%02lld", (long long)(s / 60),
-			 (long long)(s % 60));
+		snprintf(t[4].value, sizeof(t[4].value), "%lld:%02lld",
+			 (long long)(s / 60), (long long)(s % 60));
 		snprintf(t[4].sub, sizeof(t[4].sub), "min:sec waiting");
 		snprintf(t[4].sub_short, sizeof(t[4].sub_short), "min:sec");
 	} else {
-		snprintf(t[4].value, sizeof(t[4].value), "%lld:%02lld", (long long)(s / 3600),
-			 (long long)(s / 60 % 60));
+		snprintf(t[4].value, sizeof(t[4].value), "%lld:%02lld",
+			 (long long)(s / 3600), (long long)(s / 60 % 60));
 		snprintf(t[4].sub, sizeof(t[4].sub), "hours:min waiting");
 		snprintf(t[4].sub_short, sizeof(t[4].sub_short), "hours:min");
 	}
@@ -157,15 +160,16 @@ static void big_draw(WINDOW *w, int y, int x, const char *text, int scale, bool 
 		for (const char *p = text; *p; p++) {
 			const char *m = wf_bignum_mask(*p, r / scale);
 			for (int k = 0; k < WF_BIGNUM_COLS * scale; k++, col++)
-				wf_text_draw(w, y + r, col, m && m[k / scale] == '#' ? on : " ",
-					     1, attr);
+				wf_text_draw(w, y + r, col,
+					     m && m[k / scale] == '#' ? on : " ", 1,
+					     attr);
 			col += scale;
 		}
 	}
 }
 
-static void tile_draw(WINDOW *w, const struct wall_tile *t, int y, int x, int h, int cols,
-		      bool ascii)
+static void tile_draw(WINDOW *w, const struct wall_tile *t, int y, int x, int h,
+		      int cols, bool ascii)
 {
 	WINDOW *sub = derwin(w, h, cols, y, x);
 	if (!sub)
@@ -173,7 +177,8 @@ static void tile_draw(WINDOW *w, const struct wall_tile *t, int y, int x, int h,
 	int in_w = cols - 2, in_h = h - 2;
 	bool narrow = wf_text_width(t->label) + 6 > cols;
 	wf_frame_draw(sub, narrow ? t->label_short : t->label, NULL,
-		      wf_theme_attr(WF_ROLE_PANE_BORDER), wf_theme_attr(WF_ROLE_PANE_TITLE));
+		      wf_theme_attr(WF_ROLE_PANE_BORDER),
+		      wf_theme_attr(WF_ROLE_PANE_TITLE));
 	const char *subline = wf_text_width(t->sub) > in_w ? t->sub_short : t->sub;
 	int va = wf_theme_attr(t->value_role), sa = wf_theme_attr(t->sub_role);
 	int scale = (in_h - 1) / WF_BIGNUM_ROWS;

@@ -41,14 +41,16 @@ static void test_banner(void **state)
 	c.attempt = 3;
 	c.next_try = T0 + 4 * MIN + 20000;
 	assert_true(wf_wall_banner(&c, T0 + 4 * MIN, 60, b, sizeof(b)));
-	assert_string_equal(b, "BACKEND UNREACHABLE - data 4 min old - retry 3 in 20 s");
+	assert_string_equal(b,
+			    "BACKEND UNREACHABLE - data 4 min old - retry 3 in 20 s");
 	c.state = WF_CONN_OFFLINE;
 	assert_true(wf_wall_banner(&c, T0 + 125 * MIN, 60, b, sizeof(b)));
 	assert_non_null(strstr(b, "BACKEND UNREACHABLE - data 2 h 05 min old"));
 	c.state = WF_CONN_AUTH_FAILED;
 	assert_true(wf_wall_banner(&c, T0 + 3 * 86400000LL, 60, b, sizeof(b)));
-	assert_string_equal(b, "BACKEND REFUSES THIS DISPLAY (token) - data 3 days old - "
-			       "retry every 60 s");
+	assert_string_equal(b,
+			    "BACKEND REFUSES THIS DISPLAY (token) - data 3 days old - "
+			    "retry every 60 s");
 	c.state = WF_CONN_STOPPED;
 	assert_true(wf_wall_banner(&c, T0, 30, b, sizeof(b)));
 	assert_non_null(strstr(b, "STOPPED"));
@@ -90,15 +92,21 @@ static void test_config(void **state)
 	const char *text = "# wall\nnotify = off\nwall_rotate_s = 30  # slower\n"
 			   "wall_shift_s=0\nwall_retry_s = 5\nwall_exit_key = F10\n"
 			   "theme = wall\n";
-	assert_int_equal(wf_wall_config_parse(&c, text, strlen(text), "cfg", err, sizeof(err)), 0);
+	assert_int_equal(
+		wf_wall_config_parse(&c, text, strlen(text), "cfg", err, sizeof(err)),
+		0);
 	assert_int_equal(c.rotate_s, 30);
 	assert_int_equal(c.shift_s, 0);
 	assert_int_equal(c.retry_s, 5);
 	assert_int_equal(c.exit_key, KEY_F(10));
 	assert_true(c.exit_key_fn);
-	text = "wall_exit_key = x\nwall_rotate_s = 1\nwall_bogus = 3\nwall_exit_key = xy\n";
-	assert_int_equal(wf_wall_config_parse(&c, text, strlen(text), "cfg", err, sizeof(err)), 3);
-	assert_string_equal(err, "cfg:2: wall_rotate_s wants a number of seconds 2..86400");
+	text = "wall_exit_key = x\nwall_rotate_s = 1\nwall_bogus = 3\nwall_exit_key = "
+	       "xy\n";
+	assert_int_equal(
+		wf_wall_config_parse(&c, text, strlen(text), "cfg", err, sizeof(err)),
+		3);
+	assert_string_equal(err,
+			    "cfg:2: wall_rotate_s wants a number of seconds 2..86400");
 	assert_int_equal(c.exit_key, 'x');
 	assert_false(c.exit_key_fn);
 	assert_int_equal(c.rotate_s, 30); /* the bad value left the old one */
@@ -111,21 +119,33 @@ static void fill(struct wf_harness *h)
 	char t[32], d[32];
 	wf_time_format(T0 - 10 * MIN, t, sizeof(t));
 	for (int i = 1; i <= 3; i++)
-		assert_int_equal(wf_harness_apply(h,
-			"{\"seq\":%lld,\"type\":\"incident.opened\",\"time\":\"%s\",\"data\":"
-			"{\"id\":\"inc-%d\",\"title\":\"Incident number %d\",\"location\":\"R\","
-			"\"tier\":\"content_incident\",\"state\":\"active\",\"opened_at\":\"%s\","
-			"\"summary\":\"\",\"version\":1}}",
-			(long long)++seq, t, i, i, t), 0);
+		assert_int_equal(
+			wf_harness_apply(h,
+					 "{\"seq\":%lld,\"type\":\"incident.opened\","
+					 "\"time\":\"%s\",\"data\":"
+					 "{\"id\":\"inc-%d\",\"title\":\"Incident "
+					 "number %d\",\"location\":\"R\","
+					 "\"tier\":\"content_incident\",\"state\":"
+					 "\"active\",\"opened_at\":\"%s\","
+					 "\"summary\":\"\",\"version\":1}}",
+					 (long long)++seq, t, i, i, t),
+			0);
 	wf_time_format(T0 + 5 * MIN, d, sizeof(d));
-	assert_int_equal(wf_harness_apply(h,
-		"{\"seq\":%lld,\"type\":\"decision.opened\",\"time\":\"%s\",\"data\":"
-		"{\"id\":\"dec-1\",\"kind\":\"add_signal\",\"incident_id\":\"inc-1\","
-		"\"subject\":\"Add the hash\",\"subject_ref\":null,\"detail\":\"x\","
-		"\"proposer\":\"sim:board\",\"priority\":\"high\",\"created_at\":\"%s\","
-		"\"due_at\":\"%s\",\"state\":\"pending\",\"votes\":[],\"rationale\":\"\","
-		"\"version\":1}}",
-		(long long)++seq, t, t, d), 0);
+	assert_int_equal(
+		wf_harness_apply(h,
+				 "{\"seq\":%lld,\"type\":\"decision.opened\",\"time\":"
+				 "\"%s\",\"data\":"
+				 "{\"id\":\"dec-1\",\"kind\":\"add_signal\",\"incident_"
+				 "id\":\"inc-1\","
+				 "\"subject\":\"Add the "
+				 "hash\",\"subject_ref\":null,\"detail\":\"x\","
+				 "\"proposer\":\"sim:board\",\"priority\":\"high\","
+				 "\"created_at\":\"%s\","
+				 "\"due_at\":\"%s\",\"state\":\"pending\",\"votes\":[],"
+				 "\"rationale\":\"\","
+				 "\"version\":1}}",
+				 (long long)++seq, t, t, d),
+		0);
 	struct wf_conn c = *wf_model_conn(h->model);
 	c.state = WF_CONN_LIVE;
 	c.heartbeat_s = 15;
@@ -153,8 +173,8 @@ static void wall_detach(struct wf_harness *h, struct wf_wall *w)
 
 static void test_render_sizes(void **state)
 {
-	static const int sizes[][2] = {{24, 80}, {30, 100}, {40, 120}, {50, 160},
-				       {60, 200}, {80, 300}};
+	static const int sizes[][2] = {{24, 80},  {30, 100}, {40, 120},
+				       {50, 160}, {60, 200}, {80, 300}};
 	struct wf_harness h;
 	char row[4096];
 	(void)state;
@@ -183,13 +203,19 @@ static void test_render_sizes(void **state)
 	/* from 10,000 uploads a minute the tile counts thousands (no 'k' glyph) */
 	char t[32];
 	wf_time_format(T0 - 5000, t, sizeof(t));
-	assert_int_equal(wf_harness_apply(&h,
-		"{\"seq\":%lld,\"type\":\"sightings\",\"time\":\"%s\",\"data\":"
-		"{\"platform_id\":\"p-a\",\"incident_id\":\"inc-1\",\"items\":[{\"signal_id\":"
-		"\"sig-1\",\"count\":25300,\"outcome\":\"blocked\",\"seen_at\":\"%s\","
-		"\"hash_type\":\"pdq\",\"hash\":\"%s\"}]}}",
-		(long long)++seq, t, t,
-		"f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"), 0);
+	assert_int_equal(
+		wf_harness_apply(
+			&h,
+			"{\"seq\":%lld,\"type\":\"sightings\",\"time\":\"%s\",\"data\":"
+			"{\"platform_id\":\"p-a\",\"incident_id\":\"inc-1\",\"items\":["
+			"{\"signal_id\":"
+			"\"sig-1\",\"count\":25300,\"outcome\":\"blocked\",\"seen_at\":"
+			"\"%s\","
+			"\"hash_type\":\"pdq\",\"hash\":\"%s\"}]}}",
+			(long long)++seq, t, t,
+			"f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b"
+			"22"),
+		0);
 	wf_harness_frame(&h, T0, true);
 	assert_true(wf_harness_find(&h, "thousands"));
 	/* the rotation moves on after 20 s */
@@ -238,11 +264,14 @@ static void test_stale_dimmed(void **state)
 	wf_model_set_conn(h.model, &c);
 	wf_harness_frame(&h, T0 + 10 * MIN, true);
 	assert_true(wf_harness_find(&h, "BACKEND UNREACHABLE - data 10 min old"));
-	assert_true(wf_harness_find(&h, "Incident number 1")); /* the last values stay */
-	/* the figures as of the data (T0): dec-1 (due T0 + 5 min) was not overdue then */
+	assert_true(
+		wf_harness_find(&h, "Incident number 1")); /* the last values stay */
+	/* the figures as of the data (T0): dec-1 (due T0 + 5 min) was not overdue then
+	 */
 	assert_true(wf_harness_find(&h, "0 overdue"));
 	assert_true(wf_harness_frame_has(&h, "\033[2m", 4) ||
-		    wf_harness_frame_has(&h, ";2m", 3) || wf_harness_frame_has(&h, "[2;", 3));
+		    wf_harness_frame_has(&h, ";2m", 3) ||
+		    wf_harness_frame_has(&h, "[2;", 3));
 	c.state = WF_CONN_LIVE;
 	c.last_event = c.last_data = T0 + 10 * MIN + 500;
 	wf_model_set_conn(h.model, &c);
@@ -256,12 +285,9 @@ static void test_stale_dimmed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_banner),
-		cmocka_unit_test(test_shift),
-		cmocka_unit_test(test_config),
-		cmocka_unit_test(test_render_sizes),
-		cmocka_unit_test(test_every_key),
-		cmocka_unit_test(test_stale_dimmed),
+		cmocka_unit_test(test_banner),	  cmocka_unit_test(test_shift),
+		cmocka_unit_test(test_config),	  cmocka_unit_test(test_render_sizes),
+		cmocka_unit_test(test_every_key), cmocka_unit_test(test_stale_dimmed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
