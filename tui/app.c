@@ -322,8 +322,10 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		return 1;
 	}
 	app_curses_start();
-	if (wf_theme_load(opt && opt->theme ? opt->theme : opt && opt->wall ? "wall" : "default", &a.theme, err,
-			  sizeof(err)) != 0) {
+	const char *theme = opt && opt->theme ? opt->theme
+			    : opt && opt->wall ? "wall" /* wall hook: its own default */
+					       : "default";
+	if (wf_theme_load(theme, &a.theme, err, sizeof(err)) != 0) {
 		/* the default is used; err is shown below */
 	}
 	wf_theme_activate(&a.theme);
