@@ -65,6 +65,12 @@ void api_run_write(struct server *srv, api_write_fn fn, const struct api_request
 			*replayed = true;
 			return;
 		}
+		if (found < 0) {
+			/* Unknown whether this write was done already: never run it twice. */
+			api_error(&rep, 503, "store unavailable: %s", store_last_error(srv->st));
+			store_rollback(srv->st);
+			goto out;
+		}
 	}
 	int64_t seq0 = store_next_seq(srv->st);
 	fn(srv, req, &rep);

@@ -44,7 +44,8 @@ typedef void (*api_write_fn)(struct server *srv, const struct api_request *req,
 
 /* Runs fn in a transaction. With an idempotency key a stored first answer is
  * returned instead (replayed = true); otherwise the answer (unless 5xx) is stored
- * with the change. *status and *text (malloc'd JSON) are the answer. */
+ * with the change. When the key's lookup fails the answer is 503 and fn does not
+ * run. *status and *text (malloc'd JSON) are the answer. */
 void api_run_write(struct server *srv, api_write_fn fn, const struct api_request *req,
 		   const char *idem_key, int *status, char **text, bool *replayed);
 

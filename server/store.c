@@ -566,10 +566,16 @@ int store_idem_get(struct store *st, const char *token, const char *key, int *st
 	int found = 0;
 	sqlite3_bind_text(s, 1, token, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const char *b = (const char *)sqlite3_column_text(s, 1);
 		*status = sqlite3_column_int(s, 0);
-		*body = strdup((const char *)sqlite3_column_text(s, 1));
+		*body = b ? strdup(b) : NULL;
 		found = *body ? 1 : -1;
+		if (!*body)
+			snprintf(st->err, sizeof(st->err), "idempotency: out of memory");
+	} else if (rc != SQLITE_DONE) {
+		found = set_err(st, "idempotency");
 	}
 	sqlite3_reset(s);
 	return found;

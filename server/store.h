@@ -67,7 +67,9 @@ int store_add_stats(struct store *st, const char *incident_id, const char *platf
 /* Stats rows: minute buckets since now-60 min and hour buckets since now-24 h. */
 json_t *store_list_stats(struct store *st, int64_t now_ms);
 
-/* Idempotency: a stored answer for (token, key), or 0 when none. body is malloc'd. */
+/* Idempotency: 1 with the stored answer for (token, key) (body malloc'd), 0 when
+ * none, -1 when the lookup failed (the caller must not run the write: it may have
+ * been done already). */
 int store_idem_get(struct store *st, const char *token, const char *key, int *status,
 		   char **body);
 int store_idem_put(struct store *st, const char *token, const char *key, int status,
