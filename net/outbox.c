@@ -202,6 +202,24 @@ static int append_state(struct wf_outbox *ob, const struct wf_outbox_record *r)
 	return rc;
 }
 
+/* A path on the backend: /v1/..., no query, no spaces or controls. */
+static bool valid_path(const char *path)
+{
+	if (!path || strncmp(path, "/v1/", 4) != 0 || strlen(path) > 512)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || *p == '?' || *p == '#' || *p == '\\')
+			return false;
+	/* No "." or ".." segment (the URL would be normalized elsewhere). */
+	for (const char *seg = path; seg; seg = strchr(seg + 1, '/')) {
+		size_t n = strcspn(seg + 1, "/");
+		if ((n == 1 && seg[1] == '.') ||
+		    (n == 2 && seg[1] == '.' && seg[2] == '.'))
+			return false;
+	}
+	return true;
+}
+
 static void load_line(struct wf_outbox *ob, json_t *o)
 {
 	const char *op = json_string_value(json_object_get(o, "op"));
@@ -218,7 +236,8 @@ static void load_line(struct wf_outbox *ob, json_t *o)
 		const char *kind = json_string_value(json_object_get(o, "kind"));
 		const char *path = json_string_value(json_object_get(o, "path"));
 		const char *body = json_string_value(json_object_get(o, "body"));
-		if (!key || !wf_valid_idempotency_key(key) || !path || !body)
+		if (!key || !wf_valid_idempotency_key(key) || !valid_path(path) ||
+		    !body)
 			return;
 		r = calloc(1, sizeof(*r));
 		if (!r)
@@ -373,8 +392,7 @@ int wf_outbox_enqueue(struct wf_outbox *ob, const char *kind, const char *path,
 	unsigned char rnd[16];
 	if (ob->read_only || ob->fd < 0)
 		return set_err(ob, "read-only: nothing can be sent");
-	if (!path || strncmp(path, "/v1/", 4) != 0 || strlen(path) > 512 ||
-	    strpbrk(path, " \r\n\t?#"))
+	if (!valid_path(path))
 		return set_err(ob, "bad path");
 	json_t *b = json_body ? json_loads(json_body, 0, NULL) : NULL;
 	bool ok = b && json_is_object(b);

@@ -223,8 +223,17 @@ static void test_refusals(void **state)
 	struct wf_outbox *ob = open_ob();
 	assert_int_equal(wf_outbox_enqueue(ob, "a", "http://evil/v1/a", "{}", 0, &id),
 			 -1);
+	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/../admin", "{}", 0, &id), -1);
+	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/x/..", "{}", 0, &id), -1);
+	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/./x", "{}", 0, &id), -1);
+	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/a?x=1", "{}", 0, &id), -1);
+	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/a b", "{}", 0, &id), -1);
 	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/a", "not json", 0, &id), -1);
 	assert_int_equal(wf_outbox_enqueue(ob, "a", "/v1/a", "[1]", 0, &id), -1);
+	/* Ids may hold dots. */
+	assert_int_equal(
+		wf_outbox_enqueue(ob, "a", "/v1/decisions/a..b/resolve", "{}", 0, &id),
+		0);
 	/* One writer per outbox file. */
 	assert_null(wf_outbox_open(dir, false, err, sizeof(err)));
 	assert_non_null(strstr(err, "in use"));
