@@ -82,7 +82,9 @@ struct request {
 	int64_t started;
 };
 
-/* Matches url against pattern; a '*' segment captures an id into id. */
+/* Matches url against pattern; a '*' segment captures an id into id (idsz > 64).
+ * A segment that is not a valid id (docs/protocol.md: 1..64 of [A-Za-z0-9._:-];
+ * libmicrohttpd has decoded %XX already) does not match. */
 static bool path_match(const char *pattern, const char *url, char *id, size_t idsz)
 {
 	while (*pattern && *url) {
@@ -92,6 +94,8 @@ static bool path_match(const char *pattern, const char *url, char *id, size_t id
 				return false;
 			memcpy(id, url, n);
 			id[n] = '\0';
+			if (!wf_valid_id(id))
+				return false;
 			url += n;
 			pattern++;
 			continue;
@@ -104,15 +108,45 @@ static bool path_match(const char *pattern, const char *url, char *id, size_t id
 	return *pattern == '\0' && *url == '\0';
 }
 
+/* Copies s into out (LOG_FIELD_MAX bytes) with every byte outside '!'..'~' and the
+ * backslash written as \xNN, so a decoded path (%0a, %1b, %20) can neither start a
+ * forged log line nor shift the fields of this one. Cuts long input with "...". */
+#define LOG_FIELD_MAX 1024
+static const char *log_escape(const char *s, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (; *s; s++) {
+		unsigned char b = (unsigned char)*s;
+		if (o + 8 > LOG_FIELD_MAX) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (b > ' ' && b < 0x7f && b != '\\') {
+			out[o++] = (char)b;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[b >> 4];
+			out[o++] = hex[b & 15];
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 static void log_request(struct http *h, const char *method, const char *url, int status,
 			const struct request *r, const struct auth_identity *who)
 {
 	if (!h->log)
 		return;
-	char t[40];
+	char t[40], m[LOG_FIELD_MAX], u[LOG_FIELD_MAX];
 	wf_time_format(util_now_ms(), t, sizeof(t));
+	log_escape(method, m);
+	log_escape(url, u);
 	pthread_mutex_lock(&h->log_mu);
-	fprintf(h->log, "%s %s %s %d %lldms %s\n", t, method, url, status,
+	fprintf(h->log, "%s %s %s %d %lldms %s\n", t, m, u, status,
 		(long long)(util_mono_ms() - r->started), who ? who->name : "-");
 	fflush(h->log);
 	pthread_mutex_unlock(&h->log_mu);
