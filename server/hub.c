@@ -320,8 +320,9 @@ static int sse_fill(struct hub *h, struct stream *s, int64_t now)
 		out_printf(s, ": heartbeat %s\n\n", t);
 	}
 	if (s->out_len > 0) {
-		pthread_mutex_unlock(&h->mu);
+		/* Under the lock: the timer thread reads next_beat. */
 		s->next_beat = now + h->heartbeat_s * 1000;
+		pthread_mutex_unlock(&h->mu);
 		return 1;
 	}
 	return 0;
