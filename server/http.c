@@ -76,9 +76,13 @@ static const struct auth_identity anonymous = {.name = "anonymous", .role = AUTH
 
 /* Per-request state across the access handler's calls. */
 struct request {
-	char *body;
+	const struct route *rt;          /* set by admit_request */
+	const struct auth_identity *who; /* NULL for routes without a token */
+	char id[80];                     /* the path's {id}, "" when none */
+	char *body;                      /* writes only */
 	size_t len, cap;
 	bool too_large;
+	bool answered; /* a response is queued: nothing more to do */
 	int64_t started;
 };
 
@@ -339,51 +343,46 @@ static int rate_check(struct http *h, const struct auth_identity *who)
 	return wait;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-				  const char *method, const char *version,
-				  const char *upload, size_t *upload_size, void **state)
+/* Sends 429 with the Retry-After of the token bucket. */
+static enum MHD_Result send_rate_limited(struct http *h, struct MHD_Connection *c,
+					 int retry)
 {
-	struct http *h = cls;
-	struct request *rq = *state;
-	(void)version;
-	if (!rq) {
-		rq = calloc(1, sizeof(*rq));
-		if (!rq)
-			return MHD_NO;
-		rq->started = util_mono_ms();
-		*state = rq;
-		/* Refuse an announced oversized body before reading it. */
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-							     "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > BODY_MAX) {
-			log_request(h, method, url, 413, rq, NULL);
-			return send_error(c, 413, "request body over 1 MiB");
-		}
-		return MHD_YES;
+	char ra[16];
+	struct api_reply rep = {0, NULL};
+	api_error(&rep, 429, "over %.0f requests a second for this token", h->rate);
+	char *text = rep.body ? json_dumps(rep.body, JSON_COMPACT) : NULL;
+	json_decref(rep.body);
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		text ? strlen(text) : 0, text, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(text);
+		return MHD_NO;
 	}
-	if (*upload_size) {
-		if (!rq->too_large && rq->len + *upload_size > BODY_MAX)
-			rq->too_large = true;
-		if (!rq->too_large) {
-			if (rq->len + *upload_size > rq->cap) {
-				size_t cap = rq->cap ? rq->cap : 4096;
-				while (cap < rq->len + *upload_size)
-					cap *= 2;
-				char *b = realloc(rq->body, cap);
-				if (!b)
-					return MHD_NO;
-				rq->body = b;
-				rq->cap = cap;
-			}
-			memcpy(rq->body + rq->len, upload, *upload_size);
-			rq->len += *upload_size;
-		}
-		*upload_size = 0;
-		return MHD_YES;
-	}
+	snprintf(ra, sizeof(ra), "%d", retry);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Retry-After", ra);
+	enum MHD_Result ret = MHD_queue_response(c, 429, r);
+	MHD_destroy_response(r);
+	return ret;
+}
 
-	char id[80] = "";
-	const struct route *rt = NULL;
+/* Whether the request announces a body (a length above 0, or chunked). */
+static bool has_body(struct MHD_Connection *c)
+{
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	const char *te =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+	return (cl && strtoull(cl, NULL, 10) > 0) || te;
+}
+
+/* Runs on the first callback, when the headers are complete and no byte of the body
+ * has been read: shutdown, route, token, rate, role and body size. Returns 0 when
+ * the request may go on (rq->rt, rq->who and rq->id set), else the status of the
+ * error answer it queued (*ret: what to return to libmicrohttpd), which then goes
+ * out without the body being read, so no client buffers a body it may not send. */
+static int admit_request(struct http *h, struct MHD_Connection *c, const char *url,
+			 const char *method, struct request *rq, enum MHD_Result *ret)
+{
 	bool path_known = false;
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		char tmp[80] = "";
@@ -391,49 +390,114 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			continue;
 		path_known = true;
 		if (strcmp(routes[i].method, method) == 0) {
-			rt = &routes[i];
-			memcpy(id, tmp, sizeof(id));
+			rq->rt = &routes[i];
+			memcpy(rq->id, tmp, sizeof(rq->id));
 			break;
 		}
 	}
-	const struct auth_identity *who = NULL;
-	int status = 0, retry = 0;
-	enum MHD_Result ret;
-	if (atomic_load(&h->refusing))
-		ret = send_error(c, status = 503, "server shutting down");
-	else if (!rt)
-		ret = send_error(c, status = path_known ? 405 : 404,
-				 path_known ? "method not allowed on this path" : "no such path");
-	else if (rt->roles != R_NONE && !(who = authenticate(h, c)))
-		ret = send_error(c, status = 401, "missing or unknown bearer token");
-	else if (rt->roles != R_NONE && (retry = rate_check(h, who)) > 0) {
-		char ra[16];
-		struct api_reply rep = {0, NULL};
-		api_error(&rep, status = 429, "over %.0f requests a second for this token",
-			  h->rate);
-		char *text = rep.body ? json_dumps(rep.body, JSON_COMPACT) : NULL;
-		json_decref(rep.body);
-		struct MHD_Response *r = MHD_create_response_from_buffer(
-			text ? strlen(text) : 0, text, MHD_RESPMEM_MUST_FREE);
-		snprintf(ra, sizeof(ra), "%d", retry);
-		MHD_add_response_header(r, "Content-Type", "application/json");
-		MHD_add_response_header(r, "Retry-After", ra);
-		ret = MHD_queue_response(c, 429, r);
-		MHD_destroy_response(r);
-	} else if (rt->roles != R_NONE && !(rt->roles & (1u << who->role)))
-		ret = send_error(c, status = 403,
-				 h->srv->auth ? "this token's role may not do this"
-					      : "read-only: the server runs without --tokens");
-	else if (rq->too_large)
+	const struct route *rt = rq->rt;
+	int retry;
+	if (atomic_load(&h->refusing)) {
+		*ret = send_error(c, 503, "server shutting down");
+		return 503;
+	}
+	if (!rt) {
+		*ret = send_error(c, path_known ? 405 : 404,
+				  path_known ? "method not allowed on this path" : "no such path");
+		return path_known ? 405 : 404;
+	}
+	if (rt->roles != R_NONE && !(rq->who = authenticate(h, c))) {
+		*ret = send_error(c, 401, "missing or unknown bearer token");
+		return 401;
+	}
+	if (rt->roles != R_NONE && (retry = rate_check(h, rq->who)) > 0) {
+		*ret = send_rate_limited(h, c, retry);
+		return 429;
+	}
+	if (rt->roles != R_NONE && !(rt->roles & (1u << rq->who->role))) {
+		*ret = send_error(c, 403,
+				  h->srv->auth ? "this token's role may not do this"
+					       : "read-only: the server runs without --tokens");
+		return 403;
+	}
+	if (rt->kind != RK_WRITE && has_body(c)) {
+		*ret = send_error(c, 400, "this request takes no body");
+		return 400;
+	}
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	if (cl && strtoull(cl, NULL, 10) > BODY_MAX) {
+		*ret = send_error(c, 413, "request body over 1 MiB");
+		return 413;
+	}
+	return 0;
+}
+
+/* Appends a chunk of a write's body; false when out of memory. Past BODY_MAX the
+ * rest is read and dropped (the answer is 413). */
+static bool body_append(struct request *rq, const char *data, size_t n)
+{
+	if (rq->too_large || rq->len + n > BODY_MAX) {
+		rq->too_large = true;
+		return true;
+	}
+	if (rq->len + n > rq->cap) {
+		size_t cap = rq->cap ? rq->cap : 4096;
+		while (cap < rq->len + n)
+			cap *= 2;
+		char *b = realloc(rq->body, cap);
+		if (!b)
+			return false;
+		rq->body = b;
+		rq->cap = cap;
+	}
+	memcpy(rq->body + rq->len, data, n);
+	rq->len += n;
+	return true;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload, size_t *upload_size, void **state)
+{
+	struct http *h = cls;
+	struct request *rq = *state;
+	enum MHD_Result ret = MHD_YES;
+	(void)version;
+	if (!rq) {
+		rq = calloc(1, sizeof(*rq));
+		if (!rq)
+			return MHD_NO;
+		rq->started = util_mono_ms();
+		*state = rq;
+		int status = admit_request(h, c, url, method, rq, &ret);
+		if (status) {
+			rq->answered = true;
+			log_request(h, method, url, status, rq, rq->who);
+		}
+		return ret;
+	}
+	if (rq->answered) {
+		*upload_size = 0; /* libmicrohttpd discards the rest itself */
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		/* admit_request let a body through on write routes only. */
+		if (rq->rt->kind == RK_WRITE && !body_append(rq, upload, *upload_size))
+			return MHD_NO;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	rq->answered = true;
+	int status = 200;
+	if (rq->too_large) {
 		ret = send_error(c, status = 413, "request body over 1 MiB");
-	else {
-		status = 200;
-		switch (rt->kind) {
+	} else {
+		switch (rq->rt->kind) {
 		case RK_HEALTH:
 			ret = send_json(c, 200, api_health(h->srv));
 			break;
 		case RK_WHOAMI:
-			ret = send_json(c, 200, api_whoami(who));
+			ret = send_json(c, 200, api_whoami(rq->who));
 			break;
 		case RK_SNAPSHOT:
 			ret = serve_snapshot(h, c);
@@ -442,11 +506,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			ret = serve_events(h, c);
 			break;
 		default:
-			ret = serve_write(h, c, rt, who, id, rq);
+			ret = serve_write(h, c, rq->rt, rq->who, rq->id, rq);
 			break;
 		}
 	}
-	log_request(h, method, url, status, rq, who);
+	log_request(h, method, url, status, rq, rq->who);
 	return ret;
 }
 
