@@ -219,7 +219,8 @@ static bool parse_cursor(const char *s, int64_t *out)
 	return true;
 }
 
-static enum MHD_Result serve_events(struct http *h, struct MHD_Connection *c)
+static enum MHD_Result serve_events(struct http *h, struct MHD_Connection *c,
+				    int *status)
 {
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
 	const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
@@ -230,29 +231,33 @@ static enum MHD_Result serve_events(struct http *h, struct MHD_Connection *c)
 	bool has_after = false;
 	if (last && *last) {
 		if (!parse_cursor(last, &after))
-			return send_error(c, 400, "header 'Last-Event-ID': must be an event seq");
+			return send_error(c, *status = 400,
+					  "header 'Last-Event-ID': must be an event seq");
 		has_after = true;
 	} else if (after_s) {
 		if (!parse_cursor(after_s, &after))
-			return send_error(c, 400, "field 'after': must be an integer >= 0");
+			return send_error(c, *status = 400,
+					  "field 'after': must be an integer >= 0");
 		has_after = true;
 	}
 	if (wait_s && (!parse_cursor(wait_s, &wait) || wait > 60))
-		return send_error(c, 400, "field 'wait': must be an integer 0..60");
+		return send_error(c, *status = 400, "field 'wait': must be an integer 0..60");
 	struct MHD_Response *r =
 		hub_open_stream(h->srv->hub, c, sse, has_after, after, (int)wait);
 	if (!r)
-		return send_error(c, 503, "out of memory");
+		return send_error(c, *status = 503, "out of memory");
 	MHD_add_response_header(r, "Content-Type",
 				sse ? "text/event-stream" : "application/json");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Accel-Buffering", "no");
+	*status = 200;
 	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
 	return ret;
 }
 
-static enum MHD_Result serve_snapshot(struct http *h, struct MHD_Connection *c)
+static enum MHD_Result serve_snapshot(struct http *h, struct MHD_Connection *c,
+				      int *status)
 {
 	char etag[40];
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
@@ -261,6 +266,7 @@ static enum MHD_Result serve_snapshot(struct http *h, struct MHD_Connection *c)
 		struct MHD_Response *r =
 			MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 		MHD_add_response_header(r, "ETag", etag);
+		*status = 304;
 		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, r);
 		MHD_destroy_response(r);
 		return ret;
@@ -270,13 +276,14 @@ static enum MHD_Result serve_snapshot(struct http *h, struct MHD_Connection *c)
 	char *text = snap ? json_dumps(snap, JSON_COMPACT) : NULL;
 	json_decref(snap);
 	if (!text)
-		return send_error(c, 503, "out of memory");
+		return send_error(c, *status = 503, "out of memory");
 	snprintf(etag, sizeof(etag), "\"%lld\"", (long long)cursor);
 	struct MHD_Response *r =
 		MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	MHD_add_response_header(r, "ETag", etag);
 	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	*status = 200;
 	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -284,19 +291,20 @@ static enum MHD_Result serve_snapshot(struct http *h, struct MHD_Connection *c)
 
 static enum MHD_Result serve_write(struct http *h, struct MHD_Connection *c,
 				   const struct route *rt, const struct auth_identity *who,
-				   const char *id, struct request *rq)
+				   const char *id, struct request *rq, int *out_status)
 {
 	const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
 	if (key && !wf_valid_idempotency_key(key))
-		return send_error(c, 400, "header 'Idempotency-Key': must be 1..128 of "
-					  "[A-Za-z0-9._:-]");
+		return send_error(c, *out_status = 400,
+				  "header 'Idempotency-Key': must be 1..128 of "
+				  "[A-Za-z0-9._:-]");
 	json_error_t jerr;
 	json_t *body = json_loadb(rq->body ? rq->body : "", rq->len, 0, &jerr);
 	if (!body) {
 		char msg[300];
 		snprintf(msg, sizeof(msg), "malformed JSON: %s (line %d)", jerr.text,
 			 jerr.line);
-		return send_error(c, 400, msg);
+		return send_error(c, *out_status = 400, msg);
 	}
 	struct api_request req = {who, body, id[0] ? id : NULL};
 	int status;
@@ -305,7 +313,7 @@ static enum MHD_Result serve_write(struct http *h, struct MHD_Connection *c,
 	api_run_write(h->srv, rt->write, &req, key, &status, &text, &replayed);
 	json_decref(body);
 	if (!text)
-		return send_error(c, 503, "out of memory");
+		return send_error(c, *out_status = 503, "out of memory");
 	struct MHD_Response *r =
 		MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, "Content-Type", "application/json");
@@ -313,6 +321,7 @@ static enum MHD_Result serve_write(struct http *h, struct MHD_Connection *c,
 		MHD_add_response_header(r, "Idempotent-Replayed", "true");
 	if (status == 503)
 		MHD_add_response_header(r, "Retry-After", "2");
+	*out_status = status;
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -500,13 +509,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			ret = send_json(c, 200, api_whoami(rq->who));
 			break;
 		case RK_SNAPSHOT:
-			ret = serve_snapshot(h, c);
+			ret = serve_snapshot(h, c, &status);
 			break;
 		case RK_EVENTS:
-			ret = serve_events(h, c);
+			ret = serve_events(h, c, &status);
 			break;
 		default:
-			ret = serve_write(h, c, rq->rt, rq->who, rq->id, rq);
+			ret = serve_write(h, c, rq->rt, rq->who, rq->id, rq, &status);
 			break;
 		}
 	}

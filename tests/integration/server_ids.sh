@@ -57,4 +57,9 @@ grep -q '/v1/decisions/dec-1\\x1b\[31mRED/resolve 404' "$T/access.log" ||
 	fail "escape not written as \\x1b: $(cat "$T/access.log")"
 grep -q '/v1/reports/r\\x20x/triage 404' "$T/access.log" ||
 	fail "space not written as \\x20: $(cat "$T/access.log")"
+# The status logged is the one sent (201 for a create, 404 from the handler).
+grep -q ' POST /v1/incidents 201 ' "$T/access.log" || fail "create not logged as 201"
+grep -q " POST /v1/incidents/${LONG%a} 404 " "$T/access.log" ||
+	fail "unknown incident not logged as 404: $(cat "$T/access.log")"
+grep -q " POST /v1/incidents/$INC 200 " "$T/access.log" || fail "update not logged as 200"
 echo "server_ids: ok"
