@@ -42,7 +42,9 @@ struct hub {
 	int heartbeat_s;
 	int64_t cursor, oldest;
 	struct hub_event *ring;
+	size_t *ring_len;        /* bytes each entry holds (envelope and its NUL) */
 	size_t cap, count, head; /* head: index of the oldest entry */
+	size_t bytes, max_bytes; /* held by the ring's envelopes, and the budget */
 	struct stream *streams;
 	hub_fetch_fn fetch;
 	void *fetch_ctx;
@@ -110,11 +112,15 @@ struct hub *hub_new(size_t ring_cap, int heartbeat_s, hub_fetch_fn fetch, void *
 	if (!h)
 		return NULL;
 	h->ring = calloc(ring_cap ? ring_cap : 1, sizeof(*h->ring));
-	if (!h->ring) {
+	h->ring_len = calloc(ring_cap ? ring_cap : 1, sizeof(*h->ring_len));
+	if (!h->ring || !h->ring_len) {
+		free(h->ring);
+		free(h->ring_len);
 		free(h);
 		return NULL;
 	}
 	h->cap = ring_cap ? ring_cap : 1;
+	h->max_bytes = SIZE_MAX;
 	h->heartbeat_s = heartbeat_s > 0 ? heartbeat_s : 15;
 	h->fetch = fetch;
 	h->fetch_ctx = ctx;
@@ -157,6 +163,7 @@ void hub_free(struct hub *h)
 	for (size_t i = 0; i < h->count; i++)
 		free(h->ring[(h->head + i) % h->cap].envelope);
 	free(h->ring);
+	free(h->ring_len);
 	pthread_cond_destroy(&h->cond);
 	pthread_mutex_destroy(&h->mu);
 	free(h);
@@ -178,26 +185,52 @@ int64_t hub_cursor(struct hub *h)
 	return c;
 }
 
+void hub_set_ring_bytes(struct hub *h, size_t max_bytes)
+{
+	pthread_mutex_lock(&h->mu);
+	h->max_bytes = max_bytes;
+	pthread_mutex_unlock(&h->mu);
+}
+
+void hub_ring_usage(struct hub *h, size_t *count, size_t *bytes)
+{
+	pthread_mutex_lock(&h->mu);
+	*count = h->count;
+	*bytes = h->bytes;
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Drops the oldest ring entry: streams behind it read the store instead. */
+static void ring_drop_oldest_locked(struct hub *h)
+{
+	free(h->ring[h->head].envelope);
+	h->ring[h->head].envelope = NULL;
+	h->bytes -= h->ring_len[h->head];
+	h->head = (h->head + 1) % h->cap;
+	h->count--;
+}
+
 void hub_publish_event(struct hub *h, int64_t seq, enum wf_event_type type,
 		       char *envelope)
 {
+	size_t len = strlen(envelope) + 1;
 	pthread_mutex_lock(&h->mu);
 	if (h->count > 0 && seq != h->cursor + 1) {
 		/* A gap (should not happen): drop the ring, streams fall back to the store. */
-		for (size_t i = 0; i < h->count; i++)
-			free(h->ring[(h->head + i) % h->cap].envelope);
-		h->count = 0;
+		while (h->count > 0)
+			ring_drop_oldest_locked(h);
 		h->head = 0;
 	}
-	if (h->count == h->cap) {
-		free(h->ring[h->head].envelope);
-		h->head = (h->head + 1) % h->cap;
-		h->count--;
-	}
-	struct hub_event *e = &h->ring[(h->head + h->count) % h->cap];
+	/* Within both the count and the byte budget; the newest entry always stays. */
+	while (h->count > 0 && (h->count == h->cap || h->bytes + len > h->max_bytes))
+		ring_drop_oldest_locked(h);
+	size_t idx = (h->head + h->count) % h->cap;
+	struct hub_event *e = &h->ring[idx];
 	e->seq = seq;
 	e->type = type;
 	e->envelope = envelope;
+	h->ring_len[idx] = len;
+	h->bytes += len;
 	h->count++;
 	h->cursor = seq;
 	for (struct stream *s = h->streams; s; s = s->next)

@@ -33,6 +33,12 @@ typedef int (*hub_fetch_fn)(void *ctx, int64_t after, int max, struct hub_event 
 struct hub;
 
 struct hub *hub_new(size_t ring_cap, int heartbeat_s, hub_fetch_fn fetch, void *ctx);
+/* The ring holds at most ring_cap events (hub_new) and, from this call on, at most
+ * max_bytes of envelopes (default: no byte limit); the oldest go first, and streams
+ * behind them read the store. The newest event always stays, whatever its size. */
+void hub_set_ring_bytes(struct hub *h, size_t max_bytes);
+/* Events and envelope bytes in the ring now. */
+void hub_ring_usage(struct hub *h, size_t *count, size_t *bytes);
 /* Ends every stream, stops the timer thread. Call before stopping the HTTP daemon. */
 void hub_close(struct hub *h);
 /* Frees the hub (after the HTTP daemon is stopped: no stream may remain). */

@@ -14,7 +14,11 @@
 #include "server/sim.h"
 #include "server/store.h"
 
+/* The in-memory event ring: the newest RING_EVENTS events, but never more than
+ * RING_BYTES of envelopes (one sightings event can be ~5 MiB, so 8192 of them would
+ * be 40 GiB). Streams further behind read the event log in the store. */
 #define RING_EVENTS 8192
+#define RING_BYTES ((size_t)64 << 20)
 
 struct options {
 	char host[64];
@@ -198,6 +202,7 @@ static int run(const struct options *o, sigset_t *sigs)
 		snprintf(err, sizeof(err), "out of memory");
 		goto out;
 	}
+	hub_set_ring_bytes(srv.hub, RING_BYTES);
 	store_attach_hub(srv.st, srv.hub, RING_EVENTS);
 	if (register_token_platforms(&srv)) {
 		snprintf(err, sizeof(err), "store: %s", store_last_error(srv.st));
