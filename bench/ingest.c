@@ -17,10 +17,10 @@
 #include "net/decode.h"
 #include "net/sse.h"
 
-#define N_EVENTS 30000
+#define N_EVENTS 20000
 #define N_PLATFORMS 24
 #define N_SIGNALS 400
-#define ROUNDS 3
+#define ROUNDS 5
 
 struct payloads {
 	char **p;
