@@ -46,6 +46,7 @@ struct wf_client {
 	bool synced;
 	unsigned syncs;
 	char etag[128];
+	int64_t skew_ms; /* local clock minus the server's, from the last snapshot */
 	int64_t rate_start;
 	uint64_t rate_count;
 	uint64_t rng;

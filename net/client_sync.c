@@ -290,7 +290,11 @@ int client_on_sse_event(void *ud, const struct wf_sse_event *sev)
 	int64_t now = wf_client_now_ms();
 	if (wf_model_apply(c->model, &ev) == WF_APPLY_CHANGED)
 		c->flags |= WF_CLIENT_EV_CHANGED;
-	c->conn.lag_ms = now - ev.time;
+	/* The server's now minus the event's time (never below 0: the skew holds
+	 * the snapshot's own latency). */
+	c->conn.lag_ms = now - c->skew_ms - ev.time;
+	if (c->conn.lag_ms < 0)
+		c->conn.lag_ms = 0;
 	c->conn.last_data = now;
 	c->rate_count++;
 	wf_event_clear(&ev);
@@ -334,7 +338,8 @@ static void apply_snapshot(struct wf_client *c, struct wf_xfer *x)
 		client_note_bad(c, snap.n_bad, snap.first_bad.msg);
 	c->conn.heartbeat_s = snap.heartbeat_s;
 	int64_t now = wf_client_now_ms();
-	c->conn.lag_ms = now - snap.server_time;
+	c->skew_ms = now - snap.server_time;
+	c->conn.lag_ms = 0;
 	c->conn.last_event = c->conn.last_data = now;
 	char cur[32];
 	snprintf(cur, sizeof(cur), "%lld", (long long)snap.cursor);
@@ -468,7 +473,9 @@ void client_done_poll(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 		}
 		if (wf_model_apply(c->model, &b.events[i]) == WF_APPLY_CHANGED)
 			c->flags |= WF_CLIENT_EV_CHANGED;
-		c->conn.lag_ms = now - b.events[i].time;
+		c->conn.lag_ms = now - c->skew_ms - b.events[i].time;
+		if (c->conn.lag_ms < 0)
+			c->conn.lag_ms = 0;
 		c->conn.last_data = now;
 		c->rate_count++;
 	}
