@@ -79,6 +79,11 @@ void api_resolve_decision(struct server *srv, const struct api_request *req,
 int api_ensure_platform(struct server *srv, const char *id, const char *name,
 			const char *kind, json_t *hash_types);
 
+/* Moves every open decision whose due_at lies more than grace_ms before now_ms to
+ * expired (a decision.resolved event each; no vote is added), in its own
+ * transaction. Returns how many, or -1 when the store failed. */
+int api_expire_decisions(struct server *srv, int64_t now_ms, int64_t grace_ms);
+
 /* Refreshes a platform's last_heartbeat (its own transaction; the simulator's
  * platforms that have nothing to post yet). */
 int api_heartbeat_platform(struct server *srv, const char *platform_id);

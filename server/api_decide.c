@@ -284,3 +284,71 @@ void api_resolve_decision(struct server *srv, const struct api_request *req,
 	rep->status = 200;
 	rep->body = d;
 }
+
+/* Whether decision d is open and its due_at lies more than grace_ms before now. */
+static bool decision_expired(json_t *d, int64_t now_ms, int64_t grace_ms)
+{
+	enum wf_decision_state st;
+	int64_t due;
+	const char *state = json_string_value(json_object_get(d, "state"));
+	return state && wf_decision_state_parse(state, &st) && wf_decision_state_open(st) &&
+	       wf_time_parse(json_string_value(json_object_get(d, "due_at")), &due) &&
+	       now_ms - due > grace_ms;
+}
+
+/* Moves the decisions of ids (still open and past due by then) to expired, in one
+ * transaction. Returns how many, or -1. */
+static int expire_ids(struct server *srv, json_t *ids, int64_t now_ms, int64_t grace_ms)
+{
+	size_t i;
+	json_t *idv;
+	int n = 0;
+	if (store_begin(srv->st) != 0)
+		return -1;
+	json_array_foreach(ids, i, idv) {
+		json_t *d = store_get_resource(srv->st, "decision", json_string_value(idv));
+		if (!d || !decision_expired(d, now_ms, grace_ms)) {
+			json_decref(d); /* resolved meanwhile */
+			continue;
+		}
+		json_object_set_new(d, "state", json_string("expired"));
+		const char *ref = json_string_value(json_object_get(d, "subject_ref"));
+		int rc = api_save_emit(srv, "decision", d, false, ref, WF_EV_DECISION_RESOLVED);
+		json_decref(d);
+		if (rc) {
+			store_rollback(srv->st);
+			return -1;
+		}
+		n++;
+	}
+	if (n == 0) {
+		store_rollback(srv->st);
+		return 0;
+	}
+	return store_commit(srv->st) == 0 ? n : -1;
+}
+
+int api_expire_decisions(struct server *srv, int64_t now_ms, int64_t grace_ms)
+{
+	/* Find candidates with a read first, so a sweep that finds nothing (the usual
+	 * case) takes no write transaction. */
+	store_lock(srv->st);
+	json_t *open = store_list_resources(srv->st, "decision", 1, 0);
+	store_unlock(srv->st);
+	json_t *ids = json_array();
+	size_t i;
+	json_t *d;
+	if (!open || !ids) {
+		json_decref(open);
+		json_decref(ids);
+		return -1;
+	}
+	json_array_foreach(open, i, d) {
+		if (decision_expired(d, now_ms, grace_ms))
+			json_array_append(ids, json_object_get(d, "id"));
+	}
+	json_decref(open);
+	int n = json_array_size(ids) ? expire_ids(srv, ids, now_ms, grace_ms) : 0;
+	json_decref(ids);
+	return n;
+}

@@ -13,6 +13,10 @@
 #include "server/hub.h"
 #include "server/sim.h"
 #include "server/store.h"
+#include "server/sweep.h"
+
+/* --expire-grace: at most 30 days. */
+#define GRACE_MAX_S (30L * 24 * 3600)
 
 /* The in-memory event ring: the newest RING_EVENTS events, but never more than
  * RING_BYTES of envelopes (one sightings event can be ~5 MiB, so 8192 of them would
@@ -26,6 +30,7 @@ struct options {
 	const char *db, *tokens, *simulate, *tls_cert, *tls_key, *log;
 	double speed, scale, rate_limit;
 	long retention;
+	long expire_grace; /* seconds past due_at before a decision expires; 0: never */
 	int heartbeat;
 	unsigned seed;
 };
@@ -45,6 +50,9 @@ static void usage(FILE *f)
 		"  --seed N             simulator seed (default 1)\n"
 		"  --retention N        events kept for resuming streams (default 100000)\n"
 		"  --heartbeat SECONDS  SSE heartbeat interval (default 15)\n"
+		"  --expire-grace SECONDS\n"
+		"                       an open decision expires this long after its due_at\n"
+		"                       (default 3600; 0: never)\n"
 		"  --rate-limit N       requests a second per token, bursts of 2N, then 429\n"
 		"                       (default 1000; 0: no limit)\n"
 		"  --tls-cert FILE      PEM certificate: serve HTTPS (with --tls-key)\n"
@@ -78,7 +86,7 @@ static int parse_listen(const char *s, struct options *o)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_LISTEN = 256, O_DB, O_TOKENS, O_SIM, O_SPEED, O_SCALE, O_SEED, O_RET,
-	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION, O_RATE };
+	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION, O_RATE, O_GRACE };
 	static const struct option longs[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
 		{"db", required_argument, NULL, O_DB},
@@ -90,6 +98,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"retention", required_argument, NULL, O_RET},
 		{"heartbeat", required_argument, NULL, O_HB},
 		{"rate-limit", required_argument, NULL, O_RATE},
+		{"expire-grace", required_argument, NULL, O_GRACE},
 		{"tls-cert", required_argument, NULL, O_CERT},
 		{"tls-key", required_argument, NULL, O_KEY},
 		{"log", required_argument, NULL, O_LOG},
@@ -131,6 +140,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return 2;
 			}
 			o->rate_limit = v;
+			break;
+		}
+		case O_GRACE: {
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 0 || v > GRACE_MAX_S) {
+				fprintf(stderr, "watchfloord: --expire-grace wants seconds "
+						"0..%ld\n", GRACE_MAX_S);
+				return 2;
+			}
+			o->expire_grace = v;
 			break;
 		}
 		case O_SEED: o->seed = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -188,6 +207,7 @@ static int run(const struct options *o, sigset_t *sigs)
 	struct server srv = {.heartbeat_s = o->heartbeat};
 	struct http *http = NULL;
 	struct sim *sim = NULL;
+	struct sweep *sweep = NULL;
 	if (o->log && !(log = fopen(o->log, "a"))) {
 		fprintf(stderr, "watchfloord: cannot open --log %s\n", o->log);
 		return 1;
@@ -219,6 +239,9 @@ static int run(const struct options *o, sigset_t *sigs)
 	if (!srv.auth)
 		fprintf(stderr, "watchfloord: no --tokens: every client is a read-only "
 				"viewer\n");
+	if (o->expire_grace > 0 &&
+	    !(sweep = sweep_start(&srv, o->expire_grace, err, sizeof(err))))
+		goto out;
 	if (o->simulate) {
 		struct sim_options so = {o->simulate, o->speed, o->scale, o->seed};
 		if (!(sim = sim_start(&srv, &so, err, sizeof(err))))
@@ -231,6 +254,7 @@ out:
 	if (err[0])
 		fprintf(stderr, "watchfloord: %s\n", err);
 	sim_stop(sim);
+	sweep_stop(sweep);
 	if (http)
 		http_refuse_new(http);
 	if (srv.hub)
@@ -248,7 +272,7 @@ int main(int argc, char **argv)
 {
 	struct options o = {.host = "127.0.0.1", .port = 8470, .db = "watchfloord.db",
 			    .speed = 1, .scale = 1, .rate_limit = 1000, .retention = 100000,
-			    .heartbeat = 15,
+			    .heartbeat = 15, .expire_grace = 3600,
 			    .seed = 1};
 	int r = parse_options(argc, argv, &o);
 	if (r >= 0)
