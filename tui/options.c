@@ -33,53 +33,43 @@ enum {
 	OPT_VERSION,
 };
 
+/* The usage text is kept as it prints. */
+/* clang-format off */
 void wf_options_usage(FILE *f)
 {
 	fputs("usage: watchfloor [OPTIONS] [URL]\n"
-	      "The terminal dashboard of the crisis command center (URL "
-	      "default " WF_DEFAULT_URL ").\n"
+	      "The terminal dashboard of the crisis command center (URL default "
+	      WF_DEFAULT_URL ").\n"
 	      "\n"
 	      "  --read-only         never send anything but GET (no triage)\n"
 	      "  --wall              wall display: read-only kiosk, never exits\n"
-	      "  --rotate S          with --wall: seconds per incident on the "
-	      "propagation\n"
+	      "  --rotate S          with --wall: seconds per incident on the propagation\n"
 	      "                      pane (default 20)\n"
-	      "  --shift S           with --wall: move the layout a cell every S "
-	      "seconds\n"
+	      "  --shift S           with --wall: move the layout a cell every S seconds\n"
 	      "                      against burn-in (default 180; 0: never)\n"
-	      "  --batch             no terminal UI: print state to stdout (like top "
-	      "-b)\n"
-	      "  --json              with --batch: one JSON object a line "
-	      "(docs/cli.md)\n"
-	      "  --iterations N      with --batch: print N times, then exit (0: "
-	      "forever)\n"
+	      "  --batch             no terminal UI: print state to stdout (like top -b)\n"
+	      "  --json              with --batch: one JSON object a line (docs/cli.md)\n"
+	      "  --iterations N      with --batch: print N times, then exit (0: forever)\n"
 	      "  --interval S        with --batch: seconds between prints (default 2)\n"
-	      "  --poll[=S]          no streaming: long-poll, or with S poll the "
-	      "snapshot\n"
+	      "  --poll[=S]          no streaming: long-poll, or with S poll the snapshot\n"
 	      "                      every S seconds (ETag, jittered)\n"
-	      "  --demo              start a private watchfloord simulating an "
-	      "incident\n"
-	      "  --replay FILE       apply a recorded NDJSON file of events, no "
-	      "server\n"
-	      "  --token-file FILE   read the API token from FILE (else "
-	      "$WATCHFLOOR_TOKEN)\n"
-	      "  --cacert FILE       trust this CA bundle for https:// (verification "
-	      "is\n"
+	      "  --demo              start a private watchfloord simulating an incident\n"
+	      "  --replay FILE       apply a recorded NDJSON file of events, no server\n"
+	      "  --token-file FILE   read the API token from FILE (else $WATCHFLOOR_TOKEN)\n"
+	      "  --cacert FILE       trust this CA bundle for https:// (verification is\n"
 	      "                      always on)\n"
 	      "  --theme NAME        colour theme\n"
 	      "  --no-notify         no desktop notifications\n"
 	      "  --hold S            outbox undo window in seconds (default 5)\n"
 	      "  --resolve ID:ACTION:REASON\n"
-	      "                      with --batch: vote on a decision through the "
-	      "outbox\n"
-	      "                      (ACTION approve|reject|escalate|note); "
-	      "repeatable\n"
-	      "  --sync-timeout S    with --batch: wait at most S seconds for the "
-	      "first\n"
+	      "                      with --batch: vote on a decision through the outbox\n"
+	      "                      (ACTION approve|reject|escalate|note); repeatable\n"
+	      "  --sync-timeout S    with --batch: wait at most S seconds for the first\n"
 	      "                      sync before printing anyway (default 30)\n"
 	      "  --help, --version\n",
 	      f);
 }
+/* clang-format on */
 
 static int parse_resolve(const char *arg, struct wf_resolve_spec *r, char *err,
 			 size_t errsize)
