@@ -84,7 +84,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
 # libFuzzer targets: clang, ASan+UBSan, straight from the sources.
-FUZZ_CFLAGS := -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -I. -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED -DWF_VERSION='"$(VERSION)"'
+FUZZ_CFLAGS := -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED -DWF_VERSION='"$(VERSION)"'
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) $< $(LIB_SRC) $(PKG_LIBS) -o $@

@@ -172,6 +172,7 @@ int scenario_load(const char *path, struct scenario *out, char *err, size_t errs
 		scenario_free(out);
 		return -1;
 	}
+	if (out->n_steps > 1) /* an empty file has no array at all */
 	qsort(out->steps, out->n_steps, sizeof(*out->steps), by_time);
 	return 0;
 }

@@ -51,9 +51,9 @@ if [ -n "$fuzz" ]; then
 		corpus=tests/fuzz/corpus/$n
 		mkdir -p "$build/corpus/$n"
 		if [ -d "$corpus" ]; then
-			run_one "$n" "$f" -max_total_time="${FUZZ_SECONDS:-5}" "$build/corpus/$n" "$corpus"
+			run_one "$n" "$f" -artifact_prefix="$build/corpus/$n-" -max_total_time="${FUZZ_SECONDS:-5}" "$build/corpus/$n" "$corpus"
 		else
-			run_one "$n" "$f" -max_total_time="${FUZZ_SECONDS:-5}" "$build/corpus/$n"
+			run_one "$n" "$f" -artifact_prefix="$build/corpus/$n-" -max_total_time="${FUZZ_SECONDS:-5}" "$build/corpus/$n"
 		fi
 	done
 fi
