@@ -28,6 +28,9 @@ struct wf_outbox {
 	size_t n, cap;
 	uint64_t next_id;
 	size_t lines; /* lines in the file */
+	size_t corrupt; /* unparsable middle lines found at open (kept in .corrupt) */
+	bool broken;    /* a failed write could not be undone: no more enqueues */
+	bool compact_now; /* at open: bad lines were copied aside, drop them */
 	uint64_t rng;
 	char err[256];
 };
@@ -91,6 +94,15 @@ static int make_dirs(const char *dir)
 	return 0;
 }
 
+static void sync_dir(const char *dir)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+}
+
 static void rec_free(struct wf_outbox_record *r)
 {
 	if (!r)
@@ -134,7 +146,21 @@ static int push(struct wf_outbox *ob, struct wf_outbox_record *r)
 	return 0;
 }
 
-/* Writes one JSON line and fsyncs it. */
+/* Undoes a failed append: cuts the file back to end and syncs that. When even this
+ * fails the file may hold half a line that the next append would merge with: the
+ * outbox is marked broken and refuses new records (the error says why). */
+static void undo_append(struct wf_outbox *ob, off_t end)
+{
+	if (end >= 0 && ftruncate(ob->fd, end) == 0 && fsync(ob->fd) == 0)
+		return;
+	ob->broken = true;
+	size_t n = strlen(ob->err);
+	snprintf(ob->err + n, sizeof(ob->err) - n,
+		 "; the outbox cannot be repaired: restart watchfloor");
+}
+
+/* Writes one JSON line and fsyncs it. On any failure the file is cut back to where
+ * it ended, so a half-written line never merges with the next one. */
 static int append_json(struct wf_outbox *ob, json_t *obj)
 {
 	char *s = json_dumps(obj, JSON_COMPACT);
@@ -149,20 +175,31 @@ static int append_json(struct wf_outbox *ob, json_t *obj)
 	memcpy(line, s, n);
 	line[n] = '\n';
 	free(s);
+	off_t end = lseek(ob->fd, 0, SEEK_END);
+	if (end < 0) {
+		free(line);
+		return set_err(ob, "seeking %s: %s", ob->path, strerror(errno));
+	}
 	size_t off = 0;
 	while (off < n + 1) {
 		ssize_t w = write(ob->fd, line + off, n + 1 - off);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
+			int e = w < 0 ? errno : EIO;
 			free(line);
-			return set_err(ob, "writing %s: %s", ob->path, strerror(errno));
+			set_err(ob, "writing %s: %s", ob->path, strerror(e));
+			undo_append(ob, end);
+			return -1;
 		}
 		off += (size_t)w;
 	}
 	free(line);
-	if (fsync(ob->fd) != 0)
-		return set_err(ob, "fsync %s: %s", ob->path, strerror(errno));
+	if (fsync(ob->fd) != 0) {
+		set_err(ob, "fsync %s: %s", ob->path, strerror(errno));
+		undo_append(ob, end);
+		return -1;
+	}
 	ob->lines++;
 	return 0;
 }
@@ -269,7 +306,25 @@ static void load_line(struct wf_outbox *ob, json_t *o)
 	}
 }
 
-/* Reads the file; cuts off a torn tail (no final newline or unparsable last line). */
+/* Appends a line that does not parse to DIR/outbox.log.corrupt (fsync'd), so
+ * that nobody's decision disappears without a trace. */
+static int save_corrupt(struct wf_outbox *ob, const char *line, size_t len)
+{
+	char path[1200];
+	snprintf(path, sizeof(path), "%s.corrupt", ob->path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	int rc = 0;
+	if (write(fd, line, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
+	    fsync(fd) != 0)
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
+/* Reads the file; cuts off a torn tail (no final newline or unparsable last line).
+ * Unparsable lines in the middle are counted and copied to outbox.log.corrupt. */
 static int load(struct wf_outbox *ob)
 {
 	struct stat st;
@@ -292,6 +347,7 @@ static int load(struct wf_outbox *ob)
 	}
 	buf[got] = '\0';
 	size_t good = 0, pos = 0;
+	int saved = 0;
 	while (pos < got) {
 		char *nl = memchr(buf + pos, '\n', got - pos);
 		if (!nl)
@@ -306,13 +362,25 @@ static int load(struct wf_outbox *ob)
 		} else if (nl + 1 == buf + got) {
 			break; /* torn: the last line does not parse */
 		} else {
-			good = pos + len + 1; /* a bad line in the middle: skipped */
+			/* A bad line in the middle: kept aside, counted, shown. */
+			ob->corrupt++;
+			saved |= save_corrupt(ob, buf + pos, len);
+			ob->lines++;
+			good = pos + len + 1;
 		}
 		pos += len + 1;
 	}
 	free(buf);
-	if (good < got && ftruncate(ob->fd, (off_t)good) != 0)
+	if (good < got &&
+	    (ftruncate(ob->fd, (off_t)good) != 0 || fsync(ob->fd) != 0))
 		return set_err(ob, "truncating %s: %s", ob->path, strerror(errno));
+	if (ob->corrupt) {
+		set_err(ob, "%zu unreadable outbox line%s %s %s.corrupt", ob->corrupt,
+			ob->corrupt == 1 ? "" : "s",
+			saved ? "could not be copied to" : "copied to", ob->path);
+		/* Copied: rewrite the file without them so they are counted once. */
+		ob->compact_now = saved == 0;
+	}
 	return 0;
 }
 
@@ -345,7 +413,13 @@ struct wf_outbox *wf_outbox_open(const char *dir, bool read_only, char *err,
 			 strerror(errno));
 		goto fail;
 	}
-	ob->fd = open(ob->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	ob->fd = open(ob->path, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (ob->fd < 0 && errno == ENOENT) {
+		/* Created: the new name is made durable with the folder. */
+		ob->fd = open(ob->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (ob->fd >= 0)
+			sync_dir(ob->dir);
+	}
 	if (ob->fd < 0) {
 		snprintf(err, errsize, "outbox: cannot open %s: %s", ob->path,
 			 strerror(errno));
@@ -359,7 +433,8 @@ struct wf_outbox *wf_outbox_open(const char *dir, bool read_only, char *err,
 		goto fail;
 	}
 	if (load(ob) != 0 ||
-	    (ob->lines > ob->n * 2 + 16 && wf_outbox_compact(ob) != 0)) {
+	    ((ob->compact_now || ob->lines > ob->n * 2 + 16) &&
+	     wf_outbox_compact(ob) != 0)) {
 		snprintf(err, errsize, "outbox: %s", ob->err);
 		goto fail;
 	}
@@ -392,6 +467,8 @@ int wf_outbox_enqueue(struct wf_outbox *ob, const char *kind, const char *path,
 	unsigned char rnd[16];
 	if (ob->read_only || ob->fd < 0)
 		return set_err(ob, "read-only: nothing can be sent");
+	if (ob->broken)
+		return -1; /* the error of the write that broke it stays */
 	if (!valid_path(path))
 		return set_err(ob, "bad path");
 	json_t *b = json_body ? json_loads(json_body, 0, NULL) : NULL;
@@ -485,6 +562,16 @@ const struct wf_outbox_record *wf_outbox_get(const struct wf_outbox *ob, uint64_
 const char *wf_outbox_error(const struct wf_outbox *ob)
 {
 	return ob->err;
+}
+
+size_t wf_outbox_corrupt_count(const struct wf_outbox *ob)
+{
+	return ob ? ob->corrupt : 0;
+}
+
+bool wf_outbox_broken(const struct wf_outbox *ob)
+{
+	return ob && ob->broken;
 }
 
 const char *wf_outbox_path(const struct wf_outbox *ob)
@@ -635,11 +722,7 @@ int wf_outbox_compact(struct wf_outbox *ob)
 		ob->lines = old_lines;
 		return -1;
 	}
-	int dfd = open(ob->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	sync_dir(ob->dir);
 	close(old);
 	/* Appends go to the end: reopen with O_APPEND semantics. */
 	int flags = fcntl(fd, F_GETFL);

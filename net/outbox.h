@@ -10,7 +10,10 @@
  *   {"op":"state","id":7,"state":"conflict","status":409,"message":"...","current":"{...}"}
  *   {"op":"del","id":7,"why":"done"|"undo"|"drop"}
  * A last line without its newline, or that does not parse, is a torn write: it is
- * ignored and cut off. The file is rewritten (compacted) when most lines are dead.
+ * ignored and cut off. An unparsable line elsewhere is counted
+ * (wf_outbox_corrupt_count, wf_outbox_error) and copied to DIR/outbox.log.corrupt.
+ * A failed append is cut back off the file, so it never merges with the next one;
+ * when that fails too the outbox is broken (wf_outbox_broken) and refuses enqueues. The file is rewritten (compacted) when most lines are dead.
  * Records loaded at start that were still held are sent at once, with their keys. */
 #ifndef WF_NET_OUTBOX_H
 #define WF_NET_OUTBOX_H
@@ -78,6 +81,10 @@ size_t wf_outbox_list(const struct wf_outbox *ob, const struct wf_outbox_record 
 const struct wf_outbox_record *wf_outbox_get(const struct wf_outbox *ob, uint64_t id);
 const char *wf_outbox_error(const struct wf_outbox *ob);
 const char *wf_outbox_path(const struct wf_outbox *ob);
+/* Unparsable lines found at open (copied to outbox.log.corrupt); 0 normally. */
+size_t wf_outbox_corrupt_count(const struct wf_outbox *ob);
+/* A failed write could not be undone: enqueue refuses until a restart. */
+bool wf_outbox_broken(const struct wf_outbox *ob);
 
 /* --- used by the sender (net/client.c) --- */
 /* Moves HELD records whose hold ended to QUEUED; returns the first QUEUED record due

@@ -1,6 +1,7 @@
 /* test_outbox.c - the outbox file format: records survive a reopen with their keys,
  * undo and drop only where allowed, settle by status class, a torn last record is
- * cut off, a bad middle line is skipped, compaction keeps the live records, and a
+ * cut off, a bad middle line is counted and kept aside, a failed write (file size
+ * limit) leaves no half line behind, compaction keeps the live records, and a
  * read-only outbox refuses everything. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,8 +9,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -30,6 +34,8 @@ static int teardown(void **state)
 	char path[300];
 	(void)state;
 	snprintf(path, sizeof(path), "%s/outbox.log", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/outbox.log.corrupt", dir);
 	unlink(path);
 	rmdir(dir);
 	return 0;
@@ -169,12 +175,86 @@ static void test_torn_tail(void **state)
 	ob = open_ob();
 	assert_int_equal(wf_outbox_count(ob), 1);
 	assert_non_null(wf_outbox_get(ob, a));
+	/* Not dropped silently: counted, said, and copied aside. */
+	assert_int_equal(wf_outbox_corrupt_count(ob), 1);
+	assert_non_null(strstr(wf_outbox_error(ob), "1 unreadable outbox line"));
 	wf_outbox_close(ob);
-	assert_int_equal(file_size(), good + (long)strlen("this is not json\n"));
+	char cpath[300], cbuf[64] = "";
+	snprintf(cpath, sizeof(cpath), "%s/outbox.log.corrupt", dir);
+	FILE *cf = fopen(cpath, "r");
+	assert_non_null(cf);
+	assert_non_null(fgets(cbuf, sizeof(cbuf), cf));
+	fclose(cf);
+	assert_string_equal(cbuf, "this is not json\n");
+	/* The copied line left the log: the next open counts nothing. */
+	assert_int_equal(file_size(), good);
+	ob = open_ob();
+	assert_int_equal(wf_outbox_corrupt_count(ob), 0);
+	wf_outbox_close(ob);
 	/* A complete last line without its newline is torn too. */
 	append_raw("{\"op\":\"del\",\"id\":1,\"why\":\"done\"}");
 	ob = open_ob();
 	assert_int_equal(wf_outbox_count(ob), 1);
+	wf_outbox_close(ob);
+}
+
+/* In a child with a file size limit: record 1 fits, record 2 is cut halfway by
+ * the limit (EFBIG, SIGXFSZ ignored), then with the limit lifted record 3 is
+ * written. Exit status 0 when the calls answered as they should. */
+static int child_short_write(void)
+{
+	struct wf_outbox *ob;
+	char err[256];
+	uint64_t id;
+	signal(SIGXFSZ, SIG_IGN);
+	if (!(ob = wf_outbox_open(dir, false, err, sizeof(err))))
+		return 10;
+	if (wf_outbox_enqueue(ob, "approve", "/v1/decisions/d1/resolve",
+			      "{\"action\":\"approve\",\"version\":1}", 1000, &id) != 0)
+		return 11;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_FSIZE, &rl) != 0)
+		return 12;
+	rlim_t old = rl.rlim_cur;
+	rl.rlim_cur = (rlim_t)file_size() + 40;
+	if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+		return 13;
+	if (wf_outbox_enqueue(ob, "reject", "/v1/decisions/d2/resolve",
+			      "{\"action\":\"reject\",\"version\":1,\"reason\":\"a long "
+			      "enough reason to pass the limit\"}",
+			      1000, &id) != -1)
+		return 14;
+	if (!strstr(wf_outbox_error(ob), "writing"))
+		return 15;
+	rl.rlim_cur = old;
+	if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+		return 16;
+	if (wf_outbox_enqueue(ob, "approve", "/v1/decisions/d3/resolve",
+			      "{\"action\":\"approve\",\"version\":2}", 1000, &id) != 0)
+		return 17;
+	wf_outbox_close(ob);
+	return 0;
+}
+
+static void test_short_write(void **state)
+{
+	(void)state;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(child_short_write());
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	/* Both written records survive; the failed one left nothing behind. */
+	struct wf_outbox *ob = open_ob();
+	assert_int_equal(wf_outbox_count(ob), 2);
+	assert_int_equal(wf_outbox_corrupt_count(ob), 0);
+	const struct wf_outbox_record *recs[4];
+	assert_int_equal(wf_outbox_list(ob, recs, 4), 2);
+	assert_string_equal(recs[0]->path, "/v1/decisions/d1/resolve");
+	assert_string_equal(recs[1]->path, "/v1/decisions/d3/resolve");
 	wf_outbox_close(ob);
 }
 
@@ -247,6 +327,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_undo_and_settle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_short_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	};
