@@ -48,7 +48,10 @@ static void done_send(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 
 static void start_send(struct wf_client *c)
 {
-	if (!c->outbox || c->send || c->cfg.read_only || c->phase == PH_STOPPED)
+	/* Only under a known identity: records made by another officer (or with
+	 * another token) must not go out under this one's name. */
+	if (!c->outbox || c->send || c->cfg.read_only || c->phase == PH_STOPPED ||
+	    !c->have_whoami)
 		return;
 	struct wf_outbox_record *r = wf_outbox_take_due(c->outbox, wf_client_now_ms());
 	if (!r)
@@ -155,6 +158,9 @@ struct wf_client *wf_client_new(const struct wf_client_config *cfg,
 			return NULL;
 		}
 		wf_outbox_set_hold(c->outbox, cfg->hold_ms);
+		char fp[WF_OUTBOX_TOKEN_FP_LEN + 1];
+		wf_outbox_token_fp(c->token, fp);
+		wf_outbox_set_identity(c->outbox, NULL, fp);
 	}
 	wf_model_set_conn(model, &c->conn);
 	return c;
@@ -208,6 +214,8 @@ int64_t wf_client_next_deadline(const struct wf_client *c)
 		CONSIDER(c->last_byte + client_dead_ms(c));
 	if (c->rate_count > 0 || c->conn.events_per_s != 0)
 		CONSIDER(c->rate_start + 1000);
+	if (!c->have_whoami && !c->whoami && c->whoami_retry > 0)
+		CONSIDER(c->whoami_retry);
 	if (c->outbox && !c->send && !c->cfg.read_only && c->phase != PH_STOPPED) {
 		int64_t due = wf_outbox_next_due(c->outbox);
 		if (due >= 0)
@@ -297,6 +305,9 @@ unsigned wf_client_process(struct wf_client *c)
 		else
 			client_start_snapshot(c);
 	}
+	if (!c->have_whoami && !c->whoami && c->whoami_retry > 0 &&
+	    now >= c->whoami_retry && c->phase != PH_STOPPED)
+		client_start_whoami(c);
 	if (now - c->rate_start >= 1000) {
 		c->conn.events_per_s =
 			(double)c->rate_count * 1000.0 / (double)(now - c->rate_start);

@@ -39,7 +39,8 @@ struct wf_client {
 
 	enum phase phase, then;
 	struct wf_xfer *main, *whoami, *send;
-	bool have_whoami;
+	bool have_whoami;  /* its name is the outbox's identity: sending waits for it */
+	int64_t whoami_retry; /* monotonic; 0: none planned */
 	int64_t next_try; /* monotonic */
 	int64_t retry_ms; /* the server's retry: */
 	int64_t last_byte; /* monotonic, of the stream */
@@ -65,6 +66,7 @@ struct wf_xfer *client_request(struct wf_client *c, enum wf_xfer_kind kind,
 			       const char *path, const char *accept, long timeout_s,
 			       long low_speed_s, size_t max_body, const char *post);
 bool client_start_xfer(struct wf_client *c, struct wf_xfer *x);
+void client_start_whoami(struct wf_client *c);
 void client_start_snapshot(struct wf_client *c);
 void client_start_stream(struct wf_client *c);
 void client_start_poll(struct wf_client *c);

@@ -116,8 +116,9 @@ bool client_start_xfer(struct wf_client *c, struct wf_xfer *x)
 
 static void schedule(struct wf_client *c, enum phase then, int64_t delay_ms);
 
-static void start_whoami(struct wf_client *c)
+void client_start_whoami(struct wf_client *c)
 {
+	c->whoami_retry = 0;
 	if (c->whoami || c->have_whoami)
 		return;
 	struct wf_xfer *x = client_request(c, WF_XFER_WHOAMI, "/v1/whoami",
@@ -143,7 +144,7 @@ void client_start_snapshot(struct wf_client *c)
 	}
 	c->main = x;
 	c->phase = PH_SNAPSHOT;
-	start_whoami(c);
+	client_start_whoami(c);
 }
 
 static bool stream_sink(struct wf_xfer *x, const char *buf, size_t len)
@@ -493,13 +494,22 @@ void client_done_whoami(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 	long st = wf_xfer_status(x);
 	if (rc == CURLE_OK && auth_failed(c, st, x))
 		return;
-	if (rc != CURLE_OK || st != 200 || !x->body)
-		return; /* tried again with the next snapshot */
-	json_t *root = json_loadb(x->body, x->len, 0, NULL);
+	json_t *root = rc == CURLE_OK && st == 200 && x->body
+			       ? json_loadb(x->body, x->len, 0, NULL)
+			       : NULL;
 	const char *name = json_string_value(json_object_get(root, "name"));
 	const char *role = json_string_value(json_object_get(root, "role"));
-	snprintf(c->conn.user, sizeof(c->conn.user), "%s", name ? name : "");
+	if (!name || !*name) {
+		/* The outbox waits for it: asked again soon, not only at the next
+		 * snapshot. */
+		json_decref(root);
+		c->whoami_retry = wf_client_mono_ms() + client_jitter(c, 5000);
+		return;
+	}
+	snprintf(c->conn.user, sizeof(c->conn.user), "%s", name);
 	snprintf(c->conn.role, sizeof(c->conn.role), "%s", role ? role : "");
-	c->have_whoami = name != NULL;
+	c->have_whoami = true;
+	if (c->outbox)
+		wf_outbox_set_identity(c->outbox, name, NULL);
 	json_decref(root);
 }

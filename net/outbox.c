@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "model/validate.h"
 
@@ -31,6 +32,8 @@ struct wf_outbox {
 	size_t corrupt; /* unparsable middle lines found at open (kept in .corrupt) */
 	bool broken;    /* a failed write could not be undone: no more enqueues */
 	bool compact_now; /* at open: bad lines were copied aside, drop them */
+	char who[64];   /* identity (wf_outbox_set_identity) */
+	char token_fp[WF_OUTBOX_TOKEN_FP_LEN + 1];
 	uint64_t rng;
 	char err[256];
 };
@@ -206,9 +209,10 @@ static int append_json(struct wf_outbox *ob, json_t *obj)
 
 static json_t *add_line(const struct wf_outbox_record *r)
 {
-	return json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:I}", "op", "add", "id",
+	return json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:I,s:s,s:s}", "op", "add", "id",
 			 (json_int_t)r->id, "key", r->key, "kind", r->kind, "path",
-			 r->path, "body", r->body, "at", (json_int_t)r->created_at);
+			 r->path, "body", r->body, "at", (json_int_t)r->created_at,
+			 "who", r->who, "tok", r->token_fp);
 }
 
 static json_t *state_line(const struct wf_outbox_record *r)
@@ -285,6 +289,10 @@ static void load_line(struct wf_outbox *ob, json_t *o)
 		r->path = strdup(path);
 		r->body = strdup(body);
 		r->created_at = json_integer_value(json_object_get(o, "at"));
+		const char *who = json_string_value(json_object_get(o, "who"));
+		const char *tok = json_string_value(json_object_get(o, "tok"));
+		snprintf(r->who, sizeof(r->who), "%s", who ? who : "");
+		snprintf(r->token_fp, sizeof(r->token_fp), "%s", tok ? tok : "");
 		/* Held in an earlier run: nobody can undo it now; send it at once. */
 		r->state = WF_OUTBOX_QUEUED;
 		if (!r->path || !r->body || push(ob, r))
@@ -456,6 +464,28 @@ void wf_outbox_close(struct wf_outbox *ob)
 	free(ob);
 }
 
+void wf_outbox_set_identity(struct wf_outbox *ob, const char *name,
+			    const char *token_fp)
+{
+	snprintf(ob->who, sizeof(ob->who), "%s", name ? name : "");
+	if (token_fp)
+		snprintf(ob->token_fp, sizeof(ob->token_fp), "%s", token_fp);
+}
+
+void wf_outbox_token_fp(const char *token, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	if (!token || !*token ||
+	    !EVP_Digest(token, strlen(token), md, &len, EVP_sha256(), NULL) ||
+	    len * 2 < WF_OUTBOX_TOKEN_FP_LEN) {
+		snprintf(out, WF_OUTBOX_TOKEN_FP_LEN + 1, "-");
+		return;
+	}
+	for (size_t i = 0; i < WF_OUTBOX_TOKEN_FP_LEN / 2; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
 void wf_outbox_set_hold(struct wf_outbox *ob, int hold_ms)
 {
 	ob->hold_ms = hold_ms < 0 ? 5000 : hold_ms;
@@ -488,6 +518,8 @@ int wf_outbox_enqueue(struct wf_outbox *ob, const char *kind, const char *path,
 	r->path = strdup(path);
 	r->body = strdup(json_body);
 	r->created_at = now_ms;
+	snprintf(r->who, sizeof(r->who), "%s", ob->who);
+	snprintf(r->token_fp, sizeof(r->token_fp), "%s", ob->token_fp);
 	r->hold_until = now_ms + ob->hold_ms;
 	r->state = ob->hold_ms > 0 ? WF_OUTBOX_HELD : WF_OUTBOX_QUEUED;
 	r->next_try = now_ms;
@@ -579,9 +611,30 @@ const char *wf_outbox_path(const struct wf_outbox *ob)
 	return ob->path;
 }
 
+/* A due record may only go out under the identity that made it (the server keeps
+ * keys per token) and while the server still knows its key. Otherwise FAILED. */
+static bool vet(struct wf_outbox *ob, struct wf_outbox_record *r, int64_t now_ms)
+{
+	bool other_tok = strcmp(r->token_fp, ob->token_fp) != 0;
+	bool other_who = r->who[0] && strcmp(r->who, ob->who) != 0;
+	if (other_tok || other_who)
+		snprintf(r->message, sizeof(r->message),
+			 "made by %s with another token: review and resend or drop",
+			 r->who[0] ? r->who : "an unknown officer");
+	else if (now_ms - r->created_at > WF_OUTBOX_MAX_AGE_MS)
+		snprintf(r->message, sizeof(r->message),
+			 "older than 23 h: the server no longer knows its key");
+	else
+		return true;
+	r->state = WF_OUTBOX_FAILED;
+	r->status = 0;
+	append_state(ob, r);
+	return false;
+}
+
 struct wf_outbox_record *wf_outbox_take_due(struct wf_outbox *ob, int64_t now_ms)
 {
-	if (ob->read_only || ob->fd < 0)
+	if (ob->read_only || ob->fd < 0 || !ob->who[0] || !ob->token_fp[0])
 		return NULL;
 	for (size_t i = 0; i < ob->n; i++) {
 		struct wf_outbox_record *r = ob->recs[i];
@@ -592,7 +645,8 @@ struct wf_outbox_record *wf_outbox_take_due(struct wf_outbox *ob, int64_t now_ms
 	}
 	for (size_t i = 0; i < ob->n; i++) {
 		struct wf_outbox_record *r = ob->recs[i];
-		if (r->state == WF_OUTBOX_QUEUED && r->next_try <= now_ms) {
+		if (r->state == WF_OUTBOX_QUEUED && r->next_try <= now_ms &&
+		    vet(ob, r, now_ms)) {
 			r->state = WF_OUTBOX_SENDING;
 			r->attempts++;
 			return r;
@@ -604,7 +658,7 @@ struct wf_outbox_record *wf_outbox_take_due(struct wf_outbox *ob, int64_t now_ms
 int64_t wf_outbox_next_due(const struct wf_outbox *ob)
 {
 	int64_t best = -1;
-	if (!ob || ob->read_only)
+	if (!ob || ob->read_only || !ob->who[0] || !ob->token_fp[0])
 		return -1;
 	for (size_t i = 0; i < ob->n; i++) {
 		const struct wf_outbox_record *r = ob->recs[i];

@@ -6,7 +6,8 @@
  * officer drops them; 5xx, 429 and network errors are retried with backoff.
  *
  * File: DIR/outbox.log, append-only, one JSON object a line (see docs/cli.md):
- *   {"op":"add","id":7,"key":"...","kind":"approve","path":"/v1/...","body":"{...}","at":MS}
+ *   {"op":"add","id":7,"key":"...","kind":"approve","path":"/v1/...","body":"{...}","at":MS,
+ *    "who":"olga","tok":"16 hex"}
  *   {"op":"state","id":7,"state":"conflict","status":409,"message":"...","current":"{...}"}
  *   {"op":"del","id":7,"why":"done"|"undo"|"drop"}
  * A last line without its newline, or that does not parse, is a torn write: it is
@@ -14,7 +15,12 @@
  * (wf_outbox_corrupt_count, wf_outbox_error) and copied to DIR/outbox.log.corrupt.
  * A failed append is cut back off the file, so it never merges with the next one;
  * when that fails too the outbox is broken (wf_outbox_broken) and refuses enqueues. The file is rewritten (compacted) when most lines are dead.
- * Records loaded at start that were still held are sent at once, with their keys. */
+ * Records loaded at start that were still held are sent at once, with their keys.
+ *
+ * Idempotency keys are remembered by the server per token and for 24 h: a record is
+ * only sent under the identity that made it (whoami name and token fingerprint, see
+ * wf_outbox_set_identity) and while younger than WF_OUTBOX_MAX_AGE_MS; otherwise it
+ * becomes FAILED with a message saying why, for the officer to review. */
 #ifndef WF_NET_OUTBOX_H
 #define WF_NET_OUTBOX_H
 
@@ -23,6 +29,11 @@
 #include <stdint.h>
 
 #include "model/types.h"
+
+/* A record older than this is not sent: the server forgets keys after 24 h. */
+#define WF_OUTBOX_MAX_AGE_MS (23LL * 3600 * 1000)
+/* Hex digits of a token fingerprint (the start of its SHA-256). */
+#define WF_OUTBOX_TOKEN_FP_LEN 16
 
 enum wf_outbox_state {
 	WF_OUTBOX_HELD,     /* in its undo window: wf_outbox_undo() can still cancel it */
@@ -47,6 +58,8 @@ struct wf_outbox_record {
 	int status;                             /* last HTTP status, 0 if none */
 	char message[160];                      /* last error (untrusted: sanitize) */
 	char *current;                          /* 409: JSON of the server's resource */
+	char who[64];                           /* whoami name when made ("" unknown) */
+	char token_fp[WF_OUTBOX_TOKEN_FP_LEN + 1]; /* fingerprint of its token */
 };
 
 struct wf_outbox;
@@ -60,6 +73,14 @@ struct wf_outbox *wf_outbox_open(const char *dir, bool read_only, char *err,
 void wf_outbox_close(struct wf_outbox *ob);
 /* The default folder into buf; -1 when neither XDG_STATE_HOME nor HOME is set. */
 int wf_outbox_default_dir(char *buf, size_t size);
+/* The identity records are made and sent under: name from whoami (NULL while not
+ * known yet) and token_fp from wf_outbox_token_fp(). Nothing is handed out for
+ * sending until both are set. */
+void wf_outbox_set_identity(struct wf_outbox *ob, const char *name,
+			    const char *token_fp);
+/* The fingerprint of a token into out (WF_OUTBOX_TOKEN_FP_LEN + 1 bytes): the first
+ * 16 hex digits of its SHA-256; "-" for no token. */
+void wf_outbox_token_fp(const char *token, char *out);
 /* Undo window for new records, ms (default 5000). */
 void wf_outbox_set_hold(struct wf_outbox *ob, int hold_ms);
 
@@ -88,7 +109,9 @@ bool wf_outbox_broken(const struct wf_outbox *ob);
 
 /* --- used by the sender (net/client.c) --- */
 /* Moves HELD records whose hold ended to QUEUED; returns the first QUEUED record due
- * at now_ms, marked SENDING, or NULL. Read-only outboxes never return one. */
+ * at now_ms, marked SENDING, or NULL. Read-only outboxes, and outboxes whose
+ * identity is not complete, never return one. A due record made under another
+ * identity, or older than WF_OUTBOX_MAX_AGE_MS, becomes FAILED instead. */
 struct wf_outbox_record *wf_outbox_take_due(struct wf_outbox *ob, int64_t now_ms);
 /* The earliest hold end or retry time (Unix ms), or -1. */
 int64_t wf_outbox_next_due(const struct wf_outbox *ob);

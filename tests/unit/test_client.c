@@ -1,8 +1,8 @@
 /* test_client.c - net/client against a scripted fake HTTP server (a forked child on
  * a loopback port): request headers (Accept, Cache-Control, Last-Event-ID, token,
  * compression), a wrong content type, 204, 401, 503 with Retry-After, a reset event
- * re-reading the snapshot, a bad event counted and skipped, and read-only refusing
- * to send. */
+ * re-reading the snapshot, a bad event counted and skipped, outbox records sent
+ * only under the identity that made them, and read-only refusing to send. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -136,6 +136,8 @@ static void serve(int lfd, enum scenario sc, const char *logpath)
 			else
 				reply(fd, "200 OK", "text/event-stream; charset=utf-8",
 				      "", sse_ok, true);
+		} else if (strncmp(req, "POST /v1/", 9) == 0) {
+			reply(fd, "200 OK", "application/json", "", "{}", false);
 		} else {
 			reply(fd, "404 Not Found", "application/json", "", err, false);
 		}
@@ -190,6 +192,7 @@ struct run {
 	struct wf_model *m;
 	struct wf_client *c;
 	char dir[64];
+	bool dir_ready; /* dir made (and filled) by the test */
 };
 
 static void run_start_mode(struct run *r, enum scenario sc, bool read_only,
@@ -205,8 +208,10 @@ static void run_start_mode(struct run *r, enum scenario sc, bool read_only,
 	char url[64], err[256];
 	fake_start(&r->f, sc);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", r->f.port);
-	snprintf(r->dir, sizeof(r->dir), "/tmp/wf-test-client.XXXXXX");
-	assert_non_null(mkdtemp(r->dir));
+	if (!r->dir_ready) {
+		snprintf(r->dir, sizeof(r->dir), "/tmp/wf-test-client.XXXXXX");
+		assert_non_null(mkdtemp(r->dir));
+	}
 	r->m = wf_model_new(NULL);
 	struct wf_client_config cfg = {
 		.url = url,
@@ -356,6 +361,74 @@ static void test_reset_rereads_snapshot(void **state)
 	run_stop(&r);
 }
 
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static bool outbox_settled(struct run *r)
+{
+	struct wf_outbox *ob = wf_client_outbox(r->c);
+	return wf_outbox_count_state(ob, WF_OUTBOX_FAILED) == 2 &&
+	       wf_outbox_count(ob) == 2;
+}
+
+/* Shift handover: records left by another officer's token, or older than 23 h,
+ * are not sent under the new token (the server keys idempotency per token and for
+ * 24 h); this officer's own record is sent, and only after whoami answered. */
+static void test_outbox_identity(void **state)
+{
+	(void)state;
+	struct run r = {0};
+	char err[256], fp[WF_OUTBOX_TOKEN_FP_LEN + 1];
+	uint64_t id;
+	int64_t now = wf_client_now_ms();
+	snprintf(r.dir, sizeof(r.dir), "/tmp/wf-test-client.XXXXXX");
+	assert_non_null(mkdtemp(r.dir));
+	r.dir_ready = true;
+	struct wf_outbox *ob = wf_outbox_open(r.dir, false, err, sizeof(err));
+	assert_non_null(ob);
+	wf_outbox_token_fp("the-previous-token", fp);
+	wf_outbox_set_identity(ob, "piet", fp);
+	assert_int_equal(wf_outbox_enqueue(ob, "approve", "/v1/decisions/d1/resolve",
+					   "{\"action\":\"approve\"}", now, &id),
+			 0);
+	wf_outbox_token_fp(TOKEN, fp);
+	wf_outbox_set_identity(ob, "olga", fp);
+	assert_int_equal(wf_outbox_enqueue(ob, "reject", "/v1/decisions/d2/resolve",
+					   "{\"action\":\"reject\"}",
+					   now - 24 * 3600 * 1000LL, &id),
+			 0);
+	assert_int_equal(wf_outbox_enqueue(ob, "note", "/v1/decisions/d3/resolve",
+					   "{\"action\":\"note\"}", now, &id),
+			 0);
+	wf_outbox_close(ob);
+
+	run_start(&r, SC_NORMAL, false);
+	assert_true(run_until(&r, 5000, outbox_settled));
+	ob = wf_client_outbox(r.c);
+	const struct wf_outbox_record *recs[4];
+	assert_int_equal(wf_outbox_list(ob, recs, 4), 2);
+	assert_string_equal(recs[0]->message,
+			    "made by piet with another token: review and resend or drop");
+	assert_string_equal(recs[1]->message,
+			    "older than 23 h: the server no longer knows its key");
+	const char *log = read_log(&r.f);
+	assert_int_equal(count(log, "POST "), 1);
+	assert_non_null(strstr(log, "POST /v1/decisions/d3/resolve"));
+	/* Sent under a known identity: whoami answered first. */
+	const char *who = strstr(log, "GET /v1/whoami");
+	assert_non_null(who);
+	assert_true(who < strstr(log, "POST "));
+	char path[128];
+	snprintf(path, sizeof(path), "%s/outbox.log.corrupt", r.dir);
+	unlink(path);
+	run_stop(&r);
+}
+
 static void test_read_only_sends_nothing(void **state)
 {
 	(void)state;
@@ -373,13 +446,6 @@ static void test_read_only_sends_nothing(void **state)
 	run_stop(&r);
 }
 
-static int count(const char *hay, const char *needle)
-{
-	int n = 0;
-	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-		n++;
-	return n;
-}
 
 /* --poll=S: the snapshot again with If-None-Match; a 304 changes nothing. */
 static void test_interval_etag(void **state)
@@ -430,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_401_auth_failed),
 		cmocka_unit_test(test_503_retry_after),
 		cmocka_unit_test(test_reset_rereads_snapshot),
+		cmocka_unit_test(test_outbox_identity),
 		cmocka_unit_test(test_read_only_sends_nothing),
 		cmocka_unit_test(test_interval_etag),
 		cmocka_unit_test(test_token_file),

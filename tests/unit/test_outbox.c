@@ -48,6 +48,9 @@ static struct wf_outbox *open_ob(void)
 	if (!ob)
 		print_error("open: %s\n", err);
 	assert_non_null(ob);
+	char fp[WF_OUTBOX_TOKEN_FP_LEN + 1];
+	wf_outbox_token_fp("olga-token", fp);
+	wf_outbox_set_identity(ob, "olga", fp);
 	return ob;
 }
 
@@ -258,6 +261,70 @@ static void test_short_write(void **state)
 	wf_outbox_close(ob);
 }
 
+/* Keys are remembered per token and for 24 h: a record goes out only under the
+ * identity that made it and while younger than 23 h; otherwise it fails, said. */
+static void test_identity_and_age(void **state)
+{
+	(void)state;
+	char fp[WF_OUTBOX_TOKEN_FP_LEN + 1], fp2[WF_OUTBOX_TOKEN_FP_LEN + 1];
+	wf_outbox_token_fp("olga-token", fp);
+	wf_outbox_token_fp("piet-token", fp2);
+	assert_int_equal(strlen(fp), WF_OUTBOX_TOKEN_FP_LEN);
+	assert_string_not_equal(fp, fp2);
+	/* sha256("olga-token"), first 16 hex digits. */
+	assert_string_equal(fp, "e83babeabef69667");
+
+	struct wf_outbox *ob = open_ob();
+	wf_outbox_set_hold(ob, 0);
+	uint64_t a, b, c;
+	assert_int_equal(wf_outbox_enqueue(ob, "approve", "/v1/a", "{}", 1000, &a), 0);
+	assert_string_equal(wf_outbox_get(ob, a)->who, "olga");
+	assert_string_equal(wf_outbox_get(ob, a)->token_fp, fp);
+	wf_outbox_close(ob);
+
+	/* Shift handover: piet's token now. olga's vote is not sent under it. */
+	char err[256];
+	ob = wf_outbox_open(dir, false, err, sizeof(err));
+	assert_non_null(ob);
+	wf_outbox_set_hold(ob, 0);
+	wf_outbox_set_identity(ob, NULL, fp2);
+	assert_null(wf_outbox_take_due(ob, 2000)); /* whoami not answered yet */
+	assert_int_equal(wf_outbox_next_due(ob), -1);
+	wf_outbox_set_identity(ob, "piet", fp2);
+	assert_null(wf_outbox_take_due(ob, 2000));
+	const struct wf_outbox_record *r = wf_outbox_get(ob, a);
+	assert_int_equal(r->state, WF_OUTBOX_FAILED);
+	assert_string_equal(r->message,
+			    "made by olga with another token: review and resend or drop");
+	/* A record made before whoami answered, with the same token, goes out. */
+	wf_outbox_set_identity(ob, NULL, fp2);
+	assert_int_equal(wf_outbox_enqueue(ob, "note", "/v1/b", "{}", 2000, &b), 0);
+	wf_outbox_set_identity(ob, "piet", fp2);
+	struct wf_outbox_record *due = wf_outbox_take_due(ob, 2000);
+	assert_non_null(due);
+	assert_int_equal(due->id, b);
+	/* Same name, another token: not sent either. */
+	assert_int_equal(wf_outbox_enqueue(ob, "note", "/v1/c", "{}", 2000, &c), 0);
+	wf_outbox_set_identity(ob, "piet", fp);
+	assert_null(wf_outbox_take_due(ob, 2000));
+	assert_int_equal(wf_outbox_get(ob, c)->state, WF_OUTBOX_FAILED);
+	wf_outbox_close(ob);
+
+	/* Still failed (with why) after a reopen. */
+	ob = open_ob();
+	assert_int_equal(wf_outbox_get(ob, a)->state, WF_OUTBOX_FAILED);
+	assert_non_null(strstr(wf_outbox_get(ob, a)->message, "made by olga"));
+	/* Older than 23 h: the server may have forgotten its key. */
+	uint64_t d;
+	wf_outbox_set_hold(ob, 0);
+	assert_int_equal(wf_outbox_enqueue(ob, "approve", "/v1/d", "{}", 0, &d), 0);
+	assert_null(wf_outbox_take_due(ob, WF_OUTBOX_MAX_AGE_MS + 1));
+	assert_string_equal(wf_outbox_get(ob, d)->message,
+			    "older than 23 h: the server no longer knows its key");
+	assert_int_equal(wf_outbox_get(ob, d)->state, WF_OUTBOX_FAILED);
+	wf_outbox_close(ob);
+}
+
 static void test_compaction(void **state)
 {
 	(void)state;
@@ -328,6 +395,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_undo_and_settle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_short_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_identity_and_age, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	};
