@@ -25,6 +25,9 @@ enum abort_why { ABORT_NONE, ABORT_RESET, ABORT_CTYPE };
  * hashes stay under 5 MiB); the SSE parser's own default is 1 MiB. */
 #define WF_CLIENT_EVENT_MAX (8u << 20)
 #define LONGPOLL_WAIT_S 25
+/* A long-poll answer with no events sooner than this is not polled again at once
+ * (a misbehaving server or proxy would make it a busy loop): the next waits ~1 s. */
+#define LONGPOLL_MIN_MS 1000
 
 struct wf_client {
 	char *url, *token, *cacert;
@@ -45,6 +48,7 @@ struct wf_client {
 	int64_t retry_ms; /* the server's retry: */
 	int64_t last_byte; /* monotonic, of the stream */
 	bool synced;
+	unsigned resets; /* reset events since the last applied event: backoff from 2 */
 	unsigned syncs;
 	char etag[128];
 	int64_t skew_ms; /* local clock minus the server's, from the last snapshot */

@@ -262,6 +262,20 @@ void client_stop(struct wf_client *c, enum wf_conn_state s, const char *msg)
 	c->flags |= WF_CLIENT_EV_STOPPED;
 }
 
+/* The server said reset: re-read the snapshot. Once at once; a reset again before
+ * any event was applied goes through the retry backoff (a server that resets every
+ * stream must not make snapshot/stream/reset a busy loop). */
+static void reread_after_reset(struct wf_client *c)
+{
+	c->resets++;
+	if (c->resets < 2) {
+		client_start_snapshot(c);
+		return;
+	}
+	c->conn.attempt = (int)(c->resets < 20 ? c->resets : 20) - 2;
+	client_retry_later(c, PH_SNAPSHOT, 0, false);
+}
+
 static bool auth_failed(struct wf_client *c, long st, struct wf_xfer *x)
 {
 	if (st != 401 && st != 403)
@@ -289,6 +303,7 @@ int client_on_sse_event(void *ud, const struct wf_sse_event *sev)
 		return 1;
 	}
 	int64_t now = wf_client_now_ms();
+	c->resets = 0;
 	if (wf_model_apply(c->model, &ev) == WF_APPLY_CHANGED)
 		c->flags |= WF_CLIENT_EV_CHANGED;
 	/* The server's now minus the event's time (never below 0: the skew holds
@@ -413,7 +428,7 @@ void client_done_stream(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 		client_set_message(
 			c, "the server reset the stream: re-reading the snapshot");
 		client_conn_state(c, WF_CONN_CONNECTING);
-		client_start_snapshot(c);
+		reread_after_reset(c);
 		return;
 	}
 	if (x->abort_why == ABORT_CTYPE) {
@@ -472,6 +487,7 @@ void client_done_poll(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 			reset = true;
 			break;
 		}
+		c->resets = 0;
 		if (wf_model_apply(c->model, &b.events[i]) == WF_APPLY_CHANGED)
 			c->flags |= WF_CLIENT_EV_CHANGED;
 		c->conn.lag_ms = now - c->skew_ms - b.events[i].time;
@@ -482,9 +498,12 @@ void client_done_poll(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 	}
 	if (b.n_bad)
 		client_note_bad(c, b.n_bad, b.first_bad.msg);
+	bool empty = b.n_events == 0 && b.n_bad == 0;
 	wf_poll_batch_clear(&b);
 	if (reset)
-		client_start_snapshot(c);
+		reread_after_reset(c);
+	else if (empty && wf_client_mono_ms() - x->started < LONGPOLL_MIN_MS)
+		schedule(c, PH_POLL, client_jitter(c, LONGPOLL_MIN_MS));
 	else
 		client_start_poll(c);
 }

@@ -50,7 +50,17 @@ static const char *const sse_reset =
 	"\"time\":\"2026-11-26T04:30:01.000Z\",\"data\":{\"reason\":\"cursor_expired\"}"
 	"}\n\n";
 
-enum scenario { SC_NORMAL, SC_WRONG_TYPE, SC_204, SC_401, SC_503, SC_RESET, SC_ETAG };
+enum scenario {
+	SC_NORMAL,
+	SC_WRONG_TYPE,
+	SC_204,
+	SC_401,
+	SC_503,
+	SC_RESET,
+	SC_ETAG,
+	SC_RESET_ALWAYS, /* every stream starts with a reset */
+	SC_POLL_EMPTY,   /* every long-poll answers at once with no events */
+};
 
 struct fake {
 	pid_t pid;
@@ -130,7 +140,11 @@ static void serve(int lfd, enum scenario sc, const char *logpath)
 			else if (sc == SC_204)
 				reply(fd, "204 No Content", "text/event-stream", "", "",
 				      false);
-			else if (sc == SC_RESET && n_events == 1)
+			else if (sc == SC_POLL_EMPTY)
+				reply(fd, "200 OK", "application/json", "",
+				      "{\"cursor\":5,\"events\":[]}", false);
+			else if ((sc == SC_RESET && n_events == 1) ||
+				 sc == SC_RESET_ALWAYS)
 				reply(fd, "200 OK", "text/event-stream", "", sse_reset,
 				      true);
 			else
@@ -379,6 +393,38 @@ static bool outbox_settled(struct run *r)
 /* Shift handover: records left by another officer's token, or older than 23 h,
  * are not sent under the new token (the server keys idempotency per token and for
  * 24 h); this officer's own record is sent, and only after whoami answered. */
+/* Pacing against a misbehaving server: resets on every stream start go through the
+ * retry backoff from the second one on; empty long-poll answers that come back at
+ * once are polled again after ~1 s, not at once. */
+static void test_reset_loop_backs_off(void **state)
+{
+	(void)state;
+	struct run r;
+	run_start(&r, SC_RESET_ALWAYS, true);
+	run_until(&r, 3000, NULL);
+	int n = count(read_log(&r.f), "GET /v1/snapshot");
+	/* retry: 100 ms, doubling: 100+200+400+800+1600 > 3 s. Without backoff: 100s. */
+	if (n > 8)
+		print_error("%d snapshots in 3 s\n", n);
+	assert_true(n >= 3 && n <= 8);
+	assert_int_equal(wf_model_conn(r.m)->state, WF_CONN_RECONNECTING);
+	run_stop(&r);
+}
+
+static void test_empty_poll_paced(void **state)
+{
+	(void)state;
+	struct run r;
+	run_start_mode(&r, SC_POLL_EMPTY, true, WF_CLIENT_LONGPOLL);
+	run_until(&r, 3000, NULL);
+	int n = count(read_log(&r.f), "GET /v1/events?after=5&wait=");
+	if (n > 5)
+		print_error("%d polls in 3 s\n", n);
+	assert_true(n >= 2 && n <= 5);
+	assert_int_equal(wf_model_conn(r.m)->state, WF_CONN_POLLING);
+	run_stop(&r);
+}
+
 static void test_outbox_identity(void **state)
 {
 	(void)state;
@@ -496,6 +542,8 @@ int main(void)
 		cmocka_unit_test(test_401_auth_failed),
 		cmocka_unit_test(test_503_retry_after),
 		cmocka_unit_test(test_reset_rereads_snapshot),
+		cmocka_unit_test(test_reset_loop_backs_off),
+		cmocka_unit_test(test_empty_poll_paced),
 		cmocka_unit_test(test_outbox_identity),
 		cmocka_unit_test(test_read_only_sends_nothing),
 		cmocka_unit_test(test_interval_etag),
