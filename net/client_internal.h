@@ -20,7 +20,11 @@ enum phase {
 
 enum abort_why { ABORT_NONE, ABORT_RESET, ABORT_CTYPE };
 
-#define SNAPSHOT_MAX (128u << 20)
+/* Largest snapshot (and long-poll answer) body accepted. The protocol's caps (the
+ * server's windows of incidents, signals, sightings and stats) keep a real
+ * snapshot around 20 MiB at most; 32 MiB leaves room without letting a broken or
+ * hostile server make the dashboard hold 128 MiB (plus the parsed tree). */
+#define SNAPSHOT_MAX (32u << 20)
 /* docs/protocol.md: an event is at most 8 MiB (1000 sighting items with the longest
  * hashes stay under 5 MiB); the SSE parser's own default is 1 MiB. */
 #define WF_CLIENT_EVENT_MAX (8u << 20)
