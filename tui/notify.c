@@ -15,6 +15,10 @@
 #define SUMMARY_COLS 100 /* columns of untrusted text in a summary */
 #define BODY_COLS 240
 #define DUE_CHECK_MS 1000 /* due times are checked at most once a second */
+/* Reports and signals are walked from the newest down to this much below the newest
+ * time already seen: a server stamps them before it commits them, so one may arrive
+ * a little after a newer one. */
+#define MARK_SLACK_MS 1000
 
 struct notice {
 	enum wf_notify_kind kind;
@@ -42,7 +46,13 @@ struct wf_notify {
 	bool primed;
 	uint64_t generation;
 	int64_t due_checked;
+	int64_t looked_at; /* the last comparison of a changed model */
+	int64_t look_at;   /* a change waits for the interval to end: then; 0: none */
 	struct seen_map incidents, decisions, reports, signals;
+	struct mark { /* reports and signals: walked down to `from` */
+		bool set;
+		int64_t newest, from;
+	} reports_mark, signals_mark;
 	const void **buf;
 	size_t buf_cap;
 	struct wf_notify_stats stats;
@@ -123,6 +133,14 @@ static enum wf_notify_route route_of(const struct wf_notify *n)
 
 /* --- queueing -------------------------------------------------------------- */
 
+/* Sanitizes untrusted text for a notice; only building a notice pays for it. */
+static void clean(struct wf_notify *n, const char *s, char *out, size_t outsize,
+		  int max_cols)
+{
+	n->stats.sanitized++;
+	wf_notify_sanitize(s, out, outsize, max_cols);
+}
+
 static void queue_notice(struct wf_notify *n, const struct notice *no, int64_t now)
 {
 	if (!n->enabled)
@@ -152,8 +170,8 @@ void wf_notify_post(struct wf_notify *n, enum wf_notify_kind kind, int urgency,
 	struct notice no = {kind, urgency, true, "", ""};
 	if (!n || (unsigned)kind >= WF_NOTIFY__KINDS)
 		return;
-	wf_notify_sanitize(title, no.summary, sizeof no.summary, SUMMARY_COLS);
-	wf_notify_sanitize(body, no.body, sizeof no.body, BODY_COLS);
+	clean(n, title, no.summary, sizeof no.summary, SUMMARY_COLS);
+	clean(n, body, no.body, sizeof no.body, BODY_COLS);
 	queue_notice(n, &no, now);
 }
 
@@ -300,6 +318,8 @@ int64_t wf_notify_next_deadline(const struct wf_notify *n)
 	if (!n || !n->enabled)
 		return INT64_MAX;
 	int64_t d = helper_deadline(&n->helper);
+	if (n->look_at && n->look_at < d)
+		d = n->look_at; /* a change waits for its look */
 	if (n->helper.state == HELPER_PROBING || n->helper.state == HELPER_BUSY) {
 		/* The reply comes on wf_notify_fd; a loop that does not poll it still
 		 * sees it within 100 ms. */
@@ -403,8 +423,8 @@ static void watch_check(struct wf_notify *n, enum wf_watch_field field,
 	struct notice no = {WF_NOTIFY_WATCH_HIT, WF_URGENCY_NORMAL,
 			    (act & WF_WATCH_NOTIFY) != 0, "", ""};
 	char t[400], c[400];
-	wf_notify_sanitize(text, t, sizeof t, SUMMARY_COLS);
-	wf_notify_sanitize(context, c, sizeof c, BODY_COLS);
+	clean(n, text, t, sizeof t, SUMMARY_COLS);
+	clean(n, context, c, sizeof c, BODY_COLS);
 	snprintf(no.summary, sizeof no.summary, "Watch (%s): %s",
 		 wf_watch_field_name(field), t);
 	snprintf(no.body, sizeof no.body, "%s%srule on line %d", c, *c ? "\n" : "",
@@ -412,6 +432,43 @@ static void watch_check(struct wf_notify *n, enum wf_watch_field field,
 	queue_notice(n, &no, now);
 	if ((act & WF_WATCH_BELL) && n->pending)
 		n->bell = true; /* notify and bell: one notification that also rings */
+}
+
+static void notice_new_incident(struct wf_notify *n, const struct wf_incident *inc,
+				int64_t now)
+{
+	struct notice no = {WF_NOTIFY_NEW_INCIDENT, urgency_of_tier(inc->tier_rank),
+			    true, "", ""};
+	char title[400], line[600], tier[80];
+	clean(n, inc->title, title, sizeof title, SUMMARY_COLS);
+	clean(n, inc->location, line, sizeof line, 60);
+	clean(n, inc->tier, tier, sizeof tier, 32);
+	snprintf(no.summary, sizeof no.summary, "New incident: %s", title);
+	snprintf(no.body, sizeof no.body, "tier %s, %s%s%s", tier,
+		 wf_incident_state_name(inc->state), *line ? ", " : "", line);
+	queue_notice(n, &no, now);
+}
+
+/* s holds the tier rank (a) and state (b) seen last. */
+static void notice_escalation(struct wf_notify *n, const struct wf_incident *inc,
+			      const struct seen_slot *s, int64_t now)
+{
+	int u = urgency_of_tier(inc->tier_rank);
+	struct notice no = {WF_NOTIFY_ESCALATION,
+			    u > WF_URGENCY_NORMAL ? u : WF_URGENCY_NORMAL, true, "",
+			    ""};
+	char title[400];
+	clean(n, inc->title, title, sizeof title, SUMMARY_COLS);
+	snprintf(no.summary, sizeof no.summary, "Escalated: %s", title);
+	if ((int)inc->tier_rank > s->a)
+		snprintf(no.body, sizeof no.body, "tier %s -> %s",
+			 wf_tier_name((enum wf_tier)s->a),
+			 wf_tier_name(inc->tier_rank));
+	else
+		snprintf(no.body, sizeof no.body, "state %s -> %s",
+			 wf_incident_state_name((enum wf_incident_state)s->b),
+			 wf_incident_state_name(inc->state));
+	queue_notice(n, &no, now);
 }
 
 static void observe_incidents(struct wf_notify *n, const struct wf_model *m, bool quiet,
@@ -430,50 +487,19 @@ static void observe_incidents(struct wf_notify *n, const struct wf_model *m, boo
 		if (!s)
 			return;
 		uint32_t th = seen_hash(inc->title);
-		char title[400], line[600];
-		if (!quiet)
-			wf_notify_sanitize(inc->title, title, sizeof title,
-					   SUMMARY_COLS);
-		if (created) {
-			if (!quiet && inc->state != WF_INC_CONCLUDED) {
-				struct notice no = {WF_NOTIFY_NEW_INCIDENT,
-						    urgency_of_tier(inc->tier_rank),
-						    true, "", ""};
-				snprintf(no.summary, sizeof no.summary,
-					 "New incident: %s", title);
-				wf_notify_sanitize(inc->location, line, sizeof line,
-						   60);
-				char tier[80];
-				wf_notify_sanitize(inc->tier, tier, sizeof tier, 32);
-				snprintf(no.body, sizeof no.body, "tier %s, %s%s%s",
-					 tier, wf_incident_state_name(inc->state),
-					 *line ? ", " : "", line);
-				queue_notice(n, &no, now);
-			}
-			if (!quiet)
-				watch_check(n, WF_WATCH_TITLE, inc->title, "", now);
-		} else if (!quiet && ((int)inc->tier_rank > s->a ||
-				      ((int)inc->state > s->b &&
-				       inc->state != WF_INC_CONCLUDED))) {
-			int u = urgency_of_tier(inc->tier_rank);
-			struct notice no = {WF_NOTIFY_ESCALATION,
-					    u > WF_URGENCY_NORMAL ? u
-								  : WF_URGENCY_NORMAL,
-					    true, "", ""};
-			snprintf(no.summary, sizeof no.summary, "Escalated: %s", title);
-			if ((int)inc->tier_rank > s->a)
-				snprintf(no.body, sizeof no.body, "tier %s -> %s",
-					 wf_tier_name((enum wf_tier)s->a),
-					 wf_tier_name(inc->tier_rank));
-			else
-				snprintf(no.body, sizeof no.body, "state %s -> %s",
-					 wf_incident_state_name(
-						 (enum wf_incident_state)s->b),
-					 wf_incident_state_name(inc->state));
-			queue_notice(n, &no, now);
-		}
-		if (!created && !quiet && th != s->hash)
+		if (quiet) {
+			/* the first look only records */
+		} else if (created) {
+			if (inc->state != WF_INC_CONCLUDED)
+				notice_new_incident(n, inc, now);
 			watch_check(n, WF_WATCH_TITLE, inc->title, "", now);
+		} else {
+			if ((int)inc->tier_rank > s->a ||
+			    ((int)inc->state > s->b && inc->state != WF_INC_CONCLUDED))
+				notice_escalation(n, inc, s, now);
+			if (th != s->hash)
+				watch_check(n, WF_WATCH_TITLE, inc->title, "", now);
+		}
 		s->a = (int)inc->tier_rank;
 		s->b = (int)inc->state;
 		s->hash = th;
@@ -482,6 +508,25 @@ static void observe_incidents(struct wf_notify *n, const struct wf_model *m, boo
 }
 
 #define DUE_NOTIFIED 1u
+
+/* A notice about decision d: "HEAD: SUBJECT", body "KIND[TAIL]\nINCIDENT". */
+static void notice_decision(struct wf_notify *n, const struct wf_model *m,
+			    const struct wf_decision *d, enum wf_notify_kind kind,
+			    int urgency, const char *head, const char *tail,
+			    int64_t now)
+{
+	struct notice no = {kind, urgency, true, "", ""};
+	char subject[400], ctx[400] = "";
+	const struct wf_incident *inc =
+		d->incident_id ? wf_model_incident(m, d->incident_id) : NULL;
+	clean(n, d->subject, subject, sizeof subject, SUMMARY_COLS);
+	if (inc)
+		clean(n, inc->title, ctx, sizeof ctx, 80);
+	snprintf(no.summary, sizeof no.summary, "%s: %s", head, subject);
+	snprintf(no.body, sizeof no.body, "%s%s%s%s", wf_decision_kind_name(d->kind),
+		 tail, *ctx ? "\n" : "", ctx);
+	queue_notice(n, &no, now);
+}
 
 static void observe_decisions(struct wf_notify *n, const struct wf_model *m, bool quiet,
 			      int64_t now)
@@ -499,43 +544,25 @@ static void observe_decisions(struct wf_notify *n, const struct wf_model *m, boo
 		struct seen_slot *s = seen_touch(&n->decisions, d->id, &created);
 		if (!s)
 			return;
-		char subject[400], ctx[400] = "";
-		const struct wf_incident *inc =
-			d->incident_id ? wf_model_incident(m, d->incident_id) : NULL;
-		wf_notify_sanitize(d->subject, subject, sizeof subject, SUMMARY_COLS);
-		if (inc)
-			wf_notify_sanitize(inc->title, ctx, sizeof ctx, 80);
-		if (created && !quiet && d->priority == WF_PRIO_HIGH) {
-			struct notice no = {WF_NOTIFY_DECISION_HIGH,
-					    WF_URGENCY_CRITICAL, true, "", ""};
-			snprintf(no.summary, sizeof no.summary, "Decision needed: %s",
-				 subject);
-			snprintf(no.body, sizeof no.body, "%s, high priority%s%s",
-				 wf_decision_kind_name(d->kind), *ctx ? "\n" : "", ctx);
-			queue_notice(n, &no, now);
-		}
+		if (created && !quiet && d->priority == WF_PRIO_HIGH)
+			notice_decision(n, m, d, WF_NOTIFY_DECISION_HIGH,
+					WF_URGENCY_CRITICAL, "Decision needed",
+					", high priority", now);
 		bool due_soon = d->due_at > 0 && now >= d->due_at - window;
 		if (due_soon && !(s->flags & DUE_NOTIFIED)) {
 			s->flags |= DUE_NOTIFIED;
 			if (!quiet) {
 				int64_t left = d->due_at - now;
-				struct notice no = {WF_NOTIFY_DECISION_DUE,
-						    d->priority == WF_PRIO_HIGH
-							    ? WF_URGENCY_CRITICAL
-							    : WF_URGENCY_NORMAL,
-						    true, "", ""};
+				char head[64] = "Decision overdue";
 				if (left > 0)
-					snprintf(no.summary, sizeof no.summary,
-						 "Decision due in %lld min: %s",
-						 (long long)((left + 59999) / 60000),
-						 subject);
-				else
-					snprintf(no.summary, sizeof no.summary,
-						 "Decision overdue: %s", subject);
-				snprintf(no.body, sizeof no.body, "%s%s%s",
-					 wf_decision_kind_name(d->kind),
-					 *ctx ? "\n" : "", ctx);
-				queue_notice(n, &no, now);
+					snprintf(head, sizeof head,
+						 "Decision due in %lld min",
+						 (long long)((left + 59999) / 60000));
+				notice_decision(n, m, d, WF_NOTIFY_DECISION_DUE,
+						d->priority == WF_PRIO_HIGH
+							? WF_URGENCY_CRITICAL
+							: WF_URGENCY_NORMAL,
+						head, "", now);
 			}
 		} else if (!due_soon) {
 			s->flags &= ~DUE_NOTIFIED; /* the due time moved out again */
@@ -564,6 +591,28 @@ static void watch_platform(struct wf_notify *n, const struct wf_model *m,
 		watch_check(n, WF_WATCH_PLATFORM, id, context, now);
 }
 
+/* Reports and signals: only the ones at or above the mark's floor are walked (the
+ * lists are newest first). The floor is MARK_SLACK_MS below the newest time seen,
+ * never above `now` (a time stamped in the future cannot hide the entries after
+ * it) and never lower than before (a clock set back re-walks nothing). The seen map
+ * holds the ids above the floor. */
+static bool mark_below(const struct mark *mk, int64_t at)
+{
+	return mk->set && at < mk->from;
+}
+
+static void mark_raise(struct mark *mk, size_t cnt, int64_t newest, int64_t now)
+{
+	if (!cnt)
+		return;
+	if (!mk->set || newest > mk->newest)
+		mk->newest = newest;
+	int64_t from = (mk->newest < now ? mk->newest : now) - MARK_SLACK_MS;
+	if (!mk->set || from > mk->from)
+		mk->from = from;
+	mk->set = true;
+}
+
 static void observe_reports(struct wf_notify *n, const struct wf_model *m, bool quiet,
 			    int64_t now)
 {
@@ -572,8 +621,12 @@ static void observe_reports(struct wf_notify *n, const struct wf_model *m, bool 
 		return;
 	const struct wf_report **list = (const struct wf_report **)n->buf;
 	cnt = wf_model_reports(m, NULL, list, cnt + 1);
-	for (size_t i = cnt; i-- > 0;) {
+	size_t k = 0;
+	while (k < cnt && !mark_below(&n->reports_mark, list[k]->created_at))
+		k++;
+	for (size_t i = k; i-- > 0;) {
 		bool created;
+		n->stats.walked++;
 		if (!seen_touch(&n->reports, list[i]->id, &created))
 			return;
 		if (!created || quiet)
@@ -582,6 +635,7 @@ static void observe_reports(struct wf_notify *n, const struct wf_model *m, bool 
 			    wf_report_kind_name(list[i]->kind), now);
 		watch_platform(n, m, list[i]->platform_id, "in a report", now);
 	}
+	mark_raise(&n->reports_mark, cnt, cnt ? list[0]->created_at : 0, now);
 	seen_sweep(&n->reports);
 }
 
@@ -593,8 +647,12 @@ static void observe_signals(struct wf_notify *n, const struct wf_model *m, bool 
 		return;
 	const struct wf_signal **list = (const struct wf_signal **)n->buf;
 	cnt = wf_model_signals(m, NULL, list, cnt + 1);
-	for (size_t i = cnt; i-- > 0;) {
+	size_t k = 0;
+	while (k < cnt && !mark_below(&n->signals_mark, list[k]->added_at))
+		k++;
+	for (size_t i = k; i-- > 0;) {
 		bool created;
+		n->stats.walked++;
 		if (!seen_touch(&n->signals, list[i]->id, &created))
 			return;
 		if (!created || quiet)
@@ -603,6 +661,7 @@ static void observe_signals(struct wf_notify *n, const struct wf_model *m, bool 
 			    wf_hash_type_name(list[i]->type), now);
 		watch_platform(n, m, list[i]->platform_id, "contributed a signal", now);
 	}
+	mark_raise(&n->signals_mark, cnt, cnt ? list[0]->added_at : 0, now);
 	seen_sweep(&n->signals);
 }
 
@@ -619,28 +678,45 @@ static bool model_synced(const struct wf_notify *n, const struct wf_model *m)
 	return true;
 }
 
+static void look(struct wf_notify *n, const struct wf_model *m, bool changed,
+		 int64_t now)
+{
+	bool quiet = !n->primed;
+	if (changed) {
+		n->stats.looks++;
+		n->looked_at = now;
+		n->look_at = 0;
+		observe_incidents(n, m, quiet, now);
+	}
+	if (changed || now - n->due_checked >= DUE_CHECK_MS) {
+		observe_decisions(n, m, quiet, now);
+		n->due_checked = now;
+	}
+	const struct wf_watch_rules *r = n->cfg.rules;
+	bool plat = wf_watch_has_field(r, WF_WATCH_PLATFORM);
+	if (changed && (plat || wf_watch_has_field(r, WF_WATCH_REPORT)))
+		observe_reports(n, m, quiet, now);
+	if (changed && (plat || wf_watch_has_field(r, WF_WATCH_HASH)))
+		observe_signals(n, m, quiet, now);
+	n->generation = wf_model_generation(m);
+	n->primed = true;
+}
+
 void wf_notify_observe(struct wf_notify *n, const struct wf_model *m, int64_t now)
 {
 	if (!n)
 		return;
 	if (n->enabled && m && model_synced(n, m)) {
-		uint64_t gen = wf_model_generation(m);
-		bool changed = !n->primed || gen != n->generation;
-		bool quiet = !n->primed;
-		if (changed)
-			observe_incidents(n, m, quiet, now);
-		if (changed || now - n->due_checked >= DUE_CHECK_MS) {
-			observe_decisions(n, m, quiet, now);
-			n->due_checked = now;
-		}
-		const struct wf_watch_rules *r = n->cfg.rules;
-		bool plat = wf_watch_has_field(r, WF_WATCH_PLATFORM);
-		if (changed && (plat || wf_watch_has_field(r, WF_WATCH_REPORT)))
-			observe_reports(n, m, quiet, now);
-		if (changed && (plat || wf_watch_has_field(r, WF_WATCH_HASH)))
-			observe_signals(n, m, quiet, now);
-		n->generation = gen;
-		n->primed = true;
+		bool changed = !n->primed || wf_model_generation(m) != n->generation;
+		/* A change within observe_ms of the last look waits for the interval
+		 * to end (a clock set back does not make it wait longer). */
+		if (changed && n->primed && now >= n->looked_at &&
+		    now - n->looked_at < n->cfg.observe_ms)
+			n->look_at = n->looked_at + n->cfg.observe_ms;
+		else
+			look(n, m, changed, now);
+	} else {
+		n->look_at = 0; /* nothing to look at: no deadline for it */
 	}
 	wf_notify_tick(n, now);
 }

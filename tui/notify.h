@@ -10,7 +10,8 @@
  *
  * Loop integration (all calls are O(model) at most and never wait):
  *   start:        wf_notify_new(&cfg, now)  (after the curses screen is up)
- *   after events: wf_notify_observe(n, model, now)  (once per batch/frame is fine)
+ *   after events: wf_notify_observe(n, model, now)  (every wake-up is fine: it
+ *                 compares at most every observe_ms, 200 ms by default)
  *   poll timeout: min(own deadline, wf_notify_next_deadline(n))
  *   poll fds:     wf_notify_fd(n) for POLLIN (optional: ticking on the deadline works)
  *   on wake-up:   wf_notify_tick(n, now)
@@ -72,6 +73,9 @@ struct wf_notify_config {
 	wf_notify_write_fn term_write;	    /* NULL: no terminal fallback */
 	void *term_ctx;
 	const char *app_name; /* "watchfloor" */
+	int observe_ms; /* compare the model at most this often; default 200. A change
+			   seen sooner is looked at when the interval ends (in
+			   wf_notify_next_deadline), so ingest bursts cost one look */
 };
 
 /* Defaults (enabled, desktop on, tmux from the environment). */
@@ -108,7 +112,10 @@ struct wf_notify *wf_notify_new(const struct wf_notify_config *cfg, int64_t now)
 /* Stops the helper (killing it if it hangs) and frees everything. */
 void wf_notify_free(struct wf_notify *n);
 
-/* Compares the model with the previous call and queues notices. Skipped while
+/* Compares the model with the previous call and queues notices: at most every
+ * observe_ms (a change seen sooner is deferred; wf_notify_next_deadline says
+ * until when), walking only the reports and signals newer than the ones it saw
+ * (by their time, with a second of slack for late arrivals). Skipped while
  * the connection state is CONNECTING (a snapshot is being read); the first look at
  * a synced model (LIVE, POLLING or REPLAY) only records what is there, so the
  * opening snapshot is not notified. Also does the work of wf_notify_tick. */
@@ -143,8 +150,12 @@ struct wf_notify_stats {
 	unsigned long coalesced; /* notices merged into a summary */
 	unsigned long failures;	 /* helper timeouts, deaths, failed calls */
 	unsigned long breaker_trips;
-	char server[64]; /* the server's name, "" if none */
-	bool markup;	 /* server supports body-markup */
+	/* The cost of watching the model (for tests): */
+	unsigned long looks;	 /* comparisons of a changed model */
+	unsigned long walked;	 /* report and signal entries examined */
+	unsigned long sanitized; /* texts sanitized (only to build a notice) */
+	char server[64];	 /* the server's name, "" if none */
+	bool markup;		 /* server supports body-markup */
 };
 void wf_notify_get_stats(const struct wf_notify *n, struct wf_notify_stats *out);
 /* One line for the status bar / help: "desktop (dunst)", "terminal (OSC 777)",

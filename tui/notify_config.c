@@ -26,6 +26,7 @@ void wf_notify_config_default(struct wf_notify_config *c)
 	c->tmux = tmux && *tmux;
 	c->wall = false;
 	c->app_name = "watchfloor";
+	c->observe_ms = 200;
 }
 
 static int parse_bool(const char *v, bool *out)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,7 +256,8 @@ static void test_burst_coalesces(void **state)
 			wf_notify_observe(n, m, now + i * 5);
 	}
 	wf_notify_observe(n, m, now + 1000);
-	wf_notify_tick(n, now + 1500);
+	/* looks every 200 ms: the first notice is queued at +200, out at +1700 */
+	wf_notify_tick(n, now + 1700);
 	assert_int_equal(t.writes, 1);
 	assert_non_null(strstr(t.buf,
 			       "watchfloor: 200 new events;200 new incidents "
@@ -324,6 +326,9 @@ static void test_watch_hits_notify_and_bell(void **state)
 	/* report text with a bell rule: a bell, no notification */
 	feed_report(m, "rep-1", "p-gab", "a livestream link", now + 100);
 	wf_notify_observe(n, m, now + 100);
+	/* within observe_ms of the last look: the look waits, the deadline says so */
+	assert_true(wf_notify_next_deadline(n) <= now + 200);
+	wf_notify_observe(n, m, now + 200);
 	wf_notify_tick(n, now + 2000);
 	assert_string_equal(t.buf, "\a");
 
@@ -436,7 +441,7 @@ static void test_start_reads_config_and_modes(void **state)
 	struct wf_model *m = feed_model_new(NULL);
 	wf_notify_observe(n, m, now);
 	feed_incident(m, "i", "Mosque", WF_TIER_AWARENESS, WF_INC_MONITORING, 1, now);
-	wf_notify_observe(n, m, now + 1);
+	wf_notify_observe(n, m, now + 200); /* the next look (observe_ms) */
 	assert_string_equal(t.buf + t.len - 1, "\a");
 	wf_notify_free(n);
 	wf_watch_rules_free(rules);
@@ -454,6 +459,131 @@ static void test_start_reads_config_and_modes(void **state)
 	rmdir(path);
 	rmdir(dir);
 	unsetenv("XDG_CONFIG_HOME");
+}
+
+/* The notifier's cost while nothing is notified: 1,000 model changes 10 ms apart
+ * (signals, reports, incident updates with nothing to say) with platform, hash and
+ * report watch rules that never match. The model is compared at most every 200 ms,
+ * nothing is sanitized, and only the newest reports and signals are walked. */
+static void test_observe_costs_little_without_notices(void **state)
+{
+	(void)state;
+	struct term t;
+	int64_t now = 1700000000000;
+	struct wf_watch_rules *r = wf_watch_rules_new();
+	char errs[512], id[32], md5[40];
+	const char *cfg = "watch = platform /^gab$/i notify\n"
+			  "watch = hash /^d41d8c/ notify\n"
+			  "watch = report /mosque/i notify\n";
+	assert_int_equal(
+		wf_watch_rules_parse(r, cfg, strlen(cfg), "cfg", errs, sizeof errs), 0);
+	struct wf_model *m = feed_model_new(NULL);
+	feed_platform(m, "p-fb", "Facebook", now);
+	for (int i = 0; i < 200; i++) {
+		snprintf(id, sizeof id, "inc-%d", i);
+		feed_incident(m, id, "Known", WF_TIER_INCIDENT, WF_INC_ACTIVE, 1, now);
+	}
+	for (int i = 0; i < 50; i++) {
+		snprintf(id, sizeof id, "dec-%d", i);
+		feed_decision(m, id, "inc-1", "Later", WF_PRIO_NORMAL, now + 86400000,
+			      now);
+	}
+	for (int i = 0; i < 3000; i++) {
+		snprintf(id, sizeof id, "sig-%d", i);
+		snprintf(md5, sizeof md5, "%032x", i);
+		feed_signal(m, id, "inc-1", "p-fb", md5, now - 3600000 + i * 1000);
+	}
+	for (int i = 0; i < 500; i++) {
+		snprintf(id, sizeof id, "rep-%d", i);
+		feed_report(m, id, "p-fb", "nothing to see", now - 3600000 + i * 1000);
+	}
+	struct wf_notify *n = term_notifier(&t, r, now);
+	wf_notify_observe(n, m, now);
+	struct wf_notify_stats st0, st;
+	wf_notify_get_stats(n, &st0);
+	assert_int_equal(st0.walked, 3500); /* the first look records everything */
+
+	for (int i = 1; i <= 1000; i++) {
+		int64_t at = now + i * 10;
+		snprintf(id, sizeof id, "new-%d", i);
+		snprintf(md5, sizeof md5, "%032x", 100000 + i);
+		if (i % 3 == 0)
+			feed_signal(m, id, "inc-2", "p-fb", md5, at);
+		else if (i % 3 == 1)
+			feed_report(m, id, "p-fb", "still nothing", at);
+		else
+			feed_incident(m, "inc-3", "Known", WF_TIER_INCIDENT,
+				      WF_INC_ACTIVE, 1 + i, at);
+		wf_notify_observe(n, m, at);
+	}
+	/* a change within 200 ms of the last look waits; the deadline says when */
+	int64_t end = now + 10000;
+	feed_incident(m, "inc-3", "Known", WF_TIER_INCIDENT, WF_INC_ACTIVE, 2000,
+		      end + 1);
+	wf_notify_observe(n, m, end + 1);
+	assert_true(wf_notify_next_deadline(n) <= end + 200);
+	wf_notify_observe(n, m, end + 200);
+	wf_notify_tick(n, end + 5000);
+	wf_notify_get_stats(n, &st);
+	print_message("looks %lu, walked %lu, sanitized %lu\n", st.looks - st0.looks,
+		      st.walked - st0.walked, st.sanitized);
+	assert_int_equal(t.writes, 0);
+	assert_int_equal(st.notices, 0);
+	assert_int_equal(st.sanitized, 0);
+	/* 10 s of changes: 50 looks, not 1,000 */
+	assert_true(st.looks - st0.looks <= 10000 / 200 + 1);
+	/* each look walks the entries since a second before the last look's
+	 * newest: 1.2 s of changes, two in three adding one every 10 ms, about
+	 * 80; not all 3,500+ */
+	assert_true(st.walked - st0.walked <= 51 * 90);
+	/* and every new one was walked */
+	assert_true(st.walked - st0.walked >= 667);
+	wf_notify_free(n);
+	wf_model_free(m);
+	wf_watch_rules_free(r);
+}
+
+/* Walking only the newest still sees every new entry: one stamped a little before
+ * the newest already seen (it arrived late), and the ones after an entry stamped
+ * far in the future. Neither is notified twice. */
+static void test_watch_sees_late_and_after_future(void **state)
+{
+	(void)state;
+	struct term t;
+	int64_t now = 1700000000000;
+	struct wf_watch_rules *r = wf_watch_rules_new();
+	char errs[512];
+	const char *cfg = "watch = hash /^d41d8c/ notify\n";
+	assert_int_equal(
+		wf_watch_rules_parse(r, cfg, strlen(cfg), "cfg", errs, sizeof errs), 0);
+	struct wf_model *m = feed_model_new(NULL);
+	feed_signal(m, "s0", "inc-1", "p-fb", "00", now);
+	struct wf_notify *n = term_notifier(&t, r, now);
+	wf_notify_observe(n, m, now);
+	feed_signal(m, "s1", "inc-1", "p-fb", "01", now + 5000);
+	wf_notify_observe(n, m, now + 5000);
+	/* stamped 500 ms before s1, arrives after it */
+	feed_signal(m, "s2", "inc-1", "p-fb", "d41d8c-late", now + 4500);
+	wf_notify_observe(n, m, now + 5300);
+	/* stamped an hour ahead; then a normal one */
+	feed_signal(m, "s3", "inc-1", "p-fb", "d41d8c-future", now + 3600000);
+	wf_notify_observe(n, m, now + 5600);
+	feed_signal(m, "s4", "inc-1", "p-fb", "d41d8c-after", now + 5800);
+	wf_notify_observe(n, m, now + 5900);
+	for (int i = 0; i < 10; i++) {
+		feed_signal(m, i % 2 ? "s0" : "s1", "inc-1", "p-fb", "x", now);
+		wf_notify_observe(n, m, now + 6200 + i * 300);
+	}
+	wf_notify_tick(n, now + 20000);
+	struct wf_notify_stats st;
+	wf_notify_get_stats(n, &st);
+	assert_int_equal(st.notices, 3);
+	assert_non_null(strstr(t.buf, "d41d8c-late"));
+	assert_non_null(strstr(t.buf, "d41d8c-future"));
+	assert_non_null(strstr(t.buf, "d41d8c-after"));
+	wf_notify_free(n);
+	wf_model_free(m);
+	wf_watch_rules_free(r);
 }
 
 static int64_t wall_ms(void)
@@ -523,6 +653,8 @@ int main(void)
 		cmocka_unit_test(test_config_keys),
 		cmocka_unit_test(test_start_reads_config_and_modes),
 		cmocka_unit_test(test_no_session_bus_falls_back),
+		cmocka_unit_test(test_observe_costs_little_without_notices),
+		cmocka_unit_test(test_watch_sees_late_and_after_future),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
