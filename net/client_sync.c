@@ -289,6 +289,16 @@ static bool auth_failed(struct wf_client *c, long st, struct wf_xfer *x)
 	return true;
 }
 
+/* The one place the server's events reach the model: it learns the wall clock
+ * first, so that an event dated ahead of it (a server clock gone wrong) is counted
+ * as now + 5 min and cannot push the later ones out of the rate windows. */
+static enum wf_apply_result apply_event(struct wf_client *c, struct wf_event *ev,
+					int64_t now)
+{
+	wf_model_set_now(c->model, now);
+	return wf_model_apply(c->model, ev);
+}
+
 int client_on_sse_event(void *ud, const struct wf_sse_event *sev)
 {
 	struct wf_client *c = ud;
@@ -304,7 +314,7 @@ int client_on_sse_event(void *ud, const struct wf_sse_event *sev)
 	}
 	int64_t now = wf_client_now_ms();
 	c->resets = 0;
-	if (wf_model_apply(c->model, &ev) == WF_APPLY_CHANGED)
+	if (apply_event(c, &ev, now) == WF_APPLY_CHANGED)
 		c->flags |= WF_CLIENT_EV_CHANGED;
 	/* The server's now minus the event's time (never below 0: the skew holds
 	 * the snapshot's own latency). */
@@ -346,14 +356,14 @@ static void apply_snapshot(struct wf_client *c, struct wf_xfer *x)
 		client_retry_later(c, PH_SNAPSHOT, 0, false);
 		return;
 	}
+	int64_t now = wf_client_now_ms();
 	wf_model_reset(c->model);
 	for (size_t i = 0; i < snap.n_events; i++)
-		wf_model_apply(c->model, &snap.events[i]);
+		apply_event(c, &snap.events[i], now);
 	wf_model_set_cursor(c->model, snap.cursor);
 	if (snap.n_bad)
 		client_note_bad(c, snap.n_bad, snap.first_bad.msg);
 	c->conn.heartbeat_s = snap.heartbeat_s;
-	int64_t now = wf_client_now_ms();
 	c->skew_ms = now - snap.server_time;
 	c->conn.lag_ms = 0;
 	c->conn.last_event = c->conn.last_data = now;
@@ -488,7 +498,7 @@ void client_done_poll(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 			break;
 		}
 		c->resets = 0;
-		if (wf_model_apply(c->model, &b.events[i]) == WF_APPLY_CHANGED)
+		if (apply_event(c, &b.events[i], now) == WF_APPLY_CHANGED)
 			c->flags |= WF_CLIENT_EV_CHANGED;
 		c->conn.lag_ms = now - c->skew_ms - b.events[i].time;
 		if (c->conn.lag_ms < 0)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -60,7 +61,37 @@ enum scenario {
 	SC_ETAG,
 	SC_RESET_ALWAYS, /* every stream starts with a reset */
 	SC_POLL_EMPTY,   /* every long-poll answers at once with no events */
+	SC_FUTURE,       /* a sightings event dated a year ahead, then one dated now */
 };
+
+static void iso_time(int64_t ms, char *buf, size_t size)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char d[32];
+	strftime(d, sizeof(d), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%03dZ", d, (int)(ms % 1000));
+}
+
+/* Two sightings events for inc-1 on p-fb: 10 at a time a year ahead, then 6 now. */
+static void future_stream(char *buf, size_t size)
+{
+	char now[40], later[40];
+	int64_t t = wf_client_now_ms();
+	iso_time(t, now, sizeof(now));
+	iso_time(t + 365LL * 24 * 3600 * 1000, later, sizeof(later));
+	const char *fmt =
+		"id: %d\nevent: sightings\ndata: {\"seq\":%d,\"type\":\"sightings\","
+		"\"time\":\"%s\",\"data\":{\"platform_id\":\"p-fb\",\"incident_id\":"
+		"\"inc-1\",\"items\":[{\"signal_id\":\"sig-7\",\"count\":%d,"
+		"\"outcome\":\"blocked\",\"seen_at\":\"%s\",\"distance\":null,"
+		"\"hash_type\":\"md5\",\"hash\":\"0123456789abcdef0123456789abcdef\"}]}}"
+		"\n\n";
+	int n = snprintf(buf, size, "retry: 100\n\n");
+	n += snprintf(buf + n, size - (size_t)n, fmt, 6, 6, later, 10, later);
+	snprintf(buf + n, size - (size_t)n, fmt, 7, 7, now, 6, now);
+}
 
 struct fake {
 	pid_t pid;
@@ -140,7 +171,12 @@ static void serve(int lfd, enum scenario sc, const char *logpath)
 			else if (sc == SC_204)
 				reply(fd, "204 No Content", "text/event-stream", "", "",
 				      false);
-			else if (sc == SC_POLL_EMPTY)
+			else if (sc == SC_FUTURE && n_events == 1) {
+				char body[4096];
+				future_stream(body, sizeof(body));
+				reply(fd, "200 OK", "text/event-stream", "", body,
+				      true);
+			} else if (sc == SC_POLL_EMPTY)
 				reply(fd, "200 OK", "application/json", "",
 				      "{\"cursor\":5,\"events\":[]}", false);
 			else if ((sc == SC_RESET && n_events == 1) ||
@@ -425,6 +461,27 @@ static void test_empty_poll_paced(void **state)
 	run_stop(&r);
 }
 
+static bool two_batches(struct run *r)
+{
+	return wf_model_cursor(r->m) >= 7;
+}
+
+/* A server dating an event a year ahead must not freeze the rates: with the wall
+ * clock given to the model, the sightings that follow, dated now, still count. */
+static void test_future_event_keeps_rates(void **state)
+{
+	(void)state;
+	struct run r;
+	run_start(&r, SC_FUTURE, true);
+	assert_true(run_until(&r, 5000, two_batches));
+	struct wf_rates rt;
+	wf_model_rates(r.m, "inc-1", "p-fb", wf_client_now_ms(), &rt);
+	if (rt.rate1 <= 0)
+		print_error("rate1 %f rate5 %f\n", rt.rate1, rt.rate5);
+	assert_true(rt.rate1 > 0);
+	run_stop(&r);
+}
+
 static void test_outbox_identity(void **state)
 {
 	(void)state;
@@ -544,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_reset_rereads_snapshot),
 		cmocka_unit_test(test_reset_loop_backs_off),
 		cmocka_unit_test(test_empty_poll_paced),
+		cmocka_unit_test(test_future_event_keeps_rates),
 		cmocka_unit_test(test_outbox_identity),
 		cmocka_unit_test(test_read_only_sends_nothing),
 		cmocka_unit_test(test_interval_etag),
