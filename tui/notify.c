@@ -183,30 +183,52 @@ static void term_out(struct wf_notify *n, const char *s, size_t len)
 		n->cfg.term_write(n->cfg.term_ctx, s, len);
 }
 
+/* Appends s (valid UTF-8) to out at *o, cut at a character boundary when it does
+ * not fit: D-Bus refuses a string with a cut sequence. */
+static void put_utf8(char *out, size_t outsize, size_t *o, const char *s)
+{
+	if (*o + 1 >= outsize)
+		return;
+	size_t len = strlen(s);
+	if (*o + len + 1 > outsize) {
+		len = outsize - *o - 1;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--; /* s[len], left out, continues a sequence */
+	}
+	memcpy(out + *o, s, len);
+	*o += len;
+	out[*o] = '\0';
+}
+
 static void compose(const struct wf_notify *n, char *summary, size_t ssize, char *body,
 		    size_t bsize)
 {
+	size_t o = 0, so = 0;
+	char part[96];
+	summary[0] = body[0] = '\0';
 	if (n->pending_shown == 1 && n->n_detail == 1) {
-		snprintf(summary, ssize, "%s", n->detail[0].summary);
-		snprintf(body, bsize, "%s", n->detail[0].body);
+		put_utf8(summary, ssize, &so, n->detail[0].summary);
+		put_utf8(body, bsize, &o, n->detail[0].body);
 		return;
 	}
-	snprintf(summary, ssize, "watchfloor: %lu new events", n->pending_shown);
-	size_t o = 0;
-	body[0] = '\0';
+	snprintf(part, sizeof part, "watchfloor: %lu new events", n->pending_shown);
+	put_utf8(summary, ssize, &so, part);
 	for (int k = 0; k < WF_NOTIFY__KINDS; k++) {
-		if (!n->by_kind[k] || o >= bsize)
+		if (!n->by_kind[k])
 			continue;
-		o += (size_t)snprintf(
-			body + o, bsize - o, "%s%lu %s", o ? ", " : "", n->by_kind[k],
-			n->by_kind[k] == 1 ? kind_singular[k] : kind_plural[k]);
+		snprintf(part, sizeof part, "%s%lu %s", o ? ", " : "", n->by_kind[k],
+			 n->by_kind[k] == 1 ? kind_singular[k] : kind_plural[k]);
+		put_utf8(body, bsize, &o, part);
 	}
-	for (size_t i = 0; i < n->n_detail && o < bsize; i++)
-		o += (size_t)snprintf(body + o, bsize - o, "\n%s",
-				      n->detail[i].summary);
-	if (n->pending_shown > n->n_detail && o < bsize)
-		snprintf(body + o, bsize - o, "\n... and %lu more",
+	for (size_t i = 0; i < n->n_detail; i++) {
+		put_utf8(body, bsize, &o, "\n");
+		put_utf8(body, bsize, &o, n->detail[i].summary);
+	}
+	if (n->pending_shown > n->n_detail) {
+		snprintf(part, sizeof part, "\n... and %lu more",
 			 n->pending_shown - n->n_detail);
+		put_utf8(body, bsize, &o, part);
+	}
 }
 
 static void reset_pending(struct wf_notify *n)

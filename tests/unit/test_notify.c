@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -586,6 +587,69 @@ static void test_watch_sees_late_and_after_future(void **state)
 	wf_watch_rules_free(r);
 }
 
+/* Strict UTF-8 (no overlongs, surrogates or values above U+10FFFF). */
+static bool valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		int len = *p < 0x80		? 1
+			  : (*p & 0xE0) == 0xC0 ? 2
+			  : (*p & 0xF0) == 0xE0 ? 3
+			  : (*p & 0xF8) == 0xF0 ? 4
+						: 0;
+		if (!len || (len == 2 && *p < 0xC2))
+			return false;
+		uint32_t cp = len == 1 ? *p : *p & (0x7F >> len);
+		for (int i = 1; i < len; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i] & 0x3F);
+		}
+		if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return false;
+		p += len;
+	}
+	return true;
+}
+
+/* A summary of four long multibyte notices is cut to fit its body, at a character
+ * boundary wherever the cut falls (D-Bus refuses invalid UTF-8). */
+static void test_summary_cut_at_utf8_boundary(void **state)
+{
+	(void)state;
+	char *old = setlocale(LC_ALL, NULL);
+	char saved[64];
+	snprintf(saved, sizeof saved, "%s", old ? old : "C");
+	if (!setlocale(LC_ALL, "C.UTF-8"))
+		assert_non_null(setlocale(LC_ALL, "en_US.UTF-8"));
+	/* 100 columns of e-acute with three combining acutes: 8 bytes a column, so
+	 * each notice is cut near its 512 bytes and four overflow the body */
+	char title[1024];
+	for (int shift = 0; shift < 8; shift++) {
+		size_t o = 0;
+		for (int i = 0; i < shift; i++)
+			title[o++] = 'x';
+		for (int i = 0; i < 100; i++)
+			o += (size_t)snprintf(title + o, sizeof title - o,
+					      "\xC3\xA9\xCC\x81\xCC\x81\xCC\x81");
+		struct term t;
+		int64_t now = 1700000000000;
+		struct wf_notify *n = term_notifier(&t, NULL, now);
+		for (int k = 0; k < 5; k++)
+			wf_notify_post(n, WF_NOTIFY_WATCH_HIT, WF_URGENCY_LOW, title,
+				       "body", now);
+		wf_notify_tick(n, now + 2000);
+		assert_int_equal(t.writes, 1);
+		assert_non_null(strstr(t.buf, "watchfloor: 5 new events;5 watch hits"));
+		assert_true(t.len > 1500); /* the body was full */
+		if (!valid_utf8(t.buf))
+			fail_msg("a cut UTF-8 sequence with %d leading bytes", shift);
+		wf_notify_free(n);
+	}
+	setlocale(LC_ALL, saved);
+}
+
 static int64_t wall_ms(void)
 {
 	struct timespec ts;
@@ -655,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_no_session_bus_falls_back),
 		cmocka_unit_test(test_observe_costs_little_without_notices),
 		cmocka_unit_test(test_watch_sees_late_and_after_future),
+		cmocka_unit_test(test_summary_cut_at_utf8_boundary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
