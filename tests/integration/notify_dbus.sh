@@ -44,8 +44,9 @@ cat "$tmp/single.out"
 	fail "route is not desktop: $(val "$tmp/single.out" describe)"
 [ "$(val "$tmp/single.out" sent_desktop)" = 1 ] || fail "expected one acknowledged Notify"
 [ "$(val "$tmp/single.out" sent_terminal)" = 0 ] || fail "the fallback was used with a server"
-expect=$(val "$tmp/single.out" expected_summary)
-case $expect in *"Attack"*"Mosque <b>live</b> & more") ;; *) fail "odd summary: $expect" ;; esac
+# What the sanitizer must make of the title, written out: ESC and the bidi override
+# (U+202E) each become U+FFFD; markup stays (the summary is plain text).
+expect=$(printf 'New incident: Attack\357\277\275[2J at \357\277\275Mosque <b>live</b> & more')
 calls=$(grep -c '^method call.*member=Notify$' "$tmp/monitor.single")
 echo "--- Notify calls seen by dbus-monitor: $calls"
 [ "$calls" = 1 ] || fail "$calls Notify calls for one new incident"

@@ -2,8 +2,9 @@
  * integration tests (tests/integration/notify_*.sh): a model fed with events, a
  * loop that calls wf_notify_observe()/wf_notify_tick() every few milliseconds and
  * times every call, and the terminal fallback captured into a file. Prints
- * "key: value" lines (the sanitized summary to expect, route, counters, call
- * times) on stdout.
+ * "key: value" lines (route, counters, call times) on stdout; what the
+ * notification must say is the test's to know (hard-coded there, not computed
+ * with the sanitizer under test).
  *
  *   notify_probe [--title TEXT] [--burst N] [--no-notify] [--terminal-only]
  *                [--run-ms MS] [--timeout-ms MS] [--term-out FILE]
@@ -103,10 +104,6 @@ int main(int argc, char **argv)
 	if (!n || !m)
 		return 1;
 
-	char expect[600], clean[400];
-	wf_notify_sanitize(title, clean, sizeof clean, 100);
-	snprintf(expect, sizeof expect, "New incident: %s", clean);
-
 	/* The loop: every 5 ms, like a dashboard woken by input and events. Events
 	 * start after 300 ms (the opening snapshot is observed first). */
 	int64_t calls = 0, total_us = 0, max_us = 0;
@@ -149,7 +146,6 @@ int main(int argc, char **argv)
 	}
 	struct wf_notify_stats st;
 	wf_notify_get_stats(n, &st);
-	printf("expected_summary: %s\n", expect);
 	printf("route: %s\n", route_names[st.route]);
 	printf("describe: %s\n", wf_notify_describe(n));
 	printf("server: %s\n", st.server);
