@@ -10,6 +10,7 @@
 #include "model/validate.h"
 #include "net/outbox.h"
 #include "tui/textframe.h"
+#include "widgets/text.h"
 
 #define LIST_MAX 4096
 
@@ -194,6 +195,25 @@ static void print_state(const struct wf_options *o, const struct wf_model *m,
 	fflush(stdout);
 }
 
+/* "watchfloor: [resolve ID: ]A[ B]" on stderr. Every part may hold server text
+ * (error messages, curl and jansson texts quoting the server's bytes): each goes
+ * through the sanitizer, never raw. */
+static void print_err(const char *id, const char *a, const char *b)
+{
+	fputs("watchfloor: ", stderr);
+	if (id) {
+		fputs("resolve ", stderr);
+		wf_text_fputs(stderr, id, 64);
+		fputs(": ", stderr);
+	}
+	wf_text_fputs(stderr, a, 400);
+	if (b && *b) {
+		fputc(' ', stderr);
+		wf_text_fputs(stderr, b, 400);
+	}
+	fputc('\n', stderr);
+}
+
 static bool sig_ready(struct curl_waitfd *w)
 {
 	return w->revents != 0;
@@ -248,8 +268,7 @@ static int enqueue_resolves(const struct wf_options *o, struct wf_client *client
 		const struct wf_decision *d = wf_model_decision(m, r->id);
 		ids[i] = 0;
 		if (!d || !ob) {
-			fprintf(stderr, "watchfloor: resolve %s: %s\n", r->id,
-				ob ? "no such decision" : "no outbox");
+			print_err(r->id, ob ? "no such decision" : "no outbox", NULL);
 			bad++;
 			continue;
 		}
@@ -260,8 +279,7 @@ static int enqueue_resolves(const struct wf_options *o, struct wf_client *client
 		snprintf(path, sizeof(path), "/v1/decisions/%s/resolve", r->id);
 		if (!s || wf_outbox_enqueue(ob, r->action, path, s, wf_client_now_ms(),
 					    &ids[i]) != 0) {
-			fprintf(stderr, "watchfloor: resolve %s: %s\n", r->id,
-				wf_outbox_error(ob));
+			print_err(r->id, wf_outbox_error(ob), NULL);
 			bad++;
 		}
 		free(s);
@@ -280,13 +298,11 @@ static int report_resolves(const struct wf_options *o, struct wf_client *client,
 			continue;
 		const struct wf_outbox_record *r = wf_outbox_get(ob, ids[i]);
 		if (!r) {
-			fprintf(stderr, "watchfloor: resolve %s: sent\n",
-				o->resolve[i].id);
+			print_err(o->resolve[i].id, "sent", NULL);
 			continue;
 		}
 		bad++;
-		fprintf(stderr, "watchfloor: resolve %s: %s %s\n", o->resolve[i].id,
-			wf_outbox_state_name(r->state), r->message);
+		print_err(o->resolve[i].id, wf_outbox_state_name(r->state), r->message);
 	}
 	return bad;
 }
@@ -323,7 +339,7 @@ int wf_batch_run(const struct wf_options *o, struct wf_client *client,
 		if (o->n_resolve && report_resolves(o, client, ids) > 0)
 			status = 1;
 		if (wf_client_stopped(client)) {
-			fprintf(stderr, "watchfloor: %s\n", wf_model_conn(m)->message);
+			print_err(NULL, wf_model_conn(m)->message, NULL);
 			status = 3;
 		}
 	}

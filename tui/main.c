@@ -15,6 +15,7 @@
 #include "tui/batch.h"
 #include "tui/demo.h"
 #include "tui/options.h"
+#include "widgets/text.h"
 
 #if defined(__has_include)
 #if __has_include("tui/app.h")
@@ -25,6 +26,15 @@
 
 /* The signal self-pipe: the only global state of the program. */
 static int sig_pipe[2] = {-1, -1};
+
+/* "watchfloor: MSG" on stderr; MSG may quote what a server or a file sent, so it
+ * goes through the sanitizer. */
+static void print_err(const char *msg)
+{
+	fputs("watchfloor: ", stderr);
+	wf_text_fputs(stderr, msg, 500);
+	fputc('\n', stderr);
+}
 
 static void on_signal(int sig)
 {
@@ -71,7 +81,7 @@ static int run_replay(const struct wf_options *o, struct wf_model *m)
 	struct wf_replay_stats st;
 	char err[300];
 	if (wf_replay_file(o->replay, m, &st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "watchfloor: %s\n", err);
+		print_err(err);
 		return 1;
 	}
 	struct wf_conn c = *wf_model_conn(m);
@@ -93,8 +103,8 @@ int main(int argc, char **argv)
 	struct wf_options o;
 	char err[512];
 	if (wf_options_parse(argc, argv, &o, err, sizeof(err)) != 0) {
-		fprintf(stderr, "watchfloor: %s\n(watchfloor --help for the options)\n",
-			err);
+		print_err(err);
+		fputs("(watchfloor --help for the options)\n", stderr);
 		return 2;
 	}
 	if (o.help) {
@@ -133,7 +143,7 @@ int main(int argc, char **argv)
 	demo.out_fd = -1;
 	if (o.demo) {
 		if (wf_demo_start(&demo, err, sizeof(err)) != 0) {
-			fprintf(stderr, "watchfloor: %s\n", err);
+			print_err(err);
 			wf_model_free(m);
 			return 1;
 		}
@@ -143,7 +153,7 @@ int main(int argc, char **argv)
 		err[0] = '\0';
 		token = wf_client_read_token(o.token_file, err, sizeof(err));
 		if (!token && err[0]) {
-			fprintf(stderr, "watchfloor: %s\n", err);
+			print_err(err);
 			wf_model_free(m);
 			return 2;
 		}
@@ -167,7 +177,7 @@ int main(int argc, char **argv)
 		free(token);
 	}
 	if (!client) {
-		fprintf(stderr, "watchfloor: %s\n", err);
+		print_err(err);
 	} else {
 		rc = o.batch ? wf_batch_run(&o, client, m, sig_pipe[0])
 			     : run_interactive(&o, client, m);

@@ -4,6 +4,7 @@
 #include "text.h"
 
 #include <langinfo.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -221,6 +222,24 @@ int wf_text_sanitize(const char *s, size_t len, int max_cols, bool ascii, char *
 	}
 	out[o] = '\0';
 	return cols;
+}
+
+int wf_text_fputs(FILE *f, const char *s, int max_cols)
+{
+	char small[512];
+	if (!s)
+		return 0;
+	size_t len = strlen(s);
+	/* A placeholder (3 bytes) stands for at least one input byte. */
+	size_t size = len * 3 + 1;
+	char *out = size <= sizeof(small) ? small : malloc(size);
+	if (!out)
+		return -1;
+	int cols = wf_text_sanitize(s, len, max_cols, wf_text_ascii_locale(), out, size);
+	int rc = fputs(out, f) < 0 ? -1 : cols;
+	if (out != small)
+		free(out);
+	return rc;
 }
 
 /* Draws one unit at the cursor. */

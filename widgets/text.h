@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <curses.h>
 
@@ -43,6 +44,12 @@ int wf_text_width_n(const char *s, size_t len);
  * limit). Returns the columns written. */
 int wf_text_sanitize(const char *s, size_t len, int max_cols, bool ascii, char *out,
 		     size_t outsize);
+
+/* Writes s sanitized (as wf_text_sanitize, ASCII placeholders when the locale is
+ * not UTF-8) to f, at most max_cols columns (< 0: no limit): the one way untrusted
+ * text reaches stderr or stdout. NULL s writes nothing. Returns the columns, or -1
+ * on an error (out of memory, write). */
+int wf_text_fputs(FILE *f, const char *s, int max_cols);
 
 /* Draws s at (y, x) of w with attr, sanitized, at most max_cols columns and never
  * past the window's right edge. Placeholders are a '?' with attr | A_REVERSE.
