@@ -24,7 +24,8 @@ static json_t *time_json(int64_t ms)
 }
 
 /* json_string() refuses invalid UTF-8; the model holds validated strings, but be safe.
- */
+ * Control and format characters are escaped when the line is written
+ * (write_json_line). */
 static json_t *str_json(const char *s)
 {
 	json_t *j = json_string(s ? s : "");
@@ -178,6 +179,24 @@ static void print_text(const struct wf_model *m, int64_t now)
 	fflush(stdout);
 }
 
+/* Writes j as one line of ASCII: JSON_ENSURE_ASCII escapes every non-ASCII code
+ * point (C1 controls, bidi overrides, line separators: server text must not reach
+ * a terminal raw even through `watchfloor --batch --json | less`), and DEL, which
+ * jansson leaves as it is, becomes \u007f (it can only occur inside a string). */
+static void write_json_line(const json_t *j, FILE *f)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+	if (!s)
+		return;
+	for (const char *p = s; *p; p++) {
+		if (*p == 0x7f)
+			fputs("\\u007f", f);
+		else
+			fputc(*p, f);
+	}
+	free(s);
+}
+
 static void print_state(const struct wf_options *o, const struct wf_model *m,
 			struct wf_client *client)
 {
@@ -188,7 +207,7 @@ static void print_state(const struct wf_options *o, const struct wf_model *m,
 	}
 	json_t *j = wf_batch_state_json(m, client, now);
 	if (j) {
-		json_dumpf(j, stdout, JSON_COMPACT);
+		write_json_line(j, stdout);
 		json_decref(j);
 	}
 	fputc('\n', stdout);

@@ -2,7 +2,8 @@
 # net_hostile.sh - server text never reaches the terminal raw in batch mode: a fake
 # backend (python3) whose error messages and data carry ESC ] 0 ; ... BEL, ESC [ 2 J,
 # U+009B (CSI as C1), DEL and U+202E. The --resolve report and the stop message on
-# stderr hold none of these bytes.
+# stderr hold none of these bytes, and --batch --json stdout holds only ASCII (C1,
+# bidi and DEL escaped as \uXXXX, the text itself kept).
 . tests/lib/net_helpers.sh
 command -v python3 >/dev/null || { echo "skip: no python3"; exit 0; }
 start_server
@@ -69,6 +70,11 @@ fake ok
 cat "$T/ok.err"
 grep -q "resolve $DEC: failed HTTP 422: no" "$T/ok.err" || fail "no report of the refused vote"
 bad "$T/ok.err" && fail "control bytes on stderr (resolve report)"
+grep -q "PWNED" "$T/ok.out" || fail "the subject is missing from the JSON"
+LC_ALL=C grep -q "$(printf '[\200-\377]')" "$T/ok.out" && fail "non-ASCII bytes in --batch --json"
+bad "$T/ok.out" && fail "control bytes on stdout (--batch --json)"
+jq -e '.pending_decisions[0].subject | contains("\u009b") and contains("\u202e") and contains("\u007f")' \
+	"$T/ok.out" >/dev/null || fail "the subject's characters were not kept (escaped)"
 
 fake 401
 "$WF" --batch --json --iterations 1 --token-file "$T/officer.token" "$FAKE_URL" \
@@ -77,4 +83,4 @@ fake 401
 cat "$T/auth.err"
 grep -q "not authorized" "$T/auth.err" || fail "no stop message"
 bad "$T/auth.err" && fail "control bytes on stderr (stop message)"
-echo "ok: server text sanitized on stderr"
+echo "ok: server text sanitized on stderr, --batch --json ASCII only"
