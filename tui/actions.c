@@ -38,6 +38,15 @@ enum wf_action wf_action_by_name(const char *name)
 	return WF_ACTION_NONE;
 }
 
+bool wf_action_permitted(const struct wf_action_def *def, bool read_only, bool wall)
+{
+	if (!def)
+		return false;
+	if (wall && !(def->flags & WF_ACT_WALL))
+		return false;
+	return !((def->flags & WF_ACT_MUTATES) && read_only);
+}
+
 void wf_action_key_name(int key, char *out, size_t size)
 {
 	static const struct {

@@ -1,8 +1,9 @@
 /* actions.h - every user action of the dashboard, once. The X-macro list below
  * yields the enum, the default key bindings, the `?` help screen and the names the
- * `:` command line accepts. Read-only is enforced in one place, wf_ui_dispatch()
- * (tui/ui.c), from the MUTATES flag here; help greys those rows out. On the wall
- * display (--wall) the same gate lets through only the actions flagged WALL. */
+ * `:` command line accepts. Read-only is enforced in one place,
+ * wf_action_permitted(), from the MUTATES flag here; wf_ui_dispatch() (keys, the
+ * command line) and --batch --resolve both ask it; help greys those rows out. On the
+ * wall display (--wall) the same gate lets through only the actions flagged WALL. */
 #ifndef WF_TUI_ACTIONS_H
 #define WF_TUI_ACTIONS_H
 
@@ -55,7 +56,7 @@ enum {
 	X(UNTAG, "untag", 0, 0, 0, 0, "Clear every tag of the focused pane")         \
 	X(UNDO, "undo", 'u', 0, 0, 0, "Undo the last queued action while it is held") \
 	X(OUTBOX, "outbox", 'o', 0, 0, 0, "Show the outbox: queued, held, refused and conflicting actions") \
-	X(DROP, "drop", 'D', 0, 0, 0, "Drop outbox records refused or in conflict (after reading them)") \
+	X(DROP, "drop", 'D', 0, 0, WF_ACT_CONFIRM, "Drop outbox records refused or in conflict, for good (confirm)") \
 	X(THEME, "theme", 'T', 0, 0, WF_ACT_WALL, "Cycle the colour theme (:theme NAME picks one)") \
 	X(PAUSE, "pause", 'p', 0, 0, 0, "Pause / resume the display (data keeps arriving)") \
 	X(REDRAW, "redraw", WF_KEY_CTRL('l'), 0, 0, WF_ACT_WALL, "Redraw the whole screen")
@@ -76,6 +77,9 @@ const struct wf_action_def *wf_action_def(enum wf_action a);
 enum wf_action wf_action_for_key(int key);
 /* The action with that name (as on the command line), or WF_ACTION_NONE. */
 enum wf_action wf_action_by_name(const char *name);
+/* The one permission gate: false when def may not act, read-only (a MUTATES
+ * action) or on the wall display (anything not flagged WALL). */
+bool wf_action_permitted(const struct wf_action_def *def, bool read_only, bool wall);
 /* The key as shown in help: "a", "Tab", "PgDn", "Ctrl-L", ... */
 void wf_action_key_name(int key, char *out, size_t size);
 

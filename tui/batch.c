@@ -9,6 +9,7 @@
 
 #include "model/validate.h"
 #include "net/outbox.h"
+#include "tui/actions.h"
 #include "tui/textframe.h"
 #include "widgets/text.h"
 
@@ -276,6 +277,26 @@ static bool outbox_settled(struct wf_client *c)
 		wf_outbox_count_state(ob, WF_OUTBOX_SENDING) == 0);
 }
 
+/* --resolve asks the dashboard's permission gate (tui/actions.c), with its action
+ * names mapped through the action table; returns how many it refused. */
+static int resolves_refused(const struct wf_options *o)
+{
+	int bad = 0;
+	for (size_t i = 0; i < o->n_resolve; i++) {
+		const struct wf_resolve_spec *r = &o->resolve[i];
+		const struct wf_action_def *d = wf_action_def(wf_action_by_name(r->action));
+		if (d && (d->flags & WF_ACT_DECISIONS) &&
+		    wf_action_permitted(d, o->read_only, o->wall))
+			continue;
+		char m[96];
+		snprintf(m, sizeof(m), "%s%s is not available", o->read_only ? "read-only: " : "",
+			 r->action);
+		print_err(r->id, m, NULL);
+		bad++;
+	}
+	return bad;
+}
+
 /* Enqueues the --resolve votes; returns how many failed. */
 static int enqueue_resolves(const struct wf_options *o, struct wf_client *client,
 			    struct wf_model *m, uint64_t *ids)
@@ -332,6 +353,8 @@ int wf_batch_run(const struct wf_options *o, struct wf_client *client,
 	int status = 0;
 	uint64_t ids[WF_RESOLVE_MAX] = {0};
 	int64_t interval = (int64_t)(o->interval_s * 1000);
+	if (o->n_resolve && resolves_refused(o) > 0)
+		return 2; /* nothing was synced, queued or sent */
 	if (client) {
 		wf_client_start(client);
 		if (run_until(client, sigfd,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/validate.h"
+#include "tui/actions.h"
 
 enum {
 	OPT_READ_ONLY = 256,
@@ -91,8 +92,10 @@ static int parse_resolve(const char *arg, struct wf_resolve_spec *r, char *err,
 		snprintf(err, errsize, "--resolve: '%s' is not a decision id", r->id);
 		return -1;
 	}
-	if (strcmp(r->action, "approve") && strcmp(r->action, "reject") &&
-	    strcmp(r->action, "escalate") && strcmp(r->action, "note")) {
+	/* The vote actions of the action table (tui/actions.h): decision actions
+	 * that send something. */
+	const struct wf_action_def *d = wf_action_def(wf_action_by_name(r->action));
+	if (!d || !(d->flags & WF_ACT_DECISIONS) || !(d->flags & WF_ACT_MUTATES)) {
 		snprintf(err, errsize,
 			 "--resolve: action must be approve, reject, escalate or note");
 		return -1;
@@ -270,10 +273,6 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 	}
 	if (o->n_resolve && !o->batch) {
 		snprintf(err, errsize, "--resolve goes with --batch");
-		return -1;
-	}
-	if (o->n_resolve && o->read_only) {
-		snprintf(err, errsize, "--resolve cannot be used read-only");
 		return -1;
 	}
 	if ((o->rotate_s || o->shift_s >= 0) && !o->wall) {

@@ -157,6 +157,8 @@ static unsigned prompt_enter(struct wf_ui *ui)
 	}
 }
 
+static void drop_now(struct wf_ui *ui);
+
 static unsigned prompt_cancel(struct wf_ui *ui)
 {
 	if (ui->prompt == WF_PROMPT_FILTER) {
@@ -165,7 +167,9 @@ static unsigned prompt_cancel(struct wf_ui *ui)
 		ui->rows_stale = true;
 	}
 	if (ui->prompt == WF_PROMPT_REASON || ui->prompt == WF_PROMPT_CONFIRM) {
-		wf_ui_message(ui, WF_ROLE_DIM, "cancelled: nothing was queued");
+		wf_ui_message(ui, WF_ROLE_DIM, ui->triage.action == WF_ACTION_DROP
+						       ? "cancelled: nothing was dropped"
+						       : "cancelled: nothing was queued");
 		ui->tag_prefix = false;
 	}
 	prompt_close(ui);
@@ -204,11 +208,14 @@ static unsigned prompt_key(struct wf_ui *ui, wint_t ch, bool is_key)
 		prompt_close(ui);
 		if (k == WF_PROMPT_QUIT)
 			return yes ? WF_REACT_QUIT : WF_REACT_DRAW;
-		if (yes) {
+		bool drop = ui->triage.action == WF_ACTION_DROP;
+		if (yes && drop)
+			drop_now(ui);
+		else if (yes)
 			triage_enqueue(ui);
-		} else {
-			wf_ui_message(ui, WF_ROLE_DIM, "cancelled: nothing was queued");
-		}
+		else
+			wf_ui_message(ui, WF_ROLE_DIM, drop ? "cancelled: nothing was dropped"
+							    : "cancelled: nothing was queued");
 		ui->tag_prefix = false;
 		return WF_REACT_DRAW;
 	}
@@ -308,23 +315,51 @@ static unsigned act_undo(struct wf_ui *ui)
 	return WF_REACT_DRAW;
 }
 
-static unsigned act_drop(struct wf_ui *ui)
+/* The outbox records D would drop (refused or in conflict) into ids. */
+static size_t droppable(struct wf_ui *ui, uint64_t *ids, size_t cap)
 {
 	const struct wf_outbox_record *r[256];
-	size_t dropped = 0;
-	if (!ui->outbox)
-		return WF_REACT_NONE;
-	size_t n = wf_outbox_list(ui->outbox, r, 256);
-	uint64_t ids[256];
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
+	size_t n = ui->outbox ? wf_outbox_list(ui->outbox, r, 256) : 0, k = 0;
+	for (size_t i = 0; i < n && k < cap; i++)
 		if (r[i]->state == WF_OUTBOX_CONFLICT || r[i]->state == WF_OUTBOX_FAILED)
 			ids[k++] = r[i]->id;
+	return k;
+}
+
+/* y on the drop confirmation. */
+static void drop_now(struct wf_ui *ui)
+{
+	uint64_t ids[256];
+	size_t dropped = 0, k = droppable(ui, ids, 256);
 	for (size_t i = 0; i < k; i++)
 		if (wf_outbox_drop(ui->outbox, ids[i]) == 0)
 			dropped++;
 	wf_ui_message(ui, WF_ROLE_PROMPT, "dropped %zu outbox record%s", dropped,
 		      dropped == 1 ? "" : "s");
+}
+
+/* Dropping discards officers' decisions for good: it asks first (CONFIRM). */
+static unsigned act_drop(struct wf_ui *ui)
+{
+	uint64_t ids[256];
+	if (!ui->outbox)
+		return WF_REACT_NONE;
+	size_t k = droppable(ui, ids, 256);
+	if (k == 0) {
+		wf_ui_message(ui, WF_ROLE_DIM, "nothing to drop (no refused or conflicting record)");
+		return WF_REACT_DRAW;
+	}
+	if (!(wf_action_def(WF_ACTION_DROP)->flags & WF_ACT_CONFIRM)) {
+		drop_now(ui);
+		return WF_REACT_DRAW;
+	}
+	ui->triage.action = WF_ACTION_DROP;
+	ui->triage.n = 0;
+	prompt_open(ui, WF_PROMPT_CONFIRM, NULL);
+	snprintf(ui->prompt_buf, sizeof(ui->prompt_buf),
+		 "Drop %zu refused or conflicting outbox record%s for good? The decision%s "
+		 "in %s will not be sent. y/n",
+		 k, k == 1 ? "" : "s", k == 1 ? "" : "s", k == 1 ? "it" : "them");
 	return WF_REACT_DRAW;
 }
 
@@ -382,7 +417,7 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 		return WF_REACT_NONE;
 	/* The wall gate (--wall, also read-only): only actions flagged WALL act. */
 	if (ui->wall) {
-		if (!(d->flags & WF_ACT_WALL) || ((d->flags & WF_ACT_MUTATES) && ui->read_only))
+		if (!wf_action_permitted(d, ui->read_only, true))
 			return WF_REACT_NONE;
 		ui->dirty = true;
 		return wf_wall_action(ui->wall, ui, a);
@@ -391,8 +426,8 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 	if (ui->rows_stale ||
 	    (!ui->paused && wf_model_generation(ui->model) != ui->drawn_gen))
 		wf_ui_refresh(ui);
-	/* The read-only gate: the only place that refuses a mutating action. */
-	if ((d->flags & WF_ACT_MUTATES) && ui->read_only) {
+	/* The read-only gate (tui/actions.c): refuses a mutating action. */
+	if (!wf_action_permitted(d, ui->read_only, false)) {
 		wf_ui_message(ui, WF_ROLE_ERROR, "read-only: %s is not available", d->name);
 		ui->tag_prefix = false;
 		return WF_REACT_DRAW;
