@@ -24,6 +24,7 @@
 
 #include "model/model.h"
 #include "net/client.h"
+#include "net/client_internal.h" /* client_request: net's own read-only refusal */
 #include "net/outbox.h"
 
 #define TOKEN "secret-token-123"
@@ -546,6 +547,15 @@ static void test_read_only_sends_nothing(void **state)
 			 -1);
 	run_until(&r, 800, NULL);
 	assert_null(strstr(read_log(&r.f), "POST"));
+	/* net's own refusal, below the outbox: the single place requests are made
+	 * refuses anything but GET in read-only mode. */
+	assert_null(client_request(r.c, WF_XFER_SEND, "/v1/decisions/d/resolve",
+				   "application/json", 30, 0, 1 << 20,
+				   "{\"action\":\"approve\"}"));
+	struct wf_xfer *get = client_request(r.c, WF_XFER_SNAPSHOT, "/v1/health",
+					     "application/json", 30, 0, 1 << 20, NULL);
+	assert_non_null(get); /* GET still allowed */
+	wf_xfer_free(get);
 	run_stop(&r);
 }
 
