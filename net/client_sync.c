@@ -364,6 +364,10 @@ static void apply_snapshot(struct wf_client *c, struct wf_xfer *x)
 	if (snap.n_bad)
 		client_note_bad(c, snap.n_bad, snap.first_bad.msg);
 	c->conn.heartbeat_s = snap.heartbeat_s;
+	/* Interval polling hears from the server every poll_s, not every heartbeat:
+	 * the status bar's "old" (2 x heartbeat_s) must not call confirmed data stale. */
+	if (c->cfg.mode == WF_CLIENT_INTERVAL && c->conn.heartbeat_s < c->cfg.poll_s)
+		c->conn.heartbeat_s = c->cfg.poll_s;
 	c->skew_ms = now - snap.server_time;
 	c->conn.lag_ms = 0;
 	c->conn.last_event = c->conn.last_data = now;
@@ -403,8 +407,10 @@ void client_done_snapshot(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 {
 	long st = wf_xfer_status(x);
 	if (rc == CURLE_OK && st == 304) {
-		/* Nothing changed: no parse, no model change. */
+		/* Nothing changed: no parse, no model change; but the data is
+		 * confirmed fresh, so its age (status bar) starts again. */
 		client_conn_state(c, WF_CONN_POLLING);
+		c->conn.last_event = wf_client_now_ms();
 		schedule(c, PH_SNAPSHOT, client_jitter(c, c->cfg.poll_s * 1000LL));
 		return;
 	}

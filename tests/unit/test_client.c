@@ -244,6 +244,7 @@ struct run {
 	struct wf_client *c;
 	char dir[64];
 	bool dir_ready; /* dir made (and filled) by the test */
+	int poll_s;     /* --poll=S (0: 1) */
 };
 
 static void run_start_mode(struct run *r, enum scenario sc, bool read_only,
@@ -271,7 +272,7 @@ static void run_start_mode(struct run *r, enum scenario sc, bool read_only,
 		.state_dir = r->dir,
 		.hold_ms = 0,
 		.mode = mode,
-		.poll_s = 1,
+		.poll_s = r->poll_s ? r->poll_s : 1,
 	};
 	r->c = wf_client_new(&cfg, r->m, err, sizeof(err));
 	assert_non_null(r->c);
@@ -560,11 +561,12 @@ static void test_read_only_sends_nothing(void **state)
 }
 
 
-/* --poll=S: the snapshot again with If-None-Match; a 304 changes nothing. */
+/* --poll=S: the snapshot again with If-None-Match; a 304 changes no data (no
+ * parse, no EV_CHANGED, no new sync) but confirms it fresh: the data age restarts. */
 static void test_interval_etag(void **state)
 {
 	(void)state;
-	struct run r;
+	struct run r = {0};
 	run_start_mode(&r, SC_ETAG, true, WF_CLIENT_INTERVAL);
 	run_until(&r, 300, NULL);
 	if (wf_model_conn(r.m)->state != WF_CONN_POLLING)
@@ -573,14 +575,29 @@ static void test_interval_etag(void **state)
 			    wf_model_conn(r.m)->message);
 	assert_true(wf_client_synced(r.c));
 	assert_int_equal(wf_model_conn(r.m)->state, WF_CONN_POLLING);
-	uint64_t gen = wf_model_generation(r.m);
-	run_until(&r, 2700, NULL);
+	int64_t first = wf_model_conn(r.m)->last_event;
+	unsigned flags = 0;
+	int64_t end = wf_client_mono_ms() + 2700;
+	while (wf_client_mono_ms() < end) {
+		wf_client_wait(r.c, NULL, 0, 50);
+		flags |= wf_client_process(r.c);
+	}
 	const char *log = read_log(&r.f);
 	assert_true(count(log, "GET /v1/snapshot") >= 2);
 	assert_true(count(log, "If-None-Match: \"5\"") >= 1);
-	assert_int_equal(wf_model_generation(r.m), gen);
+	assert_false(flags & (WF_CLIENT_EV_CHANGED | WF_CLIENT_EV_SYNCED));
 	assert_int_equal(wf_client_syncs(r.c), 1);
+	/* Confirmed fresh by the 304s: not as old as the first sync. */
+	assert_true(wf_model_conn(r.m)->last_event >= first + 1000);
 	run_stop(&r);
+
+	/* --poll=3 with a 1 s heartbeat: data 2.5 s old is not stale (2 x 3 s). */
+	struct run r3 = {.poll_s = 3};
+	run_start_mode(&r3, SC_ETAG, true, WF_CLIENT_INTERVAL);
+	run_until(&r3, 300, NULL);
+	assert_true(wf_client_synced(r3.c));
+	assert_int_equal(wf_model_conn(r3.m)->heartbeat_s, 3);
+	run_stop(&r3);
 }
 
 static void test_token_file(void **state)
