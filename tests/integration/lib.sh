@@ -13,6 +13,10 @@
 #                            body to $T/body, prints the HTTP status (no BODY for GET)
 #   expect STATUS TOKEN METHOD PATH [BODY] [curl args...]  fails unless STATUS
 #   fail MSG                 prints MSG (and the server's stderr tail), exits 1
+#   wait_for SECONDS CMD [ARGS...]
+#                            runs CMD every 0.1 s until it succeeds (returns 0), or
+#                            returns 1 once SECONDS have passed: poll for a condition
+#                            instead of sleeping a fixed time and then asserting it
 # WF_BUILD: folder holding watchfloord (default build).
 WF_BUILD=${WF_BUILD:-build}
 WFD=$WF_BUILD/watchfloord
@@ -53,6 +57,16 @@ fail() {
 	echo "FAIL: $*" >&2
 	[ -f "$T/server.err" ] && tail -n 20 "$T/server.err" >&2
 	exit 1
+}
+
+wait_for() {
+	wait_for_end=$(($(date +%s) + $1 + 1)) # whole seconds: never less than asked
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$wait_for_end" ] || return 1
+		sleep 0.1
+	done
+	return 0
 }
 
 token_line() { # TOKEN ROLE NAME [PLATFORM]

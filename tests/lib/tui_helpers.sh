@@ -55,18 +55,21 @@ wait_screen() {
 # tui_quit: q (y if asked), then the exit status must be 0 and stderr clean.
 tui_quit() {
 	keys q
-	sleep 0.3
-	screen | grep -q 'quit anyway' && keys y
-	i=0
-	while [ ! -s "$T/tui.rc" ]; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && fail "the dashboard did not quit"
-		sleep 0.1
-	done
+	tui_quit_asked=
+	wait_for 20 tui_quit_done || fail "the dashboard did not quit: $(screen)"
 	[ "$(cat "$T/tui.rc")" = 0 ] || fail "exit status $(cat "$T/tui.rc"): $(tail -n 20 "$T/tui.err")"
 	grep -Eq 'AddressSanitizer|runtime error|LeakSanitizer' "$T/tui.err" &&
 		fail "sanitizer: $(head -n 20 "$T/tui.err")"
 	return 0
+}
+# True once the dashboard has exited; answers its quit prompt (once) meanwhile.
+tui_quit_done() {
+	[ -s "$T/tui.rc" ] && return 0
+	if [ -z "$tui_quit_asked" ] && screen | grep -q 'quit anyway'; then
+		keys y
+		tui_quit_asked=1
+	fi
+	return 1
 }
 # The pane row under the selection marker '>' of the right-hand panes (cols > 80).
 selected_right() { screen | sed -n "$1" | grep -o '│> .*' | head -n 1; }
