@@ -7,11 +7,15 @@
 start_server --simulate scenarios/christchurch.scenario --speed 60
 tui_start 160 45
 wait_screen 'sim:board' 20 || fail "no decisions: $(cat "$T/last-screen.txt")"
-sleep 1
 # the decisions pane: right half of the lower rows
 dec_rows() { screen | sed -n '23,43p' | sed 's/.*││//'; }
+selected() { dec_rows | grep -q '^> '; }
+# G took effect: the selection is on the last row (a decision of the scenario that
+# lands below it just then takes one more G)
+selected_last() { dec_rows | grep '│ *$' | grep -v '^[ │]*$' | tail -n 1 | grep -q '^> '; }
 keys 4 G
-sleep 0.5
+wait_for 5 selected_last || { keys G && wait_for 5 selected_last; } ||
+	fail "G did not select the last decision: $(screen)"
 BEFORE=$(dec_rows | grep '^> ' | cut -c1-50)
 ROW_BEFORE=$(dec_rows | grep -n '^> ' | cut -d: -f1)
 [ -n "$BEFORE" ] || fail "nothing selected: $(screen)"
@@ -19,8 +23,9 @@ for n in 1 2 3; do
 	api POST /v1/decisions "{\"kind\":\"add_signal\",\"incident_id\":null,\"subject\":\"E2E earlier $n\",\"subject_ref\":null,\"detail\":\"\",\"priority\":\"normal\",\"due_in_s\":$((30 + n))}" >/dev/null ||
 		fail "posting a decision"
 done
-wait_screen 'E2E earlier 3' 5 || fail "new decisions not shown"
-sleep 0.5
+# all three new rows drawn, with the selection
+shown() { [ "$(dec_rows | grep -c 'E2E earlier [123]')" = 3 ] && selected; }
+wait_for 10 shown || fail "new decisions not shown: $(screen)"
 AFTER=$(dec_rows | grep '^> ' | cut -c1-50)
 ROW_AFTER=$(dec_rows | grep -n '^> ' | cut -d: -f1)
 [ "$BEFORE" = "$AFTER" ] || fail "selection moved: '$BEFORE' -> '$AFTER'"
