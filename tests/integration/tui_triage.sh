@@ -2,7 +2,8 @@
 # tui_triage.sh - keyboard triage end to end against watchfloord --simulate: a
 # decision approved with `a` (reason, confirmation) reaches the server exactly once
 # (its votes and version counted on the server, POSTs counted in the access log);
-# a note undone with `u` within the hold sends nothing.
+# a note undone with `u` within the hold sends nothing (shown once a note queued
+# after it, on another decision, has reached the server: its hold ended later).
 . tests/lib/tui_helpers.sh
 start_server --simulate scenarios/christchurch.scenario --speed 60 --log "$T/access.log"
 tui_start 160 45 --hold 3
@@ -25,11 +26,15 @@ until [ "$(decision_field "$DEC" .state)" = approved ]; do
 	sleep 0.1
 done
 wait_screen 'outbox 0 ' 5 || fail "outbox not empty after the ack"
-sleep 2
+# The outbox is empty: the action was acknowledged and nothing is left to resend.
+# Its POST is logged once the server has answered it.
+posts() { grep -c "/v1/decisions/$1/resolve" "$T/access.log"; }
+logged() { [ "$(posts "$1")" -ge 1 ]; }
+wait_for 10 logged "$DEC" || fail "no POST for $DEC in the access log"
 [ "$(decision_field "$DEC" '.votes | length')" = 1 ] || fail "votes: $(decision_field "$DEC" .votes)"
 [ "$(decision_field "$DEC" .version)" = $((V0 + 1)) ] || fail "version $(decision_field "$DEC" .version), was $V0"
 [ "$(decision_field "$DEC" '.votes[0].reason')" = 'verified by the e2e test' ] || fail "reason"
-[ "$(grep -c "/v1/decisions/$DEC/resolve" "$T/access.log")" = 1 ] ||
+[ "$(posts "$DEC")" = 1 ] ||
 	fail "POSTs for $DEC: $(grep "/v1/decisions/$DEC/resolve" "$T/access.log")"
 
 # a note, undone within the hold: nothing reaches the server
@@ -40,7 +45,15 @@ DEC2=$(screen | grep -Eo 'note dec-[^ ]+ reason' | head -n 1 | cut -d' ' -f2)
 keys -l 'undo me'
 keys Enter u
 wait_screen 'undone: 1 action never sent' 3 || fail "undo: $(cat "$T/last-screen.txt")"
-sleep 5
+# Another note, queued after the undone one on another decision: once it reached
+# the server, the undone note's hold has certainly ended.
+keys j c
+wait_screen 'note dec-[^ ]+ reason' 3 || fail "no second note prompt"
+DEC3=$(screen | grep -Eo 'note dec-[^ ]+ reason' | head -n 1 | cut -d' ' -f2)
+[ "$DEC3" != "$DEC2" ] || fail "j did not move off $DEC2"
+keys -l 'sent after the hold'
+keys Enter
+wait_for 20 logged "$DEC3" || fail "the second note never reached the server"
 [ "$(decision_field "$DEC2" '.votes | length')" = 0 ] || fail "the undone note was sent"
 grep -q "/v1/decisions/$DEC2/resolve" "$T/access.log" && fail "a POST for $DEC2"
 tui_quit
