@@ -26,7 +26,22 @@ until [ "$(req "$VIEWER" GET /v1/snapshot)" = 200 ] && jq -e '.incidents | lengt
 done
 MAIN=$(jq -r '.incidents[0].id' "$T/body")
 expect 200 "$OFFICER" POST "/v1/incidents/$MAIN" '{"state":"active","tier":"protocol_activated","version":1}'
-sleep 12
+# Until the scenario has got far enough (up to 18 min in, 12 s at --speed 90; more
+# on a slow machine): the checks below that only grow. The hoax's conclude decision
+# comes at 16 min, well after the main incident's update at 6 min, so once it is
+# there the scenario has had its chance to override the officer.
+grown='(.incidents | length) == 2 and (.platforms | length) >= 15
+	and ([.platforms[] | select(.kind == "non_member")] | length >= 3)
+	and (.signals | length) >= 4
+	and ([.stats[] | select(.attempts > 0) | .platform_id] | unique | length >= 5)
+	and ([.decisions[] | select(.state == "pending") | .kind] as $k
+		| all("activate", "add_signal", "public_interest", "conclude", "triage_report";
+			. as $w | $k | index([$w]) != null))
+	and ([.reports[] | .kind] | index(["public_interest"]) != null)'
+scenario_grown() {
+	[ "$(req "$VIEWER" GET /v1/snapshot)" = 200 ] && jq -e "$grown" "$T/body" >/dev/null
+}
+wait_for 60 scenario_grown || fail "the scenario did not get far: $(head -c 600 "$T/body")"
 expect 200 "$VIEWER" GET /v1/snapshot
 body_has '(.incidents | length) == 2'
 body_has '.incidents[] | select(.id == "'"$MAIN"'") | .state == "active" and .tier == "protocol_activated" and .version == 2'
