@@ -39,7 +39,10 @@ for w in 1 2 3 4; do
 	writer $w &
 	BG_PIDS="$BG_PIDS $!"
 done
-sleep 3
+# Kill once more than 20 batches are acknowledged (about 3 s; longer on a slow
+# machine), with the writers still posting.
+acked_over_20() { [ "$(cat "$T"/acked.* 2>/dev/null | wc -l)" -gt 20 ]; }
+wait_for 60 acked_over_20 || true
 kill_server 9
 touch "$T/stop"
 wait
