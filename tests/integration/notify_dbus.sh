@@ -7,12 +7,14 @@
 # Exit 0 = pass. Binaries from $WF_BUILD (default build).
 set -u
 here=$(dirname "$0")
+. "$here/lib.sh" # wait_for
 . "$here/lib/notify_env.sh"
 need_tools dbus-run-session dbus-monitor dbus-send dunst Xvfb
 
 start_xvfb
 cat >"$tmp/inner.sh" <<'INNER'
 set -u
+. "$LIBW"
 . "$LIB"
 dunst >"$tmp/dunst.log" 2>&1 &
 pids="$pids $!"
@@ -21,21 +23,33 @@ dbus-monitor --session \
 	"type='method_call',interface='org.freedesktop.Notifications',member='Notify'" \
 	>"$tmp/monitor.log" 2>&1 &
 pids="$pids $!"
-sleep 0.5
+# dbus-monitor loses its bus name once it has become a monitor
+monitoring() { grep -q 'member=NameLost' "$tmp/monitor.log"; }
+wait_for 10 monitoring || fail "dbus-monitor did not start"
+
+# A barrier: a Notify call of our own (a bad one, which the daemon refuses) that
+# the monitor prints after every call made before it.
+barrier() { # name
+	dbus-send --session --type=method_call --dest=org.freedesktop.Notifications \
+		/org/freedesktop/Notifications org.freedesktop.Notifications.Notify \
+		"string:$1" || fail "dbus-send failed"
+	wait_for 10 grep -q "string \"$1\"" "$tmp/monitor.log" ||
+		fail "the monitor never showed $1"
+}
 
 title=$(printf 'Attack\033[2J at \342\200\256Mosque <b>live</b> & more')
-"$probe" --title "$title" --run-ms 3000 --term-out "$tmp/term1" >"$tmp/single.out" ||
-	fail "probe failed: $(cat "$tmp/single.out")"
-sleep 0.5
+"$probe" --title "$title" --run-ms 3000 --min-shown 1 --term-out "$tmp/term1" \
+	>"$tmp/single.out" || fail "probe failed: $(cat "$tmp/single.out")"
+barrier wf-barrier-1
 cp "$tmp/monitor.log" "$tmp/monitor.single"
-"$probe" --burst 1000 --run-ms 5000 --term-out "$tmp/term2" >"$tmp/burst.out" ||
-	fail "probe (burst) failed"
-sleep 0.5
+"$probe" --burst 1000 --run-ms 5000 --min-shown 1 --term-out "$tmp/term2" \
+	>"$tmp/burst.out" || fail "probe (burst) failed"
+barrier wf-barrier-2
 kill $pids 2>/dev/null
 wait 2>/dev/null
 exit 0
 INNER
-tmp=$tmp LIB=$here/lib/notify_env.sh WF_BUILD=$build \
+tmp=$tmp LIB=$here/lib/notify_env.sh LIBW=$here/lib.sh WF_BUILD=$build \
 	dbus-run-session -- sh "$tmp/inner.sh" || fail "the D-Bus session part failed"
 
 echo "--- single:"
@@ -47,7 +61,8 @@ cat "$tmp/single.out"
 # What the sanitizer must make of the title, written out: ESC and the bidi override
 # (U+202E) each become U+FFFD; markup stays (the summary is plain text).
 expect=$(printf 'New incident: Attack\357\277\275[2J at \357\277\275Mosque <b>live</b> & more')
-calls=$(grep -c '^method call.*member=Notify$' "$tmp/monitor.single")
+# Notify calls, less the barriers
+calls=$(($(grep -c '^method call.*member=Notify$' "$tmp/monitor.single") - 1))
 echo "--- Notify calls seen by dbus-monitor: $calls"
 [ "$calls" = 1 ] || fail "$calls Notify calls for one new incident"
 grep -F -- "string \"$expect\"" "$tmp/monitor.single" ||
@@ -60,7 +75,7 @@ echo "--- burst:"
 cat "$tmp/burst.out"
 [ "$(val "$tmp/burst.out" fed)" = 1000 ] || fail "the burst was not fed"
 n=$(val "$tmp/burst.out" sent_desktop)
-total=$(grep -c '^method call.*member=Notify$' "$tmp/monitor.log")
+total=$(($(grep -c '^method call.*member=Notify$' "$tmp/monitor.log") - 2))
 burst_calls=$((total - calls))
 echo "--- Notify calls for 1000 events: $burst_calls (acknowledged: $n)"
 [ "$burst_calls" -ge 1 ] || fail "no notification for the burst"

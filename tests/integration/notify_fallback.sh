@@ -7,6 +7,7 @@
 # Exit 0 = pass. Binaries from $WF_BUILD (default build).
 set -u
 here=$(dirname "$0")
+. "$here/lib.sh" # wait_for
 . "$here/lib/notify_env.sh"
 need_tools dbus-run-session dbus-send dunst Xvfb
 
@@ -31,7 +32,7 @@ check_fallback() { # out-file term-file label
 # without a bus socket.
 mkdir -p "$tmp/run"
 env -u DBUS_SESSION_BUS_ADDRESS -u DISPLAY -u WAYLAND_DISPLAY XDG_RUNTIME_DIR="$tmp/run" \
-	"$probe" --title "No listener" --run-ms 2500 --term-out "$tmp/term.nobus" \
+	"$probe" --title "No listener" --run-ms 2500 --min-shown 1 --term-out "$tmp/term.nobus" \
 	>"$tmp/nobus.out" || fail "probe failed (no bus)"
 env -u DBUS_SESSION_BUS_ADDRESS -u DISPLAY XDG_RUNTIME_DIR="$tmp/run" \
 	"$probe" --no-notify --title "No listener" --run-ms 2500 >"$tmp/off.out" ||
@@ -48,26 +49,33 @@ check_fast "$tmp/nobus.out" "$tmp/off.out" "no session bus"
 start_xvfb
 cat >"$tmp/inner.sh" <<'INNER'
 set -u
+. "$LIBW"
 . "$LIB"
 dunst >"$tmp/dunst.log" 2>&1 &
 dunst_pid=$!
 pids="$pids $dunst_pid"
 wait_for_daemon
 kill -STOP "$dunst_pid"
-"$probe" --title "No listener" --timeout-ms 1000 --run-ms 3000 \
+"$probe" --title "No listener" --timeout-ms 1000 --run-ms 3000 --min-shown 1 \
 	--term-out "$tmp/term.hung" >"$tmp/hung.out" || fail "probe failed (hung daemon)"
 "$probe" --no-notify --title "No listener" --run-ms 3000 >"$tmp/hung-off.out" ||
 	fail "probe failed (--no-notify, hung daemon)"
 kill -CONT "$dunst_pid"
-sleep 0.5
-"$probe" --title "No listener" --timeout-ms 1000 --run-ms 4000 --stop-pid "$dunst_pid" \
-	--term-out "$tmp/term.call" >"$tmp/call.out" || fail "probe failed (hung call)"
+# dunst has caught up once it answers a call again
+answers() {
+	dbus-send --session --print-reply --reply-timeout=1000 \
+		--dest=org.freedesktop.Notifications /org/freedesktop/Notifications \
+		org.freedesktop.Notifications.GetServerInformation >/dev/null 2>&1
+}
+wait_for 20 answers || fail "dunst did not answer after SIGCONT"
+"$probe" --title "No listener" --timeout-ms 1000 --run-ms 4000 --min-shown 1 \
+	--stop-pid "$dunst_pid" --term-out "$tmp/term.call" >"$tmp/call.out" || fail "probe failed (hung call)"
 kill -CONT "$dunst_pid"
 kill $pids 2>/dev/null
 wait 2>/dev/null
 exit 0
 INNER
-tmp=$tmp LIB=$here/lib/notify_env.sh WF_BUILD=$build \
+tmp=$tmp LIB=$here/lib/notify_env.sh LIBW=$here/lib.sh WF_BUILD=$build \
 	dbus-run-session -- sh "$tmp/inner.sh" 2>"$tmp/session.log" ||
 	fail "the D-Bus session part failed: $(cat "$tmp/session.log")"
 echo "--- hung daemon:"
