@@ -4,9 +4,15 @@
 # notifications, (1) with no session bus and (2) with a notification daemon that
 # owns the name but never answers (dunst under Xvfb, stopped with SIGSTOP, in a
 # private dbus-run-session). Latency: '?' pressed in tmux until the help screen is
-# captured, 12 times from the moment the dashboard draws (so the notifier's probe
-# and its first notifications fall inside), against watchfloord --simulate. The raw
-# output of the dashboard (tmux pipe-pane) must hold an OSC 777 notification.
+# captured, from the moment the dashboard draws (so the notifier's probe falls
+# inside), 12 times and, with notifications on, until the first one is out,
+# against watchfloord --simulate. The raw output of the dashboard (tmux pipe-pane)
+# must hold an OSC 777 notification.
+# The bounds are generous, for a busy 2-core CI machine under ASan: the median
+# within twice that of --no-notify plus 50 ms, the worst within twice plus 500 ms;
+# a loop blocked by the daemon (a Notify call or probe waits 2 s before the helper
+# is given up, libnotify itself 25 s) breaks them by far. A pair of runs outside the
+# bounds is measured once more (both runs again): only a second miss fails.
 # Exit 0 = pass.
 set -u
 for t in dbus-run-session dbus-send dunst Xvfb tmux; do
@@ -26,7 +32,12 @@ measure() { # label [watchfloor options]
 	tm pipe-pane -o "cat >>'$T/raw.$label'"
 	wait_screen '1 Incidents' 15 || fail "$label: the dashboard did not draw: $(cat "$T/tui.err")"
 	: >"$T/lat.$label"
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	# At least 12 samples; with notifications on, on until the first terminal
+	# notification is out (the scenario's first changes come some seconds in), so
+	# that a loop blocked while notifying holds up a key.
+	i=0
+	while :; do
+		i=$((i + 1))
 		s=$(ms)
 		keys '?'
 		until screen | grep -Eq 'approve +Approve the decision'; do
@@ -38,26 +49,40 @@ measure() { # label [watchfloor options]
 			[ $(($(ms) - s)) -gt 20000 ] && fail "$label: help did not close"
 		done
 		sleep 0.25
+		[ $i -ge 12 ] || continue
+		[ "$label" = off ] && break
+		grep -aq '777;notify;' "$T/raw.$label" 2>/dev/null && break
+		[ $i -ge 100 ] && fail "$label: no terminal notification in the dashboard's output"
 	done
-	# wait for the notifications of the scenario's first minutes
-	if [ "$label" != off ]; then
-		n=0
-		until grep -aq '777;notify;' "$T/raw.$label" 2>/dev/null; do
-			n=$((n + 1))
-			[ $n -gt 200 ] && fail "$label: no terminal notification in the dashboard's output"
-			sleep 0.1
-		done
-	fi
 	tui_quit
 	tm kill-server 2>/dev/null
 	sort -n "$T/lat.$label" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[NR]}'
 }
 
-compare() { # label-with off-result with-result
+# within LABEL OFF-RESULT WITH-RESULT: true when the run with notifications is
+# within the bounds of the run without.
+within() {
 	set -- "$1" $2 $3
 	echo "--- $1: median $4 ms, worst $5 ms; with --no-notify: median $2 ms, worst $3 ms"
-	[ "$4" -le $(($2 + 50)) ] || fail "$1: median latency $4 ms vs $2 ms without notifications"
-	[ "$5" -le $(($3 + 250)) ] || fail "$1: worst latency $5 ms vs $3 ms without notifications"
+	[ "$4" -le $((2 * $2 + 50)) ] && [ "$5" -le $((2 * $3 + 500)) ]
+}
+
+# compare LABEL [watchfloor options]: measures without and with notifications (the
+# simulator restarted for each run), twice if the first pair is out of bounds.
+compare() {
+	label=$1
+	shift
+	for round in 1 2; do
+		start_server --simulate scenarios/christchurch.scenario --speed 30
+		off=$(measure off --no-notify) || exit 1
+		stop_server
+		start_server --simulate scenarios/christchurch.scenario --speed 30
+		on=$(measure "$label" "$@") || exit 1
+		stop_server
+		within "$label" "$off" "$on" && return 0
+		echo "--- $label: out of bounds in round $round"
+	done
+	fail "$label: latency with notifications ($on) vs without ($off): median must be within 2x + 50 ms, worst within 2x + 500 ms"
 }
 
 mkdir -p "$T/cfg/watchfloor" "$T/run"
@@ -68,13 +93,7 @@ if [ -z "${WF_NOTIFY_SESSION:-}" ]; then
 	# (1) no session bus: nothing to find, nothing to autolaunch.
 	unset DBUS_SESSION_BUS_ADDRESS DISPLAY WAYLAND_DISPLAY
 	export XDG_RUNTIME_DIR="$T/run"
-	start_server --simulate scenarios/christchurch.scenario --speed 30
-	off=$(measure off --no-notify)
-	stop_server
-	start_server --simulate scenarios/christchurch.scenario --speed 30
-	on=$(measure nobus)
-	compare "no session bus" "$off" "$on"
-	stop_server
+	compare nobus
 
 	# (2) a daemon that never answers: the same script inside a private session.
 	Xvfb -displayfd 7 -screen 0 640x480x24 -nolisten tcp 7>"$T/display" >/dev/null 2>&1 &
@@ -105,12 +124,6 @@ until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedes
 	sleep 0.1
 done
 kill -STOP "$dunst_pid"
-start_server --simulate scenarios/christchurch.scenario --speed 30
-off=$(measure off --no-notify)
-stop_server
-start_server --simulate scenarios/christchurch.scenario --speed 30
-on=$(measure hung)
-compare "hung daemon" "$off" "$on"
-stop_server
+compare hung
 kill -CONT "$dunst_pid"
 exit 0
