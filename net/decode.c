@@ -57,12 +57,14 @@ static json_t *field(json_t *o, const char *key)
 	return json_object_get(o, key);
 }
 
+/* The readers below come in two forms: val_X checks a value already looked up (v
+ * NULL: missing), get_X looks key up in o first. */
+
 /* A string of min..max bytes; NULL allowed (stored as NULL) when nullable. Missing
  * counts as null. */
-static int get_str(struct dctx *c, json_t *o, const char *key, size_t min, size_t max,
+static int val_str(struct dctx *c, const char *key, json_t *v, size_t min, size_t max,
 		   bool nullable, char **out)
 {
-	json_t *v = field(o, key);
 	if (!v || json_is_null(v)) {
 		if (nullable)
 			return 0;
@@ -73,15 +75,24 @@ static int get_str(struct dctx *c, json_t *o, const char *key, size_t min, size_
 	size_t n = json_string_length(v);
 	if (n < min || n > max)
 		return fail(c, key, "must be %zu..%zu bytes, is %zu", min, max, n);
-	if (memchr(json_string_value(v), 0, n))
+	const char *str = json_string_value(v);
+	if (memchr(str, 0, n))
 		return fail(c, key, "must not contain NUL");
-	*out = strdup(json_string_value(v));
-	return *out ? 0 : fail(c, key, "out of memory");
+	*out = malloc(n + 1);
+	if (!*out)
+		return fail(c, key, "out of memory");
+	memcpy(*out, str, n + 1);
+	return 0;
 }
 
-static int get_id(struct dctx *c, json_t *o, const char *key, bool nullable, char **out)
+static int get_str(struct dctx *c, json_t *o, const char *key, size_t min, size_t max,
+		   bool nullable, char **out)
 {
-	json_t *v = field(o, key);
+	return val_str(c, key, field(o, key), min, max, nullable, out);
+}
+
+static int val_id(struct dctx *c, const char *key, json_t *v, bool nullable, char **out)
+{
 	if (!v || json_is_null(v)) {
 		if (nullable)
 			return 0;
@@ -89,14 +100,22 @@ static int get_id(struct dctx *c, json_t *o, const char *key, bool nullable, cha
 	}
 	if (!json_is_string(v) || !wf_valid_id(json_string_value(v)))
 		return fail(c, key, "must be an id (1..64 of [A-Za-z0-9._:-])");
-	*out = strdup(json_string_value(v));
-	return *out ? 0 : fail(c, key, "out of memory");
+	size_t n = json_string_length(v);
+	*out = malloc(n + 1);
+	if (!*out)
+		return fail(c, key, "out of memory");
+	memcpy(*out, json_string_value(v), n + 1);
+	return 0;
 }
 
-static int get_int(struct dctx *c, json_t *o, const char *key, int64_t min, int64_t max,
+static int get_id(struct dctx *c, json_t *o, const char *key, bool nullable, char **out)
+{
+	return val_id(c, key, field(o, key), nullable, out);
+}
+
+static int val_int(struct dctx *c, const char *key, json_t *v, int64_t min, int64_t max,
 		   int64_t *out)
 {
-	json_t *v = field(o, key);
 	if (!v)
 		return fail(c, key, "is missing");
 	if (!json_is_integer(v))
@@ -110,11 +129,16 @@ static int get_int(struct dctx *c, json_t *o, const char *key, int64_t min, int6
 	return 0;
 }
 
+static int get_int(struct dctx *c, json_t *o, const char *key, int64_t min, int64_t max,
+		   int64_t *out)
+{
+	return val_int(c, key, field(o, key), min, max, out);
+}
+
 /* A time, or 0 for null/missing when nullable. */
-static int get_time(struct dctx *c, json_t *o, const char *key, bool nullable,
+static int val_time(struct dctx *c, const char *key, json_t *v, bool nullable,
 		    int64_t *out)
 {
-	json_t *v = field(o, key);
 	*out = 0;
 	if (!v || json_is_null(v)) {
 		if (nullable)
@@ -124,6 +148,12 @@ static int get_time(struct dctx *c, json_t *o, const char *key, bool nullable,
 	if (!json_is_string(v) || !wf_time_parse(json_string_value(v), out))
 		return fail(c, key, "must be an RFC 3339 UTC time");
 	return 0;
+}
+
+static int get_time(struct dctx *c, json_t *o, const char *key, bool nullable,
+		    int64_t *out)
+{
+	return val_time(c, key, field(o, key), nullable, out);
 }
 
 static int get_bool(struct dctx *c, json_t *o, const char *key, bool dflt, bool *out)
@@ -140,11 +170,10 @@ static int get_bool(struct dctx *c, json_t *o, const char *key, bool dflt, bool 
 }
 
 /* Enum readers, one per vocabulary, generated from the parse functions. */
-#define GET_ENUM(name)                                                         \
-	static int get_##name(struct dctx *c, json_t *o, const char *key,      \
+#define VAL_ENUM(name)                                                         \
+	static int val_##name(struct dctx *c, const char *key, json_t *v,      \
 			      enum wf_##name *out)                             \
 	{                                                                      \
-		json_t *v = field(o, key);                                     \
 		if (!v)                                                        \
 			return fail(c, key, "is missing");                     \
 		if (!json_is_string(v) ||                                      \
@@ -152,11 +181,18 @@ static int get_bool(struct dctx *c, json_t *o, const char *key, bool dflt, bool 
 			return fail(c, key, "unknown " #name);                 \
 		return 0;                                                      \
 	}
+#define GET_ENUM(name)                                                         \
+	VAL_ENUM(name)                                                         \
+	static int get_##name(struct dctx *c, json_t *o, const char *key,      \
+			      enum wf_##name *out)                             \
+	{                                                                      \
+		return val_##name(c, key, field(o, key), out);                 \
+	}
 GET_ENUM(hash_type)
 GET_ENUM(platform_kind)
 GET_ENUM(incident_state)
 GET_ENUM(signal_state)
-GET_ENUM(outcome)
+VAL_ENUM(outcome) /* only in sighting items */
 GET_ENUM(report_kind)
 GET_ENUM(report_state)
 GET_ENUM(decision_kind)
@@ -247,25 +283,57 @@ static int dec_signal(struct dctx *c, json_t *o, struct wf_signal *s)
 	return 0;
 }
 
+enum { SI_SIGNAL_ID, SI_COUNT, SI_OUTCOME, SI_SEEN_AT, SI_DISTANCE, SI_HASH_TYPE,
+       SI_HASH, SI__COUNT };
+
+/* Key k of length n is the literal lit. */
+#define KEY_IS(k, n, lit) ((n) == sizeof(lit) - 1 && memcmp((k), (lit), (n)) == 0)
+
+/* The members of a sighting item in one pass over the object: items are the hot
+ * path (up to 1000 an event), and one walk comparing keys by length and bytes costs
+ * less than a hash lookup per field (and the double lookups of the optional ones).
+ * Keys are unique: jansson keeps one value per key (and the envelope is parsed with
+ * JSON_REJECT_DUPLICATES). */
+static void item_members(json_t *o, json_t **v)
+{
+	memset(v, 0, SI__COUNT * sizeof(*v));
+	for (void *it = json_object_iter(o); it; it = json_object_iter_next(o, it)) {
+		const char *k = json_object_iter_key(it);
+		size_t n = json_object_iter_key_len(it);
+		int slot = KEY_IS(k, n, "signal_id")   ? SI_SIGNAL_ID
+			   : KEY_IS(k, n, "count")     ? SI_COUNT
+			   : KEY_IS(k, n, "outcome")   ? SI_OUTCOME
+			   : KEY_IS(k, n, "seen_at")   ? SI_SEEN_AT
+			   : KEY_IS(k, n, "distance")  ? SI_DISTANCE
+			   : KEY_IS(k, n, "hash_type") ? SI_HASH_TYPE
+			   : KEY_IS(k, n, "hash")      ? SI_HASH
+						       : -1;
+		if (slot >= 0)
+			v[slot] = json_object_iter_value(it);
+	}
+}
+
 static int dec_sighting_item(struct dctx *c, json_t *o, struct wf_sighting_item *it)
 {
-	json_t *d;
-	if (need_object(c, o) || get_id(c, o, "signal_id", false, &it->signal_id) ||
-	    get_int(c, o, "count", 1, WF_COUNT_MAX, &it->count) ||
-	    get_outcome(c, o, "outcome", &it->outcome) ||
-	    get_time(c, o, "seen_at", false, &it->seen_at))
+	json_t *v[SI__COUNT];
+	if (need_object(c, o))
+		return -1;
+	item_members(o, v);
+	if (val_id(c, "signal_id", v[SI_SIGNAL_ID], false, &it->signal_id) ||
+	    val_int(c, "count", v[SI_COUNT], 1, WF_COUNT_MAX, &it->count) ||
+	    val_outcome(c, "outcome", v[SI_OUTCOME], &it->outcome) ||
+	    val_time(c, "seen_at", v[SI_SEEN_AT], false, &it->seen_at))
 		return -1;
 	it->distance = -1;
-	d = field(o, "distance");
-	if (d && !json_is_null(d)) {
-		int64_t v;
-		if (get_int(c, o, "distance", 0, WF_DISTANCE_MAX, &v))
+	if (v[SI_DISTANCE] && !json_is_null(v[SI_DISTANCE])) {
+		int64_t d;
+		if (val_int(c, "distance", v[SI_DISTANCE], 0, WF_DISTANCE_MAX, &d))
 			return -1;
-		it->distance = (int)v;
+		it->distance = (int)d;
 	}
-	if (field(o, "hash_type") || field(o, "hash")) {
-		if (get_hash_type(c, o, "hash_type", &it->hash_type) ||
-		    get_str(c, o, "hash", 2, WF_HASH_VALUE_MAX, false, &it->hash))
+	if (v[SI_HASH_TYPE] || v[SI_HASH]) {
+		if (val_hash_type(c, "hash_type", v[SI_HASH_TYPE], &it->hash_type) ||
+		    val_str(c, "hash", v[SI_HASH], 2, WF_HASH_VALUE_MAX, false, &it->hash))
 			return -1;
 		if (!wf_valid_hash(it->hash_type, it->hash))
 			return fail(c, "hash", "is not a valid %s hash",
