@@ -312,7 +312,7 @@ static bool has_incident(struct run *r)
 static void test_stream_and_headers(void **state)
 {
 	(void)state;
-	struct run r;
+	struct run r = {0};
 	run_start(&r, SC_NORMAL, false);
 	assert_true(run_until(&r, 5000, has_incident));
 	const struct wf_conn *c = wf_model_conn(r.m);
@@ -344,7 +344,7 @@ static bool msg_has_type(struct run *r)
 static void test_wrong_content_type(void **state)
 {
 	(void)state;
-	struct run r;
+	struct run r = {0};
 	run_start(&r, SC_WRONG_TYPE, false);
 	assert_true(run_until(&r, 5000, msg_has_type));
 	assert_int_equal(wf_model_conn(r.m)->state, WF_CONN_RECONNECTING);
@@ -360,7 +360,7 @@ static bool stopped(struct run *r)
 static void test_204_stops(void **state)
 {
 	(void)state;
-	struct run r;
+	struct run r = {0};
 	run_start(&r, SC_204, false);
 	assert_true(run_until(&r, 5000, stopped));
 	assert_int_equal(wf_model_conn(r.m)->state, WF_CONN_STOPPED);
@@ -370,7 +370,7 @@ static void test_204_stops(void **state)
 static void test_401_auth_failed(void **state)
 {
 	(void)state;
-	struct run r;
+	struct run r = {0};
 	run_start(&r, SC_401, false);
 	assert_true(run_until(&r, 5000, stopped));
 	const struct wf_conn *c = wf_model_conn(r.m);
@@ -388,7 +388,7 @@ static bool retrying(struct run *r)
 static void test_503_retry_after(void **state)
 {
 	(void)state;
-	struct run r;
+	struct run r = {0};
 	run_start(&r, SC_503, false);
 	assert_true(run_until(&r, 5000, retrying));
 	const struct wf_conn *c = wf_model_conn(r.m);
@@ -407,7 +407,7 @@ static bool two_syncs(struct run *r)
 static void test_reset_rereads_snapshot(void **state)
 {
 	(void)state;
-	struct run r;
+	struct run r = {0};
 	run_start(&r, SC_RESET, false);
 	assert_true(run_until(&r, 5000, two_syncs));
 	run_stop(&r);
@@ -437,7 +437,7 @@ static bool outbox_settled(struct run *r)
 static void test_reset_loop_backs_off(void **state)
 {
 	(void)state;
-	struct run r;
+	struct run r = {0};
 	run_start(&r, SC_RESET_ALWAYS, true);
 	run_until(&r, 3000, NULL);
 	int n = count(read_log(&r.f), "GET /v1/snapshot");
@@ -452,7 +452,7 @@ static void test_reset_loop_backs_off(void **state)
 static void test_empty_poll_paced(void **state)
 {
 	(void)state;
-	struct run r;
+	struct run r = {0};
 	run_start_mode(&r, SC_POLL_EMPTY, true, WF_CLIENT_LONGPOLL);
 	run_until(&r, 3000, NULL);
 	int n = count(read_log(&r.f), "GET /v1/events?after=5&wait=");
@@ -473,7 +473,7 @@ static bool two_batches(struct run *r)
 static void test_future_event_keeps_rates(void **state)
 {
 	(void)state;
-	struct run r;
+	struct run r = {0};
 	run_start(&r, SC_FUTURE, true);
 	assert_true(run_until(&r, 5000, two_batches));
 	struct wf_rates rt;
@@ -537,7 +537,7 @@ static void test_outbox_identity(void **state)
 static void test_read_only_sends_nothing(void **state)
 {
 	(void)state;
-	struct run r;
+	struct run r = {0};
 	uint64_t id;
 	run_start(&r, SC_NORMAL, true);
 	struct wf_outbox *ob = wf_client_outbox(r.c);
