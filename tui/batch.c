@@ -134,7 +134,8 @@ static json_t *outbox_json(struct wf_outbox *ob)
 {
 	if (!ob)
 		return json_null();
-	json_t *o = json_pack("{s:I}", "total", (json_int_t)wf_outbox_count(ob));
+	json_t *o = json_pack("{s:I,s:I}", "total", (json_int_t)wf_outbox_count(ob),
+			      "corrupt", (json_int_t)wf_outbox_corrupt_count(ob));
 	for (int s = WF_OUTBOX_HELD; s <= WF_OUTBOX_FAILED; s++)
 		json_object_set_new(
 			o, wf_outbox_state_name(s),
@@ -355,6 +356,9 @@ int wf_batch_run(const struct wf_options *o, struct wf_client *client,
 	int64_t interval = (int64_t)(o->interval_s * 1000);
 	if (o->n_resolve && resolves_refused(o) > 0)
 		return 2; /* nothing was synced, queued or sent */
+	struct wf_outbox *ob = client ? wf_client_outbox(client) : NULL;
+	if (ob && wf_outbox_corrupt_count(ob) > 0)
+		print_err(NULL, wf_outbox_error(ob), NULL); /* lines kept aside: say so */
 	if (client) {
 		wf_client_start(client);
 		if (run_until(client, sigfd,

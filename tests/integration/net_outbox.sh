@@ -51,6 +51,16 @@ printf '{"op":"add","id":99,"key":"torn' >>"$OB"
 	>"$T/e.out" 2>"$T/e.err" || fail "torn outbox: $(cat "$T/e.err")"
 grep -q torn "$OB" && fail "the torn line was not cut off"
 
+# 5b. an unreadable line in the middle is not dropped silently: counted, said on
+# stderr, shown in the JSON and kept in outbox.log.corrupt
+printf 'not a record\n{"op":"del","id":98,"why":"drop"}\n' >>"$OB"
+"$WF" --batch --json --iterations 1 --token-file "$T/officer.token" "$URL" \
+	>"$T/e2.out" 2>"$T/e2.err" || fail "corrupt outbox: $(cat "$T/e2.err")"
+[ "$(tail -n 1 "$T/e2.out" | jq -r .outbox.corrupt)" = 1 ] || fail "corrupt line not counted"
+grep -q '1 unreadable outbox line copied to' "$T/e2.err" || fail "corrupt line not said: $(cat "$T/e2.err")"
+grep -qx 'not a record' "$OB.corrupt" || fail "corrupt line not kept aside"
+grep -q 'not a record' "$OB" && fail "corrupt line still in the log"
+
 # 6. approve closes it; a second approve is refused (422) and kept as failed
 "$WF" --batch --json --iterations 1 --hold 0 --resolve "$DEC:approve:" \
 	--token-file "$T/officer.token" "$URL" >"$T/f.out" 2>"$T/f.err" || fail "approve: $(cat "$T/f.err")"
