@@ -86,7 +86,13 @@ void wf_ui_draw_status(struct wf_ui *ui, WINDOW *w)
 		if (bad)
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " (%zu need you)",
 				 bad);
-		x = seg(w, x, buf, bad ? warn : bar);
+		/* Lines of the outbox file that could not be read at start: kept in
+		 * outbox.log.corrupt, shown until the dashboard restarts. */
+		size_t corrupt = wf_outbox_corrupt_count(ui->outbox);
+		if (corrupt)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+				 " (%zu unreadable, see o)", corrupt);
+		x = seg(w, x, buf, bad || corrupt ? warn : bar);
 	} else {
 		x = seg(w, x, "outbox -", bar);
 	}
@@ -254,10 +260,18 @@ void wf_ui_draw_outbox(struct wf_ui *ui, WINDOW *w)
 		return;
 	}
 	size_t n = wf_outbox_list(ui->outbox, r, 256);
-	if (n == 0)
-		wf_text_draw(w, 1, 2, "(empty: every action was acknowledged)", cols,
-			     wf_theme_attr(WF_ROLE_DIM));
 	int y = 1;
+	if (wf_outbox_corrupt_count(ui->outbox)) {
+		char msg[600];
+		snprintf(msg, sizeof(msg),
+			 "%zu unreadable line(s) at start, copied to %s.corrupt: check them "
+			 "by hand, they were not sent",
+			 wf_outbox_corrupt_count(ui->outbox), wf_outbox_path(ui->outbox));
+		wf_text_draw(w, y++, 2, msg, cols, e);
+	}
+	if (n == 0)
+		wf_text_draw(w, y++, 2, "(empty: every action was acknowledged)", cols,
+			     wf_theme_attr(WF_ROLE_DIM));
 	for (size_t i = 0; i < n && y <= rows; i++) {
 		char line[400], clk[16], when[16] = "";
 		wf_fmt_clock(r[i]->created_at, clk, sizeof(clk));

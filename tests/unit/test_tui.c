@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -454,6 +455,45 @@ static void test_watch_highlight(void **state)
 	wf_harness_close(&h);
 }
 
+/* Outbox lines that could not be read at start are not silently gone: the status
+ * bar counts them and the outbox view says where the copy is. */
+static void test_outbox_unreadable_lines_shown(void **state)
+{
+	(void)state;
+	struct wf_harness h;
+	char err[256], path[160], corrupt[200];
+	uint64_t id;
+	assert_int_equal(wf_harness_open(&h, 40, 160, false, true), 0);
+	assert_int_equal(wf_outbox_enqueue(h.outbox, "note", "/v1/decisions/dec-1/resolve",
+					   "{\"action\":\"note\",\"reason\":\"a\",\"version\":1}", T0, &id), 0);
+	assert_int_equal(wf_outbox_enqueue(h.outbox, "note", "/v1/decisions/dec-2/resolve",
+					   "{\"action\":\"note\",\"reason\":\"b\",\"version\":1}", T0, &id), 0);
+	snprintf(path, sizeof path, "%s", wf_outbox_path(h.outbox));
+	wf_outbox_close(h.outbox);
+	/* a line in the middle of the file that does not parse */
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char lines[2][4096];
+	assert_non_null(fgets(lines[0], sizeof lines[0], f));
+	assert_non_null(fgets(lines[1], sizeof lines[1], f));
+	fclose(f);
+	f = fopen(path, "w");
+	fprintf(f, "%s{\"op\":\"add\",\"id\":\n%s", lines[0], lines[1]);
+	fclose(f);
+	h.outbox = wf_outbox_open(h.state_dir, false, err, sizeof err);
+	assert_non_null(h.outbox);
+	h.ui.outbox = h.outbox;
+	assert_int_equal(wf_outbox_corrupt_count(h.outbox), 1);
+	wf_harness_frame(&h, T0, true);
+	assert_true(wf_harness_find(&h, "1 unreadable"));
+	wf_harness_key(&h, 'o', false);
+	wf_harness_frame(&h, T0 + 100, true);
+	assert_true(wf_harness_find(&h, "outbox.log.corrupt"));
+	snprintf(corrupt, sizeof corrupt, "%s.corrupt", path);
+	unlink(corrupt);
+	wf_harness_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_layouts_and_details),
 		cmocka_unit_test(test_text_frame),
 		cmocka_unit_test(test_watch_highlight),
+		cmocka_unit_test(test_outbox_unreadable_lines_shown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
