@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tui/config.h"
+
 void wf_notify_config_default(struct wf_notify_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -118,62 +120,34 @@ int wf_notify_config_set(struct wf_notify_config *c, const char *key, const char
 	return 0;
 }
 
-static char *trim(char *s)
+/* What wf_notify_config_parse's lines share. */
+struct notify_parse {
+	struct wf_notify_config *c;
+	const char *file;
+	char *errs;
+	size_t errsize;
+};
+
+static int notify_parse_line(char *key, char *value, int line, void *ctx)
 {
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
+	struct notify_parse *p = ctx;
+	char msg[200];
+	if (wf_notify_config_set(p->c, key, value, msg, sizeof msg) >= 0)
+		return 0;
+	wf_config_errs_append(p->errs, p->errsize, "%s:%d: %s",
+			      p->file ? p->file : "<config>", line, msg);
+	return -1;
 }
 
 int wf_notify_config_parse(struct wf_notify_config *c, const char *text, size_t len,
 			   const char *file, char *errs, size_t errsize)
 {
-	int bad = 0, lineno = 0;
-	size_t i = 0;
+	struct notify_parse p = {c, file, errs, errsize};
 	if (errs && errsize)
 		errs[0] = '\0';
-	while (i < len) {
-		size_t start = i;
-		while (i < len && text[i] != '\n')
-			i++;
-		size_t n = i - start;
-		i++;
-		lineno++;
-		char line[512];
-		if (n >= sizeof line || memchr(text + start, '\0', n))
-			continue; /* not ours to judge: only short notify lines matter
-				   */
-		memcpy(line, text + start, n);
-		line[n] = '\0';
-		char *s = trim(line);
-		if (strncmp(s, "notify", 6) != 0)
-			continue;
-		char *eq = strchr(s, '=');
-		if (!eq)
-			continue;
-		*eq = '\0';
-		char *key = trim(s), *value = trim(eq + 1);
-		char *hash = strstr(value, " #");
-		if (hash) {
-			*hash = '\0';
-			value = trim(value);
-		}
-		char msg[200];
-		if (wf_notify_config_set(c, key, value, msg, sizeof msg) < 0) {
-			bad++;
-			if (errs && errsize) {
-				size_t used = strlen(errs);
-				if (used + 1 < errsize)
-					snprintf(errs + used, errsize - used,
-						 "%s%s:%d: %s", used ? "\n" : "",
-						 file ? file : "<config>", lineno, msg);
-			}
-		}
-	}
-	return bad;
+	/* Only short notify lines matter: longer ones, or with a NUL, are not ours. */
+	return wf_config_foreach(text, len, "notify", 511, WF_CONFIG_STRIP_COMMENT,
+				 notify_parse_line, &p);
 }
 
 /* Reads the config file into a malloc'd buffer; NULL when absent or unreadable

@@ -12,6 +12,7 @@
 
 #include <curses.h>
 
+#include "tui/config.h"
 #include "tui/watch.h" /* wf_config_path */
 
 void wf_wall_config_default(struct wf_wall_config *c)
@@ -20,16 +21,6 @@ void wf_wall_config_default(struct wf_wall_config *c)
 	c->rotate_s = WF_WALL_ROTATE_S;
 	c->shift_s = WF_WALL_SHIFT_S;
 	c->retry_s = 60;
-}
-
-static char *wall_trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
 }
 
 static int wall_config_set(struct wf_wall_config *c, const char *key, const char *v,
@@ -85,45 +76,36 @@ static int wall_config_set(struct wf_wall_config *c, const char *key, const char
 	return -1;
 }
 
+/* What wf_wall_config_parse's lines share. */
+struct wall_parse {
+	struct wf_wall_config *c;
+	const char *file;
+	char *err;
+	size_t errsize;
+	int bad;
+};
+
+static int wall_parse_line(char *key, char *value, int line, void *ctx)
+{
+	struct wall_parse *p = ctx;
+	char msg[160];
+	if (wall_config_set(p->c, key, value, msg, sizeof(msg)) >= 0)
+		return 0;
+	if (!p->bad++ && p->err && p->errsize) /* the first one is told */
+		snprintf(p->err, p->errsize, "%s:%d: %s",
+			 p->file ? p->file : "<config>", line, msg);
+	return -1;
+}
+
 int wf_wall_config_parse(struct wf_wall_config *c, const char *text, size_t len,
 			 const char *file, char *err, size_t errsize)
 {
-	int bad = 0, lineno = 0;
-	size_t i = 0;
+	struct wall_parse p = {c, file, err, errsize, 0};
 	if (err && errsize)
 		err[0] = '\0';
-	while (i < len) {
-		size_t start = i;
-		while (i < len && text[i] != '\n')
-			i++;
-		size_t n = i - start;
-		i++;
-		lineno++;
-		char line[256];
-		if (n >= sizeof(line) || memchr(text + start, '\0', n))
-			continue;
-		memcpy(line, text + start, n);
-		line[n] = '\0';
-		char *s = wall_trim(line);
-		char *eq = strchr(s, '=');
-		if (strncmp(s, "wall_", 5) != 0 || !eq)
-			continue; /* other parts' keys */
-		*eq = '\0';
-		char *key = wall_trim(s), *value = wall_trim(eq + 1);
-		char *hash = strstr(value, " #");
-		if (hash) {
-			*hash = '\0';
-			value = wall_trim(value);
-		}
-		char msg[160];
-		if (wall_config_set(c, key, value, msg, sizeof(msg)) < 0) {
-			if (!bad && err && errsize)
-				snprintf(err, errsize, "%s:%d: %s",
-					 file ? file : "<config>", lineno, msg);
-			bad++;
-		}
-	}
-	return bad;
+	/* Other parts' keys, and lines of 256 bytes or more, are skipped. */
+	return wf_config_foreach(text, len, "wall_", 255, WF_CONFIG_STRIP_COMMENT,
+				 wall_parse_line, &p);
 }
 
 int wf_wall_config_load(struct wf_wall_config *c, char *err, size_t errsize)

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tui/config.h"
+
 #define CONFIG_FILE_MAX (256 * 1024)
 #define LINE_MAX_BYTES 2048
 
@@ -234,65 +236,39 @@ int wf_watch_add(struct wf_watch_rules *r, const char *value, const char *file,
 	return 0;
 }
 
-/* Appends msg and a newline to errs, as much as fits. */
-static void errs_append(char *errs, size_t errsize, const char *msg)
+/* What wf_watch_rules_parse's lines share. */
+struct watch_parse {
+	struct wf_watch_rules *r;
+	const char *file;
+	char *errs;
+	size_t errsize;
+};
+
+static int watch_parse_line(char *key, char *value, int line, void *ctx)
 {
-	if (!errs || !errsize)
-		return;
-	size_t used = strlen(errs);
-	if (used + 1 >= errsize)
-		return;
-	snprintf(errs + used, errsize - used, "%s%s", used ? "\n" : "", msg);
+	struct watch_parse *p = ctx;
+	char msg[512];
+	if (!value)
+		fail(msg, sizeof msg, p->file, line,
+		     "watch: line too long or has a NUL");
+	else if (wf_watch_add(p->r, value, p->file, line, msg, sizeof msg) >= 0)
+		return 0;
+	wf_config_errs_append(p->errs, p->errsize, "%s", msg);
+	return -1;
 }
 
 int wf_watch_rules_parse(struct wf_watch_rules *r, const char *text, size_t len,
 			 const char *file, char *errs, size_t errsize)
 {
-	int bad = 0, lineno = 0;
-	size_t i = 0;
+	struct watch_parse p = {r, file, errs, errsize};
 	if (errs && errsize)
 		errs[0] = '\0';
-	while (i < len) {
-		size_t start = i;
-		while (i < len && text[i] != '\n')
-			i++;
-		size_t n = i - start;
-		i++;
-		lineno++;
-		char line[LINE_MAX_BYTES + 1];
-		const char *s = text + start;
-		/* Only `watch` lines are ours; look at the key before copying. */
-		while (n && (*s == ' ' || *s == '\t')) {
-			s++;
-			n--;
-		}
-		if (n < 5 || strncmp(s, "watch", 5) != 0)
-			continue;
-		size_t k = 5;
-		while (k < n && (s[k] == ' ' || s[k] == '\t'))
-			k++;
-		if (k >= n || s[k] != '=')
-			continue; /* e.g. "watchdog = ..." belongs to someone else */
-		char msg[512];
-		if (n > LINE_MAX_BYTES || memchr(s, '\0', n)) {
-			fail(msg, sizeof msg, file, lineno,
-			     "watch: line too long or has a NUL");
-			errs_append(errs, errsize, msg);
-			bad++;
-			continue;
-		}
-		memcpy(line, s + k + 1, n - k - 1);
-		line[n - k - 1] = '\0';
-		size_t l = strlen(line);
-		while (l && (line[l - 1] == ' ' || line[l - 1] == '\t' ||
-			     line[l - 1] == '\r'))
-			line[--l] = '\0';
-		if (wf_watch_add(r, line, file, lineno, msg, sizeof msg) < 0) {
-			errs_append(errs, errsize, msg);
-			bad++;
-		}
-	}
-	return bad;
+	/* Only `watch = ...` lines (not "watchdog = ..."); the pattern keeps its " #"
+	 * and its leading blanks; a watch line too long or with a NUL is a bad rule. */
+	return wf_config_foreach(text, len, "watch", LINE_MAX_BYTES,
+				 WF_CONFIG_WHOLE_KEY | WF_CONFIG_KEEP_LEADING |
+					 WF_CONFIG_REPORT_LONG,
+				 watch_parse_line, &p);
 }
 
 int wf_watch_rules_load(struct wf_watch_rules *r, const char *path, char *errs,

@@ -1,0 +1,47 @@
+/* config.h - the one walk over the lines of the config file
+ * ($XDG_CONFIG_HOME/watchfloor/config): every `key = value` line whose key a part
+ * claims reaches that part's callback, trimmed, with its line number. The notifier
+ * (notify_*), the wall (wall_*) and the watch rules (watch) each read it this way. */
+#ifndef WF_TUI_CONFIG_H
+#define WF_TUI_CONFIG_H
+
+#include <stddef.h>
+
+/* The longest max_line wf_config_foreach accepts (a larger one is lowered to it). */
+#define WF_CONFIG_LINE_MAX 4096
+
+/* Flags of wf_config_foreach. */
+/* A " #" in the value and what follows it are a comment and leave the value. */
+#define WF_CONFIG_STRIP_COMMENT 0x1u
+/* key_prefix is the whole key: `KEY [blanks] =` (so "watchdog = x" is not "watch");
+ * without it any key that starts with key_prefix is claimed. */
+#define WF_CONFIG_WHOLE_KEY 0x2u
+/* The value keeps its leading blanks (trailing ones and a CR always go). */
+#define WF_CONFIG_KEEP_LEADING 0x4u
+/* A claimed line longer than max_line bytes (counted from its first non-blank) or
+ * holding a NUL reaches fn with value NULL, so the part can call it bad. Without
+ * this flag such lines are skipped unseen, and max_line counts the whole line. */
+#define WF_CONFIG_REPORT_LONG 0x8u
+
+/* Called for each claimed line: key and value are trimmed, NUL-terminated and
+ * writable until fn returns; line counts from 1. Returns < 0 when the line is bad. */
+typedef int (*wf_config_line_fn)(char *key, char *value, int line, void *ctx);
+
+/* Walks text[0..len) line by line ('\n'; a trailing '\r' is a blank). A line is
+ * claimed when, after leading blanks (space, tab), it starts with key_prefix and
+ * holds a '='; the key is what comes before the first '=', the value what follows.
+ * Lines that are not claimed are other parts' business and are skipped silently.
+ * Returns the number of lines for which fn returned < 0. */
+int wf_config_foreach(const char *text, size_t len, const char *key_prefix,
+		      size_t max_line, unsigned flags, wf_config_line_fn fn, void *ctx);
+
+/* Appends a '\n' (unless errs is empty) and the formatted message to errs, as much
+ * as fits; nothing when errs is NULL or full. How parts gather their bad lines. */
+void wf_config_errs_append(char *errs, size_t errsize, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Drops leading spaces and tabs (returns the new start) and trailing spaces, tabs
+ * and CRs (in place). */
+char *wf_config_trim(char *s);
+
+#endif
