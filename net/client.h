@@ -122,7 +122,7 @@ unsigned wf_client_syncs(const struct wf_client *c);
  * there are sent by the client when their hold ends. */
 struct wf_outbox *wf_client_outbox(struct wf_client *c);
 
-/* Clocks used by the client. */
+/* Clocks used by the client (util/clock.h's wf_clock_now_ms and wf_clock_mono_ms). */
 int64_t wf_client_now_ms(void);  /* Unix ms, wall clock */
 int64_t wf_client_mono_ms(void); /* monotonic ms */
 

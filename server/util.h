@@ -12,9 +12,9 @@
 
 #include "model/enums.h"
 
-/* Wall clock in Unix milliseconds. */
+/* Wall clock in Unix milliseconds (util/clock.h's wf_clock_now_ms). */
 int64_t util_now_ms(void);
-/* Monotonic clock in milliseconds (for deadlines). */
+/* Monotonic clock in milliseconds, for deadlines (wf_clock_mono_ms). */
 int64_t util_mono_ms(void);
 /* A JSON string "2026-11-26T04:30:00.123Z" for ms, or JSON null for 0. New ref. */
 json_t *util_json_time(int64_t ms);
