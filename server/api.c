@@ -48,6 +48,29 @@ void api_error(struct api_reply *r, int status, const char *fmt, ...)
 			    "message", msg);
 }
 
+void api_conflict(struct api_reply *rep, const char *kind, json_t *cur)
+{
+	api_error(rep, 409, "%s %s is at version %lld", kind,
+		  json_string_value(json_object_get(cur, "id")),
+		  (long long)json_integer_value(json_object_get(cur, "version")));
+	json_object_set_new(rep->body, "current", cur);
+}
+
+json_t *api_load_versioned(struct server *srv, const char *kind, const char *id,
+			   int64_t version, struct api_reply *rep)
+{
+	json_t *o = store_get_resource(srv->st, kind, id);
+	if (!o) {
+		api_error(rep, 404, "no %s %s", kind, id);
+		return NULL;
+	}
+	if (json_integer_value(json_object_get(o, "version")) != version) {
+		api_conflict(rep, kind, o);
+		return NULL;
+	}
+	return o;
+}
+
 void api_run_write(struct server *srv, api_write_fn fn, const struct api_request *req,
 		   const char *idem_key, int *status, char **text, bool *replayed)
 {

@@ -94,6 +94,14 @@ void api_next_id(struct server *srv, const char *prefix, char *buf, size_t size)
 /* Sets version+1 on obj, stores it and emits the event; -1 on store failure. */
 int api_save_emit(struct server *srv, const char *kind, json_t *obj, bool open,
 		  const char *group, enum wf_event_type type);
+/* The 409 answer of a write that saw another version of cur: "KIND ID is at version
+ * N" with the resource as "current" (takes ownership of cur). */
+void api_conflict(struct api_reply *rep, const char *kind, json_t *cur);
+/* The resource kind/id for a write that names the version it saw (new reference);
+ * NULL with the answer set when there is none (404 "no KIND ID") or it is at another
+ * version (409, api_conflict). */
+json_t *api_load_versioned(struct server *srv, const char *kind, const char *id,
+			   int64_t version, struct api_reply *rep);
 /* A decision object for the given fields (new reference). */
 json_t *api_new_decision(struct server *srv, const char *kind, const char *incident_id,
 			 const char *subject, const char *subject_ref, const char *detail,

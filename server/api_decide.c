@@ -69,15 +69,6 @@ void api_create_incident(struct server *srv, const struct api_request *req,
 	rep->body = inc;
 }
 
-/* A 409 answer carrying the current resource (takes cur). */
-static void conflict(struct api_reply *rep, const char *what, json_t *cur)
-{
-	api_error(rep, 409, "%s %s is at version %lld", what,
-		  json_string_value(json_object_get(cur, "id")),
-		  (long long)json_integer_value(json_object_get(cur, "version")));
-	json_object_set_new(rep->body, "current", cur);
-}
-
 void api_update_incident(struct server *srv, const struct api_request *req,
 			 struct api_reply *rep)
 {
@@ -99,15 +90,9 @@ void api_update_incident(struct server *srv, const struct api_request *req,
 		api_error(rep, 400, "field 'tier': must be [a-z_]{1,32}");
 		return;
 	}
-	json_t *inc = store_get_resource(srv->st, "incident", req->id);
-	if (!inc) {
-		api_error(rep, 404, "no incident %s", req->id);
+	json_t *inc = api_load_versioned(srv, "incident", req->id, version, rep);
+	if (!inc)
 		return;
-	}
-	if (json_integer_value(json_object_get(inc, "version")) != version) {
-		conflict(rep, "incident", inc);
-		return;
-	}
 	if (title)
 		json_object_set_new(inc, "title", json_string(title));
 	if (location)
@@ -250,7 +235,7 @@ void api_resolve_decision(struct server *srv, const struct api_request *req,
 		return;
 	}
 	if (json_integer_value(json_object_get(d, "version")) != version) {
-		conflict(rep, "decision", d);
+		api_conflict(rep, "decision", d);
 		return;
 	}
 	json_t *votes = json_object_get(d, "votes");

@@ -414,17 +414,9 @@ void api_triage_report(struct server *srv, const struct api_request *req,
 		api_error(rep, 400, "field 'state': must be triaged or dismissed");
 		return;
 	}
-	json_t *r = store_get_resource(srv->st, "report", req->id);
-	if (!r) {
-		api_error(rep, 404, "no report %s", req->id);
+	json_t *r = api_load_versioned(srv, "report", req->id, version, rep);
+	if (!r)
 		return;
-	}
-	if (json_integer_value(json_object_get(r, "version")) != version) {
-		api_error(rep, 409, "report %s is at version %lld", req->id,
-			  (long long)json_integer_value(json_object_get(r, "version")));
-		json_object_set_new(rep->body, "current", r);
-		return;
-	}
 	if (strcmp(json_string_value(json_object_get(r, "state")), "open") != 0) {
 		api_error(rep, 422, "report %s is already %s", req->id,
 			  json_string_value(json_object_get(r, "state")));
