@@ -19,114 +19,30 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
+
+#include "bench_server.h"
 
 #define ROUNDS 100
 
-static char tmpdir[] = "/tmp/wf-latency.XXXXXX";
-static char base_url[128];
+static struct bench_server srv;
 static const char *token = "latency-officer-token";
-static pid_t server_pid, ui_pid;
+static pid_t ui_pid;
 static int pty_fd = -1;
 static char screen[1 << 16]; /* the latest terminal output, a sliding window */
 static size_t screen_len;
 
 static double now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	return bench_now_s() * 1e3;
 }
 
-struct answer {
-	char buf[4096];
-	size_t len;
-};
-
-static size_t keep(char *p, size_t s, size_t n, void *u)
-{
-	struct answer *a = u;
-	size_t k = s * n;
-	if (a->len + k < sizeof(a->buf)) {
-		memcpy(a->buf + a->len, p, k);
-		a->len += k;
-		a->buf[a->len] = '\0';
-	}
-	return k;
-}
-
-static long post(CURL *c, const char *path, const char *body, struct answer *a)
-{
-	char url[256], auth[128];
-	struct curl_slist *h = NULL;
-	long status = 0;
-	snprintf(url, sizeof(url), "%s%s", base_url, path);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-	h = curl_slist_append(h, auth);
-	h = curl_slist_append(h, "Content-Type: application/json");
-	a->len = 0;
-	a->buf[0] = '\0';
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
-	return status;
-}
-
-static int start_server(const char *bindir)
-{
-	char path[600], tokfile[300], db[300];
-	unsigned char h[32];
-	unsigned hl;
-	snprintf(path, sizeof(path), "%s/watchfloord", bindir);
-	if (!mkdtemp(tmpdir))
-		return -1;
-	snprintf(tokfile, sizeof(tokfile), "%s/tokens", tmpdir);
-	snprintf(db, sizeof(db), "%s/cc.db", tmpdir);
-	EVP_Digest(token, strlen(token), h, &hl, EVP_sha256(), NULL);
-	FILE *f = fopen(tokfile, "w");
-	if (!f)
-		return -1;
-	for (unsigned i = 0; i < hl; i++)
-		fprintf(f, "%02x", h[i]);
-	fprintf(f, " officer latency\n");
-	fclose(f);
-	int fds[2];
-	if (pipe(fds))
-		return -1;
-	server_pid = fork();
-	if (server_pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		int null = open("/dev/null", O_WRONLY);
-		dup2(null, 2);
-		execl(path, path, "--listen", "127.0.0.1:0", "--db", db, "--tokens", tokfile,
-		      (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	FILE *out = fdopen(fds[0], "r");
-	char line[256];
-	if (!out || !fgets(line, sizeof(line), out))
-		return -1;
-	char *u = strstr(line, "http://");
-	if (!u)
-		return -1;
-	u[strcspn(u, "\r\n")] = '\0';
-	snprintf(base_url, sizeof(base_url), "%s", u);
-	fclose(out);
-	return 0;
-}
-
-static int start_ui(const char *bindir)
+static int start_ui(void)
 {
 	struct winsize ws = {.ws_row = 45, .ws_col = 160};
-	char path[600];
-	snprintf(path, sizeof(path), "%s/watchfloor", bindir);
+	char path[600], build[512];
+	if (bench_build_dir(build, sizeof(build)))
+		return -1;
+	snprintf(path, sizeof(path), "%s/watchfloor", build);
 	ui_pid = forkpty(&pty_fd, NULL, NULL, &ws);
 	if (ui_pid < 0)
 		return -1;
@@ -134,9 +50,9 @@ static int start_ui(const char *bindir)
 		setenv("TERM", "xterm-256color", 1);
 		setenv("WATCHFLOOR_TOKEN", token, 1);
 		char state[400];
-		snprintf(state, sizeof(state), "%s/state", tmpdir);
+		snprintf(state, sizeof(state), "%s/state", srv.dir);
 		setenv("XDG_STATE_HOME", state, 1);
-		execl(path, path, "--no-notify", "--hold", "0", base_url, (char *)NULL);
+		execl(path, path, "--no-notify", "--hold", "0", srv.url, (char *)NULL);
 		_exit(127);
 	}
 	fcntl(pty_fd, F_SETFL, fcntl(pty_fd, F_GETFL) | O_NONBLOCK);
@@ -184,37 +100,25 @@ static void cleanup(void)
 		kill(ui_pid, SIGTERM);
 		waitpid(ui_pid, NULL, 0);
 	}
-	if (server_pid > 0) {
-		kill(server_pid, SIGTERM);
-		waitpid(server_pid, NULL, 0);
-	}
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "screen_latency: could not remove %s\n", tmpdir);
+	bench_server_stop(&srv);
 }
 
 int main(int argc, char **argv)
 {
-	char bindir[512];
-	ssize_t n = readlink("/proc/self/exe", bindir, sizeof(bindir) - 1);
-	if (n <= 0)
-		return 1;
-	bindir[n] = '\0';
-	*strrchr(bindir, '/') = '\0';
-	strcat(bindir, "/.."); /* build/bench/.. */
+	static const struct bench_token tokens[] = {{"latency-officer-token",
+						       "officer latency"}};
 	(void)argc;
 	(void)argv;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	CURL *c = curl_easy_init();
-	struct answer a;
+	struct bench_answer a;
 	double screen_ms[ROUNDS], post_ms[ROUNDS];
 	int done = 0, rc = 1;
-	if (start_server(bindir) != 0) {
+	if (bench_server_start(&srv, tokens, 1, NULL) != 0) {
 		fprintf(stderr, "screen_latency: cannot start watchfloord\n");
 		goto out;
 	}
-	if (post(c, "/v1/incidents",
+	if (bench_post(c, srv.url, token, "/v1/incidents",
 		 "{\"title\":\"ABCDEFGH\",\"tier\":\"protocol_activated\",\"state\":\"active\"}",
 		 &a) != 201) {
 		fprintf(stderr, "screen_latency: create: %s\n", a.buf);
@@ -224,7 +128,7 @@ int main(int argc, char **argv)
 	char *idp = strstr(a.buf, "\"id\":\"");
 	if (idp)
 		sscanf(idp + 6, "%79[^\"]", inc);
-	if (start_ui(bindir) != 0 || wait_screen("ABCDEFGH", 10000) < 0) {
+	if (start_ui() != 0 || wait_screen("ABCDEFGH", 10000) < 0) {
 		fprintf(stderr, "screen_latency: the dashboard did not show the incident\n");
 		goto out;
 	}
@@ -237,7 +141,7 @@ int main(int argc, char **argv)
 		snprintf(body, sizeof(body), "{\"title\":\"%s\",\"version\":%d}", title, i);
 		screen_len = 0;
 		double t0 = now_ms();
-		if (post(c, path, body, &a) != 200) {
+		if (bench_post(c, srv.url, token, path, body, &a) != 200) {
 			fprintf(stderr, "screen_latency: update: %s\n", a.buf);
 			goto out;
 		}

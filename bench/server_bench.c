@@ -18,8 +18,9 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 #include <sqlite3.h>
+
+#include "bench_server.h"
 
 #define ITEMS 1000
 #define INGEST_THREADS 4
@@ -28,133 +29,28 @@
 #define EVENTS 100
 #define EVENT_GAP_MS 20
 
-static char base_url[128];
-static char tmpdir[] = "/tmp/wf-bench.XXXXXX";
+static struct bench_server srv;
 static const char *token = "bench-admin-token";
 
-static double now_s(void)
+/* POSTs body to path as the admin; returns the status, the answer in a (may be NULL). */
+static long post(CURL *c, const char *path, const char *body, struct bench_answer *a)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return bench_post(c, srv.url, token, path, body, a);
 }
-
-static size_t sink(char *p, size_t s, size_t n, void *u)
-{
-	(void)p;
-	(void)u;
-	return s * n;
-}
-
-struct answer {
-	char buf[4096];
-	size_t len;
-};
-
-static size_t keep(char *p, size_t s, size_t n, void *u)
-{
-	struct answer *a = u;
-	size_t k = s * n;
-	if (a->len + k < sizeof(a->buf)) {
-		memcpy(a->buf + a->len, p, k);
-		a->len += k;
-		a->buf[a->len] = '\0';
-	}
-	return k;
-}
-
-/* POSTs body to path; returns the status, the answer in a (may be NULL). */
-static long post(CURL *c, const char *path, const char *body, struct answer *a)
-{
-	char url[256];
-	struct curl_slist *h = NULL;
-	long status = 0;
-	snprintf(url, sizeof(url), "%s%s", base_url, path);
-	char auth[128];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-	h = curl_slist_append(h, auth);
-	h = curl_slist_append(h, "Content-Type: application/json");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, a ? keep : sink);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
-	if (a)
-		a->len = 0;
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
-	return status;
-}
-
-static pid_t server_pid;
 
 static int start_server(void)
 {
-	char path[512], exe[512];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0'; /* build/bench */
-	snprintf(path, sizeof(path), "%s/../watchfloord", exe);
-	if (!mkdtemp(tmpdir))
-		return -1;
-	unsigned char h[32];
-	unsigned hl;
-	EVP_Digest(token, strlen(token), h, &hl, EVP_sha256(), NULL);
-	char tokfile[300], db[300];
-	snprintf(tokfile, sizeof(tokfile), "%s/tokens", tmpdir);
-	snprintf(db, sizeof(db), "%s/cc.db", tmpdir);
-	FILE *f = fopen(tokfile, "w");
-	if (!f)
-		return -1;
-	for (unsigned i = 0; i < hl; i++)
-		fprintf(f, "%02x", h[i]);
-	fprintf(f, " admin bench\n");
 	/* A platform token registers platform p-b (the admin posts on its behalf). */
-	EVP_Digest("bench-platform", 14, h, &hl, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < hl; i++)
-		fprintf(f, "%02x", h[i]);
-	fprintf(f, " platform bench-platform p-b\n");
-	fclose(f);
-	int fds[2];
-	if (pipe(fds))
-		return -1;
-	server_pid = fork();
-	if (server_pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		execl(path, path, "--listen", "127.0.0.1:0", "--db", db, "--tokens", tokfile,
-		      (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	FILE *in = fdopen(fds[0], "r");
-	char line[256];
-	if (!in || !fgets(line, sizeof(line), in)) {
-		fprintf(stderr, "server_bench: %s did not start\n", path);
-		return -1;
-	}
-	fclose(in);
-	char *u = strstr(line, "http://");
-	if (!u)
-		return -1;
-	u[strcspn(u, "\n")] = '\0';
-	snprintf(base_url, sizeof(base_url), "%s", u);
-	return 0;
+	static const struct bench_token tokens[] = {
+		{"bench-admin-token", "admin bench"},
+		{"bench-platform", "platform bench-platform p-b"},
+	};
+	return bench_server_start(&srv, tokens, 2, NULL);
 }
 
 static void stop_server(void)
 {
-	char cmd[600];
-	if (server_pid > 0) {
-		kill(server_pid, SIGTERM);
-		waitpid(server_pid, NULL, 0);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "server_bench: could not remove %s\n", tmpdir);
+	bench_server_stop(&srv);
 }
 
 /* ---- ingest ---- */
@@ -172,7 +68,7 @@ static void *ingest_thread(void *arg)
 {
 	struct ingest_job *j = arg;
 	CURL *c = curl_easy_init();
-	while (now_s() < ingest_deadline)
+	while (bench_now_s() < ingest_deadline)
 		if (post(c, j->path, batch_body, NULL) == j->want)
 			j->ok++;
 	curl_easy_cleanup(c);
@@ -183,7 +79,7 @@ static double run_ingest(const char *path, long want)
 {
 	pthread_t t[INGEST_THREADS];
 	struct ingest_job j[INGEST_THREADS];
-	double start = now_s();
+	double start = bench_now_s();
 	ingest_deadline = start + INGEST_SECONDS;
 	for (int i = 0; i < INGEST_THREADS; i++) {
 		j[i] = (struct ingest_job){path, want, 0};
@@ -194,7 +90,7 @@ static double run_ingest(const char *path, long want)
 		pthread_join(t[i], NULL);
 		ok += j[i].ok;
 	}
-	return (double)ok / (now_s() - start);
+	return (double)ok / (bench_now_s() - start);
 }
 
 static double raw_sqlite_rate(void)
@@ -202,7 +98,7 @@ static double raw_sqlite_rate(void)
 	char db[300];
 	sqlite3 *s;
 	sqlite3_stmt *st;
-	snprintf(db, sizeof(db), "%s/raw.db", tmpdir);
+	snprintf(db, sizeof(db), "%s/raw.db", srv.dir);
 	if (sqlite3_open(db, &s) != SQLITE_OK)
 		return 0;
 	sqlite3_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
@@ -214,8 +110,8 @@ static double raw_sqlite_rate(void)
 			  "\"hash_type\":\"md5\",\"hash\":\"0123456789abcdef0123456789abcdef\","
 			  "\"platform_id\":\"p-b\",\"incident_id\":\"inc-1\"}";
 	long rows = 0;
-	double start = now_s();
-	while (now_s() - start < 2.0) {
+	double start = bench_now_s();
+	while (bench_now_s() - start < 2.0) {
 		sqlite3_exec(s, "BEGIN", NULL, NULL, NULL);
 		for (int i = 0; i < ITEMS; i++) {
 			sqlite3_bind_int64(st, 1, rows);
@@ -226,7 +122,7 @@ static double raw_sqlite_rate(void)
 		}
 		sqlite3_exec(s, "COMMIT", NULL, NULL, NULL);
 	}
-	double rate = (double)rows / (now_s() - start);
+	double rate = (double)rows / (bench_now_s() - start);
 	sqlite3_finalize(st);
 	sqlite3_close(s);
 	return rate;
@@ -256,7 +152,7 @@ static void on_line(struct stream *s, const char *line)
 		int k = atoi(m + 15);
 		if (k >= 0 && k < EVENTS) {
 			long i = atomic_fetch_add(&n_lat, 1);
-			lat[i] = now_s() - atomic_load(&sent_at[k]);
+			lat[i] = bench_now_s() - atomic_load(&sent_at[k]);
 		}
 	}
 }
@@ -311,7 +207,7 @@ static long run_fanout(int n, double *p50, double *p99)
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 	h = curl_slist_append(h, auth);
 	h = curl_slist_append(h, "Accept: text/event-stream");
-	snprintf(url, sizeof(url), "%s/v1/events", base_url);
+	snprintf(url, sizeof(url), "%s/v1/events", srv.url);
 	struct fanout f = {n, curl_multi_init()};
 	curl_multi_setopt(f.m, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
 	for (int i = 0; i < n; i++) {
@@ -329,20 +225,20 @@ static long run_fanout(int n, double *p50, double *p99)
 	atomic_store(&sse_stop, 0);
 	pthread_t t;
 	pthread_create(&t, NULL, sse_thread, &f);
-	double until = now_s() + 20;
-	while (atomic_load(&n_ready) < n && now_s() < until)
+	double until = bench_now_s() + 20;
+	while (atomic_load(&n_ready) < n && bench_now_s() < until)
 		usleep(10000);
 	CURL *c = curl_easy_init();
 	for (int k = 0; k < EVENTS; k++) {
 		char body[128];
 		snprintf(body, sizeof(body), "{\"title\":\"bench-%d\"}", k);
-		atomic_store(&sent_at[k], now_s());
+		atomic_store(&sent_at[k], bench_now_s());
 		post(c, "/v1/incidents", body, NULL);
 		usleep(EVENT_GAP_MS * 1000);
 	}
 	curl_easy_cleanup(c);
-	until = now_s() + 5;
-	while (atomic_load(&n_lat) < (long)n * EVENTS && now_s() < until)
+	until = bench_now_s() + 5;
+	while (atomic_load(&n_lat) < (long)n * EVENTS && bench_now_s() < until)
 		usleep(10000);
 	atomic_store(&sse_stop, 1);
 	pthread_join(t, NULL);
@@ -370,7 +266,7 @@ int main(void)
 		return 1;
 	}
 	CURL *c = curl_easy_init();
-	struct answer a;
+	struct bench_answer a;
 	post(c, "/v1/incidents", "{\"title\":\"bench\"}", &a);
 	char inc[80] = "", sig[80] = "";
 	sscanf(strstr(a.buf, "\"id\":\"") ? strstr(a.buf, "\"id\":\"") + 6 : "", "%79[^\"]", inc);
