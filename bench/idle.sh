@@ -13,7 +13,7 @@ start_server --tokens "$T/tokens" --heartbeat 15
 sock=wfbench$$
 BG_PIDS=
 # keep the script's own status for wf_cleanup (tmux may have ended with the dashboard)
-trap 'st=$?; tmux -L '"$sock"' kill-server 2>/dev/null; (exit $st); wf_cleanup' EXIT
+trap 'st=$?; set +e; tmux -L '"$sock"' kill-server 2>/dev/null; (exit $st); wf_cleanup' EXIT
 tmux -L "$sock" new-session -d -x 160 -y 45 \
 	"WATCHFLOOR_TOKEN=$VIEWER $build/watchfloor --no-notify --read-only $URL"
 tmux -L "$sock" pipe-pane -o "cat >> $T/tty.out"
