@@ -43,6 +43,14 @@ static void prop_row_text(const struct wf_view_ctx *c, const char *id, char *buf
 	snprintf(buf, size, "%s %s", id, p && p->name ? p->name : "");
 }
 
+/* Where a row's sparkline starts, relative to the list's x: after the name, rate and
+ * blocked-share columns. The totals above the list use the same column and width, so
+ * every sparkline of the pane shares one time axis. */
+static int spark_col(int cols)
+{
+	return (cols >= 60 ? 16 : 10) + 12;
+}
+
 static void prop_draw_row(const struct wf_view_ctx *c, WINDOW *w, int y, int x, int cols,
 			  const char *id, int attr)
 {
@@ -58,12 +66,12 @@ static void prop_draw_row(const struct wf_view_ctx *c, WINDOW *w, int y, int x, 
 	wf_text_draw_right(w, y, x + name_w, buf, 6, attr);
 	wf_fmt_percent(r.blocked_share15, buf, sizeof(buf));
 	wf_text_draw_right(w, y, x + name_w + 6, buf, 5, attr);
-	int sw = cols - name_w - 12;
+	int sw = cols - spark_col(cols);
 	if (sw > WF_MINUTES)
 		sw = WF_MINUTES;
 	if (sw > 4) {
 		wf_model_series(c->model, c->focus_incident, id, c->now, WF_SERIES_ATTEMPTS, s);
-		wf_spark_draw(w, y, x + name_w + 12, s, WF_MINUTES, sw, 0,
+		wf_spark_draw(w, y, x + spark_col(cols), s, WF_MINUTES, sw, 0,
 			      sel ? attr : wf_theme_attr(WF_ROLE_SPARKLINE));
 	}
 }
@@ -80,19 +88,20 @@ static void prop_draw_header(const struct wf_view_ctx *c, WINDOW *w, int y, int 
 	wf_text_draw(w, y, x, "PLATFORM", name_w, h);
 	wf_text_draw_right(w, y, x + name_w, "/MIN", 6, h);
 	wf_text_draw_right(w, y, x + name_w + 6, "BLK", 5, h);
-	wf_text_draw(w, y, x + name_w + 12, "LAST HOUR", cols - name_w - 12, h);
+	wf_text_draw(w, y, x + spark_col(cols), "LAST HOUR", cols - spark_col(cols), h);
 }
 
 static void label_spark(WINDOW *w, int y, int x, int cols, const char *label,
 			const double *s, double max, enum wf_role role)
 {
 	int t = wf_theme_attr(WF_ROLE_DIM);
-	wf_text_draw_pad(w, y, x, label, 9, t);
-	int sw = cols - 9;
+	int sx = spark_col(cols);
+	wf_text_draw_pad(w, y, x, label, sx - 1, t);
+	int sw = cols - sx;
 	if (sw > WF_MINUTES)
 		sw = WF_MINUTES;
 	if (sw > 2)
-		wf_spark_draw(w, y, x + 9, s, WF_MINUTES, sw, max, wf_theme_attr(role));
+		wf_spark_draw(w, y, x + sx, s, WF_MINUTES, sw, max, wf_theme_attr(role));
 }
 
 static void prop_draw(struct wf_pane *p, const struct wf_view_ctx *c, WINDOW *w,
@@ -133,12 +142,13 @@ static void prop_draw(struct wf_pane *p, const struct wf_view_ctx *c, WINDOW *w,
 		 "new variants/h %.0f", rt.accel, e, a, rt.variants_per_hour);
 	wf_text_draw(w, y, x + used, line, cols - used, t);
 	y++;
+	/* with the list's geometry, so the totals line up with the platforms' rows */
 	wf_model_series(c->model, inc->id, NULL, c->now, WF_SERIES_ATTEMPTS, s);
-	label_spark(w, y++, x, cols, "uploads", s, 0, WF_ROLE_SPARKLINE);
+	label_spark(w, y++, r.x + 2, r.w - 2, "uploads", s, 0, WF_ROLE_SPARKLINE);
 	wf_model_series(c->model, inc->id, NULL, c->now, WF_SERIES_BLOCKED_SHARE, s);
-	label_spark(w, y++, x, cols, "blocked%", s, 1.0, WF_ROLE_SPARKLINE_ALT);
+	label_spark(w, y++, r.x + 2, r.w - 2, "blocked%", s, 1.0, WF_ROLE_SPARKLINE_ALT);
 	wf_model_series(c->model, inc->id, NULL, c->now, WF_SERIES_VARIANTS, s);
-	label_spark(w, y++, x, cols, "variants", s, 0, WF_ROLE_SPARKLINE_ALT);
+	label_spark(w, y++, r.x + 2, r.w - 2, "variants", s, 0, WF_ROLE_SPARKLINE_ALT);
 	int left = r.y + r.h - y;
 	int sig_rows = left >= 10 ? 4 : 0;
 	struct wf_rect list = {y, r.x, left - sig_rows, r.w};
