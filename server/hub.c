@@ -126,11 +126,7 @@ struct hub *hub_new(size_t ring_cap, int heartbeat_s, hub_fetch_fn fetch, void *
 	h->fetch_ctx = ctx;
 	h->oldest = 1;
 	pthread_mutex_init(&h->mu, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&h->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	util_cond_init_monotonic(&h->cond);
 	return h;
 }
 
@@ -424,8 +420,7 @@ static void *timer_main(void *arg)
 			else if (due < next)
 				next = due;
 		}
-		struct timespec ts = {.tv_sec = next / 1000, .tv_nsec = (next % 1000) * 1000000};
-		pthread_cond_timedwait(&h->cond, &h->mu, &ts);
+		util_cond_wait_until(&h->cond, &h->mu, next);
 	}
 	pthread_mutex_unlock(&h->mu);
 	return NULL;

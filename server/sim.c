@@ -257,9 +257,7 @@ static void *sim_main(void *arg)
 		pthread_mutex_lock(&s->mu);
 		if (s->stop)
 			break;
-		int64_t due = util_mono_ms() + TICK_MS;
-		struct timespec ts = {.tv_sec = due / 1000, .tv_nsec = (due % 1000) * 1000000};
-		pthread_cond_timedwait(&s->cond, &s->mu, &ts);
+		util_cond_wait_until(&s->cond, &s->mu, util_mono_ms() + TICK_MS);
 	}
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
@@ -289,11 +287,7 @@ struct sim *sim_start(struct server *srv, const struct sim_options *opt, char *e
 		return NULL;
 	}
 	pthread_mutex_init(&s->mu, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	util_cond_init_monotonic(&s->cond);
 	if (pthread_create(&s->thread, NULL, sim_main, s) != 0) {
 		snprintf(err, errsz, "cannot start the simulator thread");
 		pthread_cond_destroy(&s->cond);

@@ -34,9 +34,7 @@ static void *sweep_main(void *arg)
 		pthread_mutex_lock(&s->mu);
 		if (s->stop)
 			break;
-		int64_t due = util_mono_ms() + s->period_ms;
-		struct timespec ts = {.tv_sec = due / 1000, .tv_nsec = (due % 1000) * 1000000};
-		pthread_cond_timedwait(&s->cond, &s->mu, &ts);
+		util_cond_wait_until(&s->cond, &s->mu, util_mono_ms() + s->period_ms);
 	}
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
@@ -57,11 +55,7 @@ struct sweep *sweep_start(struct server *srv, int64_t grace_s, char *err, size_t
 	if (s->period_ms > 60000)
 		s->period_ms = 60000;
 	pthread_mutex_init(&s->mu, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	util_cond_init_monotonic(&s->cond);
 	if (pthread_create(&s->thread, NULL, sweep_main, s) != 0) {
 		snprintf(err, errsz, "cannot start the expiry sweep thread");
 		pthread_cond_destroy(&s->cond);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "model/validate.h"
 #include "util/clock.h"
@@ -16,6 +17,21 @@ int64_t util_now_ms(void)
 int64_t util_mono_ms(void)
 {
 	return wf_clock_mono_ms();
+}
+
+void util_cond_init_monotonic(pthread_cond_t *cond)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(cond, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+void util_cond_wait_until(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t due_ms)
+{
+	struct timespec ts = {.tv_sec = due_ms / 1000, .tv_nsec = (due_ms % 1000) * 1000000};
+	pthread_cond_timedwait(cond, mu, &ts);
 }
 
 json_t *util_json_time(int64_t ms)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <pthread.h>
 
 #include "model/enums.h"
 
@@ -16,6 +17,12 @@
 int64_t util_now_ms(void);
 /* Monotonic clock in milliseconds, for deadlines (wf_clock_mono_ms). */
 int64_t util_mono_ms(void);
+/* Initialises a condition variable that times its waits on the monotonic clock (a
+ * wall-clock step never stretches or cuts a wait). */
+void util_cond_init_monotonic(pthread_cond_t *cond);
+/* Waits on cond (mu held) until signalled or until the monotonic deadline due_ms
+ * (util_mono_ms() time). cond must come from util_cond_init_monotonic(). */
+void util_cond_wait_until(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t due_ms);
 /* A JSON string "2026-11-26T04:30:00.123Z" for ms, or JSON null for 0. New ref. */
 json_t *util_json_time(int64_t ms);
 
