@@ -1,5 +1,6 @@
 /* test_widgets.c - unit tests of the pure parts of widgets/: the sanitizer and
- * column widths, sparklines, bars, list scrolling, big glyphs and short formats. */
+ * column widths, sparklines, bars, list scrolling, big glyphs and short formats;
+ * the form widget's keys and validation, and its drawing on a headless screen. */
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include "widgets/bignum.h"
+#include "widgets/form.h"
 #include "widgets/format.h"
 #include "widgets/frame.h"
 #include "widgets/list.h"
@@ -197,6 +199,257 @@ static void test_bignum_format(void **state)
 	assert_int_equal(strlen(out), 8);
 }
 
+static const char *const colours[] = {"red", "green", "blue"};
+
+static void type(struct wf_form *f, const char *s)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	size_t len = strlen(s);
+	while (len > 0) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, len, &st);
+		assert_true(n > 0 && n <= len);
+		wf_form_key(f, (wint_t)wc, false);
+		s += n;
+		len -= n;
+	}
+}
+
+/* A form: name (required text), colour (enum), count (1..10), text (multi-line). */
+static void make_form(struct wf_form *f)
+{
+	wf_form_init(f, "Test form");
+	assert_int_equal(wf_form_add_text(f, "name", "Name", 10, WF_FIELD_REQUIRED), 0);
+	assert_int_equal(wf_form_add_enum(f, "colour", "Colour", colours, NULL, 3, 0), 1);
+	assert_int_equal(wf_form_add_number(f, "count", "Count", 1, 10, 5), 2);
+	assert_int_equal(wf_form_add_multiline(f, "text", "Text", 100, 3, 0), 3);
+}
+
+static void test_form_keys(void **state)
+{
+	struct wf_form f;
+	(void)state;
+	make_form(&f);
+	type(&f, "ab\xC3\xA9"); /* a b é */
+	assert_string_equal(wf_form_get(&f, "name"), "ab\xC3\xA9");
+	wf_form_key(&f, KEY_LEFT, true);
+	wf_form_key(&f, KEY_BACKSPACE, true); /* deletes b, never half of é */
+	assert_string_equal(wf_form_get(&f, "name"), "a\xC3\xA9");
+	type(&f, "0123456789"); /* the value holds at most 10 bytes */
+	assert_true(strlen(wf_form_get(&f, "name")) <= 10);
+	wf_form_key(&f, 21, false); /* Ctrl-U clears */
+	assert_string_equal(wf_form_get(&f, "name"), "");
+	type(&f, "x");
+	/* Tab to the enum: Right, Space and a first letter choose values */
+	assert_int_equal(wf_form_key(&f, '\t', false), WF_FORM_CHANGED);
+	assert_int_equal(f.focus, 1);
+	assert_string_equal(wf_form_get(&f, "colour"), "red");
+	wf_form_key(&f, KEY_RIGHT, true);
+	assert_string_equal(wf_form_get(&f, "colour"), "green");
+	wf_form_key(&f, ' ', false);
+	assert_string_equal(wf_form_get(&f, "colour"), "blue");
+	wf_form_key(&f, KEY_RIGHT, true);
+	assert_string_equal(wf_form_get(&f, "colour"), "red");
+	wf_form_key(&f, 'b', false);
+	assert_string_equal(wf_form_get(&f, "colour"), "blue");
+	assert_int_equal(wf_form_key(&f, 'q', false), WF_FORM_NONE);
+	/* Shift-Tab back, Tab twice to the number: letters are refused there */
+	wf_form_key(&f, KEY_BTAB, true);
+	assert_int_equal(f.focus, 0);
+	wf_form_key(&f, '\n', false); /* Enter on a one-line field: next */
+	wf_form_key(&f, '\t', false);
+	assert_int_equal(f.focus, 2);
+	assert_int_equal(wf_form_key(&f, 'z', false), WF_FORM_NONE);
+	type(&f, "0");
+	assert_int_equal(wf_form_get_number(&f, "count"), 50);
+	/* the multi-line field: Enter breaks the line */
+	wf_form_key(&f, '\t', false);
+	type(&f, "one\ntwo");
+	assert_string_equal(wf_form_get(&f, "text"), "one\ntwo");
+	/* Tab wraps around to the first field */
+	wf_form_key(&f, '\t', false);
+	assert_int_equal(f.focus, 0);
+	wf_form_free(&f);
+}
+
+static int validate_calls;
+static void no_x(struct wf_form *f, void *arg)
+{
+	(void)arg;
+	validate_calls++;
+	if (strcmp(wf_form_get(f, "name"), "x") == 0)
+		wf_form_set_error(f, "name", "x is not a name");
+}
+
+static void test_form_validation_summary(void **state)
+{
+	struct wf_form f;
+	(void)state;
+	make_form(&f);
+	wf_form_set_hooks(&f, no_x, NULL, NULL);
+	/* Ctrl-S with an empty required field and an out-of-range number: stays in
+	 * editing, messages on both fields, focus on the first */
+	wf_form_set(&f, "count", "11");
+	f.focus = 3;
+	assert_int_equal(wf_form_key(&f, 19, false), WF_FORM_CHANGED);
+	assert_int_equal(f.mode, WF_FORM_EDIT);
+	assert_int_equal(f.focus, 0);
+	assert_string_equal(f.fields[0].error, "required");
+	assert_string_equal(f.fields[2].error, "must be 1..10");
+	/* typing clears the field's message; the caller's check runs too */
+	type(&f, "x");
+	assert_string_equal(f.fields[0].error, "");
+	wf_form_set(&f, "count", "3");
+	assert_int_equal(wf_form_check(&f), 1);
+	assert_string_equal(f.fields[0].error, "x is not a name");
+	assert_true(validate_calls > 0);
+	wf_form_set(&f, "name", "Ada");
+	/* Enter on the last field opens the summary; e goes back; y submits */
+	f.focus = 2;
+	wf_form_key(&f, KEY_ENTER, true); /* keypad Enter: next field */
+	assert_int_equal(f.focus, 3);
+	assert_int_equal(wf_form_key(&f, 19, false), WF_FORM_CHANGED);
+	assert_int_equal(f.mode, WF_FORM_SUMMARY);
+	assert_int_equal(wf_form_key(&f, 'x', false), WF_FORM_NONE);
+	wf_form_key(&f, 'e', false);
+	assert_int_equal(f.mode, WF_FORM_EDIT);
+	wf_form_key(&f, 19, false);
+	assert_int_equal(wf_form_key(&f, 'y', false), WF_FORM_SUBMIT);
+	/* Esc cancels from the summary and from editing */
+	assert_int_equal(wf_form_key(&f, 27, false), WF_FORM_CANCEL);
+	f.mode = WF_FORM_EDIT;
+	assert_int_equal(wf_form_key(&f, 27, false), WF_FORM_CANCEL);
+	wf_form_free(&f);
+}
+
+/* Hidden fields are skipped by Tab, not validated and read as "". */
+static void hide_text(struct wf_form *f, int field, void *arg)
+{
+	(void)arg;
+	if (field == 1)
+		wf_form_set_hidden(f, "text", strcmp(wf_form_get(f, "colour"), "red") != 0);
+}
+
+static void test_form_hidden(void **state)
+{
+	struct wf_form f;
+	(void)state;
+	make_form(&f);
+	f.fields[3].flags |= WF_FIELD_REQUIRED;
+	wf_form_set_hooks(&f, NULL, hide_text, NULL);
+	wf_form_set(&f, "name", "n");
+	wf_form_set(&f, "text", "kept");
+	f.focus = 1;
+	wf_form_key(&f, KEY_RIGHT, true); /* green: text hidden */
+	assert_true(f.fields[3].hidden);
+	assert_string_equal(wf_form_get(&f, "text"), "");
+	f.focus = 2;
+	wf_form_key(&f, '\t', false);
+	assert_int_equal(f.focus, 0);
+	wf_form_set(&f, "text", "");
+	assert_int_equal(wf_form_check(&f), 0);
+	f.focus = 1;
+	wf_form_key(&f, KEY_LEFT, true); /* red again: shown, and required */
+	assert_false(f.fields[3].hidden);
+	assert_int_equal(wf_form_check(&f), 1);
+	wf_form_free(&f);
+}
+
+/* Drawing on a headless screen: labels, values through the sanitizer, the message
+ * under its field, the summary. */
+static void screen_row(WINDOW *w, int y, char *buf, size_t size)
+{
+	size_t o = 0;
+	int cols = getmaxx(w);
+	for (int x = 0; x < cols && o + 8 < size; x++) {
+		cchar_t cc;
+		wchar_t wc[CCHARW_MAX + 1];
+		attr_t at;
+		short pair;
+		if (mvwin_wch(w, y, x, &cc) == ERR || getcchar(&cc, wc, &at, &pair, NULL) == ERR)
+			break;
+		for (int k = 0; wc[k] && o + 8 < size; k++) {
+			mbstate_t st;
+			memset(&st, 0, sizeof(st));
+			size_t n = wcrtomb(buf + o, wc[k], &st);
+			if (n != (size_t)-1)
+				o += n;
+		}
+	}
+	buf[o] = '\0';
+}
+
+static bool window_has(WINDOW *w, const char *needle)
+{
+	char row[1024];
+	for (int y = 0; y < getmaxy(w); y++) {
+		screen_row(w, y, row, sizeof(row));
+		if (strstr(row, needle))
+			return true;
+	}
+	return false;
+}
+
+static void test_form_draw(void **state)
+{
+	(void)state;
+	FILE *out = tmpfile(), *in = fopen("/dev/null", "r");
+	assert_non_null(out);
+	SCREEN *scr = newterm("xterm-256color", out, in);
+	assert_non_null(scr);
+	set_term(scr);
+	WINDOW *w = newwin(16, 70, 0, 0);
+	struct wf_form f;
+	struct wf_form_style st = {0, A_BOLD, 0, A_UNDERLINE, A_REVERSE, A_BOLD, A_DIM,
+				   false};
+	make_form(&f);
+	wf_form_set(&f, "name", "ev\x1b[2Jil"); /* an untrusted prefill */
+	wf_form_set(&f, "text", "line one\nline two");
+	wf_form_set(&f, "count", "99");
+	wf_form_check(&f);
+	wf_form_draw(&f, w, &st);
+	assert_true(window_has(w, "Test form"));
+	assert_true(window_has(w, "Name"));
+	assert_true(window_has(w, "Colour"));
+	assert_true(window_has(w, "red"));
+	assert_true(window_has(w, "must be 1..10")); /* in place, under Count */
+	assert_true(window_has(w, "line two"));
+	assert_true(window_has(w, "Ctrl-S review"));
+	assert_false(window_has(w, "\x1b"));
+	assert_true(window_has(w, "[2Jil")); /* ESC drawn as a placeholder */
+	int count_row = -1, msg_row = -1;
+	char row[1024];
+	for (int y = 0; y < 16; y++) {
+		screen_row(w, y, row, sizeof(row));
+		if (strstr(row, "Count"))
+			count_row = y;
+		if (strstr(row, "must be 1..10"))
+			msg_row = y;
+	}
+	assert_int_equal(msg_row, count_row + 1);
+	/* the summary */
+	wf_form_set(&f, "count", "4");
+	wf_form_set_note(&f, "held 5 s: u undoes");
+	wf_form_key(&f, 19, false);
+	assert_int_equal(f.mode, WF_FORM_SUMMARY);
+	wf_form_draw(&f, w, &st);
+	assert_true(window_has(w, "Check before sending"));
+	assert_true(window_has(w, "held 5 s: u undoes"));
+	assert_true(window_has(w, "Enter/y send"));
+	assert_true(wf_form_height(&f) <= 16);
+	/* a tiny window draws without crashing */
+	WINDOW *tiny = newwin(4, 10, 0, 0);
+	wf_form_draw(&f, tiny, &st);
+	delwin(tiny);
+	wf_form_free(&f);
+	delwin(w);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +463,10 @@ int main(void)
 		cmocka_unit_test(test_bar),
 		cmocka_unit_test(test_list_fit),
 		cmocka_unit_test(test_bignum_format),
+		cmocka_unit_test(test_form_keys),
+		cmocka_unit_test(test_form_validation_summary),
+		cmocka_unit_test(test_form_hidden),
+		cmocka_unit_test(test_form_draw),
 	};
 	return cmocka_run_group_tests(tests, setup_locale, NULL);
 }
