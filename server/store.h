@@ -1,11 +1,21 @@
-/* store.h - the durable state of the command center in SQLite (WAL): the event log
- * (seq survives restarts, pruned to --retention events), the current resources as
- * JSON, sighting items, per-bucket stats and idempotency keys.
+/* store.h - the durable state of the command center: the event log (seq survives
+ * restarts, pruned to --retention events), the current resources as JSON, sighting
+ * items, per-bucket stats and idempotency keys. The rest of server/ calls only these
+ * functions; two engines implement them (store_engine.h): SQLite (WAL, a file path,
+ * the default) and PostgreSQL (a postgresql:// or postgres:// URI, or a libpq
+ * keyword string such as "host=/run/pg dbname=wf"; several replicas, one database).
  *
- * Writes happen inside store_begin .. store_commit, which holds the store's lock and
- * one IMMEDIATE transaction; events emitted in it are published to the hub only
- * after COMMIT returned (synchronous=FULL), so nothing is announced or acknowledged
- * before it is durable. */
+ * Writes happen inside store_begin .. store_commit: one transaction that holds the
+ * sequence (SQLite: the store's lock and BEGIN IMMEDIATE; PostgreSQL: the counter
+ * row locked FOR UPDATE), so seq grows by exactly one per event in commit order;
+ * events emitted in it are published to the hub only after COMMIT returned
+ * (durable), so nothing is announced or acknowledged before it is on disk.
+ *
+ * Adding a store function: declare it here with its contract, add a member of the
+ * same name to struct store_ops (store_engine.h), a forwarder in store.c, and an
+ * implementation in BOTH engines, store_sqlite.c and store_pg.c (make check runs the
+ * backend's tests against both). Keep it engine-neutral: plain C types and jansson
+ * values in and out, no SQL text or engine handles across this boundary. */
 #ifndef WFD_STORE_H
 #define WFD_STORE_H
 
@@ -20,13 +30,23 @@
 
 struct store;
 
-/* Opens (creating) the database at path. err gets a message on failure. */
-struct store *store_open(const char *path, int64_t retention, char *err, size_t errsz);
+/* Opens (creating and migrating the schema of) the database named by db: a file
+ * path (SQLite) or a PostgreSQL connection string (store_is_postgres). err gets a
+ * message on failure. */
+struct store *store_open(const char *db, int64_t retention, char *err, size_t errsz);
+/* Whether db names a PostgreSQL database rather than an SQLite file. */
+bool store_is_postgres(const char *db);
+/* "sqlite" or "postgresql". */
+const char *store_engine_name(struct store *st);
 void store_close(struct store *st);
 /* Loads the newest events into the hub and keeps publishing to it. */
 int store_attach_hub(struct store *st, struct hub *h, size_t preload);
 /* hub_fetch_fn over the event log (ctx is the store). */
 int store_fetch_events(void *ctx, int64_t after, int max, struct hub_event **out);
+/* Brings the hub up to at least seq upto when the database has it (events committed
+ * by another replica that this one has not published yet); 0, or -1 when the store
+ * failed. A no-op for SQLite, where only this process writes. */
+int store_sync_hub(struct store *st, int64_t upto);
 
 /* Transactions. begin returns 0, or -1 when the store is unavailable. */
 int store_begin(struct store *st);
@@ -75,7 +95,16 @@ int store_idem_get(struct store *st, const char *token, const char *key, int *st
 int store_idem_put(struct store *st, const char *token, const char *key, int status,
 		   const char *body);
 
-/* Locks for consistent multi-read answers (the snapshot). */
+/* Run-once work (the simulator, the expiry sweep): 1 when this process holds the
+ * job named job (now or already), 0 when another replica holds it, -1 when the store
+ * failed. Held until store_lead_release or the process dies (PostgreSQL: a session
+ * advisory lock on its own connection; SQLite: always 1, one process). Call again
+ * to take over after a holder died. */
+int store_lead_try(struct store *st, const char *job);
+void store_lead_release(struct store *st, const char *job);
+
+/* Locks for consistent multi-read answers (the snapshot): between them every read
+ * sees one committed state, and store_cursor is the seq of that state. */
 void store_lock(struct store *st);
 void store_unlock(struct store *st);
 const char *store_last_error(struct store *st);
