@@ -23,6 +23,22 @@ const char *auth_role_name(enum auth_role r)
 	return role_names[r];
 }
 
+int auth_role_parse(const char *name)
+{
+	for (int i = 0; i < 4; i++)
+		if (strcmp(name, role_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool auth_has_key(const struct auth *a, const char *key)
+{
+	for (size_t i = 0; a && i < a->n; i++)
+		if (strcmp(a->ids[i].key, key) == 0)
+			return true;
+	return false;
+}
+
 static int hex_decode(const char *hex, unsigned char out[32])
 {
 	if (strlen(hex) != 64)
@@ -62,10 +78,7 @@ static int add_line(struct auth *a, char *line, char *why, size_t whysz)
 		snprintf(why, whysz, "hash must be 64 lowercase hex characters");
 		return -1;
 	}
-	int role = -1;
-	for (int i = 0; i < 4; i++)
-		if (strcmp(fields[1], role_names[i]) == 0)
-			role = i;
+	int role = auth_role_parse(fields[1]);
 	if (role < 0) {
 		snprintf(why, whysz, "role must be viewer, officer, platform or admin");
 		return -1;

@@ -30,5 +30,9 @@ const struct auth_identity *auth_at(const struct auth *a, size_t i);
 const struct auth_identity *auth_find_token(const struct auth *a, const char *token,
 					    size_t len);
 const char *auth_role_name(enum auth_role r);
+/* Whether an entry has this key (the hash hex of auth_identity.key). */
+bool auth_has_key(const struct auth *a, const char *key);
+/* The role of a name ("officer"), or -1. */
+int auth_role_parse(const char *name);
 
 #endif

@@ -68,6 +68,7 @@ struct http {
 	pthread_mutex_t rate_mu;
 	double *bucket;      /* per token of the tokens file: requests left */
 	int64_t *bucket_at;  /* when each bucket was last filled (monotonic ms) */
+	pthread_mutex_t auth_mu; /* srv->auth and the buckets (swapped by a reload) */
 	char *tls_cert, *tls_key;
 };
 
@@ -77,7 +78,9 @@ static const struct auth_identity anonymous = {.name = "anonymous", .role = AUTH
 /* Per-request state across the access handler's calls. */
 struct request {
 	const struct route *rt;          /* set by admit_request */
-	const struct auth_identity *who; /* NULL for routes without a token */
+	const struct auth_identity *who; /* NULL for routes without a token, else &me */
+	struct auth_identity me;         /* a copy: a reload may free the tokens */
+	size_t token_index;              /* me's entry in the tokens file, for the rate */
 	char id[80];                     /* the path's {id}, "" when none */
 	char *body;                      /* writes only */
 	size_t len, cap;
@@ -192,17 +195,29 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status, const ch
 	return send_json(c, status, rep.body);
 }
 
-static const struct auth_identity *authenticate(struct http *h, struct MHD_Connection *c)
+/* The request's identity, copied into rq->me (the tokens may be swapped by a reload
+ * while the request runs), or NULL for a missing or unknown token. */
+static const struct auth_identity *authenticate(struct http *h, struct MHD_Connection *c,
+						struct request *rq)
 {
 	const char *hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-	if (!h->srv->auth)
-		return &anonymous;
-	if (!hdr || strncasecmp(hdr, "Bearer ", 7) != 0)
-		return NULL;
-	const char *tok = hdr + 7;
-	while (*tok == ' ')
-		tok++;
-	return auth_find_token(h->srv->auth, tok, strlen(tok));
+	const struct auth_identity *found = NULL;
+	pthread_mutex_lock(&h->auth_mu);
+	if (!h->srv->auth) {
+		found = &anonymous;
+		rq->token_index = SIZE_MAX;
+	} else if (hdr && strncasecmp(hdr, "Bearer ", 7) == 0) {
+		const char *tok = hdr + 7;
+		while (*tok == ' ')
+			tok++;
+		found = auth_find_token(h->srv->auth, tok, strlen(tok));
+		if (found)
+			rq->token_index = (size_t)(found - auth_at(h->srv->auth, 0));
+	}
+	if (found)
+		rq->me = *found;
+	pthread_mutex_unlock(&h->auth_mu);
+	return found ? &rq->me : NULL;
 }
 
 /* Parses a non-negative integer argument; false when present but malformed. */
@@ -220,7 +235,7 @@ static bool parse_cursor(const char *s, int64_t *out)
 }
 
 static enum MHD_Result serve_events(struct http *h, struct MHD_Connection *c,
-				    int *status)
+				    const struct auth_identity *who, int *status)
 {
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
 	const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
@@ -243,7 +258,7 @@ static enum MHD_Result serve_events(struct http *h, struct MHD_Connection *c,
 	if (wait_s && (!parse_cursor(wait_s, &wait) || wait > 60))
 		return send_error(c, *status = 400, "field 'wait': must be an integer 0..60");
 	struct MHD_Response *r =
-		hub_open_stream(h->srv->hub, c, sse, has_after, after, (int)wait);
+		hub_open_stream(h->srv->hub, c, sse, has_after, after, (int)wait, who->key);
 	if (!r)
 		return send_error(c, *status = 503, "out of memory");
 	MHD_add_response_header(r, "Content-Type",
@@ -329,15 +344,20 @@ static enum MHD_Result serve_write(struct http *h, struct MHD_Connection *c,
 
 /* Token bucket per token: rate a second, burst twice that. Returns 0 when the request
  * may go on, else the seconds to wait. */
-static int rate_check(struct http *h, const struct auth_identity *who)
+static int rate_check(struct http *h, const struct request *rq)
 {
-	if (h->rate <= 0 || !h->srv->auth || auth_count(h->srv->auth) == 0)
-		return 0;
-	size_t i = (size_t)(who - auth_at(h->srv->auth, 0));
-	if (i >= auth_count(h->srv->auth))
+	size_t i = rq->token_index;
+	if (h->rate <= 0)
 		return 0;
 	int64_t now = util_mono_ms();
 	int wait = 0;
+	pthread_mutex_lock(&h->auth_mu);
+	if (!h->srv->auth || i >= auth_count(h->srv->auth) ||
+	    strcmp(auth_at(h->srv->auth, i)->key, rq->me.key) != 0) {
+		/* anonymous, or the tokens were reloaded since: no bucket to charge */
+		pthread_mutex_unlock(&h->auth_mu);
+		return 0;
+	}
 	pthread_mutex_lock(&h->rate_mu);
 	double b = h->bucket[i] + (double)(now - h->bucket_at[i]) / 1000.0 * h->rate;
 	if (b > 2 * h->rate)
@@ -349,6 +369,7 @@ static int rate_check(struct http *h, const struct auth_identity *who)
 		wait = (int)((1 - b) / h->rate) + 1;
 	h->bucket[i] = b;
 	pthread_mutex_unlock(&h->rate_mu);
+	pthread_mutex_unlock(&h->auth_mu);
 	return wait;
 }
 
@@ -415,11 +436,11 @@ static int admit_request(struct http *h, struct MHD_Connection *c, const char *u
 				  path_known ? "method not allowed on this path" : "no such path");
 		return path_known ? 405 : 404;
 	}
-	if (rt->roles != R_NONE && !(rq->who = authenticate(h, c))) {
+	if (rt->roles != R_NONE && !(rq->who = authenticate(h, c, rq))) {
 		*ret = send_error(c, 401, "missing or unknown bearer token");
 		return 401;
 	}
-	if (rt->roles != R_NONE && (retry = rate_check(h, rq->who)) > 0) {
+	if (rt->roles != R_NONE && (retry = rate_check(h, rq)) > 0) {
 		*ret = send_rate_limited(h, c, retry);
 		return 429;
 	}
@@ -512,7 +533,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			ret = serve_snapshot(h, c, &status);
 			break;
 		case RK_EVENTS:
-			ret = serve_events(h, c, &status);
+			ret = serve_events(h, c, rq->who, &status);
 			break;
 		default:
 			ret = serve_write(h, c, rq->rt, rq->who, rq->id, rq, &status);
@@ -614,6 +635,7 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 	h->listen_fd = -1;
 	h->rate = opt->rate_limit;
 	pthread_mutex_init(&h->rate_mu, NULL);
+	pthread_mutex_init(&h->auth_mu, NULL);
 	size_t n_tokens = auth_count(srv->auth);
 	h->bucket = calloc(n_tokens ? n_tokens : 1, sizeof(*h->bucket));
 	h->bucket_at = calloc(n_tokens ? n_tokens : 1, sizeof(*h->bucket_at));
@@ -666,6 +688,7 @@ fail:
 	free(h->tls_key);
 	free(h->bucket);
 	free(h->bucket_at);
+	pthread_mutex_destroy(&h->auth_mu);
 	pthread_mutex_destroy(&h->rate_mu);
 	pthread_mutex_destroy(&h->log_mu);
 	free(h);
@@ -696,7 +719,55 @@ void http_stop(struct http *h)
 	free(h->tls_key);
 	free(h->bucket);
 	free(h->bucket_at);
+	pthread_mutex_destroy(&h->auth_mu);
 	pthread_mutex_destroy(&h->rate_mu);
 	pthread_mutex_destroy(&h->log_mu);
 	free(h);
+}
+
+/* keep() of hub_revoke_streams: a stream stays while its token is in the new file. */
+static bool token_kept(void *ctx, const char *owner)
+{
+	return !owner[0] || auth_has_key(ctx, owner);
+}
+
+int http_reload_auth(struct http *h, struct auth *fresh, size_t *closed)
+{
+	size_t n = auth_count(fresh);
+	double *bucket = calloc(n ? n : 1, sizeof(*bucket));
+	int64_t *bucket_at = calloc(n ? n : 1, sizeof(*bucket_at));
+	if (!bucket || !bucket_at) {
+		free(bucket);
+		free(bucket_at);
+		return -1;
+	}
+	pthread_mutex_lock(&h->auth_mu);
+	pthread_mutex_lock(&h->rate_mu);
+	struct auth *old = h->srv->auth;
+	/* A token kept across the reload keeps its bucket; a new one starts full. */
+	for (size_t i = 0; i < n; i++) {
+		bucket[i] = 2 * h->rate;
+		bucket_at[i] = util_mono_ms();
+		for (size_t j = 0; j < auth_count(old); j++) {
+			if (strcmp(auth_at(old, j)->key, auth_at(fresh, i)->key) == 0) {
+				bucket[i] = h->bucket[j];
+				bucket_at[i] = h->bucket_at[j];
+				break;
+			}
+		}
+	}
+	free(h->bucket);
+	free(h->bucket_at);
+	h->bucket = bucket;
+	h->bucket_at = bucket_at;
+	h->srv->auth = fresh;
+	pthread_mutex_unlock(&h->rate_mu);
+	pthread_mutex_unlock(&h->auth_mu);
+	/* From here every request authenticates against fresh; no request holds a
+	 * pointer into old (identities are copied), so it can go. */
+	size_t c = hub_revoke_streams(h->srv->hub, token_kept, fresh);
+	if (closed)
+		*closed = c;
+	auth_free(old);
+	return 0;
 }

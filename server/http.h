@@ -27,6 +27,11 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 int http_port(const struct http *h);
 /* Answers 503 to new requests from now on. */
 void http_refuse_new(struct http *h);
+/* Swaps in a freshly loaded tokens file (takes ownership of fresh; frees the old
+ * one): from now on requests authenticate against it, and every open stream of a
+ * token it no longer holds is ended (*closed: how many, may be NULL). Returns -1 when
+ * out of memory (nothing changed, fresh is not taken). */
+int http_reload_auth(struct http *h, struct auth *fresh, size_t *closed);
 /* Stops the daemon (call hub_close first so streams end) and frees h. */
 void http_stop(struct http *h);
 

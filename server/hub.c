@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@ struct stream {
 	bool started;
 	bool done;
 	bool suspended;
+	atomic_bool revoked; /* its token was revoked (hub_revoke_streams): end it */
+	char owner[65];      /* the token's key (auth_identity.key), "" when anonymous */
 	int n_events; /* long-poll: events in the answer so far (for commas) */
 	int64_t after;
 	int64_t next_beat; /* monotonic ms */
@@ -362,6 +365,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	struct stream *s = cls;
 	struct hub *h = s->hub;
 	(void)pos;
+	if (atomic_load(&s->revoked))
+		return MHD_CONTENT_READER_END_OF_STREAM;
 	if (s->out_off >= s->out_len) {
 		s->out_off = s->out_len = 0;
 		if (s->done)
@@ -427,12 +432,15 @@ static void *timer_main(void *arg)
 }
 
 struct MHD_Response *hub_open_stream(struct hub *h, struct MHD_Connection *conn,
-				     bool sse, bool has_after, int64_t after, int wait_s)
+				     bool sse, bool has_after, int64_t after, int wait_s,
+				     const char *owner)
 {
 	struct stream *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
 	s->hub = h;
+	atomic_init(&s->revoked, false);
+	snprintf(s->owner, sizeof(s->owner), "%s", owner ? owner : "");
 	s->conn = conn;
 	s->sse = sse;
 	s->has_after = has_after;
@@ -456,4 +464,20 @@ struct MHD_Response *hub_open_stream(struct hub *h, struct MHD_Connection *conn,
 	h->streams = s;
 	pthread_mutex_unlock(&h->mu);
 	return r;
+}
+
+size_t hub_revoke_streams(struct hub *h, bool (*keep)(void *ctx, const char *owner),
+			  void *ctx)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&h->mu);
+	for (struct stream *s = h->streams; s; s = s->next) {
+		if (atomic_load(&s->revoked) || keep(ctx, s->owner))
+			continue;
+		atomic_store(&s->revoked, true);
+		resume_locked(s); /* its reader runs once more and ends the stream */
+		n++;
+	}
+	pthread_mutex_unlock(&h->mu);
+	return n;
 }

@@ -55,8 +55,15 @@ void hub_publish_event(struct hub *h, int64_t seq, enum wf_event_type type,
 		       char *envelope);
 
 /* Creates the response of an event stream. sse: SSE framing, else the long-poll
- * JSON answer with wait_s. has_after: the client gave a cursor (after). */
+ * JSON answer with wait_s. has_after: the client gave a cursor (after). owner: the
+ * key of the token that opened it (NULL or "" when anonymous). */
 struct MHD_Response *hub_open_stream(struct hub *h, struct MHD_Connection *conn,
-				     bool sse, bool has_after, int64_t after, int wait_s);
+				     bool sse, bool has_after, int64_t after, int wait_s,
+				     const char *owner);
+/* Ends every open stream whose owner keep() refuses (a token revoked by a reload of
+ * the tokens file): its reader ends the response at its next call. Returns how many
+ * streams it ended. */
+size_t hub_revoke_streams(struct hub *h, bool (*keep)(void *ctx, const char *owner),
+			  void *ctx);
 
 #endif

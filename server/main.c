@@ -1,5 +1,6 @@
 /* main.c - watchfloord's entry point: options, startup (tokens, store, hub, HTTP,
- * simulator), the "listening on" line, and a clean shutdown on SIGINT/SIGTERM. */
+ * simulator), the "listening on" line, a reload of the tokens file on SIGHUP, a clean
+ * shutdown on SIGINT/SIGTERM, and the `token` subcommand (token.c). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "server/sim.h"
 #include "server/store.h"
 #include "server/sweep.h"
+#include "server/token.h"
 
 /* --expire-grace: at most 30 days. */
 #define GRACE_MAX_S (30L * 24 * 3600)
@@ -38,12 +40,13 @@ struct options {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: watchfloord [options]\n"
+		"usage: watchfloord [options]\n%s"
 		"  --listen ADDR:PORT   numeric address to serve on (default 127.0.0.1:8470;\n"
 		"                       port 0 picks a free port; [::1]:PORT for IPv6)\n"
 		"  --db PATH            SQLite database (default ./watchfloord.db)\n"
-		"  --tokens FILE        tokens file: SHA256HEX ROLE NAME [PLATFORM_ID] a line;\n"
-		"                       without it every client is a read-only viewer\n"
+		"  --tokens FILE        tokens file: SHA256HEX ROLE NAME [ORG] a line (written\n"
+		"                       by `watchfloord token`, reloaded on SIGHUP); without\n"
+		"                       it every client is a read-only viewer\n"
 		"  --simulate FILE      play a scenario (see docs/scenarios.md)\n"
 		"  --speed X            scenario seconds per real second (default 1)\n"
 		"  --scale F            volume scale of the scenario (default 1; 0.01: light)\n"
@@ -58,7 +61,8 @@ static void usage(FILE *f)
 		"  --tls-cert FILE      PEM certificate: serve HTTPS (with --tls-key)\n"
 		"  --tls-key FILE       PEM private key\n"
 		"  --log FILE           access log (names token owners, never tokens)\n"
-		"  --help, --version\n");
+		"  --help, --version\n",
+		token_usage);
 }
 
 static int parse_listen(const char *s, struct options *o)
@@ -199,6 +203,38 @@ static int register_token_platforms(struct server *srv)
 	return 0;
 }
 
+/* SIGHUP: reads the tokens file again. A file that does not load leaves the tokens
+ * in force as they were; either way one line goes to the error log. */
+static void reload_tokens(const struct options *o, struct server *srv, struct http *http)
+{
+	char err[512];
+	if (!o->tokens) {
+		fprintf(srv->errlog, "watchfloord: SIGHUP: no --tokens file to reload\n");
+		fflush(srv->errlog);
+		return;
+	}
+	struct auth *fresh = auth_load(o->tokens, err, sizeof(err));
+	size_t closed = 0, n = auth_count(fresh);
+	if (!fresh) {
+		fprintf(srv->errlog,
+			"watchfloord: SIGHUP: tokens not reloaded: %s; the %zu tokens loaded "
+			"before stay in force\n",
+			err, auth_count(srv->auth));
+	} else if (http_reload_auth(http, fresh, &closed) != 0) {
+		auth_free(fresh);
+		fprintf(srv->errlog, "watchfloord: SIGHUP: tokens not reloaded: out of memory\n");
+	} else {
+		if (register_token_platforms(srv))
+			fprintf(srv->errlog, "watchfloord: SIGHUP: store: %s\n",
+				store_last_error(srv->st));
+		fprintf(srv->errlog,
+			"watchfloord: SIGHUP: reloaded %s: %zu tokens, %zu streams of revoked "
+			"tokens closed\n",
+			o->tokens, n, closed);
+	}
+	fflush(srv->errlog);
+}
+
 static int run(const struct options *o, sigset_t *sigs)
 {
 	char err[512] = "";
@@ -247,8 +283,13 @@ static int run(const struct options *o, sigset_t *sigs)
 		if (!(sim = sim_start(&srv, &so, err, sizeof(err))))
 			goto out;
 	}
-	int sig = 0;
-	sigwait(sigs, &sig);
+	for (;;) {
+		int sig = 0;
+		sigwait(sigs, &sig);
+		if (sig != SIGHUP)
+			break;
+		reload_tokens(o, &srv, http);
+	}
 	rc = 0;
 out:
 	if (err[0])
@@ -270,6 +311,8 @@ out:
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "token") == 0)
+		return token_main(argc - 1, argv + 1);
 	struct options o = {.host = "127.0.0.1", .port = 8470, .db = "watchfloord.db",
 			    .speed = 1, .scale = 1, .rate_limit = 1000, .retention = 100000,
 			    .heartbeat = 15, .expire_grace = 3600,
@@ -283,6 +326,7 @@ int main(int argc, char **argv)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* Each event stream holds a descriptor: allow as many as the hard limit does. */
