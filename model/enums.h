@@ -34,9 +34,12 @@
 	X(INC, PROPOSED, "proposed")                                           \
 	X(INC, ACTIVE, "active")
 
+/* proposed: a candidate awaiting its add_signal decision; rejected: it was refused. */
 #define WF_SIGNAL_STATES(X)                                                    \
 	X(SIG, ACTIVE, "active")                                               \
-	X(SIG, DISABLED, "disabled")
+	X(SIG, DISABLED, "disabled")                                           \
+	X(SIG, PROPOSED, "proposed")                                           \
+	X(SIG, REJECTED, "rejected")
 
 #define WF_OUTCOMES(X)                                                         \
 	X(OUT, BLOCKED, "blocked")                                             \
@@ -98,7 +101,9 @@
 	X(EV, DECISION_UPDATED, "decision.updated")                            \
 	X(EV, DECISION_RESOLVED, "decision.resolved")                          \
 	X(EV, RESET, "reset")                                                  \
-	X(EV, STATS, "stats")
+	X(EV, STATS, "stats")                                                  \
+	X(EV, EXCEPTION_GRANTED, "exception.granted")                          \
+	X(EV, AUTHORITY_NOTIFIED, "authority.notified")
 
 #define WF_ENUM_MEMBER(P, N, S) WF_##P##_##N,
 

@@ -15,6 +15,8 @@ struct wf_model_limits wf_model_limits_default(void)
 		.decisions = 1024,
 		.pairs = 1024,
 		.feed = 256,
+		.exceptions = 256,
+		.notifications = 256,
 	};
 	return l;
 }
@@ -44,6 +46,16 @@ static void free_decision(void *e)
 	wf_decision_clear(e);
 	free(e);
 }
+static void free_exception(void *e)
+{
+	wf_exception_clear(e);
+	free(e);
+}
+static void free_notification(void *e)
+{
+	wf_notification_clear(e);
+	free(e);
+}
 
 struct wf_model *wf_model_new(const struct wf_model_limits *limits)
 {
@@ -58,7 +70,10 @@ struct wf_model *wf_model_new(const struct wf_model_limits *limits)
 		  wf_table_init(&m->signals, m->lim.signals, free_signal) &&
 		  wf_table_init(&m->reports, m->lim.reports, free_report) &&
 		  wf_table_init(&m->decisions, m->lim.decisions, free_decision) &&
-		  wf_table_init(&m->pairs, m->lim.pairs, wf_pair_free);
+		  wf_table_init(&m->pairs, m->lim.pairs, wf_pair_free) &&
+		  wf_table_init(&m->exceptions, m->lim.exceptions, free_exception) &&
+		  wf_table_init(&m->notifications, m->lim.notifications,
+				free_notification);
 	m->feed = calloc(m->lim.feed, sizeof(*m->feed));
 	if (!ok || !m->feed) {
 		wf_model_free(m);
@@ -78,6 +93,8 @@ void wf_model_free(struct wf_model *m)
 	wf_table_free(&m->reports);
 	wf_table_free(&m->decisions);
 	wf_table_free(&m->pairs);
+	wf_table_free(&m->exceptions);
+	wf_table_free(&m->notifications);
 	free(m->feed);
 	free(m);
 }
@@ -90,6 +107,8 @@ void wf_model_reset(struct wf_model *m)
 	wf_table_clear(&m->reports);
 	wf_table_clear(&m->decisions);
 	wf_table_clear(&m->pairs);
+	wf_table_clear(&m->exceptions);
+	wf_table_clear(&m->notifications);
 	m->feed_head = m->feed_n = 0;
 	m->cursor = 0;
 	m->clock = 0;
@@ -167,6 +186,14 @@ static int64_t decision_age(const void *e)
 {
 	return ((const struct wf_decision *)e)->created_at;
 }
+static int64_t exception_age(const void *e)
+{
+	return ((const struct wf_exception *)e)->granted_at;
+}
+static int64_t notification_age(const void *e)
+{
+	return ((const struct wf_notification *)e)->at;
+}
 static int64_t signal_age(const void *e)
 {
 	return (int64_t)((const struct wf_signal_entry *)e)->order;
@@ -235,6 +262,22 @@ static int64_t report_version(const void *e)
 static int64_t decision_version(const void *e)
 {
 	return ((const struct wf_decision *)e)->version;
+}
+static int64_t exception_version(const void *e)
+{
+	return ((const struct wf_exception *)e)->version;
+}
+static int64_t notification_version(const void *e)
+{
+	return ((const struct wf_notification *)e)->version;
+}
+static void clear_exception(void *e)
+{
+	wf_exception_clear(e);
+}
+static void clear_notification(void *e)
+{
+	wf_notification_clear(e);
 }
 static void clear_platform(void *e)
 {
@@ -400,6 +443,20 @@ enum wf_apply_result wf_model_apply(struct wf_model *m, struct wf_event *ev)
 		r = wf_prop_set_stats(m, &ev->u.stats) ? WF_APPLY_CHANGED
 						       : WF_APPLY_UNCHANGED;
 		break;
+	case WF_EV_EXCEPTION_GRANTED: {
+		/* Records, not open work: when full, the oldest goes. */
+		struct wf_exception *x = &ev->u.exception;
+		r = upsert(m, &m->exceptions, x, sizeof(*x), sizeof(*x), x->version,
+			   exception_version, clear_exception, NULL, exception_age, NULL);
+		break;
+	}
+	case WF_EV_AUTHORITY_NOTIFIED: {
+		struct wf_notification *x = &ev->u.notification;
+		r = upsert(m, &m->notifications, x, sizeof(*x), sizeof(*x), x->version,
+			   notification_version, clear_notification, NULL,
+			   notification_age, NULL);
+		break;
+	}
 	case WF_EV_RESET:
 	case WF_EV__COUNT:
 		break;
@@ -430,6 +487,24 @@ const struct wf_report *wf_model_report(const struct wf_model *m, const char *id
 const struct wf_decision *wf_model_decision(const struct wf_model *m, const char *id)
 {
 	return id ? wf_table_get(&m->decisions, id) : NULL;
+}
+
+const struct wf_exception *wf_model_exception(const struct wf_model *m, const char *id)
+{
+	return id ? wf_table_get(&m->exceptions, id) : NULL;
+}
+const struct wf_notification *wf_model_notification(const struct wf_model *m,
+						    const char *id)
+{
+	return id ? wf_table_get(&m->notifications, id) : NULL;
+}
+size_t wf_model_count_exceptions(const struct wf_model *m)
+{
+	return m->exceptions.n;
+}
+size_t wf_model_count_notifications(const struct wf_model *m)
+{
+	return m->notifications.n;
 }
 
 size_t wf_model_count_platforms(const struct wf_model *m)

@@ -27,6 +27,8 @@ struct wf_model_limits {
 	size_t decisions;  /* default 1024 */
 	size_t pairs;      /* incident x platform series, default 1024 */
 	size_t feed;       /* latest sightings kept for the live feed, default 256 */
+	size_t exceptions; /* public-interest exceptions, default 256 (oldest goes) */
+	size_t notifications; /* authority notifications, default 256 (oldest goes) */
 };
 
 #define WF_MINUTES 60 /* minute buckets: the last hour */
@@ -79,6 +81,41 @@ const struct wf_incident *wf_model_incident(const struct wf_model *m, const char
 const struct wf_signal *wf_model_signal(const struct wf_model *m, const char *id);
 const struct wf_report *wf_model_report(const struct wf_model *m, const char *id);
 const struct wf_decision *wf_model_decision(const struct wf_model *m, const char *id);
+
+/* The records that approved decisions leave (docs/protocol.md, "Effects"): public-
+ * interest exceptions (exception.granted) and authority notifications
+ * (authority.notified). */
+const struct wf_exception *wf_model_exception(const struct wf_model *m, const char *id);
+const struct wf_notification *wf_model_notification(const struct wf_model *m,
+						    const char *id);
+size_t wf_model_count_exceptions(const struct wf_model *m);
+size_t wf_model_count_notifications(const struct wf_model *m);
+/* Newest first (incident_id NULL: all). */
+size_t wf_model_exceptions(const struct wf_model *m, const char *incident_id,
+			   const struct wf_exception **out, size_t cap);
+size_t wf_model_notifications(const struct wf_model *m, const char *incident_id,
+			      const struct wf_notification **out, size_t cap);
+/* The exception that lets platform_id keep copies of signal_id (platform_id NULL:
+ * any platform's), or NULL. */
+const struct wf_exception *wf_model_signal_exception(const struct wf_model *m,
+						     const char *signal_id,
+						     const char *platform_id);
+
+/* A decision's quorum: `needed` distinct organisations close it; `approvals` and
+ * `rejections` are the organisations counted so far (approved_by, rejected_by). The
+ * list shows "approvals/needed", e.g. 1/2. Who voted is d->votes (each with its org
+ * and whether it counted). */
+struct wf_quorum {
+	int needed;
+	int approvals;
+	int rejections;
+};
+struct wf_quorum wf_decision_quorum(const struct wf_decision *d);
+/* What organisation org has already done on d: WF_VOTE_APPROVE or WF_VOTE_REJECT
+ * when its vote counted, WF_VOTE__COUNT when it has not approved or rejected (a
+ * further approve or reject of an organisation that counted does not count). The
+ * dashboard's own organisation is wf_conn.org. */
+enum wf_vote_action wf_decision_org_vote(const struct wf_decision *d, const char *org);
 
 size_t wf_model_count_platforms(const struct wf_model *m);
 size_t wf_model_count_incidents(const struct wf_model *m);
@@ -144,12 +181,15 @@ size_t wf_model_feed(const struct wf_model *m, const char *incident_id,
  * time the figures are for; buckets older than the windows count as empty. */
 struct wf_bucket_counts {
 	int64_t attempts, blocked, removed, kept, pending, variants;
+	int64_t kept_exception; /* part of kept: kept under a public-interest exception */
 };
 struct wf_rates {
 	double rate1, rate5, rate15; /* attempts per minute over the last 1/5/15 min */
 	double accel;         /* change of the per-minute rate per minute (rate1 vs rate5) */
 	double doubling_min;  /* minutes for the rate to double; 0 when not growing */
-	double blocked_share15; /* blocked / attempts over 15 minutes, -1 without data */
+	double blocked_share15; /* blocked / attempts over 15 minutes, -1 without data;
+				   copies kept under an exception are left out of
+				   attempts (they are not failures of the list) */
 	struct wf_bucket_counts last1, last15, last24h;
 	double variants_per_hour; /* new variants over the last hour */
 	int64_t last_seen;    /* newest bucket with attempts, 0 if none */
@@ -204,6 +244,7 @@ struct wf_conn {
 	char message[160];    /* the last error, for the status bar (sanitize to show) */
 	char user[WF_NAME_MAX + 1];
 	char role[16];
+	char org[WF_NAME_MAX + 1]; /* whoami's org: the organisation our votes count for */
 };
 const struct wf_conn *wf_model_conn(const struct wf_model *m);
 /* Replaces the connection state; bumps the generation only when it differs. */

@@ -36,6 +36,7 @@ struct wf_signal_entry {
 struct wf_model {
 	struct wf_model_limits lim;
 	struct wf_table platforms, incidents, signals, reports, decisions, pairs;
+	struct wf_table exceptions, notifications;
 	struct wf_feed_item *feed;
 	size_t feed_head, feed_n;
 	int64_t cursor;

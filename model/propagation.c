@@ -102,8 +102,10 @@ static struct wf_bucket *bucket_at(struct wf_bucket *ring, size_t n, int64_t wid
 }
 
 static void counts_add_outcome(struct wf_bucket_counts *c, enum wf_outcome o,
-			       int64_t n)
+			       int64_t n, bool excepted)
 {
+	if (o == WF_OUT_KEPT && excepted)
+		c->kept_exception += n;
 	c->attempts += n;
 	switch (o) {
 	case WF_OUT_BLOCKED:
@@ -130,11 +132,12 @@ void wf_prop_add_sighting(struct wf_model *m, struct wf_pair *p,
 		return;
 	}
 	struct wf_bucket *b = bucket_at(p->minutes, WF_MINUTES, WF_MINUTE_MS, it->seen_at);
+	bool exc = it->exception_id != NULL;
 	if (b)
-		counts_add_outcome(&b->c, it->outcome, it->count);
+		counts_add_outcome(&b->c, it->outcome, it->count, exc);
 	b = bucket_at(p->hours, WF_HOURS, WF_HOUR_MS, it->seen_at);
 	if (b)
-		counts_add_outcome(&b->c, it->outcome, it->count);
+		counts_add_outcome(&b->c, it->outcome, it->count, exc);
 	if (it->seen_at > p->last_seen)
 		p->last_seen = it->seen_at;
 
@@ -180,8 +183,8 @@ bool wf_prop_set_stats(struct wf_model *m, const struct wf_stats_row *r)
 		return false;
 	if (!b)
 		return false;
-	struct wf_bucket_counts c = {r->attempts, r->blocked, r->removed,
-				     r->kept,     r->pending, r->variants};
+	struct wf_bucket_counts c = {r->attempts, r->blocked, r->removed, r->kept,
+				     r->pending,  r->variants, r->kept_exception};
 	if (memcmp(&b->c, &c, sizeof(c)) == 0)
 		return false;
 	b->c = c;
@@ -213,6 +216,7 @@ static void counts_add_scaled(struct wf_bucket_counts *dst,
 		dst->kept += c->kept;
 		dst->pending += c->pending;
 		dst->variants += c->variants;
+		dst->kept_exception += c->kept_exception;
 		return;
 	}
 	dst->attempts += llround(c->attempts * f);
@@ -221,6 +225,7 @@ static void counts_add_scaled(struct wf_bucket_counts *dst,
 	dst->kept += llround(c->kept * f);
 	dst->pending += llround(c->pending * f);
 	dst->variants += llround(c->variants * f);
+	dst->kept_exception += llround(c->kept_exception * f);
 }
 
 /* Trailing window of k minutes ending at now: the current (partial) minute, the k-1
@@ -281,10 +286,10 @@ void wf_model_rates(const struct wf_model *m, const char *incident_id,
 		double g = log(out->rate5 / out->rate15) / 5.0; /* centres 5 min apart */
 		out->doubling_min = log(2.0) / g;
 	}
-	out->blocked_share15 = out->last15.attempts > 0
-				       ? (double)out->last15.blocked /
-						 (double)out->last15.attempts
-				       : -1.0;
+	/* Copies kept under a public-interest exception are allowed, not failures. */
+	int64_t judged = out->last15.attempts - out->last15.kept_exception;
+	out->blocked_share15 =
+		judged > 0 ? (double)out->last15.blocked / (double)judged : -1.0;
 	out->variants_per_hour = (double)w60.variants;
 }
 
@@ -322,8 +327,9 @@ void wf_model_series(const struct wf_model *m, const char *incident_id,
 			out[k] = (double)c->variants;
 			break;
 		case WF_SERIES_BLOCKED_SHARE:
-			out[k] = c->attempts > 0
-					 ? (double)c->blocked / (double)c->attempts
+			out[k] = c->attempts - c->kept_exception > 0
+					 ? (double)c->blocked /
+						   (double)(c->attempts - c->kept_exception)
 					 : -1.0;
 			break;
 		}

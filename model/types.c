@@ -4,6 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void free_strings(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void wf_platform_clear(struct wf_platform *p)
 {
 	free(p->id);
@@ -36,6 +43,7 @@ void wf_sightings_clear(struct wf_sightings *s)
 	for (size_t i = 0; i < s->n_items; i++) {
 		free(s->items[i].signal_id);
 		free(s->items[i].hash);
+		free(s->items[i].exception_id);
 	}
 	free(s->items);
 	free(s->platform_id);
@@ -50,6 +58,8 @@ void wf_report_clear(struct wf_report *r)
 	free(r->platform_id);
 	free(r->author);
 	free(r->text);
+	free(r->decision_id);
+	free(r->reason);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -58,6 +68,7 @@ void wf_decision_clear(struct wf_decision *d)
 	for (size_t i = 0; i < d->n_votes; i++) {
 		free(d->votes[i].by);
 		free(d->votes[i].reason);
+		free(d->votes[i].org);
 	}
 	free(d->votes);
 	free(d->id);
@@ -67,7 +78,36 @@ void wf_decision_clear(struct wf_decision *d)
 	free(d->detail);
 	free(d->proposer);
 	free(d->rationale);
+	free_strings(d->approved_by, d->n_approved_by);
+	free_strings(d->rejected_by, d->n_rejected_by);
+	free(d->proposed_tier);
+	free(d->keep_platform_id);
+	free(d->authority);
 	memset(d, 0, sizeof(*d));
+}
+
+void wf_exception_clear(struct wf_exception *e)
+{
+	free(e->id);
+	free(e->incident_id);
+	free(e->decision_id);
+	free(e->signal_id);
+	free(e->report_id);
+	free(e->platform_id);
+	free(e->reason);
+	free_strings(e->granted_by, e->n_granted_by);
+	memset(e, 0, sizeof(*e));
+}
+
+void wf_notification_clear(struct wf_notification *n)
+{
+	free(n->id);
+	free(n->incident_id);
+	free(n->decision_id);
+	free(n->authority);
+	free(n->by);
+	free_strings(n->approved_by, n->n_approved_by);
+	memset(n, 0, sizeof(*n));
 }
 
 void wf_stats_row_clear(struct wf_stats_row *r)
@@ -104,6 +144,12 @@ void wf_event_clear(struct wf_event *ev)
 		break;
 	case WF_EV_STATS:
 		wf_stats_row_clear(&ev->u.stats);
+		break;
+	case WF_EV_EXCEPTION_GRANTED:
+		wf_exception_clear(&ev->u.exception);
+		break;
+	case WF_EV_AUTHORITY_NOTIFIED:
+		wf_notification_clear(&ev->u.notification);
 		break;
 	case WF_EV_RESET:
 	case WF_EV__COUNT:

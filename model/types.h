@@ -28,6 +28,8 @@ enum {
 	WF_COUNT_MAX = 1000000,
 	WF_DISTANCE_MAX = 256,
 	WF_IDEMPOTENCY_KEY_MAX = 128,
+	WF_AUTHORITY_MAX = 200,
+	WF_ORGS_MAX = 32, /* approved_by, rejected_by, granted_by */
 };
 
 struct wf_platform {
@@ -74,6 +76,7 @@ struct wf_sighting_item {
 	bool has_hash;        /* hash_type and hash present (events carry them) */
 	enum wf_hash_type hash_type;
 	char *hash;
+	char *exception_id; /* kept under this public-interest exception, or NULL */
 };
 
 struct wf_sightings {
@@ -92,6 +95,8 @@ struct wf_report {
 	char *text;
 	enum wf_report_state state;
 	bool needs_decision;
+	char *decision_id; /* its triage_report decision, or NULL */
+	char *reason;      /* why it was triaged or dismissed ("" while open) */
 	int64_t created_at;
 	int64_t version;
 };
@@ -101,6 +106,8 @@ struct wf_vote {
 	enum wf_vote_action action;
 	char *reason;
 	int64_t at;
+	char *org;    /* the voter's organisation (NULL from an older server) */
+	bool counted; /* counted toward the quorum (first approve/reject of its org) */
 };
 
 struct wf_decision {
@@ -118,6 +125,42 @@ struct wf_decision {
 	struct wf_vote *votes;
 	char *rationale;
 	int64_t version;
+	/* Quorum: `needed` distinct organisations close it (1 from an older server);
+	 * the organisations whose approval / rejection counted so far. */
+	int needed;
+	size_t n_approved_by, n_rejected_by;
+	char **approved_by, **rejected_by;
+	char *proposed_tier;    /* change_tier: the tier it proposes, or NULL */
+	char *keep_platform_id; /* public_interest: who may keep copies, or NULL */
+	char *authority;        /* notify_authority: whom to notify, or NULL */
+};
+
+/* A public-interest exception granted by an approved public_interest decision. */
+struct wf_exception {
+	char *id;
+	char *incident_id; /* may be NULL */
+	char *decision_id;
+	char *signal_id;   /* may be NULL */
+	char *report_id;   /* may be NULL */
+	char *platform_id; /* the organisation that may keep copies; may be NULL */
+	char *reason;
+	size_t n_granted_by;
+	char **granted_by;
+	int64_t granted_at;
+	int64_t version;
+};
+
+/* A record that an authority was notified (an approved notify_authority). */
+struct wf_notification {
+	char *id;
+	char *incident_id; /* may be NULL */
+	char *decision_id;
+	char *authority;
+	char *by; /* the officer whose vote closed the decision */
+	size_t n_approved_by;
+	char **approved_by;
+	int64_t at;
+	int64_t version;
 };
 
 /* One absolute time bucket of one incident x platform (snapshot "stats" rows). */
@@ -127,6 +170,7 @@ struct wf_stats_row {
 	int64_t start;
 	int width_s; /* 60 or 3600 */
 	int64_t attempts, blocked, removed, kept, pending, variants;
+	int64_t kept_exception; /* part of kept: kept under an exception */
 };
 
 /* A decoded event: the envelope plus the resource it carries. seq 0 means the event
@@ -145,6 +189,8 @@ struct wf_event {
 		struct wf_report report;
 		struct wf_decision decision;
 		struct wf_stats_row stats;
+		struct wf_exception exception;
+		struct wf_notification notification;
 	} u;
 };
 
@@ -155,6 +201,8 @@ void wf_sightings_clear(struct wf_sightings *s);
 void wf_report_clear(struct wf_report *r);
 void wf_decision_clear(struct wf_decision *d);
 void wf_stats_row_clear(struct wf_stats_row *r);
+void wf_exception_clear(struct wf_exception *e);
+void wf_notification_clear(struct wf_notification *n);
 /* Frees whatever the event still owns and zeroes it. Safe on a zeroed event. */
 void wf_event_clear(struct wf_event *ev);
 

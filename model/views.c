@@ -220,3 +220,85 @@ size_t wf_model_feed(const struct wf_model *m, const char *incident_id,
 	}
 	return n;
 }
+
+size_t wf_model_exceptions(const struct wf_model *m, const char *incident_id,
+			   const struct wf_exception **out, size_t cap)
+{
+	const struct wf_table *t = &m->exceptions;
+	struct keyed *k = calloc(t->n ? t->n : 1, sizeof(*k));
+	size_t n = 0;
+	if (!k)
+		return 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct wf_exception *x = t->items[i];
+		if (incident_id && (!x->incident_id || strcmp(x->incident_id, incident_id)))
+			continue;
+		k[n].item = x;
+		k[n].tie = x->id;
+		k[n].k1 = -(double)x->granted_at;
+		n++;
+	}
+	return emit(k, n, (const void **)out, cap);
+}
+
+const struct wf_exception *wf_model_signal_exception(const struct wf_model *m,
+						     const char *signal_id,
+						     const char *platform_id)
+{
+	if (!signal_id)
+		return NULL;
+	for (size_t i = 0; i < m->exceptions.n; i++) {
+		const struct wf_exception *x = m->exceptions.items[i];
+		if (x->signal_id && strcmp(x->signal_id, signal_id) == 0 &&
+		    (!platform_id ||
+		     (x->platform_id && strcmp(x->platform_id, platform_id) == 0)))
+			return x;
+	}
+	return NULL;
+}
+
+size_t wf_model_notifications(const struct wf_model *m, const char *incident_id,
+			      const struct wf_notification **out, size_t cap)
+{
+	const struct wf_table *t = &m->notifications;
+	struct keyed *k = calloc(t->n ? t->n : 1, sizeof(*k));
+	size_t n = 0;
+	if (!k)
+		return 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct wf_notification *x = t->items[i];
+		if (incident_id && (!x->incident_id || strcmp(x->incident_id, incident_id)))
+			continue;
+		k[n].item = x;
+		k[n].tie = x->id;
+		k[n].k1 = -(double)x->at;
+		n++;
+	}
+	return emit(k, n, (const void **)out, cap);
+}
+
+struct wf_quorum wf_decision_quorum(const struct wf_decision *d)
+{
+	struct wf_quorum q = {d->needed > 0 ? d->needed : 1, (int)d->n_approved_by,
+			      (int)d->n_rejected_by};
+	return q;
+}
+
+static bool orgs_have(char *const *v, size_t n, const char *org)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], org) == 0)
+			return true;
+	return false;
+}
+
+enum wf_vote_action wf_decision_org_vote(const struct wf_decision *d, const char *org)
+{
+	if (!org || !*org)
+		return WF_VOTE__COUNT;
+	if (orgs_have(d->approved_by, d->n_approved_by, org))
+		return WF_VOTE_APPROVE;
+	if (orgs_have(d->rejected_by, d->n_rejected_by, org))
+		return WF_VOTE_REJECT;
+	return WF_VOTE__COUNT;
+}

@@ -543,6 +543,10 @@ void client_done_whoami(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 	}
 	snprintf(c->conn.user, sizeof(c->conn.user), "%s", name);
 	snprintf(c->conn.role, sizeof(c->conn.role), "%s", role ? role : "");
+	/* The organisation our votes count for (protocol.md, Quorum); an older server
+	 * has none: the officer is an organisation of its own. */
+	const char *org = json_string_value(json_object_get(root, "org"));
+	snprintf(c->conn.org, sizeof(c->conn.org), "%s", org && *org ? org : name);
 	c->have_whoami = true;
 	if (c->outbox)
 		wf_outbox_set_identity(c->outbox, name, NULL);

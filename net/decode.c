@@ -169,6 +169,58 @@ static int get_bool(struct dctx *c, json_t *o, const char *key, bool dflt, bool 
 	return 0;
 }
 
+/* An optional integer (dflt when missing). */
+static int get_int_opt(struct dctx *c, json_t *o, const char *key, int64_t min,
+		       int64_t max, int64_t dflt, int64_t *out)
+{
+	json_t *v = field(o, key);
+	if (!v) {
+		*out = dflt;
+		return 0;
+	}
+	return val_int(c, key, v, min, max, out);
+}
+
+/* An optional string that reads as "" when missing or null. */
+static int get_str_empty(struct dctx *c, json_t *o, const char *key, size_t max,
+			 char **out)
+{
+	if (get_str(c, o, key, 0, max, true, out))
+		return -1;
+	if (!*out && !(*out = calloc(1, 1)))
+		return fail(c, key, "out of memory");
+	return 0;
+}
+
+/* An optional array of at most WF_ORGS_MAX strings of 1..WF_NAME_MAX bytes
+ * (organisations); missing or null is empty. */
+static int get_orgs(struct dctx *c, json_t *o, const char *key, char ***out, size_t *n)
+{
+	json_t *arr = field(o, key);
+	*n = 0;
+	if (!arr || json_is_null(arr))
+		return 0;
+	size_t len = json_array_size(arr);
+	if (!json_is_array(arr) || len > WF_ORGS_MAX)
+		return fail(c, key, "must be an array of at most %d strings", WF_ORGS_MAX);
+	if (len == 0)
+		return 0;
+	*out = calloc(len, sizeof(**out));
+	if (!*out)
+		return fail(c, key, "out of memory");
+	for (size_t i = 0; i < len; i++) {
+		json_t *v = json_array_get(arr, i);
+		size_t sl = json_string_length(v);
+		if (!json_is_string(v) || sl < 1 || sl > WF_NAME_MAX ||
+		    memchr(json_string_value(v), 0, sl))
+			return fail(c, key, "must hold strings of 1..%d bytes", WF_NAME_MAX);
+		if (!((*out)[i] = strdup(json_string_value(v))))
+			return fail(c, key, "out of memory");
+		*n = i + 1;
+	}
+	return 0;
+}
+
 /* Enum readers, one per vocabulary, generated from the parse functions. */
 #define VAL_ENUM(name)                                                         \
 	static int val_##name(struct dctx *c, const char *key, json_t *v,      \
@@ -284,7 +336,7 @@ static int dec_signal(struct dctx *c, json_t *o, struct wf_signal *s)
 }
 
 enum { SI_SIGNAL_ID, SI_COUNT, SI_OUTCOME, SI_SEEN_AT, SI_DISTANCE, SI_HASH_TYPE,
-       SI_HASH, SI__COUNT };
+       SI_HASH, SI_EXCEPTION_ID, SI__COUNT };
 
 /* Key k of length n is the literal lit. */
 #define KEY_IS(k, n, lit) ((n) == sizeof(lit) - 1 && memcmp((k), (lit), (n)) == 0)
@@ -307,6 +359,7 @@ static void item_members(json_t *o, json_t **v)
 			   : KEY_IS(k, n, "distance")  ? SI_DISTANCE
 			   : KEY_IS(k, n, "hash_type") ? SI_HASH_TYPE
 			   : KEY_IS(k, n, "hash")      ? SI_HASH
+			   : KEY_IS(k, n, "exception_id") ? SI_EXCEPTION_ID
 						       : -1;
 		if (slot >= 0)
 			v[slot] = json_object_iter_value(it);
@@ -340,6 +393,9 @@ static int dec_sighting_item(struct dctx *c, json_t *o, struct wf_sighting_item 
 				    wf_hash_type_name(it->hash_type));
 		it->has_hash = true;
 	}
+	if (v[SI_EXCEPTION_ID] &&
+	    val_id(c, "exception_id", v[SI_EXCEPTION_ID], true, &it->exception_id))
+		return -1;
 	return 0;
 }
 
@@ -379,6 +435,8 @@ static int dec_report(struct dctx *c, json_t *o, struct wf_report *r)
 		get_str(c, o, "text", 1, WF_TEXT_MAX, false, &r->text) ||
 		get_report_state(c, o, "state", &r->state) ||
 		get_bool(c, o, "needs_decision", false, &r->needs_decision) ||
+		get_id(c, o, "decision_id", true, &r->decision_id) ||
+		get_str_empty(c, o, "reason", WF_REASON_MAX, &r->reason) ||
 		get_time(c, o, "created_at", false, &r->created_at) ||
 		get_int(c, o, "version", 1, INT64_MAX, &r->version))
 		       ? -1
@@ -390,7 +448,9 @@ static int dec_vote(struct dctx *c, json_t *o, struct wf_vote *v)
 	return (need_object(c, o) || get_str(c, o, "by", 1, WF_NAME_MAX, false, &v->by) ||
 		get_vote_action(c, o, "action", &v->action) ||
 		get_str(c, o, "reason", 0, WF_REASON_MAX, true, &v->reason) ||
-		get_time(c, o, "at", false, &v->at))
+		get_time(c, o, "at", false, &v->at) ||
+		get_str(c, o, "org", 1, WF_NAME_MAX, true, &v->org) ||
+		get_bool(c, o, "counted", false, &v->counted))
 		       ? -1
 		       : 0;
 }
@@ -398,6 +458,7 @@ static int dec_vote(struct dctx *c, json_t *o, struct wf_vote *v)
 static int dec_decision(struct dctx *c, json_t *o, struct wf_decision *d)
 {
 	json_t *votes;
+	int64_t needed;
 	if (need_object(c, o) || get_id(c, o, "id", false, &d->id) ||
 	    get_decision_kind(c, o, "kind", &d->kind) ||
 	    get_id(c, o, "incident_id", true, &d->incident_id) ||
@@ -410,8 +471,17 @@ static int dec_decision(struct dctx *c, json_t *o, struct wf_decision *d)
 	    get_time(c, o, "due_at", false, &d->due_at) ||
 	    get_decision_state(c, o, "state", &d->state) ||
 	    get_str(c, o, "rationale", 0, WF_REASON_MAX, true, &d->rationale) ||
-	    get_int(c, o, "version", 1, INT64_MAX, &d->version))
+	    get_int(c, o, "version", 1, INT64_MAX, &d->version) ||
+	    get_int_opt(c, o, "needed", 1, WF_ORGS_MAX, 1, &needed) ||
+	    get_orgs(c, o, "approved_by", &d->approved_by, &d->n_approved_by) ||
+	    get_orgs(c, o, "rejected_by", &d->rejected_by, &d->n_rejected_by) ||
+	    get_str(c, o, "proposed_tier", 1, WF_TIER_MAX, true, &d->proposed_tier) ||
+	    get_id(c, o, "keep_platform_id", true, &d->keep_platform_id) ||
+	    get_str(c, o, "authority", 1, WF_AUTHORITY_MAX, true, &d->authority))
 		return -1;
+	d->needed = (int)needed;
+	if (d->proposed_tier && !wf_valid_tier(d->proposed_tier))
+		return fail(c, "proposed_tier", "must be [a-z_]{1,32}");
 	votes = field(o, "votes");
 	if (!votes || json_is_null(votes))
 		return 0;
@@ -445,14 +515,47 @@ static int dec_stats(struct dctx *c, json_t *o, struct wf_stats_row *r)
 	    get_int(c, o, "removed", 0, INT64_MAX / 4, &r->removed) ||
 	    get_int(c, o, "kept", 0, INT64_MAX / 4, &r->kept) ||
 	    get_int(c, o, "pending", 0, INT64_MAX / 4, &r->pending) ||
-	    get_int(c, o, "variants", 0, INT64_MAX / 4, &r->variants))
+	    get_int(c, o, "variants", 0, INT64_MAX / 4, &r->variants) ||
+	    get_int_opt(c, o, "kept_exception", 0, INT64_MAX / 4, 0, &r->kept_exception))
 		return -1;
+	if (r->kept_exception > r->kept)
+		return fail(c, "kept_exception", "must not exceed kept");
 	if (w != 60 && w != 3600)
 		return fail(c, "width_s", "must be 60 or 3600");
 	if (r->start % (w * 1000) != 0)
 		return fail(c, "start", "must be aligned to width_s");
 	r->width_s = (int)w;
 	return 0;
+}
+
+static int dec_exception(struct dctx *c, json_t *o, struct wf_exception *e)
+{
+	return (need_object(c, o) || get_id(c, o, "id", false, &e->id) ||
+		get_id(c, o, "incident_id", true, &e->incident_id) ||
+		get_id(c, o, "decision_id", false, &e->decision_id) ||
+		get_id(c, o, "signal_id", true, &e->signal_id) ||
+		get_id(c, o, "report_id", true, &e->report_id) ||
+		get_id(c, o, "platform_id", true, &e->platform_id) ||
+		get_str_empty(c, o, "reason", WF_TEXT_MAX, &e->reason) ||
+		get_orgs(c, o, "granted_by", &e->granted_by, &e->n_granted_by) ||
+		get_time(c, o, "granted_at", false, &e->granted_at) ||
+		get_int(c, o, "version", 1, INT64_MAX, &e->version))
+		       ? -1
+		       : 0;
+}
+
+static int dec_notification(struct dctx *c, json_t *o, struct wf_notification *n)
+{
+	return (need_object(c, o) || get_id(c, o, "id", false, &n->id) ||
+		get_id(c, o, "incident_id", true, &n->incident_id) ||
+		get_id(c, o, "decision_id", false, &n->decision_id) ||
+		get_str(c, o, "authority", 1, WF_AUTHORITY_MAX, false, &n->authority) ||
+		get_str(c, o, "by", 1, WF_NAME_MAX, false, &n->by) ||
+		get_orgs(c, o, "approved_by", &n->approved_by, &n->n_approved_by) ||
+		get_time(c, o, "at", false, &n->at) ||
+		get_int(c, o, "version", 1, INT64_MAX, &n->version))
+		       ? -1
+		       : 0;
 }
 
 int wf_decode_resource(enum wf_event_type type, json_t *obj, const char *path,
@@ -490,6 +593,12 @@ int wf_decode_resource(enum wf_event_type type, json_t *obj, const char *path,
 		break;
 	case WF_EV_STATS:
 		rc = dec_stats(&c, obj, &out->u.stats);
+		break;
+	case WF_EV_EXCEPTION_GRANTED:
+		rc = dec_exception(&c, obj, &out->u.exception);
+		break;
+	case WF_EV_AUTHORITY_NOTIFIED:
+		rc = dec_notification(&c, obj, &out->u.notification);
 		break;
 	case WF_EV_RESET:
 		rc = need_object(&c, obj);
@@ -623,6 +732,8 @@ int wf_decode_snapshot(const char *buf, size_t len, struct wf_snapshot *out,
 		{"signals", WF_EV_SIGNAL_ADDED},       {"reports", WF_EV_REPORT_OPENED},
 		{"decisions", WF_EV_DECISION_UPDATED}, {"stats", WF_EV_STATS},
 		{"sightings", WF_EV_SIGHTINGS},
+		{"exceptions", WF_EV_EXCEPTION_GRANTED},
+		{"notifications", WF_EV_AUTHORITY_NOTIFIED},
 	};
 	json_error_t jerr;
 	struct dctx c = {.path = "", .err = err};

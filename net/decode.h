@@ -28,7 +28,8 @@ int wf_decode_resource(enum wf_event_type type, json_t *obj, const char *path,
 		       struct wf_event *out, struct wf_decode_error *err);
 
 /* A snapshot: every resource becomes an event with seq 0, in an order the model
- * can apply (platforms, incidents, signals, reports, decisions, stats, sightings).
+ * can apply (platforms, incidents, signals, reports, decisions, stats, sightings,
+ * exceptions, notifications).
  * Resources that fail to decode are skipped and counted in n_bad, with the first
  * error kept in first_bad; a snapshot whose frame is wrong fails as a whole. */
 struct wf_snapshot {

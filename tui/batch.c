@@ -36,14 +36,14 @@ static json_t *str_json(const char *s)
 static json_t *conn_json(const struct wf_conn *c, int64_t now)
 {
 	return json_pack(
-		"{s:s,s:i,s:I,s:o,s:o,s:I,s:f,s:I,s:I,s:o,s:o,s:o}", "state",
+		"{s:s,s:i,s:I,s:o,s:o,s:I,s:f,s:I,s:I,s:o,s:o,s:o,s:o}", "state",
 		wf_conn_state_name(c->state), "attempt", c->attempt, "next_try_ms",
 		(json_int_t)(c->next_try ? c->next_try - now : 0), "last_event",
 		time_json(c->last_event), "last_data", time_json(c->last_data),
 		"lag_ms", (json_int_t)c->lag_ms, "events_per_s", c->events_per_s,
 		"heartbeat_s", (json_int_t)c->heartbeat_s, "bad_events",
 		(json_int_t)c->bad_events, "message", str_json(c->message), "user",
-		str_json(c->user), "role", str_json(c->role));
+		str_json(c->user), "role", str_json(c->role), "org", str_json(c->org));
 }
 
 static json_t *incidents_json(const struct wf_model *m, int64_t now, json_int_t *vsum)
@@ -104,6 +104,15 @@ static json_t *platforms_json(const struct wf_model *m, int64_t now, json_int_t 
 	return a;
 }
 
+/* A list of organisations (approved_by, rejected_by). */
+static json_t *orgs_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, str_json(v[i]));
+	return a;
+}
+
 static json_t *decisions_json(const struct wf_model *m, json_int_t *vsum)
 {
 	const struct wf_decision **list = malloc(LIST_MAX * sizeof(*list));
@@ -125,6 +134,14 @@ static json_t *decisions_json(const struct wf_model *m, json_int_t *vsum)
 				  wf_decision_state_name(d->state), "due_at",
 				  time_json(d->due_at), "votes", (json_int_t)d->n_votes,
 				  "version", (json_int_t)d->version));
+		/* The quorum (protocol.md, Quorum): "1/2" and who counted so far. */
+		struct wf_quorum q = wf_decision_quorum(d);
+		json_t *o = json_array_get(a, json_array_size(a) - 1);
+		json_object_set_new(o, "needed", json_integer(q.needed));
+		json_object_set_new(o, "approved_by",
+				    orgs_json(d->approved_by, d->n_approved_by));
+		json_object_set_new(o, "rejected_by",
+				    orgs_json(d->rejected_by, d->n_rejected_by));
 	}
 	free(list);
 	return a;

@@ -25,6 +25,10 @@
 #define REPORT "{\"id\":\"rep-1\",\"kind\":\"public_interest\",\"incident_id\":\"inc-1\",\"platform_id\":null,\"author\":\"Newsroom\",\"text\":\"We need to keep a clip\",\"state\":\"open\",\"needs_decision\":true,\"created_at\":\"" T0 "\",\"version\":1}"
 #define DECISION_P(state) "{\"id\":\"dec-1\",\"kind\":\"activate\",\"incident_id\":\"inc-1\",\"subject\":\"Activate\",\"subject_ref\":\"inc-1\",\"detail\":\"\",\"proposer\":\"board\",\"priority\":\"high\",\"created_at\":\"" T0 "\",\"due_at\":\"2026-11-26T04:15:00Z\",\"state\":\"" state "\",\"votes\":[{\"by\":\"alice\",\"action\":\"note\",\"reason\":\"looking\",\"at\":\"" T0 "\"}],\"rationale\":\"\",\"version\":3}"
 #define DECISION DECISION_P("pending")
+/* The quorum fields of issue 12 (protocol.md, Quorum / Exception / Notification). */
+#define DECISION_Q "{\"id\":\"dec-2\",\"kind\":\"change_tier\",\"incident_id\":\"inc-1\",\"subject\":\"Raise\",\"subject_ref\":\"inc-1\",\"detail\":\"\",\"proposer\":\"board\",\"priority\":\"high\",\"created_at\":\"" T0 "\",\"due_at\":\"" T0 "\",\"state\":\"pending\",\"votes\":[{\"by\":\"alice\",\"action\":\"approve\",\"reason\":\"\",\"at\":\"" T0 "\",\"org\":\"p-fb\",\"counted\":true},{\"by\":\"bob\",\"action\":\"approve\",\"reason\":\"\",\"at\":\"" T0 "\",\"org\":\"p-fb\",\"counted\":false}],\"rationale\":\"\",\"version\":3,\"needed\":2,\"approved_by\":[\"p-fb\"],\"rejected_by\":[],\"proposed_tier\":\"content_incident\",\"keep_platform_id\":null,\"authority\":null}"
+#define EXCEPTION "{\"id\":\"exc-9\",\"incident_id\":\"inc-1\",\"decision_id\":\"dec-4\",\"signal_id\":\"sig-1\",\"report_id\":null,\"platform_id\":\"p-news\",\"reason\":\"Newsroom archive\",\"granted_by\":[\"p-fb\",\"p-yt\"],\"granted_at\":\"" T0 "\",\"version\":1}"
+#define NOTIFICATION "{\"id\":\"ntf-9\",\"incident_id\":\"inc-1\",\"decision_id\":\"dec-5\",\"authority\":\"NZ Police\",\"by\":\"alice\",\"approved_by\":[\"p-fb\"],\"at\":\"" T0 "\",\"version\":1}"
 
 static int decode(const char *s, struct wf_event *ev, struct wf_decode_error *err)
 {
@@ -49,6 +53,9 @@ static void test_every_event_type(void **state)
 		{ENV("decision.updated", DECISION), WF_EV_DECISION_UPDATED},
 		{ENV("decision.resolved", DECISION_P("approved")), WF_EV_DECISION_RESOLVED},
 		{ENV("reset", "{\"reason\":\"cursor_expired\"}"), WF_EV_RESET},
+		{ENV("decision.updated", DECISION_Q), WF_EV_DECISION_UPDATED},
+		{ENV("exception.granted", EXCEPTION), WF_EV_EXCEPTION_GRANTED},
+		{ENV("authority.notified", NOTIFICATION), WF_EV_AUTHORITY_NOTIFIED},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct wf_event ev;
@@ -105,6 +112,73 @@ static void test_fields_decoded(void **state)
 
 	assert_int_equal(decode(ENV("platform.updated", PLATFORM), &ev, &err), 0);
 	assert_int_equal(ev.u.platform.hash_types, (1u << WF_HASH_PDQ) | (1u << WF_HASH_MD5));
+	wf_event_clear(&ev);
+}
+
+/* The fields of issue 12: quorum on decisions, votes' organisations, candidate
+ * signals, report triage reasons, exceptions, notifications, kept-under-exception
+ * items; and their defaults when an older server leaves them out. */
+static void test_quorum_fields(void **state)
+{
+	(void)state;
+	struct wf_event ev;
+	struct wf_decode_error err;
+	assert_int_equal(decode(ENV("decision.updated", DECISION_Q), &ev, &err), 0);
+	struct wf_decision *d = &ev.u.decision;
+	assert_int_equal(d->needed, 2);
+	assert_int_equal(d->n_approved_by, 1);
+	assert_string_equal(d->approved_by[0], "p-fb");
+	assert_int_equal(d->n_rejected_by, 0);
+	assert_string_equal(d->proposed_tier, "content_incident");
+	assert_null(d->keep_platform_id);
+	assert_null(d->authority);
+	assert_string_equal(d->votes[0].org, "p-fb");
+	assert_true(d->votes[0].counted);
+	assert_false(d->votes[1].counted);
+	wf_event_clear(&ev);
+
+	/* an older decision: one vote closes it, nobody counted */
+	assert_int_equal(decode(ENV("decision.opened", DECISION), &ev, &err), 0);
+	assert_int_equal(ev.u.decision.needed, 1);
+	assert_int_equal(ev.u.decision.n_approved_by, 0);
+	assert_null(ev.u.decision.votes[0].org);
+	assert_false(ev.u.decision.votes[0].counted);
+	wf_event_clear(&ev);
+
+	assert_int_equal(decode(ENV("exception.granted", EXCEPTION), &ev, &err), 0);
+	assert_string_equal(ev.u.exception.signal_id, "sig-1");
+	assert_null(ev.u.exception.report_id);
+	assert_string_equal(ev.u.exception.platform_id, "p-news");
+	assert_string_equal(ev.u.exception.reason, "Newsroom archive");
+	assert_int_equal(ev.u.exception.n_granted_by, 2);
+	assert_string_equal(ev.u.exception.granted_by[1], "p-yt");
+	wf_event_clear(&ev);
+
+	assert_int_equal(decode(ENV("authority.notified", NOTIFICATION), &ev, &err), 0);
+	assert_string_equal(ev.u.notification.authority, "NZ Police");
+	assert_string_equal(ev.u.notification.by, "alice");
+	assert_int_equal(ev.u.notification.n_approved_by, 1);
+	wf_event_clear(&ev);
+
+	const char *rep_t = ENV("report.updated", "{\"id\":\"rep-1\",\"kind\":\"referral\",\"author\":\"a\",\"text\":\"t\",\"state\":\"dismissed\",\"decision_id\":\"dec-3\",\"reason\":\"duplicate\",\"created_at\":\"" T0 "\",\"version\":2}");
+	assert_int_equal(decode(rep_t, &ev, &err), 0);
+	assert_string_equal(ev.u.report.decision_id, "dec-3");
+	assert_string_equal(ev.u.report.reason, "duplicate");
+	wf_event_clear(&ev);
+	assert_int_equal(decode(ENV("report.opened", REPORT), &ev, &err), 0);
+	assert_null(ev.u.report.decision_id);
+	assert_string_equal(ev.u.report.reason, "");
+	wf_event_clear(&ev);
+
+	const char *cand = ENV("signal.added", "{\"id\":\"s\",\"incident_id\":\"i\",\"type\":\"md5\",\"value\":\"" MD5 "\",\"quality\":90,\"variant_id\":\"v\",\"platform_id\":\"p\",\"added_at\":\"" T0 "\",\"state\":\"proposed\",\"version\":1}");
+	assert_int_equal(decode(cand, &ev, &err), 0);
+	assert_int_equal(ev.u.signal.state, WF_SIG_PROPOSED);
+	wf_event_clear(&ev);
+
+	const char *kept = ENV("sightings", "{\"platform_id\":\"p-news\",\"incident_id\":\"inc-1\",\"items\":[{\"signal_id\":\"sig-1\",\"count\":2,\"outcome\":\"kept\",\"seen_at\":\"" T0 "\",\"exception_id\":\"exc-9\"},{\"signal_id\":\"sig-1\",\"count\":1,\"outcome\":\"kept\",\"seen_at\":\"" T0 "\",\"exception_id\":null}]}");
+	assert_int_equal(decode(kept, &ev, &err), 0);
+	assert_string_equal(ev.u.sightings.items[0].exception_id, "exc-9");
+	assert_null(ev.u.sightings.items[1].exception_id);
 	wf_event_clear(&ev);
 }
 
@@ -195,6 +269,20 @@ static void test_malformed_table(void **state)
 		{ENV("sightings", "{\"platform_id\":\"p\",\"incident_id\":\"i\",\"items\":[{\"signal_id\":\"s\",\"count\":1,\"outcome\":\"blocked\",\"seen_at\":\"" T0 "\"},{\"signal_id\":\"s\",\"count\":1,\"outcome\":\"lost\",\"seen_at\":\"" T0 "\"}]}"), "data.items[1].outcome"},
 		{ENV("sightings", "{\"platform_id\":\"p\",\"incident_id\":\"i\",\"items\":[]}"), "data.items"},
 		{items1001, "data.items"},
+		/* issue 12's fields */
+		{ENV("decision.opened", "{\"id\":\"d\",\"kind\":\"activate\",\"subject\":\"s\",\"proposer\":\"p\",\"priority\":\"high\",\"created_at\":\"" T0 "\",\"due_at\":\"" T0 "\",\"state\":\"pending\",\"needed\":0,\"version\":1}"), "data.needed"},
+		{ENV("decision.opened", "{\"id\":\"d\",\"kind\":\"activate\",\"subject\":\"s\",\"proposer\":\"p\",\"priority\":\"high\",\"created_at\":\"" T0 "\",\"due_at\":\"" T0 "\",\"state\":\"pending\",\"needed\":33,\"version\":1}"), "data.needed"},
+		{ENV("decision.opened", "{\"id\":\"d\",\"kind\":\"activate\",\"subject\":\"s\",\"proposer\":\"p\",\"priority\":\"high\",\"created_at\":\"" T0 "\",\"due_at\":\"" T0 "\",\"state\":\"pending\",\"approved_by\":\"p-fb\",\"version\":1}"), "data.approved_by"},
+		{ENV("decision.opened", "{\"id\":\"d\",\"kind\":\"activate\",\"subject\":\"s\",\"proposer\":\"p\",\"priority\":\"high\",\"created_at\":\"" T0 "\",\"due_at\":\"" T0 "\",\"state\":\"pending\",\"rejected_by\":[\"\"],\"version\":1}"), "data.rejected_by"},
+		{ENV("decision.opened", "{\"id\":\"d\",\"kind\":\"change_tier\",\"subject\":\"s\",\"proposer\":\"p\",\"priority\":\"high\",\"created_at\":\"" T0 "\",\"due_at\":\"" T0 "\",\"state\":\"pending\",\"proposed_tier\":\"Tier 1\",\"version\":1}"), "data.proposed_tier"},
+		{ENV("decision.opened", "{\"id\":\"d\",\"kind\":\"public_interest\",\"subject\":\"s\",\"proposer\":\"p\",\"priority\":\"high\",\"created_at\":\"" T0 "\",\"due_at\":\"" T0 "\",\"state\":\"pending\",\"keep_platform_id\":\"a b\",\"version\":1}"), "data.keep_platform_id"},
+		{ENV("decision.opened", "{\"id\":\"d\",\"kind\":\"activate\",\"subject\":\"s\",\"proposer\":\"p\",\"priority\":\"high\",\"created_at\":\"" T0 "\",\"due_at\":\"" T0 "\",\"state\":\"pending\",\"votes\":[{\"by\":\"a\",\"action\":\"approve\",\"at\":\"" T0 "\",\"counted\":1}],\"version\":1}"), "data.votes[0].counted"},
+		{ENV("signal.added", "{\"id\":\"s\",\"incident_id\":\"i\",\"type\":\"md5\",\"value\":\"" MD5 "\",\"quality\":90,\"variant_id\":\"v\",\"platform_id\":\"p\",\"added_at\":\"" T0 "\",\"state\":\"candidate\",\"version\":1}"), "data.state"},
+		{ENV("sightings", "{\"platform_id\":\"p\",\"incident_id\":\"i\",\"items\":[{\"signal_id\":\"s\",\"count\":1,\"outcome\":\"kept\",\"seen_at\":\"" T0 "\",\"exception_id\":7}]}"), "data.items[0].exception_id"},
+		{ENV("exception.granted", "{\"id\":\"e\",\"granted_at\":\"" T0 "\",\"version\":1}"), "data.decision_id"},
+		{ENV("exception.granted", "{\"id\":\"e\",\"decision_id\":\"d\",\"granted_by\":[1],\"granted_at\":\"" T0 "\",\"version\":1}"), "data.granted_by"},
+		{ENV("authority.notified", "{\"id\":\"n\",\"decision_id\":\"d\",\"authority\":\"\",\"by\":\"a\",\"at\":\"" T0 "\",\"version\":1}"), "data.authority"},
+		{ENV("authority.notified", "{\"id\":\"n\",\"decision_id\":\"d\",\"authority\":\"x\",\"at\":\"" T0 "\",\"version\":1}"), "data.by"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct wf_event ev;
@@ -222,19 +310,31 @@ static void test_snapshot(void **state)
 		"\"signals\":[" SIGNAL ",{\"id\":\"bad\"}],\"reports\":[" REPORT "],"
 		"\"decisions\":[" DECISION "],"
 		"\"stats\":[{\"incident_id\":\"inc-1\",\"platform_id\":\"p-fb\",\"start\":\"2026-11-26T04:00:00Z\",\"width_s\":60,\"attempts\":10,\"blocked\":5,\"removed\":3,\"kept\":0,\"pending\":2,\"variants\":1}],"
-		"\"sightings\":[{\"platform_id\":\"p-fb\",\"incident_id\":\"inc-1\",\"signal_id\":\"sig-1\",\"count\":3,\"outcome\":\"removed\",\"seen_at\":\"" T0 "\"}]}";
+		"\"sightings\":[{\"platform_id\":\"p-fb\",\"incident_id\":\"inc-1\",\"signal_id\":\"sig-1\",\"count\":3,\"outcome\":\"removed\",\"seen_at\":\"" T0 "\"}],"
+		"\"exceptions\":[" EXCEPTION "],\"notifications\":[" NOTIFICATION ",{\"id\":\"n\"}]}";
 	struct wf_snapshot s;
 	struct wf_decode_error err;
 	assert_int_equal(wf_decode_snapshot(snap, strlen(snap), &s, &err), 0);
 	assert_int_equal(s.cursor, 42);
 	assert_int_equal(s.heartbeat_s, 5);
-	assert_int_equal(s.n_events, 7);
-	assert_int_equal(s.n_bad, 1);
+	assert_int_equal(s.n_events, 9);
+	assert_int_equal(s.n_bad, 2);
 	assert_non_null(strstr(s.first_bad.msg, "signals[1]"));
 	assert_int_equal(s.events[0].type, WF_EV_PLATFORM_UPDATED);
 	assert_int_equal(s.events[5].type, WF_EV_STATS);
 	assert_int_equal(s.events[6].type, WF_EV_SIGHTINGS);
 	assert_int_equal(s.events[6].seq, 0);
+	assert_int_equal(s.events[7].type, WF_EV_EXCEPTION_GRANTED);
+	assert_int_equal(s.events[8].type, WF_EV_AUTHORITY_NOTIFIED);
+	wf_snapshot_clear(&s);
+
+	/* kept_exception in a stats row: optional, never more than kept */
+	const char *st_ok = "{\"cursor\":1,\"server_time\":\"" T0 "\",\"stats\":[{\"incident_id\":\"i\",\"platform_id\":\"p\",\"start\":\"2026-11-26T04:00:00Z\",\"width_s\":60,\"attempts\":10,\"blocked\":5,\"removed\":0,\"kept\":5,\"pending\":0,\"variants\":0,\"kept_exception\":4},{\"incident_id\":\"i\",\"platform_id\":\"p\",\"start\":\"2026-11-26T04:01:00Z\",\"width_s\":60,\"attempts\":10,\"blocked\":5,\"removed\":0,\"kept\":5,\"pending\":0,\"variants\":0,\"kept_exception\":6}]}";
+	assert_int_equal(wf_decode_snapshot(st_ok, strlen(st_ok), &s, &err), 0);
+	assert_int_equal(s.n_events, 1);
+	assert_int_equal(s.events[0].u.stats.kept_exception, 4);
+	assert_int_equal(s.n_bad, 1);
+	assert_non_null(strstr(s.first_bad.msg, "kept_exception"));
 	wf_snapshot_clear(&s);
 
 	const char *bad = "{\"server_time\":\"" T0 "\"}";
@@ -267,6 +367,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_event_type),
 		cmocka_unit_test(test_fields_decoded),
+		cmocka_unit_test(test_quorum_fields),
 		cmocka_unit_test(test_malformed_table),
 		cmocka_unit_test(test_snapshot),
 		cmocka_unit_test(test_poll),

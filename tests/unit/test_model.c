@@ -137,6 +137,74 @@ static void test_every_event_type(void **state)
 	assert_int_equal(feed[0].count, 10);
 }
 
+/* Issue 12: exceptions and notifications are kept and listed per incident; a
+ * decision's quorum and an organisation's counted vote; copies kept under an
+ * exception are counted apart and left out of the blocked share. */
+static void test_quorum_records(void **state)
+{
+	struct wf_model *m = *state;
+	char t[32], t2[32];
+	ts(T0, t);
+	ts(T0 + MIN, t2);
+	assert_int_equal(apply_json(m, "{\"seq\":1,\"type\":\"decision.updated\",\"time\":\"%s\",\"data\":{\"id\":\"dec-1\",\"kind\":\"activate\",\"incident_id\":\"inc-1\",\"subject\":\"Activate\",\"proposer\":\"board\",\"priority\":\"high\",\"created_at\":\"%s\",\"due_at\":\"%s\",\"state\":\"pending\",\"votes\":[{\"by\":\"alice\",\"action\":\"approve\",\"at\":\"%s\",\"org\":\"p-fb\",\"counted\":true},{\"by\":\"carol\",\"action\":\"reject\",\"reason\":\"too early\",\"at\":\"%s\",\"org\":\"p-yt\",\"counted\":true}],\"needed\":2,\"approved_by\":[\"p-fb\"],\"rejected_by\":[\"p-yt\"],\"version\":3}}", t, t, t2, t, t), WF_APPLY_CHANGED);
+	const struct wf_decision *d = wf_model_decision(m, "dec-1");
+	struct wf_quorum q = wf_decision_quorum(d);
+	assert_int_equal(q.needed, 2);
+	assert_int_equal(q.approvals, 1);
+	assert_int_equal(q.rejections, 1);
+	assert_int_equal(wf_decision_org_vote(d, "p-fb"), WF_VOTE_APPROVE);
+	assert_int_equal(wf_decision_org_vote(d, "p-yt"), WF_VOTE_REJECT);
+	assert_int_equal(wf_decision_org_vote(d, "p-tw"), WF_VOTE__COUNT);
+	assert_int_equal(wf_decision_org_vote(d, NULL), WF_VOTE__COUNT);
+
+	assert_int_equal(apply_json(m, "{\"seq\":2,\"type\":\"exception.granted\",\"time\":\"%s\",\"data\":{\"id\":\"exc-2\",\"incident_id\":\"inc-1\",\"decision_id\":\"dec-9\",\"signal_id\":\"sig-1\",\"platform_id\":\"p-news\",\"reason\":\"archive\",\"granted_by\":[\"p-fb\",\"p-yt\"],\"granted_at\":\"%s\",\"version\":1}}", t, t), WF_APPLY_CHANGED);
+	assert_int_equal(apply_json(m, "{\"seq\":3,\"type\":\"exception.granted\",\"time\":\"%s\",\"data\":{\"id\":\"exc-2\",\"decision_id\":\"dec-9\",\"granted_at\":\"%s\",\"version\":1}}", t, t), WF_APPLY_UNCHANGED);
+	assert_int_equal(apply_json(m, "{\"seq\":4,\"type\":\"authority.notified\",\"time\":\"%s\",\"data\":{\"id\":\"ntf-4\",\"incident_id\":\"inc-1\",\"decision_id\":\"dec-8\",\"authority\":\"NZ Police\",\"by\":\"alice\",\"approved_by\":[\"p-fb\"],\"at\":\"%s\",\"version\":1}}", t, t2), WF_APPLY_CHANGED);
+	assert_int_equal(apply_json(m, "{\"seq\":5,\"type\":\"authority.notified\",\"time\":\"%s\",\"data\":{\"id\":\"ntf-5\",\"incident_id\":\"inc-2\",\"decision_id\":\"dec-7\",\"authority\":\"eSafety\",\"by\":\"bob\",\"at\":\"%s\",\"version\":1}}", t, t), WF_APPLY_CHANGED);
+	assert_int_equal(wf_model_count_exceptions(m), 1);
+	assert_int_equal(wf_model_count_notifications(m), 2);
+	const struct wf_exception *ex[4];
+	assert_int_equal(wf_model_exceptions(m, "inc-1", ex, 4), 1);
+	assert_string_equal(ex[0]->platform_id, "p-news");
+	assert_int_equal(wf_model_exceptions(m, "inc-2", ex, 4), 0);
+	assert_ptr_equal(wf_model_signal_exception(m, "sig-1", "p-news"), ex[0]);
+	assert_null(wf_model_signal_exception(m, "sig-1", "p-fb"));
+	assert_ptr_equal(wf_model_signal_exception(m, "sig-1", NULL), ex[0]);
+	const struct wf_notification *no[4];
+	assert_int_equal(wf_model_notifications(m, NULL, no, 4), 2);
+	assert_string_equal(no[0]->authority, "NZ Police"); /* newest first */
+	assert_int_equal(wf_model_notifications(m, "inc-2", no, 4), 1);
+	assert_ptr_equal(wf_model_notification(m, "ntf-5"), no[0]);
+
+	/* 10 blocked, 4 kept under the exception, 2 kept without one */
+	assert_int_equal(sighting(m, 6, "inc-1", "p-news", "sig-1", 10, "blocked", T0), WF_APPLY_CHANGED);
+	assert_int_equal(apply_json(m, "{\"seq\":7,\"type\":\"sightings\",\"time\":\"%s\",\"data\":{\"platform_id\":\"p-news\",\"incident_id\":\"inc-1\",\"items\":[{\"signal_id\":\"sig-1\",\"count\":4,\"outcome\":\"kept\",\"seen_at\":\"%s\",\"exception_id\":\"exc-2\"},{\"signal_id\":\"sig-1\",\"count\":2,\"outcome\":\"kept\",\"seen_at\":\"%s\"}]}}", t, t, t), WF_APPLY_CHANGED);
+	struct wf_rates r;
+	wf_model_rates(m, "inc-1", "p-news", T0 + 30000, &r);
+	assert_int_equal(r.last15.attempts, 16);
+	assert_int_equal(r.last15.kept, 6);
+	assert_int_equal(r.last15.kept_exception, 4);
+	assert_int_equal(r.last24h.kept_exception, 4);
+	assert_true(r.blocked_share15 > 0.83 && r.blocked_share15 < 0.84); /* 10 / 12 */
+
+	/* a snapshot's stats row carries kept_exception too */
+	struct wf_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = WF_EV_STATS;
+	ev.u.stats.incident_id = strdup("inc-1");
+	ev.u.stats.platform_id = strdup("p-tw");
+	ev.u.stats.start = T0;
+	ev.u.stats.width_s = 60;
+	ev.u.stats.attempts = 5;
+	ev.u.stats.kept = 5;
+	ev.u.stats.kept_exception = 5;
+	assert_int_equal(wf_model_apply(m, &ev), WF_APPLY_CHANGED);
+	wf_event_clear(&ev);
+	wf_model_rates(m, "inc-1", "p-tw", T0 + 30000, &r);
+	assert_int_equal(r.last15.kept_exception, 5);
+	assert_true(r.blocked_share15 < 0); /* nothing left to judge the list by */
+}
+
 static void test_duplicates_and_versions(void **state)
 {
 	struct wf_model *m = *state;
@@ -465,6 +533,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_every_event_type, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quorum_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates_and_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_rollover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_rows_idempotent, setup, teardown),
