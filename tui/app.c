@@ -19,7 +19,7 @@
 
 #include "net/client.h"
 #include "themes/theme.h"
-#include "tui/notify.h" /* notifications hook, see app_notify_* */
+#include "notify/notify.h" /* notifications hook, see app_notify_* */
 #include "tui/options.h"
 #include "tui/wall.h" /* wall hook, see app_wall_* */
 #include "ui.h"
@@ -96,7 +96,7 @@ struct app {
 	int retry_s;                  /* wall hook: the pace of retries after a refusal */
 };
 
-/* --- notifications hook (tui/notify.h, docs/notifications.md) ---------------
+/* --- notifications hook (notify/notify.h, docs/notifications.md) ---------------
  * The notifier never blocks: libnotify runs in its helper process; its terminal
  * fallback (OSC 777/9, bell) is written here, between frames. */
 static void app_notify_write(void *ctx, const char *bytes, size_t len)

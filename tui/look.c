@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tui/watch.h"
+#include "notify/watch.h"
 #include "widgets/text.h"
 
 enum wf_role wf_look_tier(const struct wf_incident *inc, char *out, size_t size)

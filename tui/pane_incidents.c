@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "look.h"
-#include "watch.h"
+#include "notify/watch.h"
 #include "pane.h"
 #include "widgets/format.h"
 #include "widgets/text.h"

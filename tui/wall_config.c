@@ -12,8 +12,7 @@
 
 #include <curses.h>
 
-#include "tui/config.h"
-#include "tui/watch.h" /* wf_config_path */
+#include "util/config.h"
 
 void wf_wall_config_default(struct wf_wall_config *c)
 {

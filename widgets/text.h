@@ -10,46 +10,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
 
 #include <curses.h>
 
-/* Replacement for one unsafe unit in a buffer (U+FFFD); on screen a reverse '?'. */
-#define WF_TEXT_PLACEHOLDER "\xEF\xBF\xBD"
-
-/* One display unit of a string: a printable code point (with the combining marks
- * that follow it), or a placeholder for something unsafe. */
-struct wf_text_unit {
-	uint32_t cp[4];     /* base then combining marks; cp[0] 0 for a placeholder */
-	int n_cp;
-	int width;          /* display columns: 1 or 2 */
-	bool placeholder;
-	size_t bytes;       /* input bytes consumed */
-};
-
-/* Decodes the next unit of s[0..len) into *u. Returns false at the end. Strict UTF-8:
- * overlongs, surrogates, values above U+10FFFF and truncated sequences each give one
- * placeholder per bad byte. Zero-width marks are attached to the unit before them
- * (at most 3); a mark with no base is a placeholder; variation selectors are dropped.
- * With ascii (a non-UTF-8 terminal) every non-ASCII unit is a placeholder. */
-bool wf_text_next(const char *s, size_t len, bool ascii, struct wf_text_unit *u);
-
-/* Display columns of s once sanitized (placeholders count 1). */
-int wf_text_width(const char *s);
-int wf_text_width_n(const char *s, size_t len);
-
-/* Writes s sanitized into out (always NUL-terminated, never a cut sequence), using
- * U+FFFD for placeholders (or '?' with ascii), at most max_cols columns (< 0: no
- * limit). Returns the columns written. */
-int wf_text_sanitize(const char *s, size_t len, int max_cols, bool ascii, char *out,
-		     size_t outsize);
-
-/* Writes s sanitized (as wf_text_sanitize, ASCII placeholders when the locale is
- * not UTF-8) to f, at most max_cols columns (< 0: no limit): the one way untrusted
- * text reaches stderr or stdout. NULL s writes nothing. Returns the columns, or -1
- * on an error (out of memory, write). */
-int wf_text_fputs(FILE *f, const char *s, int max_cols);
+#include "widgets/sanitize.h" /* the units, widths and buffers drawn here */
 
 /* Draws s at (y, x) of w with attr, sanitized, at most max_cols columns and never
  * past the window's right edge. Placeholders are a '?' with attr | A_REVERSE.
@@ -67,8 +31,5 @@ int wf_text_draw_right(WINDOW *w, int y, int x, const char *s, int max_cols, int
  * (y, x). Returns the total number of lines s needs at that width. */
 int wf_text_draw_wrapped(WINDOW *w, int y, int x, int rows, int cols, int skip,
 			 const char *s, int attr);
-
-/* True when the terminal's locale cannot show UTF-8 (draw ASCII fallbacks). */
-bool wf_text_ascii_locale(void);
 
 #endif

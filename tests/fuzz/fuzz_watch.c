@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/notify.h"
-#include "tui/watch.h"
+#include "notify/notify.h"
+#include "notify/watch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "tests/tools/model_feed.h"
-#include "tui/notify.h"
+#include "notify/notify.h"
 
 static int64_t wall_ms(void)
 {

@@ -1,4 +1,4 @@
-/* test_config.c - unit tests of the config file walk (tui/config.c): which lines a
+/* test_config.c - unit tests of the config file walk (util/config.c): which lines a
  * prefix or a whole key claims, trimming, " #" comments, long lines and NULs
  * skipped or reported, line numbers, the count of bad lines and their messages
  * gathered. */
@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tui/config.h"
+#include "util/config.h"
 
 /* Every call as "LINE:KEY=VALUE" ("LINE:KEY!" for value NULL), one per line. */
 struct seen {

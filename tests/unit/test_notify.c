@@ -1,4 +1,4 @@
-/* test_notify.c - unit tests of the notifier (tui/notify*.c): sanitizing and markup
+/* test_notify.c - unit tests of the notifier (notify/notify*.c): sanitizing and markup
  * escaping, terminal sequences (OSC 777/9, tmux), the first look staying quiet,
  * each kind of notice, coalescing a burst into one summary, the rate limit, config
  * keys, and the route without a session bus (the helper's probe fails, the
@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "tests/tools/model_feed.h"
-#include "tui/notify.h"
+#include "notify/notify.h"
 
 /* The terminal as the notifier sees it: every write, appended. */
 struct term {

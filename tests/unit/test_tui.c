@@ -17,7 +17,7 @@
 #include "net/outbox.h"
 #include "tests/lib/harness.h"
 #include "tui/textframe.h"
-#include "tui/watch.h"
+#include "notify/watch.h"
 #include "widgets/text.h"
 
 #define T0 1795667400000LL /* 2026-11-26T04:30:00Z */

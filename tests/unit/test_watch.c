@@ -1,4 +1,4 @@
-/* test_watch.c - unit tests of watch rules (tui/watch.c): the `watch =` syntax, bad
+/* test_watch.c - unit tests of watch rules (notify/watch.c): the `watch =` syntax, bad
  * lines reported with their line while the rest still load, UTF-8 and caseless
  * matching, invalid UTF-8 subjects, and the match limit stopping a runaway
  * pattern. */
@@ -14,7 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tui/watch.h"
+#include "notify/watch.h"
+#include "util/config.h" /* wf_config_path */
 
 static const char config[] =
 	"# watchfloor config\n"				     /* 1 */

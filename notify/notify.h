@@ -17,15 +17,15 @@
  *   on wake-up:   wf_notify_tick(n, now)
  *   exit:         wf_notify_free(n)
  * Times are Unix milliseconds, the same clock as the model's due_at. */
-#ifndef WF_TUI_NOTIFY_H
-#define WF_TUI_NOTIFY_H
+#ifndef WF_NOTIFY_NOTIFY_H
+#define WF_NOTIFY_NOTIFY_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "model/model.h"
-#include "tui/watch.h"
+#include "notify/watch.h"
 
 enum wf_notify_kind {
 	WF_NOTIFY_NEW_INCIDENT,

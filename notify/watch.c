@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "tui/config.h"
+#include "util/config.h"
 
 #define CONFIG_FILE_MAX (256 * 1024)
 #define LINE_MAX_BYTES 2048
@@ -300,19 +300,6 @@ int wf_watch_rules_load(struct wf_watch_rules *r, const char *path, char *errs,
 	int rc = wf_watch_rules_parse(r, buf, n, path, errs, errsize);
 	free(buf);
 	return rc;
-}
-
-bool wf_config_path(char *buf, size_t size)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	int n;
-	if (xdg && *xdg == '/')
-		n = snprintf(buf, size, "%s/watchfloor/config", xdg);
-	else if (home && *home == '/')
-		n = snprintf(buf, size, "%s/.config/watchfloor/config", home);
-	else
-		return false;
-	return n > 0 && (size_t)n < size;
 }
 
 unsigned wf_watch_match_ex(const struct wf_watch_rules *r, enum wf_watch_field field,

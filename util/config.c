@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Drops trailing spaces, tabs and CRs of s in place. */
@@ -121,4 +122,17 @@ int wf_config_foreach(const char *text, size_t len, const char *key_prefix,
 		i++;
 	}
 	return bad;
+}
+
+bool wf_config_path(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	int n;
+	if (xdg && *xdg == '/')
+		n = snprintf(buf, size, "%s/watchfloor/config", xdg);
+	else if (home && *home == '/')
+		n = snprintf(buf, size, "%s/.config/watchfloor/config", home);
+	else
+		return false;
+	return n > 0 && (size_t)n < size;
 }

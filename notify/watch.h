@@ -4,8 +4,8 @@
  * the config file (docs/notifications.md). Patterns compile in UTF mode with match
  * and depth limits, so a hostile subject or a careless pattern cannot stall the
  * loop. No curses, no I/O except wf_watch_rules_load(). */
-#ifndef WF_TUI_WATCH_H
-#define WF_TUI_WATCH_H
+#ifndef WF_NOTIFY_WATCH_H
+#define WF_NOTIFY_WATCH_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -55,8 +55,6 @@ int wf_watch_rules_parse(struct wf_watch_rules *r, const char *text, size_t len,
  * be read. */
 int wf_watch_rules_load(struct wf_watch_rules *r, const char *path, char *errs,
 			size_t errsize);
-/* $XDG_CONFIG_HOME/watchfloor/config (or ~/.config/...) into buf; false if unknown. */
-bool wf_config_path(char *buf, size_t size);
 
 /* The actions of every rule on `field` whose pattern matches text[0..len) (OR'ed);
  * 0 when none. Invalid UTF-8 in text is allowed (it never matches across). A match

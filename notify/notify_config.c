@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "tui/config.h"
+#include "util/config.h"
 
 void wf_notify_config_default(struct wf_notify_config *c)
 {

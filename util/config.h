@@ -2,9 +2,10 @@
  * ($XDG_CONFIG_HOME/watchfloor/config): every `key = value` line whose key a part
  * claims reaches that part's callback, trimmed, with its line number. The notifier
  * (notify_*), the wall (wall_*) and the watch rules (watch) each read it this way. */
-#ifndef WF_TUI_CONFIG_H
-#define WF_TUI_CONFIG_H
+#ifndef WF_UTIL_CONFIG_H
+#define WF_UTIL_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The longest max_line wf_config_foreach accepts (a larger one is lowered to it). */
@@ -43,5 +44,8 @@ void wf_config_errs_append(char *errs, size_t errsize, const char *fmt, ...)
 /* Drops leading spaces and tabs (returns the new start) and trailing spaces, tabs
  * and CRs (in place). */
 char *wf_config_trim(char *s);
+
+/* $XDG_CONFIG_HOME/watchfloor/config (or ~/.config/...) into buf; false if unknown. */
+bool wf_config_path(char *buf, size_t size);
 
 #endif

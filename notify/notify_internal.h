@@ -1,8 +1,8 @@
 /* notify_internal.h - the pieces of the notifier shared between its files: the
  * libnotify helper process (notify_dbus.c) and the id map that remembers what the
- * notifier saw in the model (notify_seen.c). Not for use outside tui/notify*.c. */
-#ifndef WF_TUI_NOTIFY_INTERNAL_H
-#define WF_TUI_NOTIFY_INTERNAL_H
+ * notifier saw in the model (notify_seen.c). Not for use outside notify/notify*.c. */
+#ifndef WF_NOTIFY_NOTIFY_INTERNAL_H
+#define WF_NOTIFY_NOTIFY_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>

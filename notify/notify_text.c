@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "widgets/text.h"
+#include "widgets/sanitize.h"
 
 void wf_notify_sanitize(const char *s, char *out, size_t outsize, int max_cols)
 {
