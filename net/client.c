@@ -1,6 +1,7 @@
 /* client.c - the client's lifecycle and its loop API (wait, process, deadlines),
- * the dead-stream watchdog, events per second, and the sender of outbox records;
- * keeping in sync with the server is client_sync.c. */
+ * running transfers (each ends through its own completion), stall limits, events
+ * per second, and the sender of outbox records; keeping in sync with the server is
+ * client_sync.c. */
 #include "client_internal.h"
 
 #include <limits.h>
@@ -33,8 +34,93 @@ static void wipe_free(char *s)
 		*v++ = 0;
 	free(s);
 }
-static void done_send(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
+static uint64_t rng_next(struct wf_client *c)
 {
+	uint64_t x = c->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	c->rng = x;
+	return x;
+}
+
+int64_t client_jitter(struct wf_client *c, int64_t d)
+{
+	return d * 3 / 4 + (int64_t)(rng_next(c) % (uint64_t)(d / 2 + 1));
+}
+
+int64_t client_stall_ms(const struct wf_client *c)
+{
+	if (!c->hb_known || c->conn.heartbeat_s <= 0)
+		return 15000;
+	return c->conn.heartbeat_s * 2500; /* 2.5 x the heartbeat */
+}
+
+void client_format_secs(int64_t ms, char *buf, size_t size)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, size, "%lld", (long long)(ms / 1000));
+	else if (ms % 100 == 0)
+		snprintf(buf, size, "%lld.%lld", (long long)(ms / 1000),
+			 (long long)(ms % 1000 / 100));
+	else
+		snprintf(buf, size, "%.2f", (double)ms / 1000.0);
+}
+
+struct wf_xfer *client_request(struct wf_client *c, enum wf_xfer_kind kind,
+			       const char *path, const char *accept, long timeout_s,
+			       int64_t stall_ms, size_t max_body, const char *post)
+{
+	if (post && c->cfg.read_only)
+		return NULL;
+	struct wf_xfer_opts o = {
+		.base_url = c->url,
+		.path = path,
+		.token = c->token,
+		.cacert = c->cacert,
+		.accept = accept,
+		.timeout_s = timeout_s,
+		.stall_ms = stall_ms,
+		.max_body = max_body,
+	};
+	struct wf_xfer *x = wf_xfer_new(kind, &o);
+	if (!x)
+		return NULL;
+	x->owner = c;
+	x->started = wf_client_mono_ms();
+	if (post && wf_xfer_set_post(x, post, strlen(post)) != 0) {
+		wf_xfer_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+bool client_start_xfer(struct wf_client *c, struct wf_xfer *x, struct wf_xfer **slot,
+		       wf_xfer_done_fn done)
+{
+	x->slot = slot;
+	x->done = done;
+	wf_xfer_mark_start(x);
+	if (curl_multi_add_handle(c->multi, x->easy) != CURLM_OK) {
+		wf_xfer_free(x);
+		return false;
+	}
+	*slot = x;
+	return true;
+}
+
+void client_xfer_drop(struct wf_client *c, struct wf_xfer **xp)
+{
+	if (!*xp)
+		return;
+	curl_multi_remove_handle(c->multi, (*xp)->easy);
+	wf_xfer_free(*xp);
+	*xp = NULL;
+}
+
+static void done_send(struct wf_xfer *x, CURLcode rc)
+{
+	struct wf_client *c = x->owner;
 	long st = rc == CURLE_OK ? wf_xfer_status(x) : 0;
 	if (c->outbox &&
 	    wf_outbox_settle(c->outbox, x->outbox_id, (int)st, x->body, x->len,
@@ -55,7 +141,7 @@ static void start_send(struct wf_client *c)
 		return;
 	c->flags |= WF_CLIENT_EV_OUTBOX;
 	struct wf_xfer *x = client_request(c, WF_XFER_SEND, r->path, "application/json",
-					   30, 0, 1 << 20, r->body);
+					   30, client_stall_ms(c), 1 << 20, r->body);
 	char h[200];
 	snprintf(h, sizeof(h), "Idempotency-Key: %s", r->key);
 	if (x && wf_xfer_add_header(x, h) != 0) {
@@ -64,11 +150,8 @@ static void start_send(struct wf_client *c)
 	}
 	if (x)
 		x->outbox_id = r->id;
-	if (!x || !client_start_xfer(c, x)) {
+	if (!x || !client_start_xfer(c, x, &c->send, done_send))
 		wf_outbox_settle(c->outbox, r->id, 0, NULL, 0, 0, wf_client_now_ms());
-		return;
-	}
-	c->send = x;
 }
 
 /* The default outbox folder of a server: records are only ever sent to the server
@@ -134,8 +217,7 @@ struct wf_client *wf_client_new(const struct wf_client_config *cfg,
 	if (getrandom(&c->rng, sizeof(c->rng), 0) != sizeof(c->rng))
 		c->rng = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull;
 	c->rng |= 1;
-	wf_sse_init(&c->sse, WF_CLIENT_EVENT_MAX, WF_CLIENT_EVENT_MAX,
-		    client_on_sse_event, c);
+	client_sync_init(c);
 	c->conn = *wf_model_conn(model);
 	c->conn.state = WF_CONN_CONNECTING;
 	if (!c->url || (cfg->token && !c->token) || (cfg->cacert && !c->cacert) ||
@@ -189,8 +271,7 @@ int wf_client_start(struct wf_client *c)
 	if (c->phase != PH_IDLE)
 		return 0;
 	c->rate_start = wf_client_mono_ms();
-	client_conn_state(c, WF_CONN_CONNECTING);
-	client_start_snapshot(c);
+	client_sync_start(c);
 	start_send(c);
 	wf_model_set_conn(c->model, &c->conn);
 	return 0;
@@ -205,14 +286,20 @@ int64_t wf_client_next_deadline(const struct wf_client *c)
 		if (best < 0 || t_ < best)                                             \
 			best = t_;                                                     \
 	} while (0)
-	if (c->phase == PH_WAIT)
-		CONSIDER(c->next_try);
-	if (c->phase == PH_STREAM)
-		CONSIDER(c->last_byte + client_dead_ms(c));
+	int64_t sync = client_sync_deadline(c);
+	if (sync >= 0)
+		CONSIDER(sync);
+	/* A stalled transfer ends in libcurl's progress callback, which runs on
+	 * every process(): wake up when one would stall (not before "now + 50 ms"
+	 * once passed, so a transfer libcurl has not run yet is no busy loop). */
+	struct wf_xfer *const xs[] = {c->main, c->whoami, c->send};
+	for (size_t i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
+		int64_t d = xs[i] ? wf_xfer_stall_deadline(xs[i]) : -1;
+		if (d >= 0)
+			CONSIDER(d > now ? d : now + 50);
+	}
 	if (c->rate_count > 0 || c->conn.events_per_s != 0)
 		CONSIDER(c->rate_start + 1000);
-	if (!c->have_whoami && !c->whoami && c->whoami_retry > 0)
-		CONSIDER(c->whoami_retry);
 	if (c->outbox && !c->send && !c->cfg.read_only && c->phase != PH_STOPPED) {
 		int64_t due = wf_outbox_next_due(c->outbox);
 		if (due >= 0)
@@ -267,44 +354,14 @@ unsigned wf_client_process(struct wf_client *c)
 		CURLcode rc = msg->data.result;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
 		curl_multi_remove_handle(c->multi, msg->easy_handle);
-		if (x == c->main) {
-			c->main = NULL;
-			if (x->kind == WF_XFER_SNAPSHOT)
-				client_done_snapshot(c, x, rc);
-			else if (x->kind == WF_XFER_STREAM)
-				client_done_stream(c, x, rc);
-			else if (x->kind == WF_XFER_POLL)
-				client_done_poll(c, x, rc);
-		} else if (x == c->whoami) {
-			c->whoami = NULL;
-			client_done_whoami(c, x, rc);
-		} else if (x == c->send) {
-			c->send = NULL;
-			done_send(c, x, rc);
-		}
+		if (x->slot && *x->slot == x)
+			*x->slot = NULL;
+		if (x->done)
+			x->done(x, rc);
 		wf_xfer_free(x);
 	}
 	int64_t now = wf_client_mono_ms();
-	if (c->phase == PH_STREAM && c->main &&
-	    now - c->last_byte > client_dead_ms(c)) {
-		client_xfer_drop(c, &c->main);
-		char m[96];
-		snprintf(m, sizeof(m), "no data for %llds: stream dead, reconnecting",
-			 (long long)(client_dead_ms(c) / 1000));
-		client_set_message(c, m);
-		client_retry_later(c, PH_STREAM, 0, false);
-	}
-	if (c->phase == PH_WAIT && now >= c->next_try) {
-		if (c->then == PH_STREAM)
-			client_start_stream(c);
-		else if (c->then == PH_POLL)
-			client_start_poll(c);
-		else
-			client_start_snapshot(c);
-	}
-	if (!c->have_whoami && !c->whoami && c->whoami_retry > 0 &&
-	    now >= c->whoami_retry && c->phase != PH_STOPPED)
-		client_start_whoami(c);
+	client_sync_tick(c, now);
 	if (now - c->rate_start >= 1000) {
 		c->conn.events_per_s =
 			(double)c->rate_count * 1000.0 / (double)(now - c->rate_start);

@@ -1,6 +1,8 @@
 /* client_internal.h - the client's state, shared by net/client.c (lifecycle, the
- * loop API, the outbox sender) and net/client_sync.c (whoami, snapshot, stream,
- * polling, backoff). Not for use outside net/. */
+ * loop API, running transfers, the outbox sender) and net/client_sync.c (whoami,
+ * snapshot, stream, polling, backoff). Each transfer carries its own completion
+ * (wf_xfer.done), so neither file calls into the other's handlers. Not for use
+ * outside net/. */
 #ifndef WF_NET_CLIENT_INTERNAL_H
 #define WF_NET_CLIENT_INTERNAL_H
 
@@ -18,7 +20,7 @@ enum phase {
 	PH_STOPPED,
 };
 
-enum abort_why { ABORT_NONE, ABORT_RESET, ABORT_CTYPE };
+enum abort_why { ABORT_NONE, ABORT_RESET, ABORT_CTYPE, ABORT_STATUS };
 
 /* Largest snapshot (and long-poll answer) body accepted. The protocol's caps (the
  * server's windows of incidents, signals, sightings and stats) keep a real
@@ -50,7 +52,7 @@ struct wf_client {
 	int64_t whoami_retry; /* monotonic; 0: none planned */
 	int64_t next_try; /* monotonic */
 	int64_t retry_ms; /* the server's retry: */
-	int64_t last_byte; /* monotonic, of the stream */
+	bool hb_known;    /* a snapshot told the heartbeat (stall limits follow it) */
 	bool synced;
 	unsigned resets; /* reset events since the last applied event: backoff from 2 */
 	unsigned syncs;
@@ -60,31 +62,36 @@ struct wf_client {
 	uint64_t rate_count;
 	uint64_t rng;
 };
-/* client_sync.c */
-int64_t client_jitter(struct wf_client *c, int64_t d);
-int64_t client_dead_ms(const struct wf_client *c);
-/* A connection problem for the status bar (cleared when the connection recovers). */
-void client_set_message(struct wf_client *c, const char *msg);
-/* n bad events (counted and skipped), msg the last one's error (kept). */
-void client_note_bad(struct wf_client *c, uint64_t n, const char *msg);
-void client_conn_state(struct wf_client *c, enum wf_conn_state s);
-void client_xfer_drop(struct wf_client *c, struct wf_xfer **xp);
-/* The single place requests are made. Refuses anything but GET in read-only mode. */
+/* client.c: transfers, for client_sync.c. */
+
+/* The stall limit of a request (ms): 2.5 heartbeats once a snapshot told the
+ * heartbeat, 15 s before; fractions kept (1 s heartbeat: 2500). */
+int64_t client_stall_ms(const struct wf_client *c);
+/* "2.5" or "15": a stall limit in seconds as it is, for messages. */
+void client_format_secs(int64_t ms, char *buf, size_t size);
+/* The single place requests are made. Refuses anything but GET in read-only mode.
+ * stall_ms: no byte moved for this long ends the exchange (0: off). */
 struct wf_xfer *client_request(struct wf_client *c, enum wf_xfer_kind kind,
 			       const char *path, const char *accept, long timeout_s,
-			       long low_speed_s, size_t max_body, const char *post);
-bool client_start_xfer(struct wf_client *c, struct wf_xfer *x);
-void client_start_whoami(struct wf_client *c);
-void client_start_snapshot(struct wf_client *c);
-void client_start_stream(struct wf_client *c);
-void client_start_poll(struct wf_client *c);
-void client_retry_later(struct wf_client *c, enum phase then, int retry_after_s,
-			bool offline);
-void client_stop(struct wf_client *c, enum wf_conn_state s, const char *msg);
-int client_on_sse_event(void *ud, const struct wf_sse_event *sev);
-void client_done_snapshot(struct wf_client *c, struct wf_xfer *x, CURLcode rc);
-void client_done_stream(struct wf_client *c, struct wf_xfer *x, CURLcode rc);
-void client_done_poll(struct wf_client *c, struct wf_xfer *x, CURLcode rc);
-void client_done_whoami(struct wf_client *c, struct wf_xfer *x, CURLcode rc);
+			       int64_t stall_ms, size_t max_body, const char *post);
+/* Runs x; *slot holds it until it ends, then done(x, rc) is called and x freed.
+ * On failure x is freed and false returned. */
+bool client_start_xfer(struct wf_client *c, struct wf_xfer *x, struct wf_xfer **slot,
+		       wf_xfer_done_fn done);
+/* Aborts and frees *xp (no completion call). */
+void client_xfer_drop(struct wf_client *c, struct wf_xfer **xp);
+/* d scaled by a random factor in [0.75, 1.25). */
+int64_t client_jitter(struct wf_client *c, int64_t d);
+
+/* client_sync.c: keeping in sync, for client.c. */
+
+/* Sets up the event parser (wf_client_new, once). */
+void client_sync_init(struct wf_client *c);
+/* Starts whoami, snapshot, then the stream or polling. */
+void client_sync_start(struct wf_client *c);
+/* Runs the sync timers that are due at now (reconnects, whoami retries). */
+void client_sync_tick(struct wf_client *c, int64_t now);
+/* The nearest sync timer (monotonic ms), or -1. */
+int64_t client_sync_deadline(const struct wf_client *c);
 
 #endif

@@ -12,29 +12,7 @@
 
 #include "net/decode.h"
 
-static uint64_t rng_next(struct wf_client *c)
-{
-	uint64_t x = c->rng;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	c->rng = x;
-	return x;
-}
-
-/* d scaled by a random factor in [0.75, 1.25). */
-int64_t client_jitter(struct wf_client *c, int64_t d)
-{
-	return d * 3 / 4 + (int64_t)(rng_next(c) % (uint64_t)(d / 2 + 1));
-}
-
-int64_t client_dead_ms(const struct wf_client *c)
-{
-	int64_t hb = c->conn.heartbeat_s > 0 ? c->conn.heartbeat_s : 15;
-	return hb * 2500; /* 2.5 x the heartbeat */
-}
-
-void client_set_message(struct wf_client *c, const char *msg)
+static void client_set_message(struct wf_client *c, const char *msg)
 {
 	/* Cut on a UTF-8 boundary. */
 	size_t n = strlen(msg), cap = sizeof(c->conn.message) - 1;
@@ -48,14 +26,14 @@ void client_set_message(struct wf_client *c, const char *msg)
 	c->msg_bad = false;
 }
 
-void client_note_bad(struct wf_client *c, uint64_t n, const char *msg)
+static void client_note_bad(struct wf_client *c, uint64_t n, const char *msg)
 {
 	c->conn.bad_events += n;
 	client_set_message(c, msg);
 	c->msg_bad = true;
 }
 
-void client_conn_state(struct wf_client *c, enum wf_conn_state s)
+static void client_conn_state(struct wf_client *c, enum wf_conn_state s)
 {
 	if (s == WF_CONN_LIVE || s == WF_CONN_POLLING) {
 		/* Recovered: the error that was shown no longer holds. */
@@ -67,90 +45,58 @@ void client_conn_state(struct wf_client *c, enum wf_conn_state s)
 	c->conn.state = s;
 }
 
-void client_xfer_drop(struct wf_client *c, struct wf_xfer **xp)
-{
-	if (!*xp)
-		return;
-	curl_multi_remove_handle(c->multi, (*xp)->easy);
-	wf_xfer_free(*xp);
-	*xp = NULL;
-}
-
-/* The single place requests are made. Refuses anything but GET in read-only mode. */
-struct wf_xfer *client_request(struct wf_client *c, enum wf_xfer_kind kind,
-			       const char *path, const char *accept, long timeout_s,
-			       long low_speed_s, size_t max_body, const char *post)
-{
-	if (post && c->cfg.read_only)
-		return NULL;
-	struct wf_xfer_opts o = {
-		.base_url = c->url,
-		.path = path,
-		.token = c->token,
-		.cacert = c->cacert,
-		.accept = accept,
-		.timeout_s = timeout_s,
-		.low_speed_time = low_speed_s,
-		.max_body = max_body,
-	};
-	struct wf_xfer *x = wf_xfer_new(kind, &o);
-	if (!x)
-		return NULL;
-	x->owner = c;
-	x->started = wf_client_mono_ms();
-	if (post && wf_xfer_set_post(x, post, strlen(post)) != 0) {
-		wf_xfer_free(x);
-		return NULL;
-	}
-	return x;
-}
-
-bool client_start_xfer(struct wf_client *c, struct wf_xfer *x)
-{
-	if (curl_multi_add_handle(c->multi, x->easy) != CURLM_OK) {
-		wf_xfer_free(x);
-		return false;
-	}
-	return true;
-}
-
 static void schedule(struct wf_client *c, enum phase then, int64_t delay_ms);
+static void client_retry_later(struct wf_client *c, enum phase then, int retry_after_s,
+			       bool offline);
+static void done_snapshot(struct wf_xfer *x, CURLcode rc);
+static void done_stream(struct wf_xfer *x, CURLcode rc);
+static void done_poll(struct wf_xfer *x, CURLcode rc);
+static void done_whoami(struct wf_xfer *x, CURLcode rc);
+static int on_sse_event(void *ud, const struct wf_sse_event *sev);
 
-void client_start_whoami(struct wf_client *c)
+
+static void start_whoami(struct wf_client *c)
 {
 	c->whoami_retry = 0;
 	if (c->whoami || c->have_whoami)
 		return;
-	struct wf_xfer *x = client_request(c, WF_XFER_WHOAMI, "/v1/whoami",
-					   "application/json", 30, 0, 64 << 10, NULL);
-	if (x && client_start_xfer(c, x))
-		c->whoami = x;
+	struct wf_xfer *x =
+		client_request(c, WF_XFER_WHOAMI, "/v1/whoami", "application/json", 30,
+			       client_stall_ms(c), 64 << 10, NULL);
+	if (x)
+		client_start_xfer(c, x, &c->whoami, done_whoami);
 }
 
-void client_start_snapshot(struct wf_client *c)
+/* No total timeout: a large snapshot arriving steadily over a slow path is never
+ * cut; one that stops moving is, after client_stall_ms(). */
+static void start_snapshot(struct wf_client *c)
 {
 	struct wf_xfer *x =
 		client_request(c, WF_XFER_SNAPSHOT, "/v1/snapshot", "application/json",
-			       120, 0, SNAPSHOT_MAX, NULL);
+			       0, client_stall_ms(c), SNAPSHOT_MAX, NULL);
 	if (x && c->cfg.mode == WF_CLIENT_INTERVAL && c->synced && c->etag[0]) {
 		char h[160];
 		snprintf(h, sizeof(h), "If-None-Match: %s", c->etag);
 		wf_xfer_add_header(x, h);
 	}
-	if (!x || !client_start_xfer(c, x)) {
+	if (!x || !client_start_xfer(c, x, &c->main, done_snapshot)) {
 		client_set_message(c, "cannot start a request (out of memory?)");
 		schedule(c, PH_SNAPSHOT, 1000);
 		return;
 	}
-	c->main = x;
 	c->phase = PH_SNAPSHOT;
-	client_start_whoami(c);
+	start_whoami(c);
 }
 
 static bool stream_sink(struct wf_xfer *x, const char *buf, size_t len)
 {
 	struct wf_client *c = x->owner;
 	if (!x->verified) {
+		/* WHATWG: any status but 200 fails the connection (206 included). */
+		if (wf_xfer_status(x) != 200) {
+			x->abort_why = ABORT_STATUS;
+			return false;
+		}
 		if (!wf_xfer_content_type_is(x, "text/event-stream")) {
 			x->abort_why = ABORT_CTYPE;
 			return false;
@@ -158,7 +104,6 @@ static bool stream_sink(struct wf_xfer *x, const char *buf, size_t len)
 		x->verified = true;
 		client_conn_state(c, WF_CONN_LIVE);
 	}
-	c->last_byte = wf_client_mono_ms();
 	c->conn.last_event = wf_client_now_ms();
 	int rc = wf_sse_feed(&c->sse, buf, len);
 	if (c->sse.errors) {
@@ -175,15 +120,14 @@ static bool stream_sink(struct wf_xfer *x, const char *buf, size_t len)
 	return true;
 }
 
-void client_start_stream(struct wf_client *c)
+/* A stream that moves no byte (event or heartbeat) for 2.5 heartbeats is dead. */
+static void start_stream(struct wf_client *c)
 {
 	char path[96], h[96];
-	long low = (long)(client_dead_ms(c) * 6 / 5 / 1000) +
-		   1; /* curl's limit: about 3x */
 	snprintf(path, sizeof(path), "/v1/events?after=%lld",
 		 (long long)wf_model_cursor(c->model));
 	struct wf_xfer *x = client_request(c, WF_XFER_STREAM, path, "text/event-stream",
-					   0, low, 64 << 10, NULL);
+					   0, client_stall_ms(c), 64 << 10, NULL);
 	if (x) {
 		const char *id = wf_sse_last_id(&c->sse);
 		snprintf(h, sizeof(h), "Last-Event-ID: %s",
@@ -195,31 +139,30 @@ void client_start_stream(struct wf_client *c)
 			x = NULL;
 		}
 	}
-	if (!x || !client_start_xfer(c, x)) {
+	if (!x || !client_start_xfer(c, x, &c->main, done_stream)) {
 		client_set_message(c, "cannot start a request (out of memory?)");
 		schedule(c, PH_STREAM, 1000);
 		return;
 	}
 	wf_sse_restart(&c->sse);
-	c->main = x;
 	c->phase = PH_STREAM;
-	c->last_byte = wf_client_mono_ms();
 }
 
-void client_start_poll(struct wf_client *c)
+/* The server holds a long-poll up to LONGPOLL_WAIT_S without a byte: its stall
+ * limit is that wait plus the usual one. */
+static void start_poll(struct wf_client *c)
 {
 	char path[128];
 	snprintf(path, sizeof(path), "/v1/events?after=%lld&wait=%d",
 		 (long long)wf_model_cursor(c->model), LONGPOLL_WAIT_S);
-	struct wf_xfer *x = client_request(c, WF_XFER_POLL, path, "application/json",
-					   LONGPOLL_WAIT_S + client_dead_ms(c) / 1000,
-					   0, SNAPSHOT_MAX, NULL);
-	if (!x || !client_start_xfer(c, x)) {
+	struct wf_xfer *x = client_request(
+		c, WF_XFER_POLL, path, "application/json", 0,
+		LONGPOLL_WAIT_S * 1000LL + client_stall_ms(c), SNAPSHOT_MAX, NULL);
+	if (!x || !client_start_xfer(c, x, &c->main, done_poll)) {
 		client_set_message(c, "cannot start a request (out of memory?)");
 		schedule(c, PH_POLL, 1000);
 		return;
 	}
-	c->main = x;
 	c->phase = PH_POLL;
 }
 
@@ -232,8 +175,8 @@ static void schedule(struct wf_client *c, enum phase then, int64_t delay_ms)
 
 /* After a failure: reconnecting, attempt n, jittered exponential backoff from the
  * server's retry, capped at 60 s, at least Retry-After. */
-void client_retry_later(struct wf_client *c, enum phase then, int retry_after_s,
-			bool offline)
+static void client_retry_later(struct wf_client *c, enum phase then, int retry_after_s,
+			       bool offline)
 {
 	int64_t d = c->retry_ms;
 	c->conn.attempt++;
@@ -252,7 +195,7 @@ void client_retry_later(struct wf_client *c, enum phase then, int retry_after_s,
 	c->conn.next_try = wf_client_now_ms() + d;
 }
 
-void client_stop(struct wf_client *c, enum wf_conn_state s, const char *msg)
+static void client_stop(struct wf_client *c, enum wf_conn_state s, const char *msg)
 {
 	client_xfer_drop(c, &c->main);
 	c->phase = PH_STOPPED;
@@ -269,7 +212,7 @@ static void reread_after_reset(struct wf_client *c)
 {
 	c->resets++;
 	if (c->resets < 2) {
-		client_start_snapshot(c);
+		start_snapshot(c);
 		return;
 	}
 	c->conn.attempt = (int)(c->resets < 20 ? c->resets : 20) - 2;
@@ -299,7 +242,7 @@ static enum wf_apply_result apply_event(struct wf_client *c, struct wf_event *ev
 	return wf_model_apply(c->model, ev);
 }
 
-int client_on_sse_event(void *ud, const struct wf_sse_event *sev)
+static int on_sse_event(void *ud, const struct wf_sse_event *sev)
 {
 	struct wf_client *c = ud;
 	struct wf_event ev;
@@ -331,11 +274,11 @@ static void after_sync(struct wf_client *c)
 {
 	switch (c->cfg.mode) {
 	case WF_CLIENT_SSE:
-		client_start_stream(c);
+		start_stream(c);
 		break;
 	case WF_CLIENT_LONGPOLL:
 		client_conn_state(c, WF_CONN_POLLING);
-		client_start_poll(c);
+		start_poll(c);
 		break;
 	case WF_CLIENT_INTERVAL:
 		client_conn_state(c, WF_CONN_POLLING);
@@ -364,6 +307,7 @@ static void apply_snapshot(struct wf_client *c, struct wf_xfer *x)
 	if (snap.n_bad)
 		client_note_bad(c, snap.n_bad, snap.first_bad.msg);
 	c->conn.heartbeat_s = snap.heartbeat_s;
+	c->hb_known = snap.heartbeat_s > 0;
 	/* Interval polling hears from the server every poll_s, not every heartbeat:
 	 * the status bar's "old" (2 x heartbeat_s) must not call confirmed data stale. */
 	if (c->cfg.mode == WF_CLIENT_INTERVAL && c->conn.heartbeat_s < c->cfg.poll_s)
@@ -383,28 +327,46 @@ static void apply_snapshot(struct wf_client *c, struct wf_xfer *x)
 	after_sync(c);
 }
 
+/* "no data for 15 s: snapshot stalled, reconnecting": the limit as it is. */
+static void stall_message(const struct wf_xfer *x, char *buf, size_t size)
+{
+	static const char *const what[] = {
+		[WF_XFER_WHOAMI] = "whoami stalled",
+		[WF_XFER_SNAPSHOT] = "snapshot stalled",
+		[WF_XFER_STREAM] = "stream dead",
+		[WF_XFER_POLL] = "long-poll stalled",
+		[WF_XFER_SEND] = "request stalled",
+	};
+	char secs[24];
+	client_format_secs(x->stall_ms, secs, sizeof(secs));
+	snprintf(buf, size, "no data for %s s: %s, reconnecting", secs, what[x->kind]);
+}
+
 static void failed(struct wf_client *c, struct wf_xfer *x, CURLcode rc, enum phase then)
 {
 	char msg[200];
 	long st = wf_xfer_status(x);
-	if (x->too_large)
+	if (x->stalled)
+		stall_message(x, msg, sizeof(msg));
+	else if (x->too_large)
 		snprintf(msg, sizeof(msg), "answer too large");
 	else
 		wf_xfer_describe(x, rc, msg, sizeof(msg));
 	client_set_message(c, msg);
 	/* No server reachable at all: offline (still retrying) rather than
 	 * reconnecting. */
-	bool offline = rc == CURLE_COULDNT_CONNECT ||
-		       rc == CURLE_COULDNT_RESOLVE_HOST ||
-		       rc == CURLE_COULDNT_RESOLVE_PROXY ||
-		       (rc == CURLE_OPERATION_TIMEDOUT && st == 0);
+	bool offline = !x->stalled && (rc == CURLE_COULDNT_CONNECT ||
+				       rc == CURLE_COULDNT_RESOLVE_HOST ||
+				       rc == CURLE_COULDNT_RESOLVE_PROXY ||
+				       (rc == CURLE_OPERATION_TIMEDOUT && st == 0));
 	client_retry_later(c, then,
 			   (st == 429 || st >= 500) ? wf_xfer_retry_after(x) : 0,
 			   offline);
 }
 
-void client_done_snapshot(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
+static void done_snapshot(struct wf_xfer *x, CURLcode rc)
 {
+	struct wf_client *c = x->owner;
 	long st = wf_xfer_status(x);
 	if (rc == CURLE_OK && st == 304) {
 		/* Nothing changed: no parse, no model change; but the data is
@@ -430,8 +392,9 @@ void client_done_snapshot(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 	failed(c, x, rc, PH_SNAPSHOT);
 }
 
-void client_done_stream(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
+static void done_stream(struct wf_xfer *x, CURLcode rc)
 {
+	struct wf_client *c = x->owner;
 	long st = wf_xfer_status(x);
 	if (c->sse.retry_set) {
 		c->retry_ms = c->sse.retry_ms;
@@ -458,21 +421,34 @@ void client_done_stream(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 			    "the server asked the dashboard to stop (204)");
 		return;
 	}
+	/* Any other 2xx than 200 (a 206 from a proxy, say) is no stream: an error
+	 * the officer sees, retried like a 5xx (Retry-After honoured). */
+	if (x->abort_why == ABORT_STATUS ||
+	    (rc == CURLE_OK && st >= 200 && st < 300 && st != 200)) {
+		char m[96];
+		snprintf(m, sizeof(m), "events: HTTP %ld, not 200: stream refused", st);
+		client_set_message(c, m);
+		client_retry_later(c, PH_STREAM, wf_xfer_retry_after(x), false);
+		return;
+	}
 	if (auth_failed(c, st, x))
 		return;
 	if (rc == CURLE_OK && st == 200)
 		client_set_message(c, "the stream ended");
-	else if (rc == CURLE_OPERATION_TIMEDOUT && st == 200)
-		client_set_message(c, "the stream went silent: dropped");
-	else {
+	else if (x->stalled) {
+		char m[96];
+		stall_message(x, m, sizeof(m));
+		client_set_message(c, m);
+	} else {
 		failed(c, x, rc, PH_STREAM);
 		return;
 	}
 	client_retry_later(c, PH_STREAM, 0, false);
 }
 
-void client_done_poll(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
+static void done_poll(struct wf_xfer *x, CURLcode rc)
 {
+	struct wf_client *c = x->owner;
 	long st = wf_xfer_status(x);
 	if (rc == CURLE_OK && auth_failed(c, st, x))
 		return;
@@ -521,11 +497,12 @@ void client_done_poll(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 	else if (empty && wf_client_mono_ms() - x->started < LONGPOLL_MIN_MS)
 		schedule(c, PH_POLL, client_jitter(c, LONGPOLL_MIN_MS));
 	else
-		client_start_poll(c);
+		start_poll(c);
 }
 
-void client_done_whoami(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
+static void done_whoami(struct wf_xfer *x, CURLcode rc)
 {
+	struct wf_client *c = x->owner;
 	long st = wf_xfer_status(x);
 	if (rc == CURLE_OK && auth_failed(c, st, x))
 		return;
@@ -551,4 +528,39 @@ void client_done_whoami(struct wf_client *c, struct wf_xfer *x, CURLcode rc)
 	if (c->outbox)
 		wf_outbox_set_identity(c->outbox, name, NULL);
 	json_decref(root);
+}
+
+void client_sync_init(struct wf_client *c)
+{
+	wf_sse_init(&c->sse, WF_CLIENT_EVENT_MAX, WF_CLIENT_EVENT_MAX, on_sse_event, c);
+}
+
+void client_sync_start(struct wf_client *c)
+{
+	client_conn_state(c, WF_CONN_CONNECTING);
+	start_snapshot(c);
+}
+
+void client_sync_tick(struct wf_client *c, int64_t now)
+{
+	if (c->phase == PH_WAIT && now >= c->next_try) {
+		if (c->then == PH_STREAM)
+			start_stream(c);
+		else if (c->then == PH_POLL)
+			start_poll(c);
+		else
+			start_snapshot(c);
+	}
+	if (!c->have_whoami && !c->whoami && c->whoami_retry > 0 &&
+	    now >= c->whoami_retry && c->phase != PH_STOPPED)
+		start_whoami(c);
+}
+
+int64_t client_sync_deadline(const struct wf_client *c)
+{
+	int64_t best = c->phase == PH_WAIT ? c->next_try : -1;
+	if (!c->have_whoami && !c->whoami && c->whoami_retry > 0 &&
+	    (best < 0 || c->whoami_retry < best))
+		best = c->whoami_retry;
+	return best;
 }

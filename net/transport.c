@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "util/clock.h"
+
 static void wipe(void *p, size_t n)
 {
 	volatile unsigned char *v = p;
@@ -50,6 +52,40 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+/* libcurl calls this at least on every curl_multi_perform while the exchange runs
+ * (and on every byte): any byte moved restarts the stall clock. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal;
+	(void)ultotal;
+	struct wf_xfer *x = ud;
+	int64_t now = wf_clock_mono_ms();
+	if (dlnow != x->seen_dl || ulnow != x->seen_ul) {
+		x->seen_dl = dlnow;
+		x->seen_ul = ulnow;
+		x->progress_at = now;
+		return 0;
+	}
+	if (x->stall_ms > 0 && now - x->progress_at >= x->stall_ms) {
+		x->stalled = true;
+		return 1; /* CURLE_ABORTED_BY_CALLBACK */
+	}
+	return 0;
+}
+
+void wf_xfer_mark_start(struct wf_xfer *x)
+{
+	x->progress_at = wf_clock_mono_ms();
+	x->seen_dl = x->seen_ul = 0;
+	x->stalled = false;
+}
+
+int64_t wf_xfer_stall_deadline(const struct wf_xfer *x)
+{
+	return x->stall_ms > 0 ? x->progress_at + x->stall_ms : -1;
+}
+
 struct wf_xfer *wf_xfer_new(enum wf_xfer_kind kind, const struct wf_xfer_opts *o)
 {
 	char url[2048];
@@ -57,6 +93,7 @@ struct wf_xfer *wf_xfer_new(enum wf_xfer_kind kind, const struct wf_xfer_opts *o
 	if (!x)
 		return NULL;
 	x->kind = kind;
+	x->progress_at = wf_clock_mono_ms();
 	x->max_body = o->max_body ? o->max_body : 1 << 20;
 	size_t bl = strlen(o->base_url);
 	while (bl > 0 && o->base_url[bl - 1] == '/')
@@ -85,9 +122,11 @@ struct wf_xfer *wf_xfer_new(enum wf_xfer_kind kind, const struct wf_xfer_opts *o
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 10L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, o->timeout_s);
-	if (o->low_speed_time > 0) {
-		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
+	x->stall_ms = o->stall_ms > 0 ? o->stall_ms : 0;
+	if (x->stall_ms > 0) {
+		curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(e, CURLOPT_XFERINFODATA, x);
+		curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	}
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "watchfloor/" WF_VERSION);
 	if (o->accept) {

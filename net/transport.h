@@ -20,6 +20,10 @@ enum wf_xfer_kind {
 };
 
 struct wf_xfer;
+/* Called once when the exchange ends (rc: libcurl's result), before the transfer is
+ * freed by whoever ran it: each transfer carries its own completion, so the loop
+ * that runs transfers needs to know nothing of what they are for. */
+typedef void (*wf_xfer_done_fn)(struct wf_xfer *x, CURLcode rc);
 /* A streaming sink gets the body of a 2xx answer as it arrives; it returns false to
  * abort the transfer. Not called for other statuses (their body is buffered). */
 typedef bool (*wf_xfer_sink_fn)(struct wf_xfer *x, const char *buf, size_t len);
@@ -40,6 +44,15 @@ struct wf_xfer {
 	int64_t started;   /* monotonic ms */
 	int abort_why;     /* set by a sink that aborted: the owner's reason */
 	bool verified;     /* the owner checked this answer's headers (stream) */
+	wf_xfer_done_fn done;  /* completion (NULL: none) */
+	struct wf_xfer **slot; /* the owner's pointer to it, cleared before done */
+	/* Stall detection (libcurl's progress callback): no byte in either direction
+	 * for stall_ms ends the exchange with CURLE_ABORTED_BY_CALLBACK and stalled
+	 * set. Bytes that keep arriving, however slowly, never do. */
+	int64_t stall_ms;     /* 0: off */
+	int64_t progress_at;  /* monotonic ms of the last byte moved (or the start) */
+	curl_off_t seen_dl, seen_ul;
+	bool stalled;
 };
 
 struct wf_xfer_opts {
@@ -49,7 +62,7 @@ struct wf_xfer_opts {
 	const char *cacert;   /* or NULL */
 	const char *accept;   /* Accept header value */
 	long timeout_s;       /* whole transfer; 0 = none (streams) */
-	long low_speed_time;  /* seconds below 1 byte/s before giving up; 0 = off */
+	int64_t stall_ms;     /* no byte moved for this long ends it; 0 = off */
 	size_t max_body;
 };
 
@@ -60,6 +73,10 @@ int wf_xfer_add_header(struct wf_xfer *x, const char *line);
 /* Makes it a POST of a JSON body (copied). */
 int wf_xfer_set_post(struct wf_xfer *x, const char *json, size_t len);
 void wf_xfer_free(struct wf_xfer *x);
+/* Marks x started now (its stall clock begins). */
+void wf_xfer_mark_start(struct wf_xfer *x);
+/* When x counts as stalled if nothing moves before (monotonic ms), or -1. */
+int64_t wf_xfer_stall_deadline(const struct wf_xfer *x);
 
 long wf_xfer_status(struct wf_xfer *x);
 /* True when the answer's Content-Type is `type` (ignoring case and parameters). */

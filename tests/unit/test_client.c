@@ -63,6 +63,10 @@ enum scenario {
 	SC_RESET_ALWAYS, /* every stream starts with a reset */
 	SC_POLL_EMPTY,   /* every long-poll answers at once with no events */
 	SC_FUTURE,       /* a sightings event dated a year ahead, then one dated now */
+	SC_206,          /* the stream answered 206 with text/event-stream */
+	SC_SILENT,       /* the stream sends its events, then nothing, socket open */
+	SC_STALL_SNAP,   /* reset; the second snapshot stops halfway, socket open */
+	SC_SLOW_SNAP,    /* reset; the second snapshot dribbles in over ~4 s */
 };
 
 static void iso_time(int64_t ms, char *buf, size_t size)
@@ -119,9 +123,32 @@ static void reply(int fd, const char *status, const char *ctype, const char *ext
 		return;
 }
 
+/* The snapshot after headers: one byte (JSON whitespace) every 250 ms for 4 s,
+ * then the body: slower than the stall limit (2.5 s) in total, never silent. */
+static void reply_slowly(int fd, const char *body)
+{
+	char head[256];
+	size_t pad = 16, n = strlen(body);
+	snprintf(head, sizeof(head),
+		 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+		 "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+		 n + pad);
+	if (write(fd, head, strlen(head)) < 0)
+		return;
+	for (size_t i = 0; i < pad; i++) {
+		struct timespec ts = {0, 250 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		if (write(fd, " ", 1) < 0)
+			return;
+	}
+	if (write(fd, body, n) < 0)
+		return;
+}
+
 static void serve(int lfd, enum scenario sc, const char *logpath)
 {
 	int n_events = 0, n_snap = 0;
+	int n_held = 0; /* sockets left open and silent (never closed) */
 	FILE *log = fopen(logpath, "w");
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL);
@@ -162,6 +189,20 @@ static void serve(int lfd, enum scenario sc, const char *logpath)
 			else if (sc == SC_503)
 				reply(fd, "503 Service Unavailable", "application/json",
 				      "Retry-After: 7\r\n", err, false);
+			else if (sc == SC_STALL_SNAP && n_snap == 2 && n_held < 16) {
+				char head[256];
+				snprintf(head, sizeof(head),
+					 "HTTP/1.1 200 OK\r\nContent-Type: "
+					 "application/json\r\nContent-Length: %zu"
+					 "\r\n\r\n",
+					 strlen(snapshot_body));
+				if (write(fd, head, strlen(head)) < 0 ||
+				    write(fd, snapshot_body, 40) < 0)
+					continue;
+				n_held++;
+				continue;
+			} else if (sc == SC_SLOW_SNAP && n_snap == 2)
+				reply_slowly(fd, snapshot_body);
 			else
 				reply(fd, "200 OK", "application/json",
 				      "ETag: \"5\"\r\n", snapshot_body, false);
@@ -172,6 +213,21 @@ static void serve(int lfd, enum scenario sc, const char *logpath)
 			else if (sc == SC_204)
 				reply(fd, "204 No Content", "text/event-stream", "", "",
 				      false);
+			else if (sc == SC_206)
+				reply(fd, "206 Partial Content", "text/event-stream",
+				      "", sse_ok, true);
+			else if (sc == SC_SILENT && n_held < 16) {
+				const char *h = "HTTP/1.1 200 OK\r\nContent-Type: "
+						"text/event-stream\r\n\r\n";
+				if (write(fd, h, strlen(h)) < 0 ||
+				    write(fd, sse_ok, strlen(sse_ok)) < 0)
+					continue;
+				n_held++;
+				continue;
+			} else if ((sc == SC_STALL_SNAP || sc == SC_SLOW_SNAP) &&
+				   n_events == 1)
+				reply(fd, "200 OK", "text/event-stream", "", sse_reset,
+				      true);
 			else if (sc == SC_FUTURE && n_events == 1) {
 				char body[4096];
 				future_stream(body, sizeof(body));
@@ -600,6 +656,82 @@ static void test_interval_etag(void **state)
 	run_stop(&r3);
 }
 
+/* WHATWG: only a 200 opens a stream. A 206 with text/event-stream applies nothing,
+ * is shown, and is retried like a 5xx. */
+static void test_206_is_an_error(void **state)
+{
+	(void)state;
+	struct run r = {0};
+	run_start(&r, SC_206, true);
+	assert_true(run_until(&r, 5000, retrying));
+	run_until(&r, 300, NULL);
+	const struct wf_conn *c = wf_model_conn(r.m);
+	if (!strstr(c->message, "206"))
+		print_error("message: %s\n", c->message);
+	assert_null(wf_model_incident(r.m, "inc-1"));
+	assert_int_equal(wf_model_cursor(r.m), 5);
+	assert_int_not_equal(c->state, WF_CONN_LIVE);
+	assert_non_null(strstr(c->message, "HTTP 206, not 200"));
+	/* Retried: the stream was asked for again. */
+	run_until(&r, 2500, NULL);
+	assert_true(count(read_log(&r.f), "GET /v1/events") >= 2);
+	run_stop(&r);
+}
+
+static bool msg_dead(struct run *r)
+{
+	return strstr(wf_model_conn(r->m)->message, "stream dead") != NULL;
+}
+
+/* A 1 s heartbeat: a stream silent for 2.5 s is dead, and the message says 2.5 s,
+ * the limit as it is (not "2s"). */
+static void test_silent_stream_message(void **state)
+{
+	(void)state;
+	struct run r = {0};
+	run_start(&r, SC_SILENT, true);
+	assert_true(run_until(&r, 6000, msg_dead));
+	const struct wf_conn *c = wf_model_conn(r.m);
+	assert_string_equal(c->message, "no data for 2.5 s: stream dead, reconnecting");
+	assert_int_equal(c->state, WF_CONN_RECONNECTING);
+	run_stop(&r);
+}
+
+static bool msg_snap_stalled(struct run *r)
+{
+	return strstr(wf_model_conn(r->m)->message, "snapshot stalled") != NULL;
+}
+
+/* A snapshot re-read after a reset that stops halfway is left after 2.5 heartbeats
+ * (not after a two-minute timeout), shown, and read again. */
+static void test_stalled_snapshot_retried(void **state)
+{
+	(void)state;
+	struct run r = {0};
+	run_start(&r, SC_STALL_SNAP, true);
+	assert_true(run_until(&r, 6000, msg_snap_stalled));
+	const struct wf_conn *c = wf_model_conn(r.m);
+	assert_string_equal(c->message,
+			    "no data for 2.5 s: snapshot stalled, reconnecting");
+	assert_int_equal(c->state, WF_CONN_RECONNECTING);
+	assert_true(run_until(&r, 5000, two_syncs));
+	assert_true(count(read_log(&r.f), "GET /v1/snapshot") >= 3);
+	run_stop(&r);
+}
+
+/* A snapshot arriving steadily but slower than the stall limit in total (4 s
+ * against 2.5 s) is read whole, not cut. */
+static void test_slow_snapshot_not_cut(void **state)
+{
+	(void)state;
+	struct run r = {0};
+	run_start(&r, SC_SLOW_SNAP, true);
+	assert_true(run_until(&r, 9000, two_syncs));
+	assert_int_equal(count(read_log(&r.f), "GET /v1/snapshot"), 2);
+	assert_null(strstr(wf_model_conn(r.m)->message, "stalled"));
+	run_stop(&r);
+}
+
 static void test_token_file(void **state)
 {
 	(void)state;
@@ -632,6 +764,10 @@ int main(void)
 		cmocka_unit_test(test_outbox_identity),
 		cmocka_unit_test(test_read_only_sends_nothing),
 		cmocka_unit_test(test_interval_etag),
+		cmocka_unit_test(test_206_is_an_error),
+		cmocka_unit_test(test_silent_stream_message),
+		cmocka_unit_test(test_stalled_snapshot_retried),
+		cmocka_unit_test(test_slow_snapshot_not_cut),
 		cmocka_unit_test(test_token_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
