@@ -22,6 +22,17 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
+# Where `make install` puts things (see install below); DATADIR is compiled in.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+DATADIR     ?= $(PREFIX)/share/watchfloor
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/watchfloor
+SYSCONFDIR  ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
 CPPFLAGS += -I. -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED -DWF_VERSION='"$(VERSION)"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN) $(SANFLAGS) -MMD -MP
@@ -44,7 +55,8 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check test unit integration bench fuzz fuzz-short format install clean
+.PHONY: all deps demo check test unit integration bench fuzz fuzz-short format install \
+	uninstall install-list clean FORCE
 
 all: $(BUILD)/watchfloor $(BUILD)/watchfloord
 
@@ -58,6 +70,13 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# util/paths.c holds DATADIR: rebuilt when it changes (the stamp holds the last one).
+$(BUILD)/obj/util/paths.o: CPPFLAGS += -DWF_DATADIR='"$(DATADIR)"'
+$(BUILD)/obj/util/paths.o: $(BUILD)/datadir.stamp
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -118,11 +137,60 @@ bench: deps all $(BENCH_BIN)
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
-PREFIX ?= /usr/local
+# install / uninstall: PREFIX (default /usr/local) and DESTDIR as usual; the data
+# folder is compiled into the binaries (util/paths.c), which also find an installed
+# tree relative to themselves (so a DESTDIR copy runs as is). The file list is in
+# docs/install.md; tests/integration/install.sh checks it.
+INSTALL_FILES = $(BINDIR)/watchfloor $(BINDIR)/watchfloord \
+	$(addprefix $(DATADIR)/,$(wildcard themes/*.theme) $(wildcard scenarios/*.scenario)) \
+	$(addprefix $(MANDIR)/,$(join $(patsubst .%,man%/,$(suffix $(MANPAGES))),$(notdir $(MANPAGES)))) \
+	$(addprefix $(DOCDIR)/,$(DOCS)) $(DOCDIR)/examples/config $(DOCDIR)/examples/watchfloord.env \
+	$(UNITDIR)/watchfloord.service $(SYSUSERSDIR)/watchfloord.conf \
+	$(BASHCOMPDIR)/watchfloor $(BASHCOMPDIR)/watchfloord \
+	$(SYSCONFDIR)/watchfloor/watchfloord.env
+MANPAGES := $(wildcard man/*.1 man/*.5 man/*.8)
+DOCS     := README.md LICENSE $(wildcard docs/*.md)
+SUBST     = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	-e 's|@DATADIR@|$(DATADIR)|g'
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/watchfloor/themes
-	install -m 755 $(BUILD)/watchfloor $(BUILD)/watchfloord $(DESTDIR)$(PREFIX)/bin/
-	-install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/watchfloor/themes/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR)/scenarios \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSCONFDIR)/watchfloor
+	install -m 755 $(BUILD)/watchfloor $(BUILD)/watchfloord $(DESTDIR)$(BINDIR)/
+	install -m 644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
+	install -m 644 scenarios/*.scenario $(DESTDIR)$(DATADIR)/scenarios/
+	$(foreach m,$(MANPAGES),install -m 644 $(m) $(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/;)
+	install -m 644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
+	install -m 644 docs/*.md $(DESTDIR)$(DOCDIR)/docs/
+	install -m 644 dist/config.example $(DESTDIR)$(DOCDIR)/examples/config
+	install -m 644 dist/watchfloord.env $(DESTDIR)$(DOCDIR)/examples/watchfloord.env
+	$(SUBST) dist/watchfloord.service.in >$(DESTDIR)$(UNITDIR)/watchfloord.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/watchfloord.service
+	install -m 644 dist/watchfloord.sysusers $(DESTDIR)$(SYSUSERSDIR)/watchfloord.conf
+	$(SUBST) dist/watchfloor.bash-completion.in >$(DESTDIR)$(BASHCOMPDIR)/watchfloor
+	$(SUBST) dist/watchfloor.bash-completion.in >$(DESTDIR)$(BASHCOMPDIR)/watchfloord
+	chmod 644 $(DESTDIR)$(BASHCOMPDIR)/watchfloor $(DESTDIR)$(BASHCOMPDIR)/watchfloord
+	@# the service's settings: never overwritten (the operator's own), 640
+	test -e $(DESTDIR)$(SYSCONFDIR)/watchfloor/watchfloord.env || \
+		install -m 640 dist/watchfloord.env $(DESTDIR)$(SYSCONFDIR)/watchfloor/watchfloord.env
+
+# Removes what install put there; the service's settings only when unchanged.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(filter-out $(SYSCONFDIR)/%,$(INSTALL_FILES)))
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(filter docs/%,$(DOCS)))
+	if cmp -s dist/watchfloord.env $(DESTDIR)$(SYSCONFDIR)/watchfloor/watchfloord.env; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/watchfloor/watchfloord.env; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/watchfloor/watchfloord.env ]; then \
+		echo "uninstall: kept $(DESTDIR)$(SYSCONFDIR)/watchfloor/watchfloord.env (changed)"; fi
+	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/watchfloor 2>/dev/null
+
+# The file list of an install (with PREFIX, without DESTDIR), one a line.
+install-list:
+	@printf '%s\n' $(sort $(INSTALL_FILES) $(addprefix $(DOCDIR)/,$(filter docs/%,$(DOCS))))
 
 clean:
 	rm -rf build

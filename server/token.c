@@ -48,14 +48,33 @@ static int name_valid(const char *s)
 	return 1;
 }
 
+/* A file root creates gets the owner and group of its folder, so that
+ * `sudo watchfloord token --tokens /var/lib/watchfloord/tokens new ...` leaves a file
+ * the service's user can read (the folder is the service's). */
+static void own_like_folder(int fd, const char *path)
+{
+	char dirbuf[4096];
+	struct stat d;
+	if (geteuid() != 0)
+		return;
+	snprintf(dirbuf, sizeof(dirbuf), "%s", path);
+	if (stat(dirname(dirbuf), &d) == 0 && fchown(fd, d.st_uid, d.st_gid) != 0)
+		fprintf(stderr, "watchfloord token: cannot give %s to its folder's owner: %s\n",
+			path, strerror(errno));
+}
+
 /* Opens path (created 0600) and takes its exclusive lock. A revoke replaces the file
  * by rename while we wait for the lock: then the locked inode is no longer the path,
  * so it opens again. Returns the descriptor or -1 (errno set). */
 static int open_locked(const char *path, int create)
 {
 	for (int tries = 0; tries < 100; tries++) {
-		int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | (create ? O_CREAT : 0),
-			      0600);
+		int flags = O_RDWR | O_APPEND | O_CLOEXEC;
+		int fd = create ? open(path, flags | O_CREAT | O_EXCL, 0600) : -1;
+		if (fd >= 0)
+			own_like_folder(fd, path);
+		else if (!create || errno == EEXIST)
+			fd = open(path, flags);
 		if (fd < 0)
 			return -1;
 		struct stat a, b;

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/paths.h"
+
 #define THEME_FILE_MAX (64 * 1024)
 
 static const char *const shipped[] = {"default", "light",      "wall",
@@ -85,32 +87,26 @@ static int load_path(const char *path, const char *name, struct wf_theme *out,
 	return 0;
 }
 
-/* Fills dirs[] with the search folders; returns how many. */
-static int search_dirs(char dirs[4][PATH_MAX / 4])
+#define THEME_DIRS (WF_PATHS_DIRS + 2)
+
+/* Fills dirs[] with the search folders, in order: ./themes, the user's
+ * ($XDG_CONFIG_HOME/watchfloor/themes), then the data folders of util/paths.h (the
+ * source tree beside the binary, an installed tree, the compiled-in data folder).
+ * Returns how many. */
+static int search_dirs(char dirs[THEME_DIRS][WF_PATHS_MAX])
 {
 	int n = 0;
 	snprintf(dirs[n++], sizeof dirs[0], "themes");
-	char exe[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len > 0) {
-		exe[len] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			if (strlen(exe) + 11 < sizeof dirs[0])
-				snprintf(dirs[n++], sizeof dirs[0], "%s/../themes",
-					 exe);
-		}
-	}
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	if (xdg && *xdg == '/' && strlen(xdg) + 30 < sizeof dirs[0])
 		snprintf(dirs[n++], sizeof dirs[0], "%s/watchfloor/themes", xdg);
 	else if (home && *home == '/' && strlen(home) + 40 < sizeof dirs[0])
 		snprintf(dirs[n++], sizeof dirs[0], "%s/.config/watchfloor/themes",
 			 home);
-	if (n < 4)
-		snprintf(dirs[n++], sizeof dirs[0],
-			 "/usr/local/share/watchfloor/themes");
+	char data[WF_PATHS_DIRS][WF_PATHS_MAX];
+	int k = wf_paths_data_dirs(NULL, "themes", data);
+	for (int i = 0; i < k && n < THEME_DIRS; i++)
+		memcpy(dirs[n++], data[i], sizeof data[i]);
 	return n;
 }
 
@@ -138,7 +134,7 @@ int wf_theme_load(const char *name_or_path, struct wf_theme *out, char *err,
 		wf_theme_default(out);
 		return -1;
 	}
-	char dirs[4][PATH_MAX / 4];
+	char dirs[THEME_DIRS][WF_PATHS_MAX];
 	int n = search_dirs(dirs);
 	for (int i = 0; i < n; i++) {
 		char path[2 * PATH_MAX];
@@ -152,9 +148,8 @@ int wf_theme_load(const char *name_or_path, struct wf_theme *out, char *err,
 	if (strcmp(name_or_path, "default") == 0)
 		return 0;
 	snprintf(err, errsize,
-		 "theme '%s' not found in ./themes, <binary>/../themes, "
-		 "$XDG_CONFIG_HOME/watchfloor/themes or "
-		 "/usr/local/share/watchfloor/themes",
-		 name_or_path);
+		 "theme '%s' not found in ./themes, $XDG_CONFIG_HOME/watchfloor/themes, "
+		 "<binary>/../themes, <binary>/../share/watchfloor/themes or %s/themes",
+		 name_or_path, wf_paths_data_dir());
 	return -1;
 }

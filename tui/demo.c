@@ -21,31 +21,13 @@
 
 #include <openssl/sha.h>
 
-static int exe_dir(char *buf, size_t size)
-{
-	char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-	if (n <= 0)
-		return -1;
-	path[n] = '\0';
-	char *slash = strrchr(path, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	return snprintf(buf, size, "%s", path) < (int)size ? 0 : -1;
-}
+#include "util/paths.h"
 
-static int find_scenario(const char *bindir, char *buf, size_t size)
+/* The scenario from the source tree, an installed (or DESTDIR) tree, the data folder
+ * compiled in, or ./scenarios (util/paths.h). */
+static int find_scenario(char *buf, size_t size)
 {
-	snprintf(buf, size, "%s/../scenarios/christchurch.scenario", bindir);
-	if (access(buf, R_OK) == 0)
-		return 0;
-	snprintf(buf, size, "%s/../share/watchfloor/scenarios/christchurch.scenario",
-		 bindir);
-	if (access(buf, R_OK) == 0)
-		return 0;
-	snprintf(buf, size, "scenarios/christchurch.scenario");
-	return access(buf, R_OK) == 0 ? 0 : -1;
+	return wf_paths_find("scenarios", "christchurch.scenario", buf, size);
 }
 
 static int write_tokens(struct wf_demo *d, char *err, size_t errsize)
@@ -136,7 +118,7 @@ int wf_demo_start(struct wf_demo *d, char *err, size_t errsize)
 	int pfd[2];
 	memset(d, 0, sizeof(*d));
 	d->out_fd = -1;
-	if (exe_dir(bindir, sizeof(bindir)) != 0) {
+	if (wf_paths_exe_dir(bindir, sizeof(bindir)) != 0) {
 		snprintf(err, errsize, "cannot find where watchfloor runs from");
 		return -1;
 	}
@@ -146,9 +128,11 @@ int wf_demo_start(struct wf_demo *d, char *err, size_t errsize)
 			 "--demo needs watchfloord beside watchfloor (%s)", server);
 		return -1;
 	}
-	if (find_scenario(bindir, scenario, sizeof(scenario)) != 0) {
+	if (find_scenario(scenario, sizeof(scenario)) != 0) {
 		snprintf(err, errsize,
-			 "--demo: scenarios/christchurch.scenario not found");
+			 "--demo: christchurch.scenario not found in the source tree, "
+			 "%s/scenarios or ./scenarios",
+			 wf_paths_data_dir());
 		return -1;
 	}
 	const char *tmp = getenv("TMPDIR");
