@@ -4,7 +4,6 @@
 #include "store_engine.h"
 
 #include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 
 bool store_is_postgres(const char *db)
@@ -43,11 +42,8 @@ bool store_is_postgres(const char *db)
 
 struct store *store_open(const char *db, int64_t retention, char *err, size_t errsz)
 {
-	if (store_is_postgres(db)) {
-		/* The PostgreSQL engine (store_pg.c) lands in the next step of issue 13. */
-		snprintf(err, errsz, "%s: PostgreSQL is not built into this watchfloord", db);
-		return NULL;
-	}
+	if (store_is_postgres(db))
+		return store_pg_open(db, retention, err, errsz);
 	return store_sqlite_open(db, retention, err, errsz);
 }
 

@@ -4,6 +4,10 @@
 # every fuzz target. Ends with the line "N passed, N failed".
 # WF_BUILD: the build folder holding watchfloor, watchfloord and tests/.
 # WF_FUZZ: folder of fuzz binaries (empty: skip). FUZZ_SECONDS: per target (5).
+# The backend's scripts (server_*.sh) run twice: on SQLite, and as NAME@pg with
+# WF_DB_ENGINE=pg on a PostgreSQL cluster this script starts in a temporary folder
+# (tests/lib/pg.sh) and removes at the end; every script that needs PostgreSQL uses
+# that cluster. WF_PG=0 skips the @pg runs (they are reported as skipped).
 set -u
 build=${WF_BUILD:-build}
 fuzz=${WF_FUZZ:-}
@@ -38,10 +42,33 @@ for t in "$build"/tests/test_*; do
 	grep -E '^\[  (PASSED|FAILED)  \]' "$logdir/$(basename "$t").log" | sed 's/^/    /'
 done
 
+. tests/lib/pg.sh
+pg_ok=0
+if [ "${WF_PG:-1}" = 1 ]; then
+	if pg_start; then
+		pg_ok=1
+		trap 'pg_stop' EXIT
+		trap 'exit 1' INT TERM HUP
+	else
+		echo "FAIL postgresql: cannot start a test cluster (is the postgresql package installed?)"
+		failed=$((failed + 1))
+		failures="$failures postgresql"
+	fi
+fi
+
 for t in tests/integration/*.sh; do
 	[ -f "$t" ] || continue
 	[ "$(basename "$t")" = lib.sh ] && continue # helpers, sourced by the tests
 	run_one "$(basename "$t" .sh)" sh "$t"
+	case $(basename "$t") in
+	server_*.sh)
+		if [ "$pg_ok" = 1 ]; then
+			run_one "$(basename "$t" .sh)@pg" env WF_DB_ENGINE=pg sh "$t"
+		else
+			echo "SKIP $(basename "$t" .sh)@pg (no PostgreSQL)"
+		fi
+		;;
+	esac
 done
 
 if [ -n "$fuzz" ]; then

@@ -18,6 +18,9 @@
 #                            returns 1 once SECONDS have passed: poll for a condition
 #                            instead of sleeping a fixed time and then asserting it
 # WF_BUILD: folder holding watchfloord (default build).
+# WF_DB_ENGINE: sqlite (default: $T/cc.db) or pg: wf_setup then gives every script a
+#   database of its own on PostgreSQL (tests/lib/pg.sh: the cluster tests/run.sh
+#   started, else one of the script's own, stopped at exit); $WF_DB is what --db gets.
 WF_BUILD=${WF_BUILD:-build}
 WFD=$WF_BUILD/watchfloord
 SERVER_PID=
@@ -42,6 +45,7 @@ wf_cleanup() {
 	done
 	wait 2>/dev/null
 	if [ -n "${KEEP:-}" ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
+	command -v pg_stop >/dev/null 2>&1 && pg_stop
 	exit $rc
 }
 
@@ -51,6 +55,22 @@ wf_setup() {
 	trap wf_cleanup EXIT
 	trap 'exit 1' INT TERM HUP
 	make_tokens "$T/tokens"
+	WF_DB=$T/cc.db
+	if [ "${WF_DB_ENGINE:-sqlite}" = pg ]; then
+		wf_use_pg || fail "WF_DB_ENGINE=pg: no PostgreSQL cluster"
+		WF_DB=$(pg_new_db "$(wf_db_name)") || fail "cannot create a database"
+	fi
+}
+
+# Sources tests/lib/pg.sh and makes sure a cluster runs (1 when PostgreSQL is absent).
+wf_use_pg() {
+	command -v pg_start >/dev/null 2>&1 || . "${WF_SRC:-.}/tests/lib/pg.sh"
+	pg_start
+}
+
+# A database name unique to this script run: wf_<script>_<pid>.
+wf_db_name() {
+	echo "wf_$(basename "$0" .sh | tr -c 'a-z0-9\n' _)_$$"
 }
 
 fail() {
@@ -88,7 +108,7 @@ make_tokens() {
 
 start_server() {
 	: >"$T/server.out"
-	"$WFD" --listen "${LISTEN:-127.0.0.1:0}" --db "$T/cc.db" --tokens "$T/tokens" \
+	"$WFD" --listen "${LISTEN:-127.0.0.1:0}" --db "$WF_DB" --tokens "$T/tokens" \
 		"$@" >"$T/server.out" 2>>"$T/server.err" &
 	SERVER_PID=$!
 	i=0
