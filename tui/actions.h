@@ -18,6 +18,8 @@ enum {
 	WF_ACT_INCIDENTS = 1 << 4, /* only on the incidents pane */
 	WF_ACT_TAGGABLE = 1 << 5, /* may apply to all tagged rows after ; */
 	WF_ACT_WALL = 1 << 6,     /* acts on the wall display (--wall); nothing else does */
+	WF_ACT_REPORTS = 1 << 7,  /* only on the reports pane */
+	WF_ACT_FORM = 1 << 8,     /* opens a form (tui/verbs.h): summary, then the outbox */
 };
 
 #define WF_KEY_CTRL(c) ((c) & 0x1f)
@@ -35,6 +37,7 @@ enum {
 	X(PANE2, "sightings", '2', 0, 0, 0, "Focus the sightings pane")              \
 	X(PANE3, "propagation", '3', 0, 0, 0, "Focus the propagation pane")          \
 	X(PANE4, "decisions", '4', 0, 0, 0, "Focus the decisions pane")              \
+	X(PANE5, "reports", '5', 0, 0, 0, "Focus the reports pane (a tab beside decisions)") \
 	X(ZOOM, "zoom", 'z', 0, 0, 0, "One pane / all panes (when the terminal is big enough)") \
 	X(DOWN, "down", 'j', KEY_DOWN, 0, WF_ACT_WALL, "Next row")                             \
 	X(UP, "up", 'k', KEY_UP, 0, WF_ACT_WALL, "Previous row")                               \
@@ -51,6 +54,14 @@ enum {
 	X(REJECT, "reject", 'r', 0, 0, WF_ACT_MUTATES | WF_ACT_NEEDS_SEL | WF_ACT_CONFIRM | WF_ACT_DECISIONS | WF_ACT_TAGGABLE, "Reject the decision (reason, confirm)") \
 	X(ESCALATE, "escalate", 'e', 0, 0, WF_ACT_MUTATES | WF_ACT_NEEDS_SEL | WF_ACT_DECISIONS | WF_ACT_TAGGABLE, "Escalate the decision (reason)") \
 	X(NOTE, "note", 'c', 0, 0, WF_ACT_MUTATES | WF_ACT_NEEDS_SEL | WF_ACT_DECISIONS | WF_ACT_TAGGABLE, "Add a note to the decision") \
+	X(TRIAGE, "triage", 't', 0, 0, WF_ACT_MUTATES | WF_ACT_NEEDS_SEL | WF_ACT_REPORTS | WF_ACT_TAGGABLE, "Mark the report triaged (reason optional)") \
+	X(DISMISS, "dismiss", 'x', 0, 0, WF_ACT_MUTATES | WF_ACT_NEEDS_SEL | WF_ACT_REPORTS | WF_ACT_TAGGABLE, "Dismiss the report (reason)") \
+	X(DECLARE, "declare", 'I', 0, 0, WF_ACT_MUTATES | WF_ACT_FORM, "Declare an incident (form)") \
+	X(UPDATE_INCIDENT, "update", 'E', 0, 0, WF_ACT_MUTATES | WF_ACT_FORM, "Update the selected incident's summary or location (form)") \
+	X(FILE_NOTE, "file-note", 'n', 0, 0, WF_ACT_MUTATES | WF_ACT_FORM, "File a situation note on the selected incident (form)") \
+	X(FILE_REPORT, "file-report", 'R', 0, 0, WF_ACT_MUTATES | WF_ACT_FORM, "File a report of any kind on the selected incident (form)") \
+	X(PROPOSE, "propose", 'P', 0, 0, WF_ACT_MUTATES | WF_ACT_FORM, "Propose a decision on the selected incident or report (form)") \
+	X(NOTES, "notes", 'N', 0, 0, 0, "The situation notes of the selected incident, as a conversation") \
 	X(TAG, "tag", ' ', 0, 0, WF_ACT_NEEDS_SEL, "Tag / untag the selected row")   \
 	X(TAG_APPLY, "tag-apply", ';', 0, 0, 0, "Apply the next action to all tagged rows") \
 	X(UNTAG, "untag", 0, 0, 0, 0, "Clear every tag of the focused pane")         \

@@ -125,10 +125,15 @@ void wf_pane_tags_clear(struct wf_pane *p);
 void wf_pane_draw_list(struct wf_pane *p, const struct wf_view_ctx *c, WINDOW *w,
 		       struct wf_rect r);
 
-/* The four panes. */
+/* The five panes (reports is a tab beside decisions in the quad layout). */
 extern const struct wf_pane_ops wf_pane_incidents;
 extern const struct wf_pane_ops wf_pane_sightings;
 extern const struct wf_pane_ops wf_pane_propagation;
 extern const struct wf_pane_ops wf_pane_decisions;
+extern const struct wf_pane_ops wf_pane_reports;
+/* The notes view: the incident's situation notes, oldest first (newest last), as a
+ * conversation. Returns how many. */
+size_t wf_pane_reports_notes(const struct wf_view_ctx *c, struct wf_lines *l,
+			     const char *incident_id);
 
 #endif

@@ -13,7 +13,8 @@
 #include "widgets/text.h"
 
 static const struct wf_pane_ops *const pane_ops[WF_UI_PANES] = {
-	&wf_pane_incidents, &wf_pane_sightings, &wf_pane_propagation, &wf_pane_decisions};
+	&wf_pane_incidents, &wf_pane_sightings, &wf_pane_propagation, &wf_pane_decisions,
+	&wf_pane_reports};
 
 int wf_ui_init(struct wf_ui *ui, struct wf_model *m, struct wf_outbox *ob,
 	       bool read_only)
@@ -27,13 +28,14 @@ int wf_ui_init(struct wf_ui *ui, struct wf_model *m, struct wf_outbox *ob,
 		if (wf_pane_init(&ui->panes[i], pane_ops[i]) < 0)
 			return -1;
 	ui->drawn_gen = (uint64_t)-1;
+	ui->slot = WF_UI_PANE_DECISIONS;
 	wf_ui_resize(ui);
 	return 0;
 }
 
 static void windows_free(struct wf_ui *ui)
 {
-	WINDOW **all[] = {&ui->win[0], &ui->win[1], &ui->win[2], &ui->win[3],
+	WINDOW **all[] = {&ui->win[0], &ui->win[1], &ui->win[2], &ui->win[3], &ui->win[4],
 			  &ui->overlay, &ui->tabs, &ui->msgline, &ui->status};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		if (*all[i])
@@ -45,6 +47,7 @@ static void windows_free(struct wf_ui *ui)
 void wf_ui_free(struct wf_ui *ui)
 {
 	windows_free(ui);
+	wf_verb_close(&ui->verb);
 	for (int i = 0; i < WF_UI_PANES; i++)
 		wf_pane_free(&ui->panes[i]);
 }
@@ -83,6 +86,7 @@ void wf_ui_resize(struct wf_ui *ui)
 		ui->win[1] = win_new(th, cols - lw, 0, lw);
 		ui->win[2] = win_new(area_h - th, lw, th, 0);
 		ui->win[3] = win_new(area_h - th, cols - lw, th, lw);
+		ui->win[4] = win_new(area_h - th, cols - lw, th, lw); /* a tab of 3's place */
 	} else {
 		ui->tabs = win_new(1, cols, 0, 0);
 		area_y = 1;
@@ -188,9 +192,15 @@ static void draw_pane(struct wf_ui *ui, int i, const struct wf_view_ctx *c)
 	if (i != 2 || p->n)
 		snprintf(note + n, sizeof(note) - (size_t)n, " %zu", p->n);
 	bool focus = i == ui->focus;
-	char title[96];
+	char title[128];
+	int other = i == WF_UI_PANE_DECISIONS ? WF_UI_PANE_REPORTS : WF_UI_PANE_DECISIONS;
 	snprintf(title, sizeof(title), "%s%s", p->ops->title,
 		 (i != 0 && c->context_id) ? " [context]" : "");
+	if (ui->layout == WF_LAYOUT_QUAD && i >= WF_UI_PANE_DECISIONS) {
+		size_t len = strlen(title); /* the tab beside it */
+		snprintf(title + len, sizeof(title) - len, " | %d %s (%zu)", other + 1,
+			 ui->panes[other].ops->name, ui->panes[other].n);
+	}
 	wf_frame_draw(w, title, note,
 		      wf_theme_attr(focus ? WF_ROLE_PANE_TITLE : WF_ROLE_PANE_BORDER),
 		      wf_theme_attr(focus ? WF_ROLE_PANE_TITLE_FOCUS : WF_ROLE_PANE_TITLE));
@@ -246,11 +256,13 @@ void wf_ui_render(struct wf_ui *ui)
 	if (!ui->paused || ui->drawn_gen == (uint64_t)-1 || ui->rows_stale)
 		wf_ui_refresh(ui);
 	wf_ui_view_ctx(ui, &c);
-	bool overlay = ui->help || ui->outbox_view || ui->panes[ui->focus].detail;
+	bool overlay = ui->help || ui->outbox_view || ui->panes[ui->focus].detail ||
+		       ui->verb.open || ui->notes_view;
 	if (!overlay) {
 		if (ui->layout == WF_LAYOUT_QUAD) {
-			for (int i = 0; i < WF_UI_PANES; i++)
+			for (int i = 0; i < WF_UI_PANE_DECISIONS; i++)
 				draw_pane(ui, i, &c);
+			draw_pane(ui, ui->slot, &c);
 		} else {
 			wf_ui_draw_tabs(ui, ui->tabs);
 			draw_pane(ui, ui->focus, &c);
@@ -258,8 +270,12 @@ void wf_ui_render(struct wf_ui *ui)
 	} else {
 		if (ui->tabs)
 			wf_ui_draw_tabs(ui, ui->tabs);
-		if (ui->help)
+		if (ui->verb.open)
+			wf_ui_draw_form(ui, ui->overlay);
+		else if (ui->help)
 			wf_ui_draw_help(ui, ui->overlay);
+		else if (ui->notes_view)
+			wf_ui_draw_notes(ui, ui->overlay, &c);
 		else if (ui->outbox_view)
 			wf_ui_draw_outbox(ui, ui->overlay);
 		else

@@ -1,5 +1,5 @@
 /* ui.h - the interactive dashboard's screen state, independent of the network: the
- * four panes and their windows, layout, focus, prompts, help, detail views, the
+ * five panes (reports a tab beside decisions) and their windows, layout, focus, prompts, help, detail views, the
  * status bar, and the dispatch of actions (the single read-only gate). tui/app.c
  * runs it inside the event loop with the network client; tests drive it headless
  * on a model they fill themselves (tests/lib/harness.c).
@@ -19,6 +19,7 @@
 #include "actions.h"
 #include "model/model.h"
 #include "pane.h"
+#include "verbs.h"
 
 struct wf_outbox;
 struct wf_wall;
@@ -40,7 +41,9 @@ enum wf_prompt_kind {
 	WF_PROMPT_QUIT,
 };
 
-#define WF_UI_PANES 4
+#define WF_UI_PANES 5
+#define WF_UI_PANE_DECISIONS 3
+#define WF_UI_PANE_REPORTS 4 /* shares the decisions' place in the quad layout */
 #define WF_UI_MIN_COLS 80
 #define WF_UI_MIN_ROWS 24
 #define WF_UI_QUAD_COLS 120
@@ -54,7 +57,8 @@ struct wf_ui_hooks {
 };
 
 /* A triage action waiting for its reason and confirmation: bound to ids and the
- * versions seen when the key was pressed, never to rows. */
+ * versions seen when the key was pressed, never to rows. Decisions (approve, ...)
+ * or reports (triage, dismiss). */
 struct wf_ui_triage {
 	enum wf_action action;
 	size_t n;
@@ -72,6 +76,7 @@ struct wf_ui {
 	const char *quit_note; /* what happens to the outbox after quitting */
 	struct wf_pane panes[WF_UI_PANES];
 	WINDOW *win[WF_UI_PANES];
+	int slot; /* quad layout: the pane shown bottom right (decisions or reports) */
 	WINDOW *overlay; /* detail and help, over the panes' area */
 	WINDOW *tabs;    /* single layout: which pane is shown */
 	WINDOW *msgline, *status;
@@ -82,6 +87,10 @@ struct wf_ui {
 	bool help;
 	int help_skip;
 	bool outbox_view; /* the outbox overlay (o) */
+	bool notes_view;  /* the situation notes of notes_incident (N) */
+	int notes_skip;   /* lines scrolled off the top; -1: show the newest */
+	wf_row_id notes_incident;
+	struct wf_verb verb; /* the open form (verb.open), see verbs.h */
 	enum wf_prompt_kind prompt;
 	char prompt_buf[1001];
 	char prompt_err[200];
@@ -140,6 +149,14 @@ void wf_ui_draw_msgline(struct wf_ui *ui, WINDOW *w);
 void wf_ui_draw_help(struct wf_ui *ui, WINDOW *w);
 void wf_ui_draw_outbox(struct wf_ui *ui, WINDOW *w);
 void wf_ui_draw_tabs(struct wf_ui *ui, WINDOW *w);
+void wf_ui_draw_form(struct wf_ui *ui, WINDOW *w);
+void wf_ui_draw_notes(struct wf_ui *ui, WINDOW *w, const struct wf_view_ctx *c);
 void wf_ui_view_ctx(struct wf_ui *ui, struct wf_view_ctx *c);
+/* ui_verbs.c: form verbs, report triage, the notes view. */
+unsigned wf_ui_verb_start(struct wf_ui *ui, enum wf_action a);
+unsigned wf_ui_form_key(struct wf_ui *ui, wint_t ch, bool is_key);
+size_t wf_ui_report_targets(struct wf_ui *ui, struct wf_ui_triage *t);
+size_t wf_ui_report_enqueue(struct wf_ui *ui);
+unsigned wf_ui_notes_open(struct wf_ui *ui);
 
 #endif

@@ -132,11 +132,13 @@ static const char *prompt_label(const struct wf_ui *ui, char *buf, size_t size)
 		d = wf_action_def(ui->triage.action);
 		if (ui->triage.n == 1)
 			snprintf(buf, size, "%s %s%s: ", d->name, ui->triage.ids[0],
-				 ui->triage.action == WF_ACTION_APPROVE ? " reason (optional)"
-									: " reason");
+				 ui->triage.action == WF_ACTION_APPROVE ||
+						 ui->triage.action == WF_ACTION_TRIAGE
+					 ? " reason (optional)"
+					 : " reason");
 		else
-			snprintf(buf, size, "%s %zu tagged decisions, reason: ", d->name,
-				 ui->triage.n);
+			snprintf(buf, size, "%s %zu tagged %s, reason: ", d->name, ui->triage.n,
+				 (d->flags & WF_ACT_REPORTS) ? "reports" : "decisions");
 		return buf;
 	default:
 		return "";
@@ -183,8 +185,8 @@ void wf_ui_draw_msgline(struct wf_ui *ui, WINDOW *w)
 	} else {
 		const char *hint =
 			ui->read_only
-				? "?:help  Tab/1-4:pane  j/k:move  Enter:detail  /:filter  s:sort  i:context  p:pause  q:quit"
-				: "?:help  Tab/1-4:pane  Enter:detail  /:filter  a:approve r:reject e:escalate c:note  space:tag ;:all-tagged  u:undo  o:outbox  q:quit";
+				? "?:help  Tab/1-5:pane  j/k:move  Enter:detail  /:filter  s:sort  i:context  p:pause  q:quit"
+				: "?:help  Tab/1-5:pane  Enter:detail  /:filter  a:approve r:reject e:escalate c:note  t/x:triage/dismiss  I/E/n/R/P:forms  N:notes  space:tag ;:all-tagged  u:undo  o:outbox  q:quit";
 		wf_text_draw(w, 0, 0, hint, getmaxx(w) - 1, wf_theme_attr(WF_ROLE_DIM));
 	}
 	wnoutrefresh(w);
@@ -203,7 +205,7 @@ void wf_ui_draw_tabs(struct wf_ui *ui, WINDOW *w)
 		x += wf_text_draw(w, 0, x, buf, getmaxx(w) - x, a) + 1;
 	}
 	if (x + 14 < getmaxx(w))
-		wf_text_draw(w, 0, x, "Tab/1-4 switch", getmaxx(w) - x,
+		wf_text_draw(w, 0, x, "Tab/1-5 switch", getmaxx(w) - x,
 			     wf_theme_attr(WF_ROLE_DIM));
 	wnoutrefresh(w);
 }

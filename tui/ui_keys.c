@@ -63,6 +63,10 @@ static void triage_enqueue(struct wf_ui *ui)
 {
 	struct wf_ui_triage *t = &ui->triage;
 	size_t ok = 0;
+	if (wf_action_def(t->action)->flags & WF_ACT_REPORTS) {
+		wf_ui_report_enqueue(ui);
+		return;
+	}
 	ui->n_undo = 0;
 	if (!ui->outbox) {
 		wf_ui_message(ui, WF_ROLE_ERROR, "no outbox: nothing was queued");
@@ -119,7 +123,8 @@ static void triage_confirm_text(struct wf_ui *ui)
 static void reason_done(struct wf_ui *ui)
 {
 	struct wf_ui_triage *t = &ui->triage;
-	if (!ui->prompt_buf[0] && t->action != WF_ACTION_APPROVE) {
+	if (!ui->prompt_buf[0] && t->action != WF_ACTION_APPROVE &&
+	    t->action != WF_ACTION_TRIAGE) {
 		snprintf(ui->prompt_err, sizeof(ui->prompt_err), "a reason is required");
 		ui->dirty = true;
 		return;
@@ -251,6 +256,8 @@ unsigned wf_ui_key(struct wf_ui *ui, wint_t ch, bool is_key)
 	}
 	if (ui->wall) /* wall hook: no prompts; unbound keys do nothing */
 		return wf_wall_key(ui->wall, ui, ch, is_key);
+	if (ui->verb.open) /* a form has every key until it is sent or cancelled */
+		return wf_ui_form_key(ui, ch, is_key);
 	if (ui->prompt != WF_PROMPT_NONE)
 		return prompt_key(ui, ch, is_key);
 	if (ui->layout == WF_LAYOUT_TOO_SMALL) {
@@ -367,8 +374,9 @@ static unsigned act_nav(struct wf_ui *ui, enum wf_action a)
 {
 	struct wf_pane *p = focused(ui);
 	int page = p->page_rows > 1 ? p->page_rows - 1 : 1;
-	if (ui->help || p->detail) {
-		int *skip = ui->help ? &ui->help_skip : &p->detail_skip;
+	if (ui->help || ui->notes_view || p->detail) {
+		int *skip = ui->help ? &ui->help_skip
+			    : ui->notes_view ? &ui->notes_skip : &p->detail_skip;
 		int d = a == WF_ACTION_DOWN ? 1 : a == WF_ACTION_UP ? -1
 			: a == WF_ACTION_PAGE_DOWN ? ui->rows - 6
 			: a == WF_ACTION_PAGE_UP ? -(ui->rows - 6)
@@ -404,8 +412,11 @@ static unsigned act_nav(struct wf_ui *ui, enum wf_action a)
 static unsigned set_focus(struct wf_ui *ui, int i)
 {
 	ui->focus = (i + WF_UI_PANES) % WF_UI_PANES;
+	if (ui->focus >= WF_UI_PANE_DECISIONS)
+		ui->slot = ui->focus; /* decisions and reports share a place: show it */
 	ui->help = false;
 	ui->outbox_view = false;
+	ui->notes_view = false;
 	return WF_REACT_DRAW;
 }
 
@@ -436,6 +447,10 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 		wf_ui_message(ui, WF_ROLE_ERROR, "%s works on the decisions pane (4)", d->name);
 		return WF_REACT_DRAW;
 	}
+	if ((d->flags & WF_ACT_REPORTS) && ui->focus != WF_UI_PANE_REPORTS) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "%s works on the reports pane (5)", d->name);
+		return WF_REACT_DRAW;
+	}
 	if ((d->flags & WF_ACT_INCIDENTS) && ui->focus != 0) {
 		wf_ui_message(ui, WF_ROLE_ERROR, "%s works on the incidents pane (1)", d->name);
 		return WF_REACT_DRAW;
@@ -459,8 +474,8 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 		ui->help = false;
 		return WF_REACT_DRAW;
 	case WF_ACTION_QUIT:
-		if (ui->help || ui->outbox_view) {
-			ui->help = ui->outbox_view = false;
+		if (ui->help || ui->outbox_view || ui->notes_view) {
+			ui->help = ui->outbox_view = ui->notes_view = false;
 			return WF_REACT_DRAW;
 		}
 		if (ui->outbox && wf_outbox_count(ui->outbox) > 0) {
@@ -485,6 +500,7 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 	case WF_ACTION_PANE2:
 	case WF_ACTION_PANE3:
 	case WF_ACTION_PANE4:
+	case WF_ACTION_PANE5:
 		return set_focus(ui, a - WF_ACTION_PANE1);
 	case WF_ACTION_ZOOM:
 		ui->zoom = !ui->zoom;
@@ -509,6 +525,8 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 			ui->help = false;
 		else if (ui->outbox_view)
 			ui->outbox_view = false;
+		else if (ui->notes_view)
+			ui->notes_view = false;
 		else if (p->detail)
 			p->detail = false;
 		else if (ui->tag_prefix)
@@ -549,6 +567,26 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 		}
 		prompt_open(ui, WF_PROMPT_REASON, NULL);
 		return WF_REACT_DRAW;
+	case WF_ACTION_TRIAGE:
+	case WF_ACTION_DISMISS:
+		ui->triage.action = a;
+		if (wf_ui_report_targets(ui, &ui->triage) == 0) {
+			wf_ui_message(ui, WF_ROLE_ERROR, "%s: no open report %s", d->name,
+				      ui->tag_prefix ? "tagged" : "selected");
+			ui->tag_prefix = false;
+			return WF_REACT_DRAW;
+		}
+		prompt_open(ui, WF_PROMPT_REASON, NULL);
+		return WF_REACT_DRAW;
+	case WF_ACTION_DECLARE:
+	case WF_ACTION_UPDATE_INCIDENT:
+	case WF_ACTION_FILE_NOTE:
+	case WF_ACTION_FILE_REPORT:
+	case WF_ACTION_PROPOSE:
+		ui->notes_view = false;
+		return wf_ui_verb_start(ui, a);
+	case WF_ACTION_NOTES:
+		return wf_ui_notes_open(ui);
 	case WF_ACTION_TAG:
 		wf_pane_tag_toggle(p, wf_pane_selected(p));
 		wf_pane_move(p, 1);

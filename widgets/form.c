@@ -445,7 +445,7 @@ enum wf_form_result wf_form_key(struct wf_form *f, wint_t ch, bool is_key)
 	struct wf_form_field *fl = &f->fields[f->focus];
 	if (!is_key && ch == KEY_ESC_CHAR)
 		return WF_FORM_CANCEL;
-	if (!is_key && ch == CTRL('s'))
+	if ((!is_key && ch == CTRL('d')) || (is_key && ch == KEY_F(10)))
 		return open_summary(f);
 	if ((!is_key && ch == KEY_TAB) || (is_key && ch == KEY_DOWN)) {
 		move_focus(f, 1);

@@ -118,7 +118,7 @@ int wf_form_check(struct wf_form *f);
 
 /* One key (is_key: a KEY_* code). In editing: Tab / Down / Enter (one-line fields)
  * next field, Shift-Tab / Up previous, Left / Right / Home / End / Backspace /
- * Delete / Ctrl-U edit, Enter on the last field or Ctrl-S checks and opens the
+ * Delete / Ctrl-U edit, Enter on the last field or Ctrl-D (or F10) checks and opens the
  * summary, Esc cancels. On the summary: Enter or y submits, e / Backspace / Shift-Tab
  * go back to editing, Esc cancels. */
 enum wf_form_result wf_form_key(struct wf_form *f, wint_t ch, bool is_key);

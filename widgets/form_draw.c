@@ -224,10 +224,10 @@ static void draw_edit(const struct wf_form *f, WINDOW *w, int h, int wd,
 	const struct wf_form_field *fl = &f->fields[f->focus];
 	const char *keys =
 		fl->kind == WF_FIELD_ENUM ? "Tab/S-Tab fields  Left/Right/Space values "
-					    " Ctrl-S review  Esc cancel"
+					    " Ctrl-D review  Esc cancel"
 		: fl->kind == WF_FIELD_MULTILINE
-			? "Tab/S-Tab fields  Enter new line  Ctrl-S review  Esc cancel"
-			: "Tab/S-Tab fields  Enter next  Ctrl-S review  Esc cancel";
+			? "Tab/S-Tab fields  Enter new line  Ctrl-D review  Esc cancel"
+			: "Tab/S-Tab fields  Enter next  Ctrl-D review  Esc cancel";
 	if (fl->hint && h - 3 >= top)
 		wf_text_draw(w, h - 3, x + 2, fl->hint, wd - x - 4, st->dim);
 	wf_text_draw(w, h - 2, x, keys, wd - x - 2, st->dim);

@@ -288,11 +288,11 @@ static void test_form_validation_summary(void **state)
 	(void)state;
 	make_form(&f);
 	wf_form_set_hooks(&f, no_x, NULL, NULL);
-	/* Ctrl-S with an empty required field and an out-of-range number: stays in
+	/* Ctrl-D with an empty required field and an out-of-range number: stays in
 	 * editing, messages on both fields, focus on the first */
 	wf_form_set(&f, "count", "11");
 	f.focus = 3;
-	assert_int_equal(wf_form_key(&f, 19, false), WF_FORM_CHANGED);
+	assert_int_equal(wf_form_key(&f, 4, false), WF_FORM_CHANGED);
 	assert_int_equal(f.mode, WF_FORM_EDIT);
 	assert_int_equal(f.focus, 0);
 	assert_string_equal(f.fields[0].error, "required");
@@ -309,12 +309,12 @@ static void test_form_validation_summary(void **state)
 	f.focus = 2;
 	wf_form_key(&f, KEY_ENTER, true); /* keypad Enter: next field */
 	assert_int_equal(f.focus, 3);
-	assert_int_equal(wf_form_key(&f, 19, false), WF_FORM_CHANGED);
+	assert_int_equal(wf_form_key(&f, 4, false), WF_FORM_CHANGED);
 	assert_int_equal(f.mode, WF_FORM_SUMMARY);
 	assert_int_equal(wf_form_key(&f, 'x', false), WF_FORM_NONE);
 	wf_form_key(&f, 'e', false);
 	assert_int_equal(f.mode, WF_FORM_EDIT);
-	wf_form_key(&f, 19, false);
+	wf_form_key(&f, 4, false);
 	assert_int_equal(wf_form_key(&f, 'y', false), WF_FORM_SUBMIT);
 	/* Esc cancels from the summary and from editing */
 	assert_int_equal(wf_form_key(&f, 27, false), WF_FORM_CANCEL);
@@ -415,7 +415,7 @@ static void test_form_draw(void **state)
 	assert_true(window_has(w, "red"));
 	assert_true(window_has(w, "must be 1..10")); /* in place, under Count */
 	assert_true(window_has(w, "line two"));
-	assert_true(window_has(w, "Ctrl-S review"));
+	assert_true(window_has(w, "Ctrl-D review"));
 	assert_false(window_has(w, "\x1b"));
 	assert_true(window_has(w, "[2Jil")); /* ESC drawn as a placeholder */
 	int count_row = -1, msg_row = -1;
@@ -431,7 +431,7 @@ static void test_form_draw(void **state)
 	/* the summary */
 	wf_form_set(&f, "count", "4");
 	wf_form_set_note(&f, "held 5 s: u undoes");
-	wf_form_key(&f, 19, false);
+	wf_form_key(&f, 4, false);
 	assert_int_equal(f.mode, WF_FORM_SUMMARY);
 	wf_form_draw(&f, w, &st);
 	assert_true(window_has(w, "Check before sending"));

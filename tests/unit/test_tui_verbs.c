@@ -1,0 +1,348 @@
+/* test_tui_verbs.c - the officer's verbs on the headless dashboard (tests/lib/
+ * harness.c): each form verb's keys end as exactly one outbox record with the body
+ * the protocol asks for, Esc and u leave nothing, read-only refuses them; the
+ * reports pane (a tab beside decisions), triage by key and with tags, and the notes
+ * view as a conversation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/validate.h"
+#include "net/outbox.h"
+#include "tests/lib/harness.h"
+
+#define T0 1795667400000LL /* 2026-11-26T04:30:00Z */
+#define MIN 60000LL
+
+static int64_t seq;
+
+static void add_incident(struct wf_harness *h, const char *id, const char *title)
+{
+	char t[32];
+	wf_time_format(T0 - 10 * MIN, t, sizeof(t));
+	assert_int_equal(wf_harness_apply(h,
+		"{\"seq\":%lld,\"type\":\"incident.opened\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"%s\",\"title\":\"%s\",\"location\":\"Riverside\",\"tier\":\"incident\","
+		"\"state\":\"monitoring\",\"opened_at\":\"%s\",\"summary\":\"So far\",\"version\":4}}",
+		(long long)++seq, t, id, title, t), 0);
+}
+
+static void add_report(struct wf_harness *h, const char *id, const char *kind,
+		       const char *author, const char *text_json, int64_t at,
+		       const char *state)
+{
+	char t[32];
+	wf_time_format(at, t, sizeof(t));
+	assert_int_equal(wf_harness_apply(h,
+		"{\"seq\":%lld,\"type\":\"report.opened\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"%s\",\"kind\":\"%s\",\"incident_id\":\"inc-1\",\"platform_id\":\"p-fb\","
+		"\"author\":\"%s\",\"text\":%s,\"state\":\"%s\",\"needs_decision\":false,"
+		"\"created_at\":\"%s\",\"version\":2}}",
+		(long long)++seq, t, id, kind, author, text_json, state, t), 0);
+}
+
+static void fill(struct wf_harness *h)
+{
+	add_incident(h, "inc-1", "Live-streamed attack");
+	add_report(h, "rep-1", "referral", "fb-bot", "\"Re-upload ring\\nsecond line\"",
+		   T0 - 8 * MIN, "open");
+	add_report(h, "rep-2", "situation_note", "olga", "\"First note: origin is a forum\"",
+		   T0 - 7 * MIN, "open");
+	add_report(h, "rep-3", "situation_note", "yuki",
+		   "\"Second note \\u001b[2J with an escape\"", T0 - 6 * MIN, "open");
+	add_report(h, "rep-4", "new_variant", "yt-bot", "\"Mirrored copy\"", T0 - 9 * MIN,
+		   "triaged");
+}
+
+static void keys(struct wf_harness *h, const char *s)
+{
+	wf_harness_type(h, s);
+}
+
+static const struct wf_outbox_record *only_record(struct wf_harness *h)
+{
+	const struct wf_outbox_record *r[4];
+	assert_int_equal(wf_outbox_list(h->outbox, r, 4), 1);
+	return r[0];
+}
+
+/* I: declare an incident; Tab, enum values, multi-line text, summary, send; u. */
+static void test_declare(void **state)
+{
+	struct wf_harness h;
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 32, 120, false, true), 0);
+	fill(&h);
+	wf_harness_frame(&h, T0, false);
+	wf_harness_key(&h, 'I', false);
+	assert_true(h.ui.verb.open);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Declare an incident"));
+	wf_harness_key(&h, 4, false); /* Ctrl-D: the title is required */
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "required"));
+	assert_int_equal(h.ui.verb.form.mode, WF_FORM_EDIT);
+	keys(&h, "Bomb hoax \xE5\xAD\x97");
+	wf_harness_key(&h, '\t', false);
+	keys(&h, "Auckland");
+	wf_harness_key(&h, '\t', false);
+	wf_harness_key(&h, KEY_RIGHT, true); /* tier: content_incident */
+	wf_harness_key(&h, '\t', false);
+	wf_harness_key(&h, '\t', false); /* state stays monitoring */
+	keys(&h, "line one");
+	wf_harness_key(&h, '\r', false);
+	keys(&h, "line two");
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "line two"));
+	wf_harness_key(&h, 4, false);
+	assert_int_equal(h.ui.verb.form.mode, WF_FORM_SUMMARY);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Check before sending"));
+	assert_int_equal(wf_outbox_count(h.outbox), 0); /* nothing before the summary */
+	wf_harness_key(&h, 'y', false);
+	assert_false(h.ui.verb.open);
+	const struct wf_outbox_record *r = only_record(&h);
+	assert_string_equal(r->path, "/v1/incidents");
+	assert_string_equal(r->kind, "declare");
+	assert_non_null(strstr(r->body, "\"title\":\"Bomb hoax \xE5\xAD\x97\""));
+	assert_non_null(strstr(r->body, "\"tier\":\"content_incident\""));
+	assert_non_null(strstr(r->body, "\"state\":\"monitoring\""));
+	assert_non_null(strstr(r->body, "\"summary\":\"line one\\nline two\""));
+	assert_int_equal(r->state, WF_OUTBOX_HELD);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "declare (new incident) queued"));
+	wf_harness_key(&h, 'u', false); /* undo within the hold: nothing left */
+	assert_int_equal(wf_outbox_count(h.outbox), 0);
+	/* Esc cancels a form: nothing queued */
+	wf_harness_key(&h, 'I', false);
+	keys(&h, "x");
+	wf_harness_key(&h, 27, false);
+	assert_false(h.ui.verb.open);
+	assert_int_equal(wf_outbox_count(h.outbox), 0);
+	wf_harness_close(&h);
+}
+
+/* n, E and R on the selected incident. */
+static void test_note_update_report(void **state)
+{
+	struct wf_harness h;
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 24, 80, false, true), 0);
+	fill(&h);
+	wf_harness_frame(&h, T0, false);
+	wf_harness_key(&h, 'n', false);
+	assert_true(h.ui.verb.open);
+	keys(&h, "Origin: a forum post at 04:12");
+	wf_harness_key(&h, 4, false);
+	wf_harness_key(&h, '\r', false);
+	const struct wf_outbox_record *r = only_record(&h);
+	assert_string_equal(r->path, "/v1/reports");
+	assert_string_equal(r->kind, "note");
+	assert_non_null(strstr(r->body, "\"kind\":\"situation_note\""));
+	assert_non_null(strstr(r->body, "\"incident_id\":\"inc-1\""));
+	wf_harness_key(&h, 'u', false);
+	/* E: only the changed field, with the version seen */
+	wf_harness_key(&h, 'E', false);
+	assert_true(h.ui.verb.open);
+	wf_harness_key(&h, 4, false); /* nothing changed yet */
+	assert_int_equal(h.ui.verb.form.mode, WF_FORM_EDIT);
+	keys(&h, "; spreading");
+	wf_harness_key(&h, 4, false);
+	wf_harness_key(&h, 'y', false);
+	r = only_record(&h);
+	assert_string_equal(r->path, "/v1/incidents/inc-1");
+	assert_non_null(strstr(r->body, "\"summary\":\"So far; spreading\""));
+	assert_non_null(strstr(r->body, "\"version\":4"));
+	assert_null(strstr(r->body, "location"));
+	wf_harness_key(&h, 'u', false);
+	/* R: a referral that needs a decision */
+	wf_harness_key(&h, 'R', false);
+	wf_harness_key(&h, 'r', false); /* kind: referral */
+	wf_harness_key(&h, '\t', false);
+	wf_harness_key(&h, 'y', false); /* needs a decision: yes */
+	wf_harness_key(&h, '\t', false);
+	keys(&h, "Mirror site");
+	wf_harness_key(&h, 4, false);
+	wf_harness_key(&h, 'y', false);
+	r = only_record(&h);
+	assert_non_null(strstr(r->body, "\"kind\":\"referral\""));
+	assert_non_null(strstr(r->body, "\"needs_decision\":true"));
+	wf_harness_close(&h);
+}
+
+/* P: every decision kind, with its own fields. */
+static void test_propose_kinds(void **state)
+{
+	struct wf_harness h;
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 32, 120, false, true), 0);
+	fill(&h);
+	wf_harness_frame(&h, T0, false);
+	/* change_tier: the proposed tier is asked for and sent */
+	wf_harness_key(&h, 'P', false);
+	wf_harness_key(&h, 'c', false); /* change_tier */
+	assert_string_equal(wf_form_get(&h.ui.verb.form, "kind"), "change_tier");
+	assert_string_equal(wf_form_get(&h.ui.verb.form, "subject"),
+			    "Change the incident's tier");
+	assert_false(h.ui.verb.form.fields[wf_form_find(&h.ui.verb.form, "proposed_tier")].hidden);
+	wf_harness_key(&h, 4, false);
+	wf_harness_key(&h, 'y', false);
+	const struct wf_outbox_record *r = only_record(&h);
+	assert_string_equal(r->path, "/v1/decisions");
+	assert_non_null(strstr(r->body, "\"proposed_tier\":\"content_incident\""));
+	assert_non_null(strstr(r->body, "\"due_in_s\":900"));
+	assert_non_null(strstr(r->body, "\"subject_ref\":\"inc-1\""));
+	assert_null(strstr(r->body, "authority"));
+	wf_harness_key(&h, 'u', false);
+	/* notify_authority: the authority is required */
+	wf_harness_key(&h, 'P', false);
+	wf_harness_key(&h, 'n', false);
+	assert_string_equal(wf_form_get(&h.ui.verb.form, "kind"), "notify_authority");
+	wf_harness_key(&h, 4, false);
+	assert_int_equal(h.ui.verb.form.mode, WF_FORM_EDIT);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "the authority's name"));
+	keys(&h, "NZ Police");
+	wf_harness_key(&h, 4, false);
+	wf_harness_key(&h, 'y', false);
+	r = only_record(&h);
+	assert_non_null(strstr(r->body, "\"authority\":\"NZ Police\""));
+	assert_null(strstr(r->body, "proposed_tier"));
+	wf_harness_key(&h, 'u', false);
+	/* disable_signal needs a known signal; public_interest an organisation */
+	wf_harness_key(&h, 'P', false);
+	wf_harness_key(&h, 'd', false);
+	assert_string_equal(wf_form_get(&h.ui.verb.form, "kind"), "disable_signal");
+	wf_harness_key(&h, 4, false);
+	assert_int_equal(h.ui.verb.form.mode, WF_FORM_EDIT);
+	wf_harness_key(&h, 27, false);
+	assert_int_equal(wf_outbox_count(h.outbox), 0);
+	/* from the reports pane: about the report; public_interest keeps its platform */
+	wf_harness_key(&h, '5', false);
+	wf_harness_frame(&h, T0, false);
+	wf_harness_key(&h, 'P', false);
+	assert_string_equal(wf_form_get(&h.ui.verb.form, "subject_ref"),
+			    h.ui.panes[4].sel_id);
+	wf_harness_key(&h, 'p', false);
+	assert_string_equal(wf_form_get(&h.ui.verb.form, "kind"), "public_interest");
+	assert_string_equal(wf_form_get(&h.ui.verb.form, "keep_platform_id"), "p-fb");
+	wf_harness_key(&h, 4, false);
+	wf_harness_key(&h, 'y', false);
+	r = only_record(&h);
+	assert_non_null(strstr(r->body, "\"keep_platform_id\":\"p-fb\""));
+	wf_harness_close(&h);
+}
+
+/* The reports pane: open first (oldest first), triage by key, dismiss needs a
+ * reason, tags; the notes view: notes oldest first, sanitized. */
+static void test_reports_pane_and_notes(void **state)
+{
+	struct wf_harness h;
+	char row[512];
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 32, 120, false, true), 0);
+	fill(&h);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "| 5 reports (4)")); /* the tab beside decisions */
+	wf_harness_key(&h, '5', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "5 Reports"));
+	assert_int_equal(h.ui.panes[4].n, 4);
+	assert_string_equal(h.ui.panes[4].ids[0], "rep-1"); /* open, oldest */
+	assert_string_equal(h.ui.panes[4].ids[3], "rep-4"); /* the triaged one last */
+	assert_true(wf_harness_find(&h, "fb-bot    Re-upload"));
+	assert_false(wf_harness_find(&h, "second line")); /* the first line only */
+	/* t: triaged, reason optional */
+	wf_harness_key(&h, 't', false);
+	assert_int_equal(h.ui.prompt, WF_PROMPT_REASON);
+	wf_harness_key(&h, '\r', false);
+	const struct wf_outbox_record *r = only_record(&h);
+	assert_string_equal(r->path, "/v1/reports/rep-1/triage");
+	assert_non_null(strstr(r->body, "\"state\":\"triaged\""));
+	assert_non_null(strstr(r->body, "\"version\":2"));
+	wf_harness_key(&h, 'u', false);
+	/* x: dismissed, a reason is required; tags with ; */
+	wf_harness_key(&h, ' ', false);
+	wf_harness_key(&h, ' ', false);
+	wf_harness_key(&h, ';', false);
+	wf_harness_key(&h, 'x', false);
+	wf_harness_key(&h, '\r', false);
+	assert_int_equal(h.ui.prompt, WF_PROMPT_REASON); /* still asking */
+	keys(&h, "duplicate");
+	wf_harness_key(&h, '\r', false);
+	assert_int_equal(wf_outbox_count(h.outbox), 2);
+	assert_int_equal(h.ui.panes[4].n_tags, 0);
+	wf_harness_key(&h, 'u', false);
+	assert_int_equal(wf_outbox_count(h.outbox), 0);
+	/* triage keys only on the reports pane */
+	wf_harness_key(&h, '4', false);
+	wf_harness_key(&h, 't', false);
+	assert_int_equal(h.ui.prompt, WF_PROMPT_NONE);
+	/* detail of a report */
+	wf_harness_key(&h, '5', false);
+	wf_harness_key(&h, 'g', false);
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Report rep-1: referral, open"));
+	assert_true(wf_harness_find(&h, "second line"));
+	assert_true(wf_harness_find(&h, "Linked decision"));
+	wf_harness_key(&h, 27, false);
+	/* N: the notes of inc-1, oldest first, the escape a placeholder */
+	wf_harness_key(&h, 'N', false);
+	assert_true(h.ui.notes_view);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Situation notes of inc-1"));
+	int first = -1, second = -1;
+	for (int y = 0; y < 32; y++) {
+		wf_harness_row(&h, y, row, sizeof(row));
+		if (strstr(row, "First note"))
+			first = y;
+		if (strstr(row, "Second note"))
+			second = y;
+	}
+	assert_true(first > 0 && second > first);
+	assert_false(wf_harness_frame_has(&h, "\x1b[2J", 4));
+	assert_false(wf_harness_find(&h, "Re-upload ring")); /* notes only */
+	wf_harness_key(&h, 27, false);
+	assert_false(h.ui.notes_view);
+	wf_harness_close(&h);
+}
+
+/* Read-only: every verb refused at the gate, no form opened. */
+static void test_read_only_refuses_verbs(void **state)
+{
+	struct wf_harness h;
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 32, 120, true, true), 0);
+	fill(&h);
+	wf_harness_frame(&h, T0, false);
+	const char verbs[] = {'I', 'E', 'n', 'R', 'P'};
+	for (size_t i = 0; i < sizeof(verbs); i++) {
+		wf_harness_key(&h, verbs[i], false);
+		assert_false(h.ui.verb.open);
+	}
+	wf_harness_key(&h, '5', false);
+	wf_harness_key(&h, 't', false);
+	assert_int_equal(h.ui.prompt, WF_PROMPT_NONE);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "read-only: triage is not available"));
+	assert_int_equal(wf_outbox_count(h.outbox), 0);
+	wf_harness_close(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_declare),
+		cmocka_unit_test(test_note_update_report),
+		cmocka_unit_test(test_propose_kinds),
+		cmocka_unit_test(test_reports_pane_and_notes),
+		cmocka_unit_test(test_read_only_refuses_verbs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

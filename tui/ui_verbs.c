@@ -1,0 +1,221 @@
+/* ui_verbs.c - the officer's verbs on the dashboard: a form verb (tui/verbs.h) opened
+ * over the panes, its keys, and on confirmation the request into the outbox (held,
+ * undoable with u); triage and dismissal of reports (reason prompt, tags); the notes
+ * view. Dispatch (ui_keys.c) has already passed the permission gate. */
+#include <stdio.h>
+#include <string.h>
+
+#include "net/outbox.h"
+#include "net/request_verbs.h"
+#include "themes/theme.h"
+#include "ui.h"
+#include "widgets/frame.h"
+#include "widgets/text.h"
+
+/* Queues r and makes it the one u undoes. Returns 0 or -1 (message shown). */
+static int enqueue_request(struct wf_ui *ui, const struct wf_request *r,
+			   const char *what)
+{
+	uint64_t id;
+	if (!ui->outbox) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "no outbox: nothing was queued");
+		return -1;
+	}
+	if (wf_outbox_enqueue(ui->outbox, r->kind, r->path, r->body, ui->now, &id) !=
+	    0) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "%s not queued: %s", what,
+			      wf_outbox_error(ui->outbox));
+		return -1;
+	}
+	ui->undo_ids[0] = id;
+	ui->n_undo = 1;
+	return 0;
+}
+
+unsigned wf_ui_verb_start(struct wf_ui *ui, enum wf_action a)
+{
+	struct wf_view_ctx c;
+	char msg[200];
+	if (!ui->outbox) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "no outbox: %s is not available",
+			      wf_action_def(a)->name);
+		return WF_REACT_DRAW;
+	}
+	wf_ui_view_ctx(ui, &c);
+	struct wf_verb_target t = {c.focus_incident, NULL};
+	const struct wf_pane *rp = &ui->panes[WF_UI_PANE_REPORTS];
+	if (ui->focus == WF_UI_PANE_REPORTS) {
+		t.report_id = rp->detail ? rp->detail_id : wf_pane_selected(rp);
+		const struct wf_report *r =
+			t.report_id ? wf_model_report(ui->model, t.report_id) : NULL;
+		if (r && r->incident_id) /* the report's own incident */
+			t.incident_id = r->incident_id;
+	}
+	if (ui->focus == 0 && ui->panes[0].detail)
+		t.incident_id = ui->panes[0].detail_id;
+	if (wf_verb_open(&ui->verb, a, ui->model, &t, msg, sizeof(msg)) < 0) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "%s: %s", wf_action_def(a)->name, msg);
+		return WF_REACT_DRAW;
+	}
+	char note[200];
+	snprintf(note, sizeof(note),
+		 "Sent through the outbox: held a few seconds first, u undoes it.");
+	wf_form_set_note(&ui->verb.form, note);
+	ui->tag_prefix = false;
+	return WF_REACT_DRAW;
+}
+
+unsigned wf_ui_form_key(struct wf_ui *ui, wint_t ch, bool is_key)
+{
+	char what[160], msg[200];
+	enum wf_form_result res = wf_form_key(&ui->verb.form, ch, is_key);
+	ui->dirty = true;
+	if (res == WF_FORM_NONE)
+		return WF_REACT_NONE;
+	if (res == WF_FORM_CHANGED)
+		return WF_REACT_DRAW;
+	wf_verb_describe(&ui->verb, what, sizeof(what));
+	if (res == WF_FORM_CANCEL) {
+		wf_ui_message(ui, WF_ROLE_DIM, "cancelled: nothing was queued (%s)",
+			      what);
+		wf_verb_close(&ui->verb);
+		return WF_REACT_DRAW;
+	}
+	/* submitted: one request, into the outbox */
+	struct wf_request r;
+	if (wf_verb_request(&ui->verb, &r, msg, sizeof(msg)) < 0) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "%s: %s", what, msg);
+		ui->verb.form.mode = WF_FORM_EDIT;
+		return WF_REACT_DRAW;
+	}
+	if (enqueue_request(ui, &r, what) == 0)
+		wf_ui_message(ui, WF_ROLE_PROMPT, "%s queued: u undoes it while held",
+			      what);
+	wf_request_clear(&r);
+	wf_verb_close(&ui->verb);
+	return WF_REACT_DRAW;
+}
+
+void wf_ui_draw_form(struct wf_ui *ui, WINDOW *w)
+{
+	struct wf_form_style st = {
+		.border = wf_theme_attr(WF_ROLE_PANE_TITLE),
+		.title = wf_theme_attr(WF_ROLE_PANE_TITLE_FOCUS),
+		.label = wf_theme_attr(WF_ROLE_HEADER),
+		.value = wf_theme_attr(WF_ROLE_TEXT) | A_UNDERLINE,
+		.focus = wf_theme_attr(WF_ROLE_SELECTED),
+		.error = wf_theme_attr(WF_ROLE_ERROR),
+		.dim = wf_theme_attr(WF_ROLE_DIM),
+		.ascii = ui->ascii,
+	};
+	wf_form_draw(&ui->verb.form, w, &st);
+	wnoutrefresh(w);
+}
+
+size_t wf_ui_report_targets(struct wf_ui *ui, struct wf_ui_triage *t)
+{
+	struct wf_pane *p = &ui->panes[WF_UI_PANE_REPORTS];
+	t->n = 0;
+	if (ui->tag_prefix) {
+		for (size_t i = 0; i < p->n_tags && t->n < WF_PANE_TAGS_MAX; i++) {
+			const struct wf_report *r =
+				wf_model_report(ui->model, p->tags[i]);
+			if (!r || r->state != WF_REPST_OPEN)
+				continue;
+			snprintf(t->ids[t->n], sizeof(t->ids[0]), "%s", r->id);
+			t->versions[t->n++] = r->version;
+		}
+		return t->n;
+	}
+	const char *id = p->detail ? p->detail_id : wf_pane_selected(p);
+	const struct wf_report *r = id ? wf_model_report(ui->model, id) : NULL;
+	if (r && r->state == WF_REPST_OPEN) {
+		snprintf(t->ids[0], sizeof(t->ids[0]), "%s", r->id);
+		t->versions[0] = r->version;
+		t->n = 1;
+	}
+	return t->n;
+}
+
+size_t wf_ui_report_enqueue(struct wf_ui *ui)
+{
+	struct wf_ui_triage *t = &ui->triage;
+	bool dismiss = t->action == WF_ACTION_DISMISS;
+	size_t ok = 0;
+	ui->n_undo = 0;
+	for (size_t i = 0; ui->outbox && i < t->n; i++) {
+		struct wf_request r;
+		uint64_t id;
+		if (wf_request_report_triage(&r, t->ids[i], dismiss, t->reason,
+					     t->versions[i]) == 0 &&
+		    wf_outbox_enqueue(ui->outbox, r.kind, r.path, r.body, ui->now,
+				      &id) == 0) {
+			ui->undo_ids[ui->n_undo++] = id;
+			ok++;
+		}
+		wf_request_clear(&r);
+	}
+	const char *verb = dismiss ? "dismiss" : "triage";
+	if (!ui->outbox)
+		wf_ui_message(ui, WF_ROLE_ERROR, "no outbox: nothing was queued");
+	else if (ok == t->n && ok == 1)
+		wf_ui_message(ui, WF_ROLE_PROMPT,
+			      "%s %s queued: u undoes it while held", verb, t->ids[0]);
+	else if (ok == t->n)
+		wf_ui_message(ui, WF_ROLE_PROMPT,
+			      "%s queued for %zu reports: u undoes them", verb, ok);
+	else
+		wf_ui_message(ui, WF_ROLE_ERROR, "queued %zu of %zu: %s", ok, t->n,
+			      wf_outbox_error(ui->outbox));
+	if (t->n > 1 || ui->tag_prefix)
+		wf_pane_tags_clear(&ui->panes[WF_UI_PANE_REPORTS]);
+	return ok;
+}
+
+unsigned wf_ui_notes_open(struct wf_ui *ui)
+{
+	struct wf_view_ctx c;
+	wf_ui_view_ctx(ui, &c);
+	const char *inc = c.focus_incident;
+	const struct wf_pane *rp = &ui->panes[WF_UI_PANE_REPORTS];
+	if (ui->focus == WF_UI_PANE_REPORTS && wf_pane_selected(rp)) {
+		const struct wf_report *r =
+			wf_model_report(ui->model, wf_pane_selected(rp));
+		if (r && r->incident_id)
+			inc = r->incident_id;
+	}
+	if (ui->notes_view) {
+		ui->notes_view = false;
+		return WF_REACT_DRAW;
+	}
+	if (!inc) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "notes: no incident selected");
+		return WF_REACT_DRAW;
+	}
+	snprintf(ui->notes_incident, sizeof(ui->notes_incident), "%s", inc);
+	ui->notes_view = true;
+	ui->notes_skip = -1; /* newest last: open at the end */
+	ui->help = ui->outbox_view = false;
+	return WF_REACT_DRAW;
+}
+
+void wf_ui_draw_notes(struct wf_ui *ui, WINDOW *w, const struct wf_view_ctx *c)
+{
+	char title[128];
+	werase(w);
+	snprintf(title, sizeof(title), "Situation notes of %s (newest last)",
+		 ui->notes_incident);
+	wf_frame_draw(w, title, "n new note  Esc back  j/k scroll",
+		      wf_theme_attr(WF_ROLE_PANE_TITLE),
+		      wf_theme_attr(WF_ROLE_PANE_TITLE_FOCUS));
+	int rows = getmaxy(w) - 2;
+	/* a dry run counts the lines, so that -1 shows the end */
+	struct wf_lines count = {w, 1, 2, 0, getmaxx(w) - 4, 1 << 30, 0};
+	wf_pane_reports_notes(c, &count, ui->notes_incident);
+	int max_skip = count.line > rows ? count.line - rows : 0;
+	if (ui->notes_skip < 0 || ui->notes_skip > max_skip)
+		ui->notes_skip = max_skip;
+	struct wf_lines l = {w, 1, 2, rows, getmaxx(w) - 4, ui->notes_skip, 0};
+	wf_pane_reports_notes(c, &l, ui->notes_incident);
+	wnoutrefresh(w);
+}
