@@ -133,7 +133,7 @@ static void app_notify_stop(struct app *a)
 
 /* --- wall hook (tui/wall.h, --wall) ------------------------------------------
  * The wall screen replaces the panes (ui->wall); raw mode makes Ctrl-C, Ctrl-Z,
- * Ctrl-\ and Ctrl-D plain keys, so only SIGINT/SIGTERM sent to the process (or the
+ * Ctrl-\ and Ctrl-S plain keys, so only SIGINT/SIGTERM sent to the process (or the
  * config's wall_exit_key) end it. */
 static void app_wall_start(struct app *a, const struct wf_options *opt)
 {

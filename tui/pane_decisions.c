@@ -40,8 +40,8 @@ static void dec_row_text(const struct wf_view_ctx *c, const char *id, char *buf,
 		 d->proposer ? d->proposer : "", d->incident_id ? d->incident_id : "");
 }
 
-/* Right of the subject: due 8, proposer 12, votes 3. */
-#define DEC_RIGHT 25
+/* Right of the subject: due 8, proposer 12, quorum 5 ("1/2": approvals/needed). */
+#define DEC_RIGHT 27
 
 static void dec_draw_header(const struct wf_view_ctx *c, WINDOW *w, int y, int x,
 			    int cols)
@@ -56,7 +56,7 @@ static void dec_draw_header(const struct wf_view_ctx *c, WINDOW *w, int y, int x
 	wf_text_draw(w, y, x + 11, "SUBJECT", rx - x - 11, h);
 	wf_text_draw_right(w, y, rx, "DUE", 8, h);
 	wf_text_draw(w, y, rx + 9, "PROPOSER", 12, h);
-	wf_text_draw_right(w, y, rx + 21, "V", 3, h);
+	wf_text_draw_right(w, y, rx + 21, "QUOR", 5, h);
 }
 
 static void dec_draw_row(const struct wf_view_ctx *c, WINDOW *w, int y, int x, int cols,
@@ -97,14 +97,54 @@ static void dec_draw_row(const struct wf_view_ctx *c, WINDOW *w, int y, int x, i
 				   soon && !sel ? wf_theme_attr(WF_ROLE_DUE_SOON) : attr);
 	}
 	wf_text_draw(w, y, rx + 9, d->proposer, 11, attr);
-	snprintf(buf, sizeof(buf), "%zu", d->n_votes);
-	wf_text_draw_right(w, y, rx + 21, buf, 3, attr);
+	/* approvals/needed; a trailing * when our organisation's vote already counted */
+	struct wf_quorum q = wf_decision_quorum(d);
+	const char *org = wf_model_conn(c->model)->org;
+	bool ours = org[0] && wf_decision_org_vote(d, org) != WF_VOTE__COUNT;
+	snprintf(buf, sizeof(buf), "%d/%d%s", q.approvals, q.needed, ours ? "*" : "");
+	wf_text_draw_right(w, y, rx + 21, buf, 5, attr);
 }
 
 static void dec_draw(struct wf_pane *p, const struct wf_view_ctx *c, WINDOW *w,
 		     struct wf_rect r)
 {
 	wf_pane_draw_list(p, c, w, r);
+}
+
+/* "Quorum: 1 of 2 organisations approved: p-fb", the rejections, and a warning when
+ * our own organisation's vote already counted. */
+static void dec_quorum_lines(const struct wf_view_ctx *c, struct wf_lines *l,
+			     const struct wf_decision *d)
+{
+	int t = wf_theme_attr(WF_ROLE_TEXT);
+	char orgs[400];
+	struct wf_quorum q = wf_decision_quorum(d);
+	wf_lines_printf(l, wf_theme_attr(WF_ROLE_HEADER),
+			"Quorum: %d of %d organisation%s approved, %d rejected", q.approvals,
+			q.needed, q.needed == 1 ? "" : "s", q.rejections);
+	for (int k = 0; k < 2; k++) {
+		char *const *v = k == 0 ? d->approved_by : d->rejected_by;
+		size_t n = k == 0 ? d->n_approved_by : d->n_rejected_by, o = 0;
+		orgs[0] = '\0';
+		for (size_t i = 0; i < n && o + 4 < sizeof(orgs); i++) {
+			o += (size_t)snprintf(orgs + o, sizeof(orgs) - o, "%s%s", i ? ", " : "",
+					      v[i]);
+			if (o >= sizeof(orgs))
+				o = sizeof(orgs) - 1;
+		}
+		if (n)
+			wf_lines_text(l, k == 0 ? "  approved by" : "  rejected by", orgs, t);
+	}
+	const char *org = wf_model_conn(c->model)->org;
+	enum wf_vote_action mine = org[0] ? wf_decision_org_vote(d, org) : WF_VOTE__COUNT;
+	if (mine != WF_VOTE__COUNT) {
+		char safe[120];
+		wf_text_sanitize(org, strlen(org), 40, c->ascii, safe, sizeof(safe));
+		wf_lines_printf(l, wf_theme_attr(WF_ROLE_DUE_SOON),
+				"  Your organisation (%s) already %s: another approve or reject "
+				"from it does not count.",
+				safe, mine == WF_VOTE_APPROVE ? "approved" : "rejected");
+	}
 }
 
 static void dec_detail(const struct wf_view_ctx *c, struct wf_lines *l, const char *id)
@@ -131,6 +171,14 @@ static void dec_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 	wf_fmt_duration(left < 0 ? -left : left, b, sizeof(b));
 	wf_lines_printf(l, left < 0 ? wf_theme_attr(WF_ROLE_OVERDUE) : t, "Due: %sZ (%s %s)",
 			a, left < 0 ? "overdue by" : "in", b);
+	if (d->proposed_tier)
+		wf_lines_text(l, "Proposed tier", d->proposed_tier, t);
+	if (d->keep_platform_id)
+		wf_lines_text(l, "May keep", d->keep_platform_id, t);
+	if (d->authority)
+		wf_lines_text(l, "Authority", d->authority, t);
+	wf_lines_blank(l);
+	dec_quorum_lines(c, l, d);
 	wf_lines_blank(l);
 	wf_lines_text(l, "Detail", d->detail && *d->detail ? d->detail : "-", t);
 	if (d->rationale && *d->rationale)
@@ -140,8 +188,14 @@ static void dec_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 	for (size_t i = 0; i < d->n_votes; i++) {
 		const struct wf_vote *v = &d->votes[i];
 		wf_fmt_clock(v->at, a, sizeof(a));
-		wf_lines_printf(l, t, "  %sZ  %-8s", a, wf_vote_action_name(v->action));
+		bool quorum_vote = v->action == WF_VOTE_APPROVE || v->action == WF_VOTE_REJECT;
+		wf_lines_printf(l, t, "  %sZ  %-8s%s", a, wf_vote_action_name(v->action),
+				quorum_vote && v->org && !v->counted
+					? " (not counted: organisation already voted)"
+					: "");
 		wf_lines_text(l, "      by", v->by, t);
+		if (v->org)
+			wf_lines_text(l, "     org", v->org, t);
 		if (v->reason && *v->reason)
 			wf_lines_text(l, "  reason", v->reason, t);
 	}

@@ -144,11 +144,14 @@ static void rep_draw(struct wf_pane *p, const struct wf_view_ctx *c, WINDOW *w,
 	wf_pane_draw_list(p, c, w, r);
 }
 
-/* The decision about report r: an open one whose subject_ref names it. */
+/* The decision about report r: its triage decision, else an open one whose
+ * subject_ref names it. */
 static const struct wf_decision *linked_decision(const struct wf_view_ctx *c,
 						 const struct wf_report *r)
 {
 	static const struct wf_decision *v[1024];
+	if (r->decision_id && wf_model_decision(c->model, r->decision_id))
+		return wf_model_decision(c->model, r->decision_id);
 	size_t n = wf_model_open_decisions(c->model, WF_SORT_DEC_DUE, NULL, v, 1024);
 	for (size_t i = 0; i < n; i++)
 		if (v[i]->subject_ref && strcmp(v[i]->subject_ref, r->id) == 0)
@@ -216,7 +219,7 @@ static void rep_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 		wf_lines_text(l, "  subject", d->subject, t);
 	} else {
 		wf_lines_printf(l, wf_theme_attr(WF_ROLE_DIM),
-				"  none open (P proposes one about this report)");
+				"  none (P proposes one about this report)");
 	}
 	wf_lines_blank(l);
 	wf_lines_printf(l, h, "History");

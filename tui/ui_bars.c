@@ -130,6 +130,20 @@ static const char *prompt_label(const struct wf_ui *ui, char *buf, size_t size)
 		return ":";
 	case WF_PROMPT_REASON:
 		d = wf_action_def(ui->triage.action);
+		if (ui->triage.n == 1 && (ui->triage.action == WF_ACTION_APPROVE ||
+					    ui->triage.action == WF_ACTION_REJECT)) {
+			/* the officer sees that the organisation already voted, before voting */
+			const struct wf_decision *dec = wf_model_decision(ui->model, ui->triage.ids[0]);
+			const char *org = wf_model_conn(ui->model)->org;
+			enum wf_vote_action v = dec && org[0] ? wf_decision_org_vote(dec, org)
+							      : WF_VOTE__COUNT;
+			if (v != WF_VOTE__COUNT) {
+				snprintf(buf, size, "%s %s (your org already %s: will not count) reason: ",
+					 d->name, ui->triage.ids[0],
+					 v == WF_VOTE_APPROVE ? "approved" : "rejected");
+				return buf;
+			}
+		}
 		if (ui->triage.n == 1)
 			snprintf(buf, size, "%s %s%s: ", d->name, ui->triage.ids[0],
 				 ui->triage.action == WF_ACTION_APPROVE ||

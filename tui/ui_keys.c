@@ -105,18 +105,33 @@ static void triage_confirm_text(struct wf_ui *ui)
 {
 	struct wf_ui_triage *t = &ui->triage;
 	const struct wf_decision *d = wf_model_decision(ui->model, t->ids[0]);
-	char subj[160] = "";
+	char subj[160] = "", what[200] = "This closes the decision.";
+	bool approve = t->action == WF_ACTION_APPROVE;
 	if (d && d->subject)
 		wf_text_sanitize(d->subject, strlen(d->subject), 60, ui->ascii, subj,
 				 sizeof(subj));
+	if (d) {
+		/* with a quorum one vote may not close it: say what this one does */
+		struct wf_quorum q = wf_decision_quorum(d);
+		const char *org = wf_model_conn(ui->model)->org;
+		enum wf_vote_action mine = org[0] ? wf_decision_org_vote(d, org) : WF_VOTE__COUNT;
+		int have = approve ? q.approvals : q.rejections;
+		if (mine != WF_VOTE__COUNT)
+			snprintf(what, sizeof(what),
+				 "Your organisation already %s: this vote will not count.",
+				 mine == WF_VOTE_APPROVE ? "approved" : "rejected");
+		else if (have + 1 < q.needed)
+			snprintf(what, sizeof(what),
+				 "Counts %d of %d organisations needed: it stays open.", have + 1,
+				 q.needed);
+	}
 	if (t->n == 1)
-		snprintf(ui->prompt_buf, sizeof(ui->prompt_buf),
-			 "%s \"%s\" [%s]? This closes the decision. y/n",
-			 t->action == WF_ACTION_APPROVE ? "Approve" : "Reject", subj, t->ids[0]);
+		snprintf(ui->prompt_buf, sizeof(ui->prompt_buf), "%s \"%s\" [%s]? %s y/n",
+			 approve ? "Approve" : "Reject", subj, t->ids[0], what);
 	else
 		snprintf(ui->prompt_buf, sizeof(ui->prompt_buf),
-			 "%s %zu tagged decisions? This closes them. y/n",
-			 t->action == WF_ACTION_APPROVE ? "Approve" : "Reject", t->n);
+			 "%s %zu tagged decisions? Each vote counts toward its quorum. y/n",
+			 approve ? "Approve" : "Reject", t->n);
 }
 
 /* Enter on the reason prompt. */

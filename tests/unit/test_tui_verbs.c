@@ -313,6 +313,62 @@ static void test_reports_pane_and_notes(void **state)
 	wf_harness_close(&h);
 }
 
+/* The quorum on screen: 1/2 in the list, who voted in the detail, and the officer
+ * whose organisation already approved is told so before voting again. */
+static void test_quorum_shown(void **state)
+{
+	struct wf_harness h;
+	char t[32], due[32];
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 32, 120, false, true), 0);
+	fill(&h);
+	wf_time_format(T0 - 2 * MIN, t, sizeof(t));
+	wf_time_format(T0 + 20 * MIN, due, sizeof(due));
+	assert_int_equal(wf_harness_apply(&h,
+		"{\"seq\":%lld,\"type\":\"decision.updated\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"dec-9\",\"kind\":\"activate\",\"incident_id\":\"inc-1\","
+		"\"subject\":\"Activate the protocol\",\"subject_ref\":\"inc-1\",\"detail\":\"\","
+		"\"proposer\":\"olga\",\"priority\":\"high\",\"created_at\":\"%s\","
+		"\"due_at\":\"%s\",\"state\":\"pending\",\"votes\":[{\"by\":\"olga\","
+		"\"action\":\"approve\",\"reason\":\"\",\"at\":\"%s\",\"org\":\"p-fb\","
+		"\"counted\":true},{\"by\":\"fiona\",\"action\":\"approve\",\"reason\":\"me too\","
+		"\"at\":\"%s\",\"org\":\"p-fb\",\"counted\":false}],\"rationale\":\"\","
+		"\"needed\":2,\"approved_by\":[\"p-fb\"],\"rejected_by\":[],\"version\":3}}",
+		(long long)++seq, t, t, due, t, t), 0);
+	struct wf_conn conn = *wf_model_conn(h.model);
+	snprintf(conn.org, sizeof(conn.org), "p-yt");
+	wf_model_set_conn(h.model, &conn);
+	wf_harness_key(&h, '4', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "QUOR"));
+	assert_true(wf_harness_find(&h, "1/2 "));
+	wf_harness_key(&h, 'a', false); /* another organisation: counts 2 of 2 */
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "This closes the decision."));
+	wf_harness_key(&h, 'n', false);
+	/* our organisation is the one that approved */
+	snprintf(conn.org, sizeof(conn.org), "p-fb");
+	wf_model_set_conn(h.model, &conn);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "1/2*"));
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Quorum: 1 of 2 organisations approved, 0 rejected"));
+	assert_true(wf_harness_find(&h, "approved by: p-fb"));
+	assert_true(wf_harness_find(&h, "Your organisation (p-fb) already approved"));
+	assert_true(wf_harness_find(&h, "not counted: organisation already voted"));
+	wf_harness_key(&h, 'a', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "your org already approved: will not count"));
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "this vote will not count"));
+	wf_harness_key(&h, 'n', false);
+	assert_int_equal(wf_outbox_count(h.outbox), 0);
+	wf_harness_close(&h);
+}
+
 /* Read-only: every verb refused at the gate, no form opened. */
 static void test_read_only_refuses_verbs(void **state)
 {
@@ -342,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_note_update_report),
 		cmocka_unit_test(test_propose_kinds),
 		cmocka_unit_test(test_reports_pane_and_notes),
+		cmocka_unit_test(test_quorum_shown),
 		cmocka_unit_test(test_read_only_refuses_verbs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
