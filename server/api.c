@@ -139,9 +139,15 @@ json_t *api_health(struct server *srv)
 
 json_t *api_whoami(const struct auth_identity *who)
 {
-	return json_pack("{s:s,s:s,s:o}", "name", who->name, "role",
+	return json_pack("{s:s,s:s,s:o,s:s}", "name", who->name, "role",
 			 auth_role_name(who->role), "platform_id",
-			 who->platform_id[0] ? json_string(who->platform_id) : json_null());
+			 who->platform_id[0] ? json_string(who->platform_id) : json_null(),
+			 "org", quorum_org(who));
+}
+
+json_t *api_rules(struct server *srv)
+{
+	return quorum_rules_json(&srv->rules);
 }
 
 /* Open resources plus the newest `closed` closed ones. */
@@ -160,7 +166,8 @@ json_t *api_snapshot(struct server *srv, int64_t *cursor)
 	store_lock(srv->st);
 	*cursor = store_cursor(srv->st);
 	json_t *snap = json_pack(
-		"{s:I,s:o,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "cursor", (json_int_t)*cursor,
+		"{s:I,s:o,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "cursor",
+		(json_int_t)*cursor,
 		"server_time", util_json_time(now), "heartbeat_s", srv->heartbeat_s,
 		"platforms", store_list_resources(srv->st, "platform", -1, 0), "incidents",
 		store_list_resources(srv->st, "incident", -1, 0), "signals",
@@ -168,7 +175,9 @@ json_t *api_snapshot(struct server *srv, int64_t *cursor)
 		list_open_and_recent(srv->st, "report", 200), "decisions",
 		list_open_and_recent(srv->st, "decision", 200), "sightings",
 		store_list_sightings(srv->st, 100), "stats",
-		store_list_stats(srv->st, now));
+		store_list_stats(srv->st, now), "exceptions",
+		store_list_resources(srv->st, "exception", -1, 500), "notifications",
+		store_list_resources(srv->st, "notification", -1, 500));
 	store_unlock(srv->st);
 	return snap;
 }
@@ -196,8 +205,10 @@ json_t *api_new_decision(struct server *srv, const char *kind, const char *incid
 {
 	char id[80];
 	int64_t now = util_now_ms();
+	enum wf_decision_kind k = WF_DEC_ACTIVATE;
+	wf_decision_kind_parse(kind, &k);
 	api_next_id(srv, "dec", id, sizeof(id));
-	return json_pack("{s:s,s:s,s:o,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:s,s:[],s:s,s:i}", "id",
+	json_t *d = json_pack("{s:s,s:s,s:o,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:s,s:[],s:s,s:i}", "id",
 			 id, "kind", kind, "incident_id",
 			 incident_id ? json_string(incident_id) : json_null(), "subject",
 			 subject, "subject_ref",
@@ -205,6 +216,14 @@ json_t *api_new_decision(struct server *srv, const char *kind, const char *incid
 			 detail ? detail : "", "proposer", proposer, "priority", priority,
 			 "created_at", util_json_time(now), "due_at", util_json_time(due_ms),
 			 "state", "pending", "votes", "rationale", "", "version", 0);
+	/* The quorum it was opened with (protocol.md, Quorum). */
+	json_t *q = json_pack("{s:i,s:[],s:[],s:n,s:n,s:n}", "needed", srv->rules.needed[k],
+			      "approved_by", "rejected_by", "proposed_tier",
+			      "keep_platform_id", "authority");
+	if (d && q)
+		json_object_update(d, q);
+	json_decref(q);
+	return d;
 }
 
 int api_ensure_platform(struct server *srv, const char *id, const char *name,

@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "hub.h"
+#include "quorum.h"
 #include "store.h"
 
 struct server {
@@ -21,6 +22,7 @@ struct server {
 	struct auth *auth;
 	int heartbeat_s;
 	FILE *errlog; /* where background parts (the simulator) report: --log or stderr */
+	struct quorum_rules rules; /* organisations needed per decision kind */
 };
 
 struct api_request {
@@ -52,6 +54,8 @@ void api_run_write(struct server *srv, api_write_fn fn, const struct api_request
 /* Reads (no transaction needed). */
 json_t *api_health(struct server *srv);
 json_t *api_whoami(const struct auth_identity *who);
+/* GET /v1/rules: {"rules":{KIND:N,...}}, the quorum per decision kind. */
+json_t *api_rules(struct server *srv);
 /* The whole snapshot and its cursor (under the store lock, so consistent). */
 json_t *api_snapshot(struct server *srv, int64_t *cursor);
 
@@ -102,6 +106,11 @@ void api_conflict(struct api_reply *rep, const char *kind, json_t *cur);
  * version (409, api_conflict). */
 json_t *api_load_versioned(struct server *srv, const char *kind, const char *id,
 			   int64_t version, struct api_reply *rep);
+/* Sets an incident's state and the activated_at / concluded_at stamps it implies. */
+void api_incident_set_state(json_t *inc, const char *state, int64_t now);
+/* The effect of the closed decision d (approved or rejected) on its subject, each
+ * change saved with its event; by is the closing voter. -1 on store failure. */
+int api_apply_effects(struct server *srv, json_t *d, bool approved, const char *by);
 /* A decision object for the given fields (new reference). */
 json_t *api_new_decision(struct server *srv, const char *kind, const char *incident_id,
 			 const char *subject, const char *subject_ref, const char *detail,

@@ -18,17 +18,6 @@ static void store_failed(struct server *srv, struct api_reply *rep)
 	api_error(rep, 503, "store: %s", store_last_error(srv->st));
 }
 
-/* Sets state and the activated_at / concluded_at stamps it implies. */
-static void incident_set_state(json_t *inc, const char *state, int64_t now)
-{
-	json_object_set_new(inc, "state", json_string(state));
-	if (strcmp(state, "active") == 0 &&
-	    json_is_null(json_object_get(inc, "activated_at")))
-		json_object_set_new(inc, "activated_at", util_json_time(now));
-	if (strcmp(state, "concluded") == 0)
-		json_object_set_new(inc, "concluded_at", util_json_time(now));
-}
-
 void api_create_incident(struct server *srv, const struct api_request *req,
 			 struct api_reply *rep)
 {
@@ -59,7 +48,7 @@ void api_create_incident(struct server *srv, const struct api_request *req,
 		store_failed(srv, rep);
 		return;
 	}
-	incident_set_state(inc, wf_incident_state_name(state), now);
+	api_incident_set_state(inc, wf_incident_state_name(state), now);
 	if (api_save_emit(srv, "incident", inc, true, NULL, WF_EV_INCIDENT_OPENED)) {
 		json_decref(inc);
 		store_failed(srv, rep);
@@ -102,7 +91,7 @@ void api_update_incident(struct server *srv, const struct api_request *req,
 	if (summary)
 		json_object_set_new(inc, "summary", json_string(summary));
 	if (state != WF_INC__COUNT)
-		incident_set_state(inc, wf_incident_state_name(state), util_now_ms());
+		api_incident_set_state(inc, wf_incident_state_name(state), util_now_ms());
 	if (api_save_emit(srv, "incident", inc, true, NULL, WF_EV_INCIDENT_UPDATED)) {
 		json_decref(inc);
 		store_failed(srv, rep);
@@ -118,10 +107,16 @@ void api_create_decision(struct server *srv, const struct api_request *req,
 	struct check c = {.path = ""};
 	json_t *b = req->body;
 	const char *incident_id = NULL, *subject, *subject_ref = NULL, *detail = "";
+	const char *tier = NULL, *keeper = NULL, *authority = NULL;
 	enum wf_decision_kind kind;
 	enum wf_priority prio = WF_PRIO_NORMAL;
 	int64_t due_in = 900;
 	if (check_object(&c, b) || CHECK_ENUM(&c, b, "kind", false, decision_kind, &kind) ||
+	    check_str(&c, b, "proposed_tier", 1, WF_TIER_MAX, kind != WF_DEC_CHANGE_TIER,
+		      &tier) ||
+	    check_id(&c, b, "keep_platform_id", true, true, &keeper) ||
+	    check_str(&c, b, "authority", 1, WF_AUTHORITY_MAX,
+		      kind != WF_DEC_NOTIFY_AUTHORITY, &authority) ||
 	    check_id(&c, b, "incident_id", true, true, &incident_id) ||
 	    check_str(&c, b, "subject", 1, WF_SUBJECT_MAX, false, &subject) ||
 	    check_id(&c, b, "subject_ref", true, true, &subject_ref) ||
@@ -135,6 +130,22 @@ void api_create_decision(struct server *srv, const struct api_request *req,
 		api_error(rep, 400, "field 'subject': must be one line");
 		return;
 	}
+	if (tier && !wf_valid_tier(tier)) {
+		api_error(rep, 400, "field 'proposed_tier': must be [a-z_]{1,32}");
+		return;
+	}
+	if (kind == WF_DEC_PUBLIC_INTEREST && !keeper) {
+		/* Who may keep the copies: named, or the platform that filed the report. */
+		json_t *r = subject_ref ? store_get_resource(srv->st, "report", subject_ref)
+					: NULL;
+		bool has = r && json_is_string(json_object_get(r, "platform_id"));
+		json_decref(r);
+		if (!has) {
+			api_error(rep, 400, "field 'keep_platform_id': is missing (the "
+					    "organisation that may keep the copies)");
+			return;
+		}
+	}
 	if (incident_id) {
 		json_t *inc = store_get_resource(srv->st, "incident", incident_id);
 		json_decref(inc);
@@ -146,6 +157,12 @@ void api_create_decision(struct server *srv, const struct api_request *req,
 	json_t *d = api_new_decision(srv, wf_decision_kind_name(kind), incident_id, subject,
 				     subject_ref, detail, req->who->name,
 				     wf_priority_name(prio), util_now_ms() + due_in * 1000);
+	if (d && tier)
+		json_object_set_new(d, "proposed_tier", json_string(tier));
+	if (d && keeper)
+		json_object_set_new(d, "keep_platform_id", json_string(keeper));
+	if (d && authority)
+		json_object_set_new(d, "authority", json_string(authority));
 	if (!d || api_save_emit(srv, "decision", d, true, subject_ref,
 				WF_EV_DECISION_OPENED)) {
 		json_decref(d);
@@ -154,55 +171,6 @@ void api_create_decision(struct server *srv, const struct api_request *req,
 	}
 	rep->status = 201;
 	rep->body = d;
-}
-
-/* Loads kind/id, applies fn-like change by field, saves and emits. */
-static int update_resource(struct server *srv, const char *kind, const char *id,
-			   const char *field, const char *value, bool open,
-			   enum wf_event_type type)
-{
-	if (!id)
-		return 0;
-	json_t *o = store_get_resource(srv->st, kind, id);
-	if (!o)
-		return 0; /* the decision was about something we do not hold */
-	int rc = 0;
-	const char *cur = json_string_value(json_object_get(o, field));
-	if (!cur || strcmp(cur, value) != 0) {
-		if (strcmp(kind, "incident") == 0 && strcmp(field, "state") == 0)
-			incident_set_state(o, value, util_now_ms());
-		else
-			json_object_set_new(o, field, json_string(value));
-		rc = api_save_emit(srv, kind, o, open, NULL, type);
-	}
-	json_decref(o);
-	return rc;
-}
-
-/* What an approved (or rejected) decision does to its subject. */
-static int apply_outcome(struct server *srv, json_t *d, bool approved)
-{
-	const char *kind = json_string_value(json_object_get(d, "kind"));
-	const char *inc = json_string_value(json_object_get(d, "incident_id"));
-	const char *ref = json_string_value(json_object_get(d, "subject_ref"));
-	if (strcmp(kind, "triage_report") == 0)
-		return update_resource(srv, "report", ref, "state",
-				       approved ? "triaged" : "dismissed", false,
-				       WF_EV_REPORT_UPDATED);
-	if (!approved)
-		return 0;
-	if (strcmp(kind, "activate") == 0)
-		return update_resource(srv, "incident", inc, "tier", "protocol_activated",
-				       true, WF_EV_INCIDENT_UPDATED) ||
-		       update_resource(srv, "incident", inc, "state", "active", true,
-				       WF_EV_INCIDENT_UPDATED);
-	if (strcmp(kind, "conclude") == 0)
-		return update_resource(srv, "incident", inc, "state", "concluded", true,
-				       WF_EV_INCIDENT_UPDATED);
-	if (strcmp(kind, "disable_signal") == 0)
-		return update_resource(srv, "signal", ref, "state", "disabled", true,
-				       WF_EV_SIGNAL_ADDED);
-	return 0;
 }
 
 void api_resolve_decision(struct server *srv, const struct api_request *req,
@@ -244,24 +212,17 @@ void api_resolve_decision(struct server *srv, const struct api_request *req,
 		json_decref(d);
 		return;
 	}
-	json_array_append_new(votes, json_pack("{s:s,s:s,s:s,s:o}", "by", req->who->name,
-					       "action", wf_vote_action_name(action),
-					       "reason", reason, "at",
-					       util_json_time(util_now_ms())));
-	bool closed = false;
-	if (action == WF_VOTE_APPROVE || action == WF_VOTE_REJECT) {
-		closed = true;
-		json_object_set_new(d, "state", json_string(action == WF_VOTE_APPROVE
-								    ? "approved"
-								    : "rejected"));
-		json_object_set_new(d, "rationale", json_string(reason));
-	} else if (action == WF_VOTE_ESCALATE) {
-		json_object_set_new(d, "state", json_string("escalated"));
-	}
+	enum wf_decision_kind kind = WF_DEC_ACTIVATE;
+	wf_decision_kind_parse(json_string_value(json_object_get(d, "kind")), &kind);
+	bool counted;
+	enum quorum_outcome out =
+		quorum_add_vote(d, req->who->name, quorum_org(req->who), action, reason,
+				srv->rules.needed[kind], util_now_ms(), &counted);
+	bool closed = out != QUORUM_OPEN;
 	const char *ref = json_string_value(json_object_get(d, "subject_ref"));
 	if (api_save_emit(srv, "decision", d, !closed, ref,
 			  closed ? WF_EV_DECISION_RESOLVED : WF_EV_DECISION_UPDATED) ||
-	    (closed && apply_outcome(srv, d, action == WF_VOTE_APPROVE))) {
+	    (closed && api_apply_effects(srv, d, out == QUORUM_APPROVED, req->who->name))) {
 		json_decref(d);
 		store_failed(srv, rep);
 		return;

@@ -55,9 +55,12 @@ int api_heartbeat_platform(struct server *srv, const char *platform_id)
 	return store_commit(srv->st);
 }
 
-static void outcome_add(struct stats_delta *d, enum wf_outcome o, int64_t count)
+static void outcome_add(struct stats_delta *d, enum wf_outcome o, int64_t count,
+			bool excepted)
 {
 	d->attempts += count;
+	if (o == WF_OUT_KEPT && excepted)
+		d->kept_exception += count;
 	switch (o) {
 	case WF_OUT_BLOCKED:
 		d->blocked += count;
@@ -95,7 +98,7 @@ static int buckets_flush(struct server *srv, struct bucket_sums *b, const char *
 
 static int buckets_add(struct server *srv, struct bucket_sums *b, const char *incident_id,
 		       const char *platform_id, int64_t t, enum wf_outcome o,
-		       int64_t count)
+		       int64_t count, bool excepted)
 {
 	int64_t minute = t - ((t % 60000) + 60000) % 60000;
 	int i = 0;
@@ -108,14 +111,34 @@ static int buckets_add(struct server *srv, struct bucket_sums *b, const char *in
 		b->minute[i] = minute;
 		memset(&b->d[i], 0, sizeof(b->d[i]));
 	}
-	outcome_add(&b->d[i], o, count);
+	outcome_add(&b->d[i], o, count, excepted);
 	return 0;
 }
 
-/* Checks one item and returns the event's copy (with hash_type and hash), or NULL
- * with the error set in rep. signals caches signal objects by id. */
+/* The id of the public-interest exception that lets platform_id keep copies of
+ * signal_id, or NULL; excs caches the answers by signal id (null: none). */
+static const char *exception_for(struct server *srv, const char *signal_id,
+				 const char *platform_id, json_t *excs)
+{
+	json_t *hit = json_object_get(excs, signal_id);
+	if (!hit) {
+		char group[160];
+		snprintf(group, sizeof(group), "%s/%s", signal_id, platform_id);
+		json_t *open = store_list_open_group(srv->st, "exception", group);
+		json_t *id = json_object_get(json_array_get(open, 0), "id");
+		hit = json_is_string(id) ? json_copy(id) : json_null();
+		json_object_set_new(excs, signal_id, hit);
+		json_decref(open);
+	}
+	return json_string_value(hit);
+}
+
+/* Checks one item and returns the event's copy (with hash_type and hash, and the
+ * exception_id of a kept item kept under an exception), or NULL with the error set
+ * in rep. signals caches signal objects by id, excs exceptions (exception_for). */
 static json_t *check_item(struct server *srv, json_t *item, size_t i,
-			  const char *incident_id, json_t *signals, struct api_reply *rep)
+			  const char *incident_id, const char *platform_id, json_t *signals,
+			  json_t *excs, struct api_reply *rep)
 {
 	char path[32];
 	snprintf(path, sizeof(path), "items[%zu]", i);
@@ -146,11 +169,18 @@ static json_t *check_item(struct server *srv, json_t *item, size_t i,
 		api_error(rep, 400, "field '%s.signal_id': belongs to another incident", path);
 		return NULL;
 	}
-	return json_pack("{s:s,s:I,s:s,s:o,s:o,s:O,s:O}", "signal_id", signal_id, "count",
-			 (json_int_t)count, "outcome", wf_outcome_name(outcome), "seen_at",
-			 util_json_time(seen_at), "distance",
-			 distance >= 0 ? json_integer(distance) : json_null(), "hash_type",
-			 json_object_get(sig, "type"), "hash", json_object_get(sig, "value"));
+	json_t *e = json_pack("{s:s,s:I,s:s,s:o,s:o,s:O,s:O}", "signal_id", signal_id,
+			      "count", (json_int_t)count, "outcome",
+			      wf_outcome_name(outcome), "seen_at", util_json_time(seen_at),
+			      "distance", distance >= 0 ? json_integer(distance) : json_null(),
+			      "hash_type", json_object_get(sig, "type"), "hash",
+			      json_object_get(sig, "value"));
+	const char *exc = outcome == WF_OUT_KEPT
+				  ? exception_for(srv, signal_id, platform_id, excs)
+				  : NULL;
+	if (e && exc)
+		json_object_set_new(e, "exception_id", json_string(exc));
+	return e;
 }
 
 void api_post_sightings(struct server *srv, const struct api_request *req,
@@ -182,12 +212,13 @@ void api_post_sightings(struct server *srv, const struct api_request *req,
 			  plat ? "incident" : "platform");
 		return;
 	}
-	json_t *signals = json_object();
+	json_t *signals = json_object(), *excs = json_object();
 	json_t *out = json_array();
 	size_t i;
 	json_t *item;
 	json_array_foreach(items, i, item) {
-		json_t *e = check_item(srv, item, i, incident_id, signals, rep);
+		json_t *e = check_item(srv, item, i, incident_id, platform_id, signals, excs,
+				       rep);
 		if (!e)
 			goto done;
 		json_array_append_new(out, e);
@@ -205,7 +236,8 @@ void api_post_sightings(struct server *srv, const struct api_request *req,
 		int rc = store_add_sighting(srv->st, seq, row);
 		json_decref(row);
 		if (rc || buckets_add(srv, &sums, incident_id, platform_id, t, o,
-				      json_integer_value(json_object_get(item, "count")))) {
+				      json_integer_value(json_object_get(item, "count")),
+				      json_object_get(item, "exception_id") != NULL)) {
 			api_error(rep, 503, "store: %s", store_last_error(srv->st));
 			goto done;
 		}
@@ -227,6 +259,7 @@ void api_post_sightings(struct server *srv, const struct api_request *req,
 			      "seq", (json_int_t)got);
 done:
 	json_decref(signals);
+	json_decref(excs);
 	json_decref(out);
 }
 
@@ -238,7 +271,9 @@ void api_post_signal(struct server *srv, const struct api_request *req,
 	const char *incident_id, *value, *variant_id, *platform_id;
 	enum wf_hash_type type;
 	int64_t quality;
+	bool candidate = false;
 	if (check_object(&c, b) || check_id(&c, b, "incident_id", false, false, &incident_id) ||
+	    check_bool(&c, b, "candidate", true, &candidate) ||
 	    CHECK_ENUM(&c, b, "type", false, hash_type, &type) ||
 	    check_str(&c, b, "value", 2, WF_HASH_VALUE_MAX, false, &value) ||
 	    check_int(&c, b, "quality", 0, 100, false, &quality) ||
@@ -276,14 +311,30 @@ void api_post_signal(struct server *srv, const struct api_request *req,
 				"incident_id", incident_id, "type", wf_hash_type_name(type),
 				"value", value, "quality", (json_int_t)quality, "variant_id",
 				variant_id, "new_variant", new_variant, "platform_id",
-				platform_id, "added_at", util_json_time(now), "state", "active",
-				"version", 0);
+				platform_id, "added_at", util_json_time(now), "state",
+				candidate ? "proposed" : "active", "version", 0);
 	struct stats_delta d = {.variants = 1};
 	if (!sig || api_save_emit(srv, "signal", sig, true, group, WF_EV_SIGNAL_ADDED) ||
 	    (new_variant && store_add_stats(srv->st, incident_id, platform_id, now, &d))) {
 		json_decref(sig);
 		api_error(rep, 503, "store: %s", store_last_error(srv->st));
 		return;
+	}
+	if (candidate) {
+		/* A candidate joins the shared list once its add_signal decision closes. */
+		char subject[WF_SUBJECT_MAX + 1];
+		snprintf(subject, sizeof(subject), "Share %s candidate %s (variant %s) from %s",
+			 wf_hash_type_name(type), id, variant_id, platform_id);
+		json_t *dec = api_new_decision(srv, "add_signal", incident_id, subject, id,
+					     "", req->who->name, "normal",
+					     now + 30 * 60 * 1000LL);
+		if (!dec || api_save_emit(srv, "decision", dec, true, id, WF_EV_DECISION_OPENED)) {
+			json_decref(dec);
+			json_decref(sig);
+			api_error(rep, 503, "store: %s", store_last_error(srv->st));
+			return;
+		}
+		json_object_set_new(sig, "decision", dec);
 	}
 	rep->status = 201;
 	rep->body = sig;
@@ -334,13 +385,18 @@ void api_post_report(struct server *srv, const struct api_request *req,
 	char id[80];
 	int64_t now = util_now_ms();
 	api_next_id(srv, "rep", id, sizeof(id));
-	json_t *r = json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:s,s:b,s:o,s:i}", "id", id, "kind",
+	/* Its triage decision's id is the seq of the event after the report's own. */
+	char dec_id[80];
+	snprintf(dec_id, sizeof(dec_id), "dec-%lld", (long long)store_next_seq(srv->st) + 1);
+	json_t *r = json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:s,s:b,s:o,s:s,s:o,s:i}", "id", id,
+			      "kind",
 			      wf_report_kind_name(kind), "incident_id",
 			      incident_id ? json_string(incident_id) : json_null(),
 			      "platform_id", platform_id ? json_string(platform_id) : json_null(),
 			      "author", req->who->name, "text", text, "state", "open",
-			      "needs_decision", needs, "created_at", util_json_time(now),
-			      "version", 0);
+			      "needs_decision", needs, "decision_id",
+			      needs ? json_string(dec_id) : json_null(), "reason", "",
+			      "created_at", util_json_time(now), "version", 0);
 	if (!r || api_save_emit(srv, "report", r, true, NULL, WF_EV_REPORT_OPENED)) {
 		json_decref(r);
 		api_error(rep, 503, "store: %s", store_last_error(srv->st));
@@ -356,7 +412,9 @@ void api_post_report(struct server *srv, const struct api_request *req,
 			srv, "triage_report", incident_id, subject, id, text, req->who->name,
 			kind == WF_REP_ACTIVATION_REQUEST ? "high" : "normal",
 			now + 30 * 60 * 1000LL);
-		if (!d || api_save_emit(srv, "decision", d, true, id, WF_EV_DECISION_OPENED)) {
+		const char *got = json_string_value(json_object_get(d, "id"));
+		if (!d || !got || strcmp(got, dec_id) != 0 ||
+		    api_save_emit(srv, "decision", d, true, id, WF_EV_DECISION_OPENED)) {
 			json_decref(d);
 			json_decref(r);
 			api_error(rep, 503, "store: %s", store_last_error(srv->st));
@@ -368,31 +426,46 @@ void api_post_report(struct server *srv, const struct api_request *req,
 	rep->body = r;
 }
 
-/* Triage done on the report itself resolves its open triage_report decisions: a
- * vote by the officer, approved for triaged, rejected for dismissed. */
-static int close_triage_decisions(struct server *srv, const struct api_request *req,
-				  bool triaged, const char *reason)
+/* The open triage_report decisions of report_id (new array). */
+static json_t *open_triage_decisions(struct server *srv, const char *report_id)
 {
-	json_t *open = store_list_open_group(srv->st, "decision", req->id);
+	json_t *open = store_list_open_group(srv->st, "decision", report_id);
+	json_t *out = json_array();
+	size_t i;
+	json_t *d;
+	json_array_foreach(open, i, d) {
+		if (strcmp(json_string_value(json_object_get(d, "kind")), "triage_report") == 0)
+			json_array_append(out, d);
+	}
+	json_decref(open);
+	return out;
+}
+
+/* Triage done on the report itself is a counted vote of the officer's organisation
+ * on each of its open triage_report decisions, which it closes (approved for
+ * triaged, rejected for dismissed, the same reason). */
+static int close_triage_decisions(struct server *srv, const struct api_request *req,
+				  json_t *decs, bool triaged, const char *reason)
+{
 	size_t i;
 	json_t *d;
 	int rc = 0;
-	json_array_foreach(open, i, d) {
-		if (strcmp(json_string_value(json_object_get(d, "kind")), "triage_report"))
-			continue;
-		json_t *votes = json_object_get(d, "votes");
-		if (json_array_size(votes) < WF_VOTES_MAX)
-			json_array_append_new(
-				votes, json_pack("{s:s,s:s,s:s,s:o}", "by", req->who->name,
-						 "action", triaged ? "approve" : "reject",
-						 "reason", reason, "at",
-						 util_json_time(util_now_ms())));
-		json_object_set_new(d, "state", json_string(triaged ? "approved" : "rejected"));
-		json_object_set_new(d, "rationale", json_string(reason));
+	enum wf_vote_action a = triaged ? WF_VOTE_APPROVE : WF_VOTE_REJECT;
+	json_array_foreach(decs, i, d) {
+		bool counted;
+		if (json_array_size(json_object_get(d, "votes")) < WF_VOTES_MAX) {
+			quorum_add_vote(d, req->who->name, quorum_org(req->who), a, reason,
+					srv->rules.needed[WF_DEC_TRIAGE_REPORT], util_now_ms(),
+					&counted);
+		} else {
+			/* no room for the vote: the decision closes all the same */
+			json_object_set_new(d, "state",
+					    json_string(triaged ? "approved" : "rejected"));
+			json_object_set_new(d, "rationale", json_string(reason));
+		}
 		if (api_save_emit(srv, "decision", d, false, req->id, WF_EV_DECISION_RESOLVED))
 			rc = -1;
 	}
-	json_decref(open);
 	return rc;
 }
 
@@ -423,13 +496,36 @@ void api_triage_report(struct server *srv, const struct api_request *req,
 		json_decref(r);
 		return;
 	}
+	bool triaged = state == WF_REPST_TRIAGED;
+	json_t *decs = open_triage_decisions(srv, req->id);
+	size_t i;
+	json_t *d;
+	json_array_foreach(decs, i, d) {
+		/* The board's rule holds here too: one organisation cannot close a triage
+		 * that needs more. */
+		if (quorum_peek_vote(d, quorum_org(req->who),
+				     triaged ? WF_VOTE_APPROVE : WF_VOTE_REJECT,
+				     srv->rules.needed[WF_DEC_TRIAGE_REPORT]) == QUORUM_OPEN) {
+			api_error(rep, 422,
+				  "report %s: its decision %s needs %lld organisations; vote "
+				  "on the decision",
+				  req->id, json_string_value(json_object_get(d, "id")),
+				  (long long)json_integer_value(json_object_get(d, "needed")));
+			json_decref(decs);
+			json_decref(r);
+			return;
+		}
+	}
 	json_object_set_new(r, "state", json_string(wf_report_state_name(state)));
+	json_object_set_new(r, "reason", json_string(reason));
 	if (api_save_emit(srv, "report", r, false, NULL, WF_EV_REPORT_UPDATED) ||
-	    close_triage_decisions(srv, req, state == WF_REPST_TRIAGED, reason)) {
+	    close_triage_decisions(srv, req, decs, triaged, reason)) {
+		json_decref(decs);
 		json_decref(r);
 		api_error(rep, 503, "store: %s", store_last_error(srv->st));
 		return;
 	}
+	json_decref(decs);
 	rep->status = 200;
 	rep->body = r;
 }

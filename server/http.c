@@ -29,7 +29,7 @@ enum {
 	R_NONE = 0, /* no token needed */
 };
 
-enum route_kind { RK_HEALTH, RK_WHOAMI, RK_SNAPSHOT, RK_EVENTS, RK_WRITE };
+enum route_kind { RK_HEALTH, RK_WHOAMI, RK_RULES, RK_SNAPSHOT, RK_EVENTS, RK_WRITE };
 
 /* One path of the protocol. A '*' segment is the resource id. */
 struct route {
@@ -43,6 +43,7 @@ struct route {
 static const struct route routes[] = {
 	{"GET", "/v1/health", R_NONE, RK_HEALTH, NULL},
 	{"GET", "/v1/whoami", R_ANY, RK_WHOAMI, NULL},
+	{"GET", "/v1/rules", R_ANY, RK_RULES, NULL},
 	{"GET", "/v1/snapshot", R_ANY, RK_SNAPSHOT, NULL},
 	{"GET", "/v1/events", R_ANY, RK_EVENTS, NULL},
 	{"POST", "/v1/sightings", R_PLATFORM | R_ADMIN, RK_WRITE, api_post_sightings},
@@ -528,6 +529,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			break;
 		case RK_WHOAMI:
 			ret = send_json(c, 200, api_whoami(rq->who));
+			break;
+		case RK_RULES:
+			ret = send_json(c, 200, api_rules(h->srv));
 			break;
 		case RK_SNAPSHOT:
 			ret = serve_snapshot(h, c, &status);

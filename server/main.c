@@ -35,6 +35,7 @@ struct options {
 	long expire_grace; /* seconds past due_at before a decision expires; 0: never */
 	int heartbeat;
 	unsigned seed;
+	struct quorum_rules rules; /* --quorum over the defaults */
 };
 
 static void usage(FILE *f)
@@ -62,6 +63,9 @@ static void usage(FILE *f)
 		"                       (default 1000; 0: no limit)\n"
 		"  --tls-cert FILE      PEM certificate: serve HTTPS (with --tls-key)\n"
 		"  --tls-key FILE       PEM private key\n"
+		"  --quorum KIND=N,...  organisations that close a decision kind (defaults:\n"
+		"                       activate, conclude, change_tier, public_interest 2;\n"
+		"                       the others 1; see GET /v1/rules)\n"
 		"  --log FILE           access log (names token owners, never tokens)\n"
 		"  --help, --version\n",
 		token_usage);
@@ -92,7 +96,7 @@ static int parse_listen(const char *s, struct options *o)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_LISTEN = 256, O_DB, O_TOKENS, O_SIM, O_SPEED, O_SCALE, O_SEED, O_RET,
-	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION, O_RATE, O_GRACE };
+	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION, O_RATE, O_GRACE, O_QUORUM };
 	static const struct option longs[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
 		{"db", required_argument, NULL, O_DB},
@@ -108,6 +112,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"tls-cert", required_argument, NULL, O_CERT},
 		{"tls-key", required_argument, NULL, O_KEY},
 		{"log", required_argument, NULL, O_LOG},
+		{"quorum", required_argument, NULL, O_QUORUM},
 		{"help", no_argument, NULL, O_HELP},
 		{"version", no_argument, NULL, O_VERSION},
 		{NULL, 0, NULL, 0},
@@ -128,6 +133,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case O_CERT: o->tls_cert = optarg; break;
 		case O_KEY: o->tls_key = optarg; break;
 		case O_LOG: o->log = optarg; break;
+		case O_QUORUM: {
+			char why[160];
+			if (quorum_rules_parse(&o->rules, optarg, why, sizeof(why))) {
+				fprintf(stderr, "watchfloord: %s\n", why);
+				return 2;
+			}
+			break;
+		}
 		case O_SPEED:
 		case O_SCALE: {
 			double v = strtod(optarg, &end);
@@ -242,7 +255,7 @@ static int run(const struct options *o, sigset_t *sigs)
 	char err[512] = "";
 	int rc = 1;
 	FILE *log = NULL;
-	struct server srv = {.heartbeat_s = o->heartbeat};
+	struct server srv = {.heartbeat_s = o->heartbeat, .rules = o->rules};
 	struct http *http = NULL;
 	struct sim *sim = NULL;
 	struct sweep *sweep = NULL;
@@ -319,6 +332,7 @@ int main(int argc, char **argv)
 			    .speed = 1, .scale = 1, .rate_limit = 1000, .retention = 100000,
 			    .heartbeat = 15, .expire_grace = 3600,
 			    .seed = 1};
+	o.rules = quorum_rules_default();
 	int r = parse_options(argc, argv, &o);
 	if (r >= 0)
 		return r;

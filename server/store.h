@@ -81,6 +81,7 @@ json_t *store_list_sightings(struct store *st, int limit);
 /* Adds to the stats buckets (minute and hour) of one incident x platform at t_ms. */
 struct stats_delta {
 	int64_t attempts, blocked, removed, kept, pending, variants;
+	int64_t kept_exception; /* part of kept: under a public-interest exception */
 };
 int store_add_stats(struct store *st, const char *incident_id, const char *platform_id,
 		    int64_t t_ms, const struct stats_delta *d);

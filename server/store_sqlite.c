@@ -43,15 +43,16 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_SIGHTING_INSERT] = "INSERT INTO sightings(seq, json) VALUES(?1, ?2)",
 	[ST_STATS_ADD] =
 		"INSERT INTO stats(incident_id, platform_id, width, start, attempts, "
-		"blocked, removed, kept, pending, variants) "
+		"blocked, removed, kept, pending, variants, kept_exception) "
 		"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,"
-		"?9,?10) ON CONFLICT(incident_id, platform_id, width, start) DO UPDATE "
+		"?9,?10,?11) ON CONFLICT(incident_id, platform_id, width, start) DO UPDATE "
 		"SET "
 		"attempts = attempts + excluded.attempts, blocked = blocked + "
 		"excluded.blocked, removed = removed + excluded.removed, kept = kept + "
 		"excluded.kept, pending = pending + excluded.pending, variants = "
 		"variants "
-		"+ excluded.variants",
+		"+ excluded.variants, kept_exception = kept_exception + "
+		"excluded.kept_exception",
 	[ST_IDEM_GET] = "SELECT status, body FROM idem WHERE token = ?1 AND key = ?2",
 	[ST_IDEM_PUT] = "INSERT OR REPLACE INTO idem(token, key, status, body, at) "
 			"VALUES(?1, ?2, ?3, ?4, ?5)",
@@ -81,9 +82,11 @@ static const char schema_sql[] =
  * later version appends its step to migrations (run in order, each in the open's
  * transaction) and bumps SCHEMA_VERSION. A database from a newer watchfloord is
  * refused rather than misread. */
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 static const char *const migrations[SCHEMA_VERSION + 1] = {
 	[1] = "", /* created by schema_sql */
+	/* issue 12: the part of kept kept under a public-interest exception */
+	[2] = "ALTER TABLE stats ADD COLUMN kept_exception INTEGER NOT NULL DEFAULT 0",
 };
 
 struct pending_event {
@@ -612,6 +615,7 @@ static int sq_add_stats(struct store *base, const char *incident_id,
 		sqlite3_bind_int64(s, 8, d->kept);
 		sqlite3_bind_int64(s, 9, d->pending);
 		sqlite3_bind_int64(s, 10, d->variants);
+		sqlite3_bind_int64(s, 11, d->kept_exception);
 		int rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
@@ -627,7 +631,8 @@ static json_t *sq_list_stats(struct store *base, int64_t now_ms)
 	json_t *arr = json_array();
 	const char *sql = "SELECT incident_id, platform_id, width, start, attempts, "
 			  "blocked, removed,"
-			  " kept, pending, variants FROM stats WHERE (width = 60 AND "
+			  " kept, pending, variants, kept_exception FROM stats WHERE "
+			  "(width = 60 AND "
 			  "start > ?1) OR"
 			  " (width = 3600 AND start > ?2) ORDER BY width, start";
 	if (!arr || sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
@@ -636,7 +641,7 @@ static json_t *sq_list_stats(struct store *base, int64_t now_ms)
 	sqlite3_bind_int64(s, 2, now_ms - 24 * 3600 * 1000LL);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		json_t *row = json_pack(
-			"{s:s,s:s,s:o,s:i,s:I,s:I,s:I,s:I,s:I,s:I}", "incident_id",
+			"{s:s,s:s,s:o,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "incident_id",
 			(const char *)sqlite3_column_text(s, 0), "platform_id",
 			(const char *)sqlite3_column_text(s, 1), "start",
 			util_json_time(sqlite3_column_int64(s, 3)), "width_s",
@@ -646,7 +651,8 @@ static json_t *sq_list_stats(struct store *base, int64_t now_ms)
 			(json_int_t)sqlite3_column_int64(s, 6), "kept",
 			(json_int_t)sqlite3_column_int64(s, 7), "pending",
 			(json_int_t)sqlite3_column_int64(s, 8), "variants",
-			(json_int_t)sqlite3_column_int64(s, 9));
+			(json_int_t)sqlite3_column_int64(s, 9), "kept_exception",
+			(json_int_t)sqlite3_column_int64(s, 10));
 		if (row)
 			json_array_append_new(arr, row);
 	}

@@ -47,6 +47,7 @@ static void setup(void)
 	atexit(remove_db);
 	srv.heartbeat_s = 15;
 	srv.errlog = stderr;
+	srv.rules = quorum_rules_default();
 	srv.st = store_open(path, 1000, err, sizeof(err));
 	if (!srv.st)
 		abort();

@@ -23,10 +23,12 @@ call() {
 	case $2 in
 	health) req "$1" GET /v1/health ;;
 	whoami) req "$1" GET /v1/whoami ;;
+	rules) req "$1" GET /v1/rules ;;
 	snapshot) req "$1" GET /v1/snapshot ;;
 	events) req "$1" GET '/v1/events?after=0&wait=0' -H 'Accept: application/json' ;;
 	sightings) req "$1" POST /v1/sightings "{\"platform_id\":\"p-fb\",\"incident_id\":\"$INC\",\"items\":[{\"signal_id\":\"$SIG\",\"count\":1,\"outcome\":\"blocked\",\"seen_at\":\"$NOW\"}]}" ;;
 	signals) req "$1" POST /v1/signals "{\"incident_id\":\"$INC\",\"type\":\"md5\",\"value\":\"00112233445566778899aabbccddeeff\",\"quality\":90,\"variant_id\":\"v2\",\"platform_id\":\"p-fb\"}" ;;
+	candidate) req "$1" POST /v1/signals "{\"incident_id\":\"$INC\",\"type\":\"md5\",\"value\":\"00112233445566778899aabbccddee00\",\"quality\":90,\"variant_id\":\"v3\",\"platform_id\":\"p-fb\",\"candidate\":true}" ;;
 	reports) req "$1" POST /v1/reports "{\"kind\":\"referral\",\"incident_id\":\"$INC\",\"platform_id\":\"p-fb\",\"text\":\"t\"}" ;;
 	triage) r=$(new_report); req "$1" POST "/v1/reports/$r/triage" '{"state":"triaged","reason":"ok","version":1}' ;;
 	incident_new) req "$1" POST /v1/incidents '{"title":"t"}' ;;
@@ -44,10 +46,12 @@ call() {
 matrix='
 health       200 200 200 200 200 200 200
 whoami       401 401 200 200 200 200 200
+rules        401 401 200 200 200 200 200
 snapshot     401 401 200 200 200 200 200
 events       401 401 200 200 200 200 200
 sightings    401 401 403 403 202 403 202
 signals      401 401 403 201 201 403 201
+candidate    401 401 403 201 201 403 201
 reports      401 401 403 201 201 403 201
 triage       401 401 403 200 403 403 200
 incident_new 401 401 403 201 403 403 201
