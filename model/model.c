@@ -8,15 +8,15 @@
 struct wf_model_limits wf_model_limits_default(void)
 {
 	struct wf_model_limits l = {
-		.platforms = 128,
-		.incidents = 256,
-		.signals = 4096,
-		.reports = 1024,
-		.decisions = 1024,
-		.pairs = 1024,
+		.platforms = 512,
+		.incidents = 4096,
+		.signals = 16384,
+		.reports = 8192,
+		.decisions = 8192,
+		.pairs = 4096,
 		.feed = 256,
-		.exceptions = 256,
-		.notifications = 256,
+		.exceptions = 1024,
+		.notifications = 1024,
 	};
 	return l;
 }
@@ -74,6 +74,7 @@ struct wf_model *wf_model_new(const struct wf_model_limits *limits)
 		  wf_table_init(&m->exceptions, m->lim.exceptions, free_exception) &&
 		  wf_table_init(&m->notifications, m->lim.notifications,
 				free_notification);
+	ok = ok && wf_caps_init(m);
 	m->feed = calloc(m->lim.feed, sizeof(*m->feed));
 	if (!ok || !m->feed) {
 		wf_model_free(m);
@@ -95,6 +96,7 @@ void wf_model_free(struct wf_model *m)
 	wf_table_free(&m->pairs);
 	wf_table_free(&m->exceptions);
 	wf_table_free(&m->notifications);
+	wf_caps_free(m);
 	free(m->feed);
 	free(m);
 }
@@ -109,6 +111,7 @@ void wf_model_reset(struct wf_model *m)
 	wf_table_clear(&m->pairs);
 	wf_table_clear(&m->exceptions);
 	wf_table_clear(&m->notifications);
+	wf_caps_clear(m);
 	m->feed_head = m->feed_n = 0;
 	m->cursor = 0;
 	m->clock = 0;
@@ -140,73 +143,19 @@ struct wf_model_counters wf_model_counters(const struct wf_model *m)
 	return m->counters;
 }
 
-/* Evicts the entry that `closed` accepts with the smallest age, if any. */
-static bool evict_oldest(struct wf_model *m, struct wf_table *t,
-			 bool (*closed)(const void *), int64_t (*age)(const void *))
-{
-	size_t best = SIZE_MAX;
-	int64_t best_age = INT64_MAX;
-	for (size_t i = 0; i < t->n; i++) {
-		if (closed && !closed(t->items[i]))
-			continue;
-		int64_t a = age(t->items[i]);
-		if (a < best_age) {
-			best_age = a;
-			best = i;
-		}
-	}
-	if (best == SIZE_MAX)
-		return false;
-	wf_table_remove_at(t, best);
-	m->counters.evicted++;
-	return true;
-}
-
-static bool incident_closed(const void *e)
-{
-	return ((const struct wf_incident *)e)->state == WF_INC_CONCLUDED;
-}
-static int64_t incident_age(const void *e)
-{
-	return ((const struct wf_incident *)e)->opened_at;
-}
-static bool report_closed(const void *e)
-{
-	return ((const struct wf_report *)e)->state != WF_REPST_OPEN;
-}
-static int64_t report_age(const void *e)
-{
-	return ((const struct wf_report *)e)->created_at;
-}
 static bool decision_closed(const void *e)
 {
 	return !wf_decision_state_open(((const struct wf_decision *)e)->state);
 }
-static int64_t decision_age(const void *e)
-{
-	return ((const struct wf_decision *)e)->created_at;
-}
-static int64_t exception_age(const void *e)
-{
-	return ((const struct wf_exception *)e)->granted_at;
-}
-static int64_t notification_age(const void *e)
-{
-	return ((const struct wf_notification *)e)->at;
-}
-static int64_t signal_age(const void *e)
-{
-	return (int64_t)((const struct wf_signal_entry *)e)->order;
-}
 
 /* Inserts or replaces the resource *src (size bytes, first member its id) when its
  * version is newer. Moves src's contents into the table and zeroes *src. */
-static enum wf_apply_result upsert(struct wf_model *m, struct wf_table *t, void *src,
+static enum wf_apply_result upsert(struct wf_model *m, enum wf_cap k, void *src,
 				   size_t size, size_t entry_size, int64_t version,
 				   int64_t (*version_of)(const void *),
-				   void (*clear)(void *), bool (*closed)(const void *),
-				   int64_t (*age)(const void *), void **out_entry)
+				   void (*clear)(void *), void **out_entry)
 {
+	struct wf_table *t = wf_cap_table(m, k);
 	const char *id = *(char **)src;
 	void *cur = wf_table_get(t, id);
 	if (cur) {
@@ -226,10 +175,8 @@ static enum wf_apply_result upsert(struct wf_model *m, struct wf_table *t, void 
 			*out_entry = cur;
 		return WF_APPLY_CHANGED;
 	}
-	if (t->n >= t->cap && !evict_oldest(m, t, closed, age)) {
-		m->counters.cap_refused++;
+	if (!wf_caps_make_room(m, k, src))
 		return WF_APPLY_REFUSED;
-	}
 	void *e = calloc(1, entry_size);
 	if (!e) {
 		m->counters.cap_refused++;
@@ -238,6 +185,7 @@ static enum wf_apply_result upsert(struct wf_model *m, struct wf_table *t, void 
 	memcpy(e, src, size);
 	memset(src, 0, size);
 	wf_table_add(t, e);
+	wf_caps_now_held(m, k, *(char **)e);
 	if (out_entry)
 		*out_entry = e;
 	return WF_APPLY_CHANGED;
@@ -299,16 +247,6 @@ static void clear_decision(void *e)
 {
 	wf_decision_clear(e);
 }
-static int64_t platform_age(const void *e)
-{
-	(void)e;
-	return 0;
-}
-static bool never_closed(const void *e)
-{
-	(void)e;
-	return false;
-}
 
 static void feed_push(struct wf_model *m, const char *incident_id,
 		      const char *platform_id, const struct wf_sighting_item *it)
@@ -364,10 +302,8 @@ static enum wf_apply_result apply_signal(struct wf_model *m, struct wf_event *ev
 	bool count_variant = is_new && ev->seq > 0 && s->new_variant;
 	void *entry = NULL;
 	enum wf_apply_result r;
-	if (is_new && m->signals.n >= m->signals.cap)
-		evict_oldest(m, &m->signals, NULL, signal_age);
-	r = upsert(m, &m->signals, s, sizeof(*s), sizeof(struct wf_signal_entry),
-		   s->version, signal_version, clear_signal, NULL, signal_age, &entry);
+	r = upsert(m, WF_CAP_SIGNALS, s, sizeof(*s), sizeof(struct wf_signal_entry),
+		   s->version, signal_version, clear_signal, &entry);
 	if (r == WF_APPLY_CHANGED && is_new) {
 		struct wf_signal_entry *se = entry;
 		se->order = ++m->signal_order;
@@ -403,17 +339,15 @@ enum wf_apply_result wf_model_apply(struct wf_model *m, struct wf_event *ev)
 	switch (ev->type) {
 	case WF_EV_PLATFORM_UPDATED: {
 		struct wf_platform *p = &ev->u.platform;
-		r = upsert(m, &m->platforms, p, sizeof(*p), sizeof(*p), p->version,
-			   platform_version, clear_platform, never_closed, platform_age,
-			   NULL);
+		r = upsert(m, WF_CAP_PLATFORMS, p, sizeof(*p), sizeof(*p), p->version,
+			   platform_version, clear_platform, NULL);
 		break;
 	}
 	case WF_EV_INCIDENT_OPENED:
 	case WF_EV_INCIDENT_UPDATED: {
 		struct wf_incident *i = &ev->u.incident;
-		r = upsert(m, &m->incidents, i, sizeof(*i), sizeof(*i), i->version,
-			   incident_version, clear_incident, incident_closed,
-			   incident_age, NULL);
+		r = upsert(m, WF_CAP_INCIDENTS, i, sizeof(*i), sizeof(*i), i->version,
+			   incident_version, clear_incident, NULL);
 		break;
 	}
 	case WF_EV_SIGNAL_ADDED:
@@ -425,18 +359,16 @@ enum wf_apply_result wf_model_apply(struct wf_model *m, struct wf_event *ev)
 	case WF_EV_REPORT_OPENED:
 	case WF_EV_REPORT_UPDATED: {
 		struct wf_report *rp = &ev->u.report;
-		r = upsert(m, &m->reports, rp, sizeof(*rp), sizeof(*rp), rp->version,
-			   report_version, clear_report, report_closed, report_age,
-			   NULL);
+		r = upsert(m, WF_CAP_REPORTS, rp, sizeof(*rp), sizeof(*rp), rp->version,
+			   report_version, clear_report, NULL);
 		break;
 	}
 	case WF_EV_DECISION_OPENED:
 	case WF_EV_DECISION_UPDATED:
 	case WF_EV_DECISION_RESOLVED: {
 		struct wf_decision *d = &ev->u.decision;
-		r = upsert(m, &m->decisions, d, sizeof(*d), sizeof(*d), d->version,
-			   decision_version, clear_decision, decision_closed,
-			   decision_age, NULL);
+		r = upsert(m, WF_CAP_DECISIONS, d, sizeof(*d), sizeof(*d), d->version,
+			   decision_version, clear_decision, NULL);
 		break;
 	}
 	case WF_EV_STATS:
@@ -446,15 +378,14 @@ enum wf_apply_result wf_model_apply(struct wf_model *m, struct wf_event *ev)
 	case WF_EV_EXCEPTION_GRANTED: {
 		/* Records, not open work: when full, the oldest goes. */
 		struct wf_exception *x = &ev->u.exception;
-		r = upsert(m, &m->exceptions, x, sizeof(*x), sizeof(*x), x->version,
-			   exception_version, clear_exception, NULL, exception_age, NULL);
+		r = upsert(m, WF_CAP_EXCEPTIONS, x, sizeof(*x), sizeof(*x), x->version,
+			   exception_version, clear_exception, NULL);
 		break;
 	}
 	case WF_EV_AUTHORITY_NOTIFIED: {
 		struct wf_notification *x = &ev->u.notification;
-		r = upsert(m, &m->notifications, x, sizeof(*x), sizeof(*x), x->version,
-			   notification_version, clear_notification, NULL,
-			   notification_age, NULL);
+		r = upsert(m, WF_CAP_NOTIFICATIONS, x, sizeof(*x), sizeof(*x),
+			   x->version, notification_version, clear_notification, NULL);
 		break;
 	}
 	case WF_EV_RESET:

@@ -16,20 +16,42 @@
 
 struct wf_model;
 
-/* Caps. When a table is full the oldest closed entry is evicted (concluded incident,
- * closed decision or report, oldest signal); when nothing can be evicted the new
- * entry is refused and counted in wf_model_counters.cap_refused. */
+/* Caps. When a table is full, what goes is what an officer needs least: concluded
+ * incidents before open ones, then lower tier and state before higher, older before
+ * newer; closed decisions and reports before open ones (then lower priority, older);
+ * disabled signals before active ones, then older. A newcomer needed no more than
+ * the least needed entry held is refused instead. Either way the id is remembered
+ * as not held (wf_model_not_held), so screens can say what they do not show.
+ * Defaults are sized for a real command center with room to spare: ids and entries
+ * are allocated as they come, so a cap costs memory only when it is used. */
 struct wf_model_limits {
-	size_t platforms;  /* default 128 */
-	size_t incidents;  /* default 256 */
-	size_t signals;    /* default 4096, a ring: the oldest goes first */
-	size_t reports;    /* default 1024 */
-	size_t decisions;  /* default 1024 */
-	size_t pairs;      /* incident x platform series, default 1024 */
+	size_t platforms;  /* default 512 (never evicted: a full table refuses) */
+	size_t incidents;  /* default 4096 */
+	size_t signals;    /* default 16384 */
+	size_t reports;    /* default 8192 */
+	size_t decisions;  /* default 8192 */
+	size_t pairs;      /* incident x platform series, default 4096 */
 	size_t feed;       /* latest sightings kept for the live feed, default 256 */
-	size_t exceptions; /* public-interest exceptions, default 256 (oldest goes) */
-	size_t notifications; /* authority notifications, default 256 (oldest goes) */
+	size_t exceptions; /* public-interest exceptions, default 1024 (oldest goes) */
+	size_t notifications; /* authority notifications, default 1024 (oldest goes) */
 };
+/* The field of l called name ("incidents", "signals", ... as in the struct), or NULL:
+ * for `--cap NAME=N`. */
+size_t *wf_model_limit_by_name(struct wf_model_limits *l, const char *name);
+
+/* The capped tables. */
+enum wf_cap {
+	WF_CAP_PLATFORMS,
+	WF_CAP_INCIDENTS,
+	WF_CAP_SIGNALS,
+	WF_CAP_REPORTS,
+	WF_CAP_DECISIONS,
+	WF_CAP_EXCEPTIONS,
+	WF_CAP_NOTIFICATIONS,
+	WF_CAP__COUNT
+};
+/* "incidents", ... (the JSON key of --batch --json's not_held). */
+const char *wf_cap_name(enum wf_cap k);
 
 #define WF_MINUTES 60 /* minute buckets: the last hour */
 #define WF_HOURS 24   /* hour buckets: the last day */
@@ -73,6 +95,22 @@ struct wf_model_counters {
 	uint64_t out_of_window; /* sighting items older than the day window */
 };
 struct wf_model_counters wf_model_counters(const struct wf_model *m);
+
+/* What the model does not hold: ids it was sent (in the snapshot or an event) that a
+ * full table refused or evicted, and that have not come back since. Counted again
+ * from zero at every snapshot (wf_model_reset). Past 4 x the cap (ids only) the
+ * count goes on without telling ids apart: at_least. */
+struct wf_model_not_held {
+	size_t n[WF_CAP__COUNT];
+	size_t total;
+	bool at_least;
+};
+struct wf_model_not_held wf_model_not_held(const struct wf_model *m);
+/* The cap of a table. */
+size_t wf_model_cap(const struct wf_model *m, enum wf_cap k);
+/* "+45 incidents not shown, cap 256" for each table holding less than it was
+ * sent, open work first, joined by "; "; "" (returns 0) when everything is held. */
+size_t wf_model_caps_note(const struct wf_model *m, char *buf, size_t size);
 
 /* Lookups by id, O(1). NULL when absent. The pointers stay valid until the next
  * apply or reset. */

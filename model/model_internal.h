@@ -37,6 +37,8 @@ struct wf_model {
 	struct wf_model_limits lim;
 	struct wf_table platforms, incidents, signals, reports, decisions, pairs;
 	struct wf_table exceptions, notifications;
+	struct wf_table dropped[WF_CAP__COUNT]; /* ids not held (caps.c) */
+	uint64_t dropped_more[WF_CAP__COUNT];   /* more than dropped[] remembers */
 	struct wf_feed_item *feed;
 	size_t feed_head, feed_n;
 	int64_t cursor;
@@ -47,6 +49,18 @@ struct wf_model {
 	struct wf_model_counters counters;
 	struct wf_conn conn;
 };
+
+/* caps.c */
+struct wf_table *wf_cap_table(struct wf_model *m, enum wf_cap k);
+bool wf_caps_init(struct wf_model *m); /* after the tables */
+void wf_caps_free(struct wf_model *m);
+void wf_caps_clear(struct wf_model *m);
+/* Room for cand (a resource, first member its id) in its full table: evicts the
+ * entry needed least when cand is needed more, or refuses cand (false). Either way
+ * the one that goes is remembered as not held. True at once when not full. */
+bool wf_caps_make_room(struct wf_model *m, enum wf_cap k, const void *cand);
+/* id is held (again): no longer counted as not held. */
+void wf_caps_now_held(struct wf_model *m, enum wf_cap k, const char *id);
 
 /* propagation.c */
 struct wf_pair *wf_pair_get_or_add(struct wf_model *m, const char *incident_id,

@@ -184,6 +184,18 @@ json_t *wf_batch_state_json(const struct wf_model *m, struct wf_client *client,
 		"attempts_24h", attempts, "incidents", inc, "platforms", plat,
 		"pending_decisions", dec, "outbox",
 		outbox_json(client ? wf_client_outbox(client) : NULL));
+	/* What the caps keep out (docs/cli.md): the counts plus these are the
+	 * snapshot's. */
+	struct wf_model_not_held h = wf_model_not_held(m);
+	json_t *nh = json_object(), *caps = json_object();
+	for (int k = 0; k < WF_CAP__COUNT; k++) {
+		json_object_set_new(nh, wf_cap_name(k), json_integer((json_int_t)h.n[k]));
+		json_object_set_new(caps, wf_cap_name(k),
+				    json_integer((json_int_t)wf_model_cap(m, k)));
+	}
+	json_object_set_new(nh, "at_least", json_boolean(h.at_least));
+	json_object_set_new(root, "not_held", nh);
+	json_object_set_new(root, "caps", caps);
 	return root;
 }
 

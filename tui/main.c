@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "watchfloor: cannot set up signal handling\n");
 		return 1;
 	}
-	struct wf_model *m = wf_model_new(NULL);
+	struct wf_model *m = wf_model_new(&o.limits);
 	if (!m) {
 		fprintf(stderr, "watchfloor: out of memory\n");
 		return 1;

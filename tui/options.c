@@ -29,6 +29,7 @@ enum {
 	OPT_HOLD,
 	OPT_RESOLVE,
 	OPT_SYNC_TIMEOUT,
+	OPT_CAP,
 	OPT_TOKEN,
 	OPT_HELP,
 	OPT_VERSION,
@@ -67,6 +68,10 @@ void wf_options_usage(FILE *f)
 	      "                      (ACTION approve|reject|escalate|note); repeatable\n"
 	      "  --sync-timeout S    with --batch: wait at most S seconds for the first\n"
 	      "                      sync before printing anyway (default 30)\n"
+	      "  --cap NAME=N        hold at most N of a table (incidents 4096, decisions\n"
+	      "                      8192, reports 8192, signals 16384, platforms 512,\n"
+	      "                      pairs 4096, feed 256, exceptions 1024,\n"
+	      "                      notifications 1024); what is not held is shown\n"
 	      "  --help, --version\n",
 	      f);
 }
@@ -138,6 +143,7 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 		{"hold", required_argument, NULL, OPT_HOLD},
 		{"resolve", required_argument, NULL, OPT_RESOLVE},
 		{"sync-timeout", required_argument, NULL, OPT_SYNC_TIMEOUT},
+		{"cap", required_argument, NULL, OPT_CAP},
 		{"token", required_argument, NULL, OPT_TOKEN},
 		{"help", no_argument, NULL, OPT_HELP},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -151,6 +157,7 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 	o->hold_ms = 5000;
 	o->sync_timeout_s = 30;
 	o->shift_s = -1;
+	o->limits = wf_model_limits_default();
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "hV", longs, NULL)) != -1) {
@@ -234,6 +241,27 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 				return -1;
 			o->n_resolve++;
 			break;
+		case OPT_CAP: {
+			char name[32];
+			const char *eq = strchr(optarg, '=');
+			size_t *field = NULL;
+			if (eq && (size_t)(eq - optarg) < sizeof(name)) {
+				memcpy(name, optarg, (size_t)(eq - optarg));
+				name[eq - optarg] = '\0';
+				field = wf_model_limit_by_name(&o->limits, name);
+			}
+			if (!field) {
+				snprintf(err, errsize,
+					 "--cap wants NAME=N, NAME one of incidents, "
+					 "decisions, reports, signals, platforms, pairs, "
+					 "feed, exceptions, notifications");
+				return -1;
+			}
+			if (parse_number("--cap", eq + 1, 1, 1000000, &v, err, errsize))
+				return -1;
+			*field = (size_t)v;
+			break;
+		}
 		case OPT_SYNC_TIMEOUT:
 			if (parse_number("--sync-timeout", optarg, 0, 3600, &v, err,
 					 errsize))

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "model/model.h"
+
 #define WF_DEFAULT_URL "http://127.0.0.1:8470"
 #define WF_RESOLVE_MAX 16
 
@@ -39,6 +41,7 @@ struct wf_options {
 	int hold_ms;            /* --hold S: the outbox's undo window, default 5 s */
 	double sync_timeout_s;  /* --sync-timeout S: batch waits this long for the
 				   first sync before printing anyway (default 30) */
+	struct wf_model_limits limits; /* --cap NAME=N (repeatable); defaults else */
 	size_t n_resolve;       /* --resolve (batch only) */
 	struct wf_resolve_spec resolve[WF_RESOLVE_MAX];
 	bool help, version;

@@ -38,6 +38,11 @@ static void header(const struct wf_model *m, int64_t now, FILE *out, bool ascii)
 		fputs("  ", out);
 		col(out, c->message, 60, false, ascii);
 	}
+	char note[200];
+	if (wf_model_caps_note(m, note, sizeof(note))) {
+		fputs("  ", out);
+		col(out, note, (int)strlen(note), false, ascii);
+	}
 	fputc('\n', out);
 }
 

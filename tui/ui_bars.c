@@ -110,6 +110,9 @@ void wf_ui_draw_status(struct wf_ui *ui, WINDOW *w)
 		snprintf(buf, sizeof(buf), "ctx %s", ui->context_id);
 		x = seg(w, x, buf, bar);
 	}
+	/* What the caps keep out is never hidden: "+45 incidents not shown, cap 256". */
+	if (wf_model_caps_note(ui->model, buf, sizeof(buf)))
+		x = seg(w, x, buf, warn);
 	if (cn->message[0] && cn->state != WF_CONN_LIVE)
 		x = seg(w, x, cn->message, warn);
 	wf_fmt_clock(ui->now, a, sizeof(a));

@@ -33,6 +33,7 @@ struct wf_wall {
 	bool laid_out; /* the windows match rows, cols, stale, dy, dx */
 	int rows, cols, dy, dx;
 	bool stale, small;
+	bool banner_on; /* stale, or the caps keep something out */
 	int64_t last_seen;  /* the newest last_event / last_data seen: a fresh client
 			       after a refusal starts from 0, the data on screen does not
 			     */
@@ -105,7 +106,7 @@ static void wall_layout(struct wf_wall *w)
 		return;
 	int y = y0;
 	w->top = wall_win(1, W, y++, x0);
-	int bh = w->stale ? (H >= 40 ? 3 : 1) : 0;
+	int bh = w->banner_on ? (H >= 40 ? 3 : 1) : 0;
 	if (bh) {
 		w->banner = wall_win(bh, W, y, x0);
 		y += bh;
@@ -301,7 +302,7 @@ static void wall_draw_small(struct wf_wall *w, struct wf_ui *ui, const char *ban
 
 void wf_wall_render(struct wf_wall *w, struct wf_ui *ui)
 {
-	char banner[200];
+	char banner[400];
 	int dy, dx;
 	struct wf_conn cn = *wf_model_conn(ui->model);
 	if (cn.last_event > w->last_seen)
@@ -311,9 +312,18 @@ void wf_wall_render(struct wf_wall *w, struct wf_ui *ui)
 	cn.last_event = w->last_seen;
 	bool stale =
 		wf_wall_banner(&cn, ui->now, w->cfg.retry_s, banner, sizeof(banner));
+	/* What the caps keep out is said on the banner too, stale or not. */
+	char note[160];
+	if (wf_model_caps_note(ui->model, note, sizeof(note))) {
+		size_t n = strlen(banner);
+		snprintf(banner + n, sizeof(banner) - n, "%s%s", n ? " - " : "", note);
+	}
+	bool banner_on = banner[0] != '\0';
 	wf_wall_shift(ui->now, w->cfg.shift_s, &dy, &dx);
-	if (!w->laid_out || stale != w->stale || dy != w->dy || dx != w->dx) {
+	if (!w->laid_out || stale != w->stale || banner_on != w->banner_on ||
+	    dy != w->dy || dx != w->dx) {
 		w->stale = stale;
+		w->banner_on = banner_on;
 		w->dy = dy;
 		w->dx = dx;
 		w->rows = ui->rows;

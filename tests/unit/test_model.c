@@ -370,6 +370,93 @@ static void test_caps(void **state)
 	wf_model_free(m);
 }
 
+static enum wf_apply_result decision_prio(struct wf_model *m, int64_t seq, const char *id,
+					  const char *state, const char *prio,
+					  int64_t created)
+{
+	char t[32];
+	ts(created, t);
+	return apply_json(m,
+			  "{\"seq\":%lld,\"type\":\"decision.updated\",\"time\":\"%s\",\"data\":"
+			  "{\"id\":\"%s\",\"kind\":\"activate\",\"incident_id\":\"inc-1\",\"subject\":\"A\","
+			  "\"proposer\":\"board\",\"priority\":\"%s\",\"created_at\":\"%s\",\"due_at\":\"%s\","
+			  "\"state\":\"%s\",\"votes\":[],\"version\":1}}",
+			  (long long)seq, t, id, prio, t, t, state);
+}
+
+/* Full tables give way by need: concluded before open, lower tier and state before
+ * higher, older before newer (an open incident is never refused to keep an older,
+ * lower one); the same for decisions. What is not held is counted per table, once
+ * per id, until it is held again or a snapshot starts the count afresh. */
+static void test_caps_by_need(void **state)
+{
+	(void)state;
+	struct wf_model_limits l = wf_model_limits_default();
+	l.incidents = 3;
+	l.decisions = 2;
+	struct wf_model *m = wf_model_new(&l);
+	int64_t seq = 1;
+	char note[200];
+	incident(m, seq++, "a", "awareness", "monitoring", 1, T0);
+	incident(m, seq++, "b", "incident", "active", 1, T0 + MIN);
+	incident(m, seq++, "c", "content_incident", "concluded", 1, T0 + 2 * MIN);
+	assert_int_equal(wf_model_caps_note(m, note, sizeof(note)), 0);
+	assert_string_equal(note, "");
+	/* A protocol-activated incident: the concluded one goes, however high. */
+	assert_int_equal(incident(m, seq++, "d", "protocol_activated", "active", 1, T0 + 3 * MIN),
+			 WF_APPLY_CHANGED);
+	assert_null(wf_model_incident(m, "c"));
+	/* A newer awareness incident: the older one of the same tier and state goes. */
+	assert_int_equal(incident(m, seq++, "e", "awareness", "monitoring", 1, T0 + 4 * MIN),
+			 WF_APPLY_CHANGED);
+	assert_null(wf_model_incident(m, "a"));
+	/* An older, lower one than everything held is the one refused. */
+	assert_int_equal(incident(m, seq++, "f", "awareness", "monitoring", 1, T0 - MIN),
+			 WF_APPLY_REFUSED);
+	assert_non_null(wf_model_incident(m, "b"));
+	assert_non_null(wf_model_incident(m, "d"));
+	assert_non_null(wf_model_incident(m, "e"));
+	struct wf_model_not_held h = wf_model_not_held(m);
+	assert_int_equal(h.n[WF_CAP_INCIDENTS], 3); /* c, a, f */
+	/* Sent again, still not held: counted once. */
+	incident(m, seq++, "f", "awareness", "monitoring", 2, T0 - MIN);
+	assert_int_equal(wf_model_not_held(m).n[WF_CAP_INCIDENTS], 3);
+	assert_int_equal(wf_model_count_incidents(m), 3);
+	wf_model_caps_note(m, note, sizeof(note));
+	assert_string_equal(note, "+3 incidents not shown, cap 3");
+
+	/* Decisions: closed before open, lower priority before higher, older first. */
+	decision_prio(m, seq++, "d1", "pending", "high", T0);
+	decision_prio(m, seq++, "d2", "approved", "high", T0 + MIN);
+	assert_int_equal(decision_prio(m, seq++, "d3", "pending", "low", T0 + 2 * MIN),
+			 WF_APPLY_CHANGED);
+	assert_null(wf_model_decision(m, "d2"));
+	assert_int_equal(decision_prio(m, seq++, "d4", "pending", "normal", T0 + 3 * MIN),
+			 WF_APPLY_CHANGED);
+	assert_null(wf_model_decision(m, "d3"));
+	assert_int_equal(decision_prio(m, seq++, "d5", "pending", "low", T0 + 4 * MIN),
+			 WF_APPLY_REFUSED);
+	assert_int_equal(wf_model_not_held(m).n[WF_CAP_DECISIONS], 3);
+	wf_model_caps_note(m, note, sizeof(note));
+	assert_string_equal(note, "+3 incidents not shown, cap 3; "
+				  "+3 decisions not shown, cap 2");
+	/* d3, evicted earlier, comes back as high: held again (d4, normal, goes) and
+	 * no longer counted. */
+	assert_int_equal(decision_prio(m, seq++, "d3", "pending", "high", T0 + 5 * MIN),
+			 WF_APPLY_CHANGED);
+	assert_null(wf_model_decision(m, "d4"));
+	assert_int_equal(wf_model_not_held(m).n[WF_CAP_DECISIONS], 3); /* d2 d5 d4 */
+	assert_non_null(wf_model_decision(m, "d3"));
+	/* A snapshot starts afresh. */
+	wf_model_reset(m);
+	assert_int_equal(wf_model_not_held(m).total, 0);
+	/* --cap NAME=N finds its field. */
+	size_t *f = wf_model_limit_by_name(&l, "incidents");
+	assert_true(f == &l.incidents);
+	assert_null(wf_model_limit_by_name(&l, "nope"));
+	wf_model_free(m);
+}
+
 static void test_sorted_views(void **state)
 {
 	struct wf_model *m = *state;
@@ -538,6 +625,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window_rollover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_rows_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_caps_by_need, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sorted_views, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_top_signals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_and_conn, setup, teardown),
