@@ -77,7 +77,7 @@ static void test_schema_version(void **state)
 	assert_non_null(st);
 	assert_string_equal(store_engine_name(st), "sqlite");
 	store_close(st);
-	assert_int_equal(sql_int("SELECT MAX(version) FROM schema_version"), 1);
+	assert_int_equal(sql_int("SELECT MAX(version) FROM schema_version"), 2);
 	/* Reopening keeps one version row. */
 	st = store_open(db_path, 1000, err, sizeof(err));
 	assert_non_null(st);
@@ -89,6 +89,40 @@ static void test_schema_version(void **state)
 	st = store_open(db_path, 1000, err, sizeof(err));
 	assert_null(st);
 	assert_non_null(strstr(err, "schema version 99"));
+}
+
+/* A version 1 database (before stats.kept_exception) is migrated on open and keeps
+ * its rows; the new column counts from 0. */
+static void test_migrate_v1(void **state)
+{
+	(void)state;
+	sqlite3 *db;
+	char err[256] = "";
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "CREATE TABLE stats(incident_id TEXT NOT NULL, platform_id TEXT NOT "
+			     "NULL, width INTEGER NOT NULL, start INTEGER NOT NULL, attempts "
+			     "INTEGER NOT NULL, blocked INTEGER NOT NULL, removed INTEGER NOT "
+			     "NULL, kept INTEGER NOT NULL, pending INTEGER NOT NULL, variants "
+			     "INTEGER NOT NULL, PRIMARY KEY(incident_id, platform_id, width, "
+			     "start));"
+			     "INSERT INTO stats VALUES('inc-1','p-fb',60,0,5,1,1,3,0,0);"
+			     "CREATE TABLE schema_version(version INTEGER NOT NULL);"
+			     "INSERT INTO schema_version VALUES(1);",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+	struct store *st = store_open(db_path, 1000, err, sizeof(err));
+	assert_non_null(st);
+	struct stats_delta d = {.attempts = 2, .kept = 2, .kept_exception = 2};
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_add_stats(st, "inc-1", "p-fb", 30000, &d), 0);
+	assert_int_equal(store_commit(st), 0);
+	store_close(st);
+	assert_int_equal(sql_int("SELECT MAX(version) FROM schema_version"), 2);
+	assert_int_equal(sql_int("SELECT kept FROM stats WHERE width = 60"), 5);
+	assert_int_equal(sql_int("SELECT kept_exception FROM stats WHERE width = 60"), 2);
 }
 
 static void test_seq_contract(void **state)
@@ -129,6 +163,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_engine_choice),
 		cmocka_unit_test_setup_teardown(test_schema_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_contract, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
