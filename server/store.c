@@ -164,6 +164,16 @@ int store_idem_put(struct store *st, const char *token, const char *key, int sta
 	return st->ops->idem_put(st, token, key, status, body);
 }
 
+json_t *store_kv_get(struct store *st, const char *key)
+{
+	return st->ops->kv_get(st, key);
+}
+
+int store_kv_put(struct store *st, const char *key, json_t *doc)
+{
+	return st->ops->kv_put(st, key, doc);
+}
+
 int store_lead_try(struct store *st, const char *job)
 {
 	return st->ops->lead_try(st, job);

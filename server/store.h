@@ -96,6 +96,12 @@ int store_idem_get(struct store *st, const char *token, const char *key, int *st
 int store_idem_put(struct store *st, const char *token, const char *key, int status,
 		   const char *body);
 
+/* Small named JSON documents (the simulator's checkpoint). get returns a new
+ * reference or NULL (call it under store_lock or in a transaction); put stores doc
+ * (borrowed) inside a transaction. */
+json_t *store_kv_get(struct store *st, const char *key);
+int store_kv_put(struct store *st, const char *key, json_t *doc);
+
 /* Run-once work (the simulator, the expiry sweep): 1 when this process holds the
  * job named job (now or already), 0 when another replica holds it, -1 when the store
  * failed. Held until store_lead_release or the process dies (PostgreSQL: a session

@@ -42,6 +42,8 @@ struct store_ops {
 			int *status, char **body);
 	int (*idem_put)(struct store *st, const char *token, const char *key,
 			int status, const char *body);
+	json_t *(*kv_get)(struct store *st, const char *key);
+	int (*kv_put)(struct store *st, const char *key, json_t *doc);
 	int (*lead_try)(struct store *st, const char *job);
 	void (*lead_release)(struct store *st, const char *job);
 	void (*lock)(struct store *st);

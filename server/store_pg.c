@@ -19,7 +19,7 @@
 
 /* Version 1 is this schema; a later version appends its step to migrations and
  * bumps SCHEMA_VERSION (run in order in the open's transaction). */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 static const char schema_v1[] =
 	"CREATE TABLE wf_counter(id integer PRIMARY KEY CHECK (id = 1),"
 	" last_seq bigint NOT NULL);"
@@ -44,7 +44,9 @@ static const char schema_v1[] =
 static const char *const migrations[SCHEMA_VERSION + 1] = {
 	[1] = schema_v1,
 	/* issue 12: the part of kept kept under a public-interest exception */
-	[2] = "ALTER TABLE wf_stats ADD COLUMN kept_exception bigint NOT NULL DEFAULT 0",
+	[2] = "ALTER TABLE wf_stats ADD COLUMN kept_exception bigint NOT NULL DEFAULT "
+	      "0",
+	[3] = "CREATE TABLE wf_kv(key text PRIMARY KEY, json text NOT NULL)",
 };
 
 /* Prepared on every connection of the engine. */
@@ -89,6 +91,11 @@ static const struct {
 	 " ON CONFLICT(token, key) DO UPDATE SET status = excluded.status,"
 	 " body = excluded.body, at = excluded.at",
 	 5},
+	{"kv_get", "SELECT json FROM wf_kv WHERE key = $1", 1},
+	{"kv_put",
+	 "INSERT INTO wf_kv(key, json) VALUES($1, $2) ON CONFLICT(key) DO UPDATE SET"
+	 " json = excluded.json",
+	 2},
 	{"pulse",
 	 "SELECT (SELECT last_seq FROM wf_counter WHERE id = 1),"
 	 " (SELECT min(seq) FROM wf_events)",
@@ -137,8 +144,8 @@ PGconn *pg_connect(struct pg *st, char *err, size_t errsz)
 	if (!c)
 		return NULL;
 	for (size_t i = 0; i < sizeof(prepared) / sizeof(prepared[0]); i++) {
-		PGresult *r = PQprepare(c, prepared[i].name, prepared[i].sql, prepared[i].nparams,
-			      NULL);
+		PGresult *r = PQprepare(c, prepared[i].name, prepared[i].sql,
+					prepared[i].nparams, NULL);
 		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 		PQclear(r);
 		if (!ok) {
@@ -723,15 +730,15 @@ static json_t *pg_list_stats(struct store *base, int64_t now_ms)
 	fmt_i64(a, sizeof(a), now_ms - 3600 * 1000LL);
 	fmt_i64(b, sizeof(b), now_ms - 24 * 3600 * 1000LL);
 	const char *vals[] = {a, b};
-	PGresult *r =
-		PQexecParams(st->conn,
-			     "SELECT incident_id, platform_id, width, start, attempts, "
-			     "blocked, removed,"
-			     " kept, pending, variants, kept_exception FROM wf_stats WHERE "
-			     "(width = 60 "
-			     "AND start > $1) OR"
-			     " (width = 3600 AND start > $2) ORDER BY width, start",
-			     2, NULL, vals, NULL, NULL, 0);
+	PGresult *r = PQexecParams(
+		st->conn,
+		"SELECT incident_id, platform_id, width, start, attempts, "
+		"blocked, removed,"
+		" kept, pending, variants, kept_exception FROM wf_stats WHERE "
+		"(width = 60 "
+		"AND start > $1) OR"
+		" (width = 3600 AND start > $2) ORDER BY width, start",
+		2, NULL, vals, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		set_err(st, "stats", st->conn);
 		PQclear(r);
@@ -739,18 +746,18 @@ static json_t *pg_list_stats(struct store *base, int64_t now_ms)
 	}
 	json_t *arr = json_array();
 	for (int i = 0; arr && i < PQntuples(r); i++) {
-		json_t *row = json_pack("{s:s,s:s,s:o,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
-					"incident_id", PQgetvalue(r, i, 0),
-					"platform_id", PQgetvalue(r, i, 1), "start",
-					util_json_time(val_i64(r, i, 3, 0)), "width_s",
-					(int)val_i64(r, i, 2, 0), "attempts",
-					(json_int_t)val_i64(r, i, 4, 0), "blocked",
-					(json_int_t)val_i64(r, i, 5, 0), "removed",
-					(json_int_t)val_i64(r, i, 6, 0), "kept",
-					(json_int_t)val_i64(r, i, 7, 0), "pending",
-					(json_int_t)val_i64(r, i, 8, 0), "variants",
-					(json_int_t)val_i64(r, i, 9, 0), "kept_exception",
-					(json_int_t)val_i64(r, i, 10, 0));
+		json_t *row = json_pack(
+			"{s:s,s:s,s:o,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "incident_id",
+			PQgetvalue(r, i, 0), "platform_id", PQgetvalue(r, i, 1),
+			"start", util_json_time(val_i64(r, i, 3, 0)), "width_s",
+			(int)val_i64(r, i, 2, 0), "attempts",
+			(json_int_t)val_i64(r, i, 4, 0), "blocked",
+			(json_int_t)val_i64(r, i, 5, 0), "removed",
+			(json_int_t)val_i64(r, i, 6, 0), "kept",
+			(json_int_t)val_i64(r, i, 7, 0), "pending",
+			(json_int_t)val_i64(r, i, 8, 0), "variants",
+			(json_int_t)val_i64(r, i, 9, 0), "kept_exception",
+			(json_int_t)val_i64(r, i, 10, 0));
 		if (row)
 			json_array_append_new(arr, row);
 	}
@@ -793,6 +800,32 @@ static int pg_idem_put(struct store *base, const char *token, const char *key,
 	return rc;
 }
 
+static json_t *pg_kv_get(struct store *base, const char *key)
+{
+	struct pg *st = pg_of(base);
+	const char *vals[] = {key};
+	PGresult *r = exec_prep(st->conn, "kv_get", 1, vals);
+	json_t *v = NULL;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		v = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+	PQclear(r);
+	return v;
+}
+
+static int pg_kv_put(struct store *base, const char *key, json_t *doc)
+{
+	struct pg *st = pg_of(base);
+	char *text = json_dumps(doc, JSON_COMPACT);
+	if (!text)
+		return -1;
+	const char *vals[] = {key, text};
+	PGresult *r = exec_prep(st->conn, "kv_put", 2, vals);
+	int rc = res_ok(r) ? 0 : set_err(st, "kv", st->conn);
+	PQclear(r);
+	free(text);
+	return rc;
+}
+
 static const struct store_ops pg_ops = {
 	.name = "postgresql",
 	.close = pg_close,
@@ -816,6 +849,8 @@ static const struct store_ops pg_ops = {
 	.list_stats = pg_list_stats,
 	.idem_get = pg_idem_get,
 	.idem_put = pg_idem_put,
+	.kv_get = pg_kv_get,
+	.kv_put = pg_kv_put,
 	.lead_try = pg_lead_try,
 	.lead_release = pg_lead_release,
 	.lock = pg_lock,

@@ -82,11 +82,12 @@ static const char schema_sql[] =
  * later version appends its step to migrations (run in order, each in the open's
  * transaction) and bumps SCHEMA_VERSION. A database from a newer watchfloord is
  * refused rather than misread. */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 static const char *const migrations[SCHEMA_VERSION + 1] = {
 	[1] = "", /* created by schema_sql */
 	/* issue 12: the part of kept kept under a public-interest exception */
 	[2] = "ALTER TABLE stats ADD COLUMN kept_exception INTEGER NOT NULL DEFAULT 0",
+	[3] = "CREATE TABLE IF NOT EXISTS kv(key TEXT PRIMARY KEY, json TEXT NOT NULL)",
 };
 
 struct pending_event {
@@ -707,6 +708,41 @@ static int sq_sync_hub(struct store *base, int64_t upto)
 	return 0;
 }
 
+static json_t *sq_kv_get(struct store *base, const char *key)
+{
+	struct sq *st = (struct sq *)base;
+	sqlite3_stmt *s;
+	json_t *v = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT json FROM kv WHERE key = ?1", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static int sq_kv_put(struct store *base, const char *key, json_t *doc)
+{
+	struct sq *st = (struct sq *)base;
+	sqlite3_stmt *s;
+	char *text = json_dumps(doc, JSON_COMPACT);
+	if (!text)
+		return -1;
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO kv(key, json) VALUES(?1, ?2)",
+			       -1, &s, NULL) != SQLITE_OK) {
+		free(text);
+		return set_err(st, "kv");
+	}
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : set_err(st, "kv");
+	sqlite3_finalize(s);
+	free(text);
+	return rc;
+}
+
 /* One process: it always holds every run-once job. */
 static int sq_lead_try(struct store *base, const char *job)
 {
@@ -744,6 +780,8 @@ static const struct store_ops sq_ops = {
 	.list_stats = sq_list_stats,
 	.idem_get = sq_idem_get,
 	.idem_put = sq_idem_put,
+	.kv_get = sq_kv_get,
+	.kv_put = sq_kv_put,
 	.lead_try = sq_lead_try,
 	.lead_release = sq_lead_release,
 	.lock = sq_lock,

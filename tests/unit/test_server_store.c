@@ -77,7 +77,7 @@ static void test_schema_version(void **state)
 	assert_non_null(st);
 	assert_string_equal(store_engine_name(st), "sqlite");
 	store_close(st);
-	assert_int_equal(sql_int("SELECT MAX(version) FROM schema_version"), 2);
+	assert_int_equal(sql_int("SELECT MAX(version) FROM schema_version"), 3);
 	/* Reopening keeps one version row. */
 	st = store_open(db_path, 1000, err, sizeof(err));
 	assert_non_null(st);
@@ -120,7 +120,7 @@ static void test_migrate_v1(void **state)
 	assert_int_equal(store_add_stats(st, "inc-1", "p-fb", 30000, &d), 0);
 	assert_int_equal(store_commit(st), 0);
 	store_close(st);
-	assert_int_equal(sql_int("SELECT MAX(version) FROM schema_version"), 2);
+	assert_int_equal(sql_int("SELECT MAX(version) FROM schema_version"), 3);
 	assert_int_equal(sql_int("SELECT kept FROM stats WHERE width = 60"), 5);
 	assert_int_equal(sql_int("SELECT kept_exception FROM stats WHERE width = 60"), 2);
 }
