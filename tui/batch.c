@@ -10,6 +10,7 @@
 #include "model/validate.h"
 #include "net/outbox.h"
 #include "tui/actions.h"
+#include "tui/batch_verbs.h"
 #include "tui/textframe.h"
 #include "widgets/text.h"
 
@@ -381,9 +382,10 @@ int wf_batch_run(const struct wf_options *o, struct wf_client *client,
 		 struct wf_model *m, int sigfd)
 {
 	int status = 0;
-	uint64_t ids[WF_RESOLVE_MAX] = {0};
+	uint64_t ids[WF_RESOLVE_MAX] = {0}, verb_ids[WF_VERBS_MAX] = {0};
 	int64_t interval = (int64_t)(o->interval_s * 1000);
-	if (o->n_resolve && resolves_refused(o) > 0)
+	if ((o->n_resolve && resolves_refused(o) > 0) ||
+	    (o->n_verbs && wf_batch_verbs_refused(o) > 0))
 		return 2; /* nothing was synced, queued or sent */
 	struct wf_outbox *ob = client ? wf_client_outbox(client) : NULL;
 	if (ob && wf_outbox_corrupt_count(ob) > 0)
@@ -397,6 +399,14 @@ int wf_batch_run(const struct wf_options *o, struct wf_client *client,
 		if (o->n_resolve && wf_client_synced(client) &&
 		    enqueue_resolves(o, client, m, ids) > 0)
 			status = 1;
+		if (o->n_verbs && !wf_client_synced(client)) {
+			print_err(NULL, "not synced: no verb was queued", NULL);
+			status = 1;
+		} else if (o->n_verbs &&
+			   wf_batch_verbs_enqueue(o, wf_client_outbox(client), m,
+						  wf_client_now_ms(), verb_ids) > 0) {
+			status = 1;
+		}
 	}
 	int64_t next = wf_client_mono_ms();
 	for (int i = 0; o->iterations == 0 || i < o->iterations; i++) {
@@ -412,6 +422,9 @@ int wf_batch_run(const struct wf_options *o, struct wf_client *client,
 		run_until(client, sigfd, wf_client_mono_ms() + o->hold_ms + 30000,
 			  outbox_settled);
 		if (o->n_resolve && report_resolves(o, client, ids) > 0)
+			status = 1;
+		if (o->n_verbs &&
+		    wf_batch_verbs_report(o, wf_client_outbox(client), verb_ids) > 0)
 			status = 1;
 		if (wf_client_stopped(client)) {
 			print_err(NULL, wf_model_conn(m)->message, NULL);

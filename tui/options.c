@@ -28,6 +28,8 @@ enum {
 	OPT_NO_NOTIFY,
 	OPT_HOLD,
 	OPT_RESOLVE,
+	OPT_VERB,
+	OPT_SET,
 	OPT_SYNC_TIMEOUT,
 	OPT_CAP,
 	OPT_TOKEN,
@@ -66,6 +68,11 @@ void wf_options_usage(FILE *f)
 	      "  --resolve ID:ACTION:REASON\n"
 	      "                      with --batch: vote on a decision through the outbox\n"
 	      "                      (ACTION approve|reject|escalate|note); repeatable\n"
+	      "  --declare | --update INC | --file-note INC | --file-report INC |\n"
+	      "  --propose INC       with --batch: an officer verb through the outbox, its\n"
+	      "                      form's fields given by --set NAME=VALUE after it\n"
+	      "  --triage REP[:REASON], --dismiss REP:REASON\n"
+	      "                      with --batch: triage or dismiss a report\n"
 	      "  --sync-timeout S    with --batch: wait at most S seconds for the first\n"
 	      "                      sync before printing anyway (default 30)\n"
 	      "  --cap NAME=N        hold at most N of a table (incidents 4096, decisions\n"
@@ -108,6 +115,69 @@ static int parse_resolve(const char *arg, struct wf_resolve_spec *r, char *err,
 	return 0;
 }
 
+/* --declare, --update ID, ..., --triage ID[:REASON], --dismiss ID:REASON. */
+static int parse_verb(struct wf_options *o, const char *name, const char *arg,
+		      char *err, size_t errsize)
+{
+	if (o->n_verbs == WF_VERBS_MAX) {
+		snprintf(err, errsize, "at most %d verbs (--declare, --propose, ...)",
+			 WF_VERBS_MAX);
+		return -1;
+	}
+	struct wf_verb_spec *v = &o->verbs[o->n_verbs];
+	memset(v, 0, sizeof(*v));
+	snprintf(v->action, sizeof(v->action), "%s", name);
+	if (arg) {
+		const char *colon = strchr(arg, ':');
+		bool report =
+			strcmp(name, "triage") == 0 || strcmp(name, "dismiss") == 0;
+		size_t n = report && colon ? (size_t)(colon - arg) : strlen(arg);
+		if (n >= sizeof(v->target) ||
+		    strlen(colon && report ? colon + 1 : "") >= sizeof(v->reason)) {
+			snprintf(err, errsize, "--%s: too long", name);
+			return -1;
+		}
+		memcpy(v->target, arg, n);
+		v->target[n] = '\0';
+		if (report && colon)
+			snprintf(v->reason, sizeof(v->reason), "%s", colon + 1);
+		if (!wf_valid_id(v->target)) {
+			snprintf(err, errsize, "--%s: '%.64s' is not an id", name,
+				 v->target);
+			return -1;
+		}
+		if (strcmp(name, "dismiss") == 0 && !v->reason[0]) {
+			snprintf(err, errsize, "--dismiss wants REPORT_ID:REASON");
+			return -1;
+		}
+	}
+	o->n_verbs++;
+	return 0;
+}
+
+/* --set NAME=VALUE: a field of the verb given before it. */
+static int parse_set(struct wf_options *o, const char *arg, char *err, size_t errsize)
+{
+	const char *eq = strchr(arg, '=');
+	struct wf_verb_spec *v = o->n_verbs ? &o->verbs[o->n_verbs - 1] : NULL;
+	if (!v || !eq || eq == arg || (size_t)(eq - arg) >= sizeof(v->set[0].name)) {
+		snprintf(err, errsize,
+			 "--set wants NAME=VALUE after --declare, --update, "
+			 "--file-note, "
+			 "--file-report or --propose");
+		return -1;
+	}
+	if (v->n_set == WF_VERB_SETS_MAX) {
+		snprintf(err, errsize, "at most %d --set per verb", WF_VERB_SETS_MAX);
+		return -1;
+	}
+	memcpy(v->set[v->n_set].name, arg, (size_t)(eq - arg));
+	v->set[v->n_set].name[eq - arg] = '\0';
+	v->set[v->n_set].value = eq + 1;
+	v->n_set++;
+	return 0;
+}
+
 static int parse_number(const char *name, const char *arg, double min, double max,
 			double *out, char *err, size_t errsize)
 {
@@ -142,6 +212,14 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 		{"no-notify", no_argument, NULL, OPT_NO_NOTIFY},
 		{"hold", required_argument, NULL, OPT_HOLD},
 		{"resolve", required_argument, NULL, OPT_RESOLVE},
+		{"declare", no_argument, NULL, OPT_VERB},
+		{"update", required_argument, NULL, OPT_VERB},
+		{"file-note", required_argument, NULL, OPT_VERB},
+		{"file-report", required_argument, NULL, OPT_VERB},
+		{"propose", required_argument, NULL, OPT_VERB},
+		{"triage", required_argument, NULL, OPT_VERB},
+		{"dismiss", required_argument, NULL, OPT_VERB},
+		{"set", required_argument, NULL, OPT_SET},
 		{"sync-timeout", required_argument, NULL, OPT_SYNC_TIMEOUT},
 		{"cap", required_argument, NULL, OPT_CAP},
 		{"token", required_argument, NULL, OPT_TOKEN},
@@ -160,8 +238,17 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 	o->limits = wf_model_limits_default();
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "hV", longs, NULL)) != -1) {
+	int li = 0;
+	while ((ch = getopt_long(argc, argv, "hV", longs, &li)) != -1) {
 		switch (ch) {
+		case OPT_VERB:
+			if (parse_verb(o, longs[li].name, optarg, err, errsize))
+				return -1;
+			break;
+		case OPT_SET:
+			if (parse_set(o, optarg, err, errsize))
+				return -1;
+			break;
 		case OPT_READ_ONLY:
 			o->read_only = true;
 			break;
@@ -253,7 +340,8 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 			if (!field) {
 				snprintf(err, errsize,
 					 "--cap wants NAME=N, NAME one of incidents, "
-					 "decisions, reports, signals, platforms, pairs, "
+					 "decisions, reports, signals, platforms, "
+					 "pairs, "
 					 "feed, exceptions, notifications");
 				return -1;
 			}
@@ -297,6 +385,10 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 	}
 	if (o->json && !o->batch) {
 		snprintf(err, errsize, "--json goes with --batch");
+		return -1;
+	}
+	if (o->n_verbs && !o->batch) {
+		snprintf(err, errsize, "--%s goes with --batch", o->verbs[0].action);
 		return -1;
 	}
 	if (o->n_resolve && !o->batch) {

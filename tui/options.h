@@ -19,31 +19,50 @@ struct wf_resolve_spec {
 	char reason[1001];
 };
 
+/* A headless officer verb, named as on the `:` command line: --declare,
+ * --update INCIDENT, --file-note INCIDENT, --file-report INCIDENT, --propose
+ * INCIDENT (the form verbs, fields given with --set NAME=VALUE after it), --triage
+ * REPORT[:REASON], --dismiss REPORT:REASON. */
+#define WF_VERBS_MAX 16
+#define WF_VERB_SETS_MAX 12
+struct wf_verb_spec {
+	char action[16];   /* the action table's name: "declare", "propose", ... */
+	char target[65];   /* the incident or report id; "" for declare */
+	char reason[1001]; /* triage, dismiss */
+	size_t n_set;
+	struct {
+		char name[32];
+		const char *value; /* points into argv */
+	} set[WF_VERB_SETS_MAX];
+};
+
 struct wf_options {
-	const char *url;        /* positional, default WF_DEFAULT_URL */
-	bool read_only;         /* --read-only (also set by --wall) */
-	bool wall;              /* --wall */
-	int rotate_s;           /* --rotate S: wall rotation, 0 = config or default */
-	int shift_s;            /* --shift S: wall burn-in shift, -1 = config or default,
-				   0 = off */
-	bool batch;             /* --batch */
-	bool json;              /* --json (with --batch) */
-	int iterations;         /* --iterations N; 0 = until interrupted */
-	double interval_s;      /* --interval S, default 2 */
-	bool poll;              /* --poll[=S] */
-	int poll_s;             /* 0: long-poll; > 0: interval polling every S */
-	bool demo;              /* --demo */
-	const char *replay;     /* --replay FILE */
+	const char *url;    /* positional, default WF_DEFAULT_URL */
+	bool read_only;	    /* --read-only (also set by --wall) */
+	bool wall;	    /* --wall */
+	int rotate_s;	    /* --rotate S: wall rotation, 0 = config or default */
+	int shift_s;	    /* --shift S: wall burn-in shift, -1 = config or default,
+			       0 = off */
+	bool batch;	    /* --batch */
+	bool json;	    /* --json (with --batch) */
+	int iterations;	    /* --iterations N; 0 = until interrupted */
+	double interval_s;  /* --interval S, default 2 */
+	bool poll;	    /* --poll[=S] */
+	int poll_s;	    /* 0: long-poll; > 0: interval polling every S */
+	bool demo;	    /* --demo */
+	const char *replay; /* --replay FILE */
 	const char *token_file; /* --token-file FILE */
-	const char *cacert;     /* --cacert FILE */
-	const char *theme;      /* --theme NAME */
-	bool no_notify;         /* --no-notify */
-	int hold_ms;            /* --hold S: the outbox's undo window, default 5 s */
-	double sync_timeout_s;  /* --sync-timeout S: batch waits this long for the
+	const char *cacert;	/* --cacert FILE */
+	const char *theme;	/* --theme NAME */
+	bool no_notify;		/* --no-notify */
+	int hold_ms;		/* --hold S: the outbox's undo window, default 5 s */
+	double sync_timeout_s;	/* --sync-timeout S: batch waits this long for the
 				   first sync before printing anyway (default 30) */
 	struct wf_model_limits limits; /* --cap NAME=N (repeatable); defaults else */
-	size_t n_resolve;       /* --resolve (batch only) */
+	size_t n_resolve;	       /* --resolve (batch only) */
 	struct wf_resolve_spec resolve[WF_RESOLVE_MAX];
+	size_t n_verbs; /* --declare, --propose, ... (batch only) */
+	struct wf_verb_spec verbs[WF_VERBS_MAX];
 	bool help, version;
 };
 
