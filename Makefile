@@ -40,7 +40,7 @@ LDFLAGS  += $(SANFLAGS)
 
 # Every .c of these folders goes into one static library; the two programs and the
 # tests link against it. tui/main.c and server/main.c hold the two main()s.
-LIB_DIRS  := util model matcher net widgets themes notify tui server
+LIB_DIRS  := util model matcher net widgets themes notify tui tui/panes tui/wall server
 LIB_SRC   := $(filter-out tui/main.c server/main.c,$(wildcard $(addsuffix /*.c,$(LIB_DIRS))))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB       := $(BUILD)/libwatchfloor.a

@@ -21,7 +21,8 @@
 #include "themes/theme.h"
 #include "notify/notify.h" /* notifications hook, see app_notify_* */
 #include "tui/options.h"
-#include "tui/wall.h" /* wall hook, see app_wall_* */
+#include "tui/screen.h"
+#include "tui/wall/wall.h" /* the wall screen, see app_wall_* */
 #include "ui.h"
 
 #define FRAME_MIN_MS 50 /* at most 20 frames a second */
@@ -82,7 +83,9 @@ static int64_t wall_ms(void)
 }
 
 struct app {
+	struct wf_screen screen; /* what the loop drives: the dashboard (ui) or the wall */
 	struct wf_ui ui;
+	bool ui_ready; /* ui was initialized (not in --wall mode) */
 	struct wf_theme theme;
 	struct wf_client *client;
 	int64_t last_frame;
@@ -90,10 +93,10 @@ struct app {
 	bool quit;
 	struct wf_notify *notify;     /* notifications hook */
 	struct wf_watch_rules *watch; /* watch rules (wf_watch_match for highlights) */
-	struct wf_wall *wall;         /* --wall (wall hook) */
-	struct wf_client *own_client; /* wall hook: a client made here after a refusal */
-	int64_t stopped_at;           /* wall hook: when the client stopped, 0 if not */
-	int retry_s;                  /* wall hook: the pace of retries after a refusal */
+	struct wf_wall *wall;         /* --wall: the wall screen */
+	struct wf_client *own_client; /* wall: a client made here after a refusal */
+	int64_t stopped_at;           /* wall: when the client stopped, 0 if not */
+	int retry_s;                  /* wall: the pace of retries after a refusal */
 };
 
 /* --- notifications hook (notify/notify.h, docs/notifications.md) ---------------
@@ -121,7 +124,7 @@ static void app_notify_start(struct app *a, const struct wf_options *opt, int64_
 				    &a->watch, msg, sizeof msg);
 	a->ui.watch = a->watch;
 	if (msg[0])
-		wf_ui_message(&a->ui, WF_ROLE_ERROR, "%s", msg);
+		wf_screen_message(&a->screen, WF_ROLE_ERROR, "%s", msg);
 }
 
 static void app_notify_stop(struct app *a)
@@ -131,30 +134,32 @@ static void app_notify_stop(struct app *a)
 }
 /* --- end of the notifications hook -------------------------------------------- */
 
-/* --- wall hook (tui/wall.h, --wall) ------------------------------------------
- * The wall screen replaces the panes (ui->wall); raw mode makes Ctrl-C, Ctrl-Z,
+/* --- the wall (tui/wall/wall.h, --wall) ---------------------------------------
+ * The wall is the screen instead of the dashboard; raw mode makes Ctrl-C, Ctrl-Z,
  * Ctrl-\ and Ctrl-S plain keys, so only SIGINT/SIGTERM sent to the process (or the
  * config's wall_exit_key) end it. */
-static void app_wall_start(struct app *a, const struct wf_options *opt)
+static void app_wall_start(struct app *a, const struct wf_options *opt,
+			   const struct wf_model *model, const struct wf_screen_hooks *hooks)
 {
 	struct wf_wall_config wc;
 	char err[300];
 	if (!opt || !opt->wall)
 		return;
 	wf_wall_config_default(&wc);
-	if (wf_wall_config_load(&wc, err, sizeof(err)) > 0)
-		wf_ui_message(&a->ui, WF_ROLE_ERROR, "%s", err);
+	int bad = wf_wall_config_load(&wc, err, sizeof(err));
 	if (opt->rotate_s > 0)
 		wc.rotate_s = opt->rotate_s;
 	if (opt->shift_s >= 0)
 		wc.shift_s = opt->shift_s;
 	a->retry_s = wc.retry_s;
-	a->wall = wf_wall_new(&wc);
+	a->wall = wf_wall_new(&wc, model, hooks);
 	if (!a->wall)
 		return; /* out of memory: the read-only dashboard instead */
 	raw();
-	a->ui.wall = a->wall;
-	wf_ui_resize(&a->ui);
+	wf_wall_screen(a->wall, &a->screen);
+	wf_screen_resize(&a->screen);
+	if (bad > 0)
+		wf_screen_message(&a->screen, WF_ROLE_ERROR, "%s", err);
 }
 
 /* A wall never gives up: after the backend refused the display (401/403: say a
@@ -195,7 +200,7 @@ static struct wf_client *app_wall_retry(struct app *a, const struct wf_options *
 		free(token);
 	}
 	if (!c) {
-		wf_ui_message(&a->ui, WF_ROLE_ERROR, "%s", err);
+		wf_screen_message(&a->screen, WF_ROLE_ERROR, "%s", err);
 		return a->client;
 	}
 	wf_client_free(a->own_client);
@@ -206,11 +211,10 @@ static struct wf_client *app_wall_retry(struct app *a, const struct wf_options *
 
 static void app_wall_stop(struct app *a)
 {
-	a->ui.wall = NULL;
 	wf_wall_free(a->wall);
 	wf_client_free(a->own_client);
 }
-/* --- end of the wall hook ------------------------------------------------------ */
+/* --- end of the wall ------------------------------------------------------------ */
 
 /* The `T` / `:theme NAME` hook. */
 static int app_theme(void *arg, const char *name, char *msg, size_t size)
@@ -235,7 +239,7 @@ static void app_resize(struct app *a)
 	struct winsize ws;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
-	wf_ui_resize(&a->ui);
+	wf_screen_resize(&a->screen);
 }
 
 static void app_signals_read(struct app *a)
@@ -258,7 +262,7 @@ static int app_keys_read(struct app *a)
 	wint_t ch;
 	int r, n = 0;
 	while (!a->quit && (r = wget_wch(stdscr, &ch)) != ERR) {
-		unsigned react = wf_ui_key(&a->ui, ch, r == KEY_CODE_YES);
+		unsigned react = wf_screen_key(&a->screen, ch, r == KEY_CODE_YES);
 		if (react & WF_REACT_QUIT)
 			a->quit = true;
 		n++;
@@ -271,7 +275,7 @@ static int app_keys_read(struct app *a)
 static int app_timeout(struct app *a, int64_t now_wall, int64_t now_mono)
 {
 	int t;
-	if (wf_ui_dirty(&a->ui)) {
+	if (wf_screen_dirty(&a->screen)) {
 		int64_t wait = a->last_frame + FRAME_MIN_MS - now_mono;
 		t = wait > 0 ? (int)wait : 0;
 	} else {
@@ -323,33 +327,37 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 	}
 	app_curses_start();
 	const char *theme = opt && opt->theme ? opt->theme
-			    : opt && opt->wall ? "wall" /* wall hook: its own default */
+			    : opt && opt->wall ? "wall" /* the wall has its own default */
 					       : "default";
 	if (wf_theme_load(theme, &a.theme, err, sizeof(err)) != 0) {
 		/* the default is used; err is shown below */
 	}
 	wf_theme_activate(&a.theme);
-	bool ro = !client || (opt && (opt->read_only || opt->wall)); /* replay: nothing to send */
-	if (wf_ui_init(&a.ui, model, client ? wf_client_outbox(client) : NULL, ro) != 0) {
-		endwin();
-		signals_restore(&sigs);
-		fprintf(stderr, "watchfloor: out of memory\n");
-		return 1;
+	const struct wf_screen_hooks hooks = {.arg = &a, .theme = app_theme};
+	app_wall_start(&a, opt, model, &hooks); /* --wall: the wall is the screen */
+	if (!a.wall) {
+		bool ro = !client || (opt && (opt->read_only || opt->wall)); /* replay: nothing to send */
+		if (wf_ui_init(&a.ui, model, client ? wf_client_outbox(client) : NULL, ro) != 0) {
+			endwin();
+			signals_restore(&sigs);
+			fprintf(stderr, "watchfloor: out of memory\n");
+			return 1;
+		}
+		a.ui_ready = true;
+		a.ui.hooks = hooks;
+		if (opt && opt->demo)
+			a.ui.quit_note = "The demo's outbox is discarded.";
+		wf_ui_screen(&a.ui, &a.screen);
 	}
-	a.ui.hooks.arg = &a;
-	a.ui.hooks.theme = app_theme;
-	if (opt && opt->demo)
-		a.ui.quit_note = "The demo's outbox is discarded.";
-	app_wall_start(&a, opt); /* wall hook */
-	wf_ui_set_now(&a.ui, client ? wf_client_now_ms() : wall_ms());
+	wf_screen_set_now(&a.screen, client ? wf_client_now_ms() : wall_ms());
 	if (err[0])
-		wf_ui_message(&a.ui, WF_ROLE_ERROR, "%s", err);
+		wf_screen_message(&a.screen, WF_ROLE_ERROR, "%s", err);
 	else if (!client)
-		wf_ui_message(&a.ui, WF_ROLE_DIM, "replay: nothing is sent from this view");
+		wf_screen_message(&a.screen, WF_ROLE_DIM, "replay: nothing is sent from this view");
 	app_notify_start(&a, opt, client ? wf_client_now_ms() : wall_ms()); /* notifications */
 	if (client)
 		wf_client_start(client);
-	wf_ui_render(&a.ui);
+	wf_screen_render(&a.screen, false);
 	a.last_frame = mono_ms();
 	while (!a.quit) {
 		int64_t now = client ? wf_client_now_ms() : wall_ms();
@@ -364,12 +372,12 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 				break;
 			tty_ready = fds[0].revents != 0;
 			unsigned ev = wf_client_process(client);
-			if (ev & WF_CLIENT_EV_OUTBOX)
+			if ((ev & WF_CLIENT_EV_OUTBOX) && a.ui_ready)
 				wf_ui_outbox_changed(&a.ui);
 			if (ev & WF_CLIENT_EV_STOPPED)
-				wf_ui_message(&a.ui, WF_ROLE_ERROR, "%s",
-					      wf_model_conn(model)->message);
-			client = app_wall_retry(&a, opt, model, now); /* wall hook */
+				wf_screen_message(&a.screen, WF_ROLE_ERROR, "%s",
+						  wf_model_conn(model)->message);
+			client = app_wall_retry(&a, opt, model, now); /* wall */
 		} else {
 			struct pollfd pf[2] = {{STDIN_FILENO, POLLIN, 0},
 					       {app_sig_pipe[0], POLLIN, 0}};
@@ -387,18 +395,19 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		} else {
 			a.dead_tty = 0;
 		}
-		wf_ui_set_now(&a.ui, client ? wf_client_now_ms() : wall_ms());
+		wf_screen_set_now(&a.screen, client ? wf_client_now_ms() : wall_ms());
 		/* notifications: compare the model with the last look, flush, time out */
 		wf_notify_observe(a.notify, model, client ? wf_client_now_ms() : wall_ms());
 		int64_t m = mono_ms();
-		if (!a.quit && wf_ui_dirty(&a.ui) && m - a.last_frame >= FRAME_MIN_MS) {
-			wf_ui_render(&a.ui);
+		if (!a.quit && wf_screen_dirty(&a.screen) && m - a.last_frame >= FRAME_MIN_MS) {
+			wf_screen_render(&a.screen, false);
 			a.last_frame = m;
 		}
 	}
 	app_notify_stop(&a); /* notifications */
-	app_wall_stop(&a);   /* wall hook */
-	wf_ui_free(&a.ui);
+	app_wall_stop(&a);
+	if (a.ui_ready)
+		wf_ui_free(&a.ui);
 	endwin();
 	signals_restore(&sigs);
 	return 0;

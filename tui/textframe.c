@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "look.h"
+#include "tui/panes/look.h"
 #include "widgets/format.h"
 #include "widgets/spark.h"
 #include "widgets/text.h"

@@ -8,13 +8,8 @@
 #include <string.h>
 
 #include "themes/theme.h"
-#include "wall.h"
 #include "widgets/frame.h"
 #include "widgets/text.h"
-
-static const struct wf_pane_ops *const pane_ops[WF_UI_PANES] = {
-	&wf_pane_incidents, &wf_pane_sightings, &wf_pane_propagation, &wf_pane_decisions,
-	&wf_pane_reports};
 
 int wf_ui_init(struct wf_ui *ui, struct wf_model *m, struct wf_outbox *ob,
 	       bool read_only)
@@ -25,18 +20,20 @@ int wf_ui_init(struct wf_ui *ui, struct wf_model *m, struct wf_outbox *ob,
 	ui->read_only = read_only;
 	ui->ascii = wf_text_ascii_locale();
 	for (int i = 0; i < WF_UI_PANES; i++)
-		if (wf_pane_init(&ui->panes[i], pane_ops[i]) < 0)
+		if (wf_pane_init(&ui->panes[i], wf_pane_ops_by_id[i]) < 0)
 			return -1;
 	ui->drawn_gen = (uint64_t)-1;
-	ui->slot = WF_UI_PANE_DECISIONS;
+	ui->slot = WF_PANE_DECISIONS;
 	wf_ui_resize(ui);
 	return 0;
 }
 
 static void windows_free(struct wf_ui *ui)
 {
-	WINDOW **all[] = {&ui->win[0], &ui->win[1], &ui->win[2], &ui->win[3], &ui->win[4],
-			  &ui->overlay, &ui->tabs, &ui->msgline, &ui->status};
+	WINDOW **all[WF_UI_PANES + 4] = {&ui->overlay, &ui->tabs, &ui->msgline,
+					  &ui->status};
+	for (int i = 0; i < WF_UI_PANES; i++)
+		all[4 + i] = &ui->win[i];
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		if (*all[i])
 			delwin(*all[i]);
@@ -67,10 +64,6 @@ void wf_ui_resize(struct wf_ui *ui)
 	ui->rows = rows;
 	ui->cols = cols;
 	ui->dirty = ui->full = true;
-	if (ui->wall) { /* wall hook: the wall lays out its own windows */
-		wf_wall_resize(ui->wall, ui);
-		return;
-	}
 	if (cols < WF_UI_MIN_COLS || rows < WF_UI_MIN_ROWS) {
 		ui->layout = WF_LAYOUT_TOO_SMALL;
 		return;
@@ -82,11 +75,12 @@ void wf_ui_resize(struct wf_ui *ui)
 	ui->msgline = win_new(1, cols, rows - 2, 0);
 	if (quad) {
 		int lw = cols / 2, th = area_h / 2;
-		ui->win[0] = win_new(th, lw, 0, 0);
-		ui->win[1] = win_new(th, cols - lw, 0, lw);
-		ui->win[2] = win_new(area_h - th, lw, th, 0);
-		ui->win[3] = win_new(area_h - th, cols - lw, th, lw);
-		ui->win[4] = win_new(area_h - th, cols - lw, th, lw); /* a tab of 3's place */
+		ui->win[WF_PANE_INCIDENTS] = win_new(th, lw, 0, 0);
+		ui->win[WF_PANE_SIGHTINGS] = win_new(th, cols - lw, 0, lw);
+		ui->win[WF_PANE_PROPAGATION] = win_new(area_h - th, lw, th, 0);
+		ui->win[WF_PANE_DECISIONS] = win_new(area_h - th, cols - lw, th, lw);
+		/* a tab of the decisions' place */
+		ui->win[WF_PANE_REPORTS] = win_new(area_h - th, cols - lw, th, lw);
 	} else {
 		ui->tabs = win_new(1, cols, 0, 0);
 		area_y = 1;
@@ -109,9 +103,10 @@ void wf_ui_view_ctx(struct wf_ui *ui, struct wf_view_ctx *c)
 	c->context_id = ui->context_id[0] ? ui->context_id : NULL;
 	c->focus_incident = c->context_id;
 	if (!c->focus_incident) {
-		c->focus_incident = wf_pane_selected(&ui->panes[0]);
-		if (!c->focus_incident && ui->panes[0].n > 0)
-			c->focus_incident = ui->panes[0].ids[0];
+		const struct wf_pane *inc = &ui->panes[WF_PANE_INCIDENTS];
+		c->focus_incident = wf_pane_selected(inc);
+		if (!c->focus_incident && inc->n > 0)
+			c->focus_incident = inc->ids[0];
 	}
 }
 
@@ -148,10 +143,12 @@ void wf_ui_refresh(struct wf_ui *ui)
 {
 	struct wf_view_ctx c;
 	wf_ui_view_ctx(ui, &c);
-	wf_pane_refresh(&ui->panes[0], &c);
+	/* incidents first: the others follow its selection (focus_incident) */
+	wf_pane_refresh(&ui->panes[WF_PANE_INCIDENTS], &c);
 	wf_ui_view_ctx(ui, &c);
-	for (int i = 1; i < WF_UI_PANES; i++)
-		wf_pane_refresh(&ui->panes[i], &c);
+	for (int i = 0; i < WF_UI_PANES; i++)
+		if (i != WF_PANE_INCIDENTS)
+			wf_pane_refresh(&ui->panes[i], &c);
 	ui->drawn_gen = wf_model_generation(ui->model);
 	ui->rows_stale = false;
 }
@@ -189,14 +186,14 @@ static void draw_pane(struct wf_ui *ui, int i, const struct wf_view_ctx *c)
 		n += snprintf(note + n, sizeof(note) - (size_t)n, " /%.40s/", p->filter_src);
 	if (p->n_tags)
 		n += snprintf(note + n, sizeof(note) - (size_t)n, " %zu tagged", p->n_tags);
-	if (i != 2 || p->n)
+	if (i != WF_PANE_PROPAGATION || p->n)
 		snprintf(note + n, sizeof(note) - (size_t)n, " %zu", p->n);
 	bool focus = i == ui->focus;
 	char title[128];
-	int other = i == WF_UI_PANE_DECISIONS ? WF_UI_PANE_REPORTS : WF_UI_PANE_DECISIONS;
+	int other = i == WF_PANE_DECISIONS ? WF_PANE_REPORTS : WF_PANE_DECISIONS;
 	snprintf(title, sizeof(title), "%s%s", p->ops->title,
-		 (i != 0 && c->context_id) ? " [context]" : "");
-	if (ui->layout == WF_LAYOUT_QUAD && i >= WF_UI_PANE_DECISIONS) {
+		 (i != WF_PANE_INCIDENTS && c->context_id) ? " [context]" : "");
+	if (ui->layout == WF_LAYOUT_QUAD && i >= WF_PANE_DECISIONS) {
 		size_t len = strlen(title); /* the tab beside it */
 		snprintf(title + len, sizeof(title) - len, " | %d %s (%zu)", other + 1,
 			 ui->panes[other].ops->name, ui->panes[other].n);
@@ -238,15 +235,7 @@ void wf_ui_render(struct wf_ui *ui)
 	ui->frames++;
 	if (ui->full) {
 		ui->full = false;
-		clearok(curscr, TRUE);
-		werase(stdscr);
-		wnoutrefresh(stdscr);
-	}
-	if (ui->wall) { /* wall hook: the wall screen instead of the panes */
-		curs_set(0);
-		wf_wall_render(ui->wall, ui);
-		doupdate();
-		return;
+		wf_screen_clear();
 	}
 	if (ui->layout == WF_LAYOUT_TOO_SMALL) {
 		draw_too_small(ui);
@@ -260,7 +249,7 @@ void wf_ui_render(struct wf_ui *ui)
 		       ui->verb.open || ui->notes_view;
 	if (!overlay) {
 		if (ui->layout == WF_LAYOUT_QUAD) {
-			for (int i = 0; i < WF_UI_PANE_DECISIONS; i++)
+			for (int i = 0; i < WF_PANE_DECISIONS; i++)
 				draw_pane(ui, i, &c);
 			draw_pane(ui, ui->slot, &c);
 		} else {
@@ -292,4 +281,60 @@ void wf_ui_render(struct wf_ui *ui)
 		leaveok(ui->msgline, TRUE);
 	}
 	doupdate();
+}
+
+/* --- the dashboard as a screen (tui/screen.h) --- */
+static void ui_screen_resize(void *self)
+{
+	wf_ui_resize(self);
+}
+
+static void ui_screen_set_now(void *self, int64_t now_ms)
+{
+	wf_ui_set_now(self, now_ms);
+}
+
+static bool ui_screen_dirty(const void *self)
+{
+	return wf_ui_dirty(self);
+}
+
+static void ui_screen_render(void *self, bool force)
+{
+	struct wf_ui *ui = self;
+	if (force)
+		ui->dirty = true;
+	wf_ui_render(ui);
+}
+
+static unsigned ui_screen_key(void *self, wint_t ch, bool is_key)
+{
+	return wf_ui_key(self, ch, is_key);
+}
+
+static unsigned ui_screen_action(void *self, enum wf_action a)
+{
+	return wf_ui_dispatch(self, a);
+}
+
+static void ui_screen_message(void *self, int role, const char *text)
+{
+	wf_ui_message(self, role, "%s", text);
+}
+
+static const struct wf_screen_ops ui_screen_ops = {
+	.name = "dashboard",
+	.resize = ui_screen_resize,
+	.set_now = ui_screen_set_now,
+	.dirty = ui_screen_dirty,
+	.render = ui_screen_render,
+	.key = ui_screen_key,
+	.action = ui_screen_action,
+	.message = ui_screen_message,
+};
+
+void wf_ui_screen(struct wf_ui *ui, struct wf_screen *out)
+{
+	out->ops = &ui_screen_ops;
+	out->self = ui;
 }

@@ -1,8 +1,9 @@
 /* ui.h - the interactive dashboard's screen state, independent of the network: the
  * five panes (reports a tab beside decisions) and their windows, layout, focus, prompts, help, detail views, the
  * status bar, and the dispatch of actions (the single read-only gate). tui/app.c
- * runs it inside the event loop with the network client; tests drive it headless
- * on a model they fill themselves (tests/lib/harness.c).
+ * runs it, as a struct wf_screen (tui/screen.h, wf_ui_screen), inside the event loop
+ * with the network client; tests drive it headless on a model they fill themselves
+ * (tests/lib/harness.c).
  *
  * Key handlers return reaction flags (WF_REACT_*); the loop decides when to draw:
  * frames are coalesced and drawn only when something changed. */
@@ -16,20 +17,14 @@
 
 #include <curses.h>
 
-#include "actions.h"
 #include "model/model.h"
-#include "pane.h"
+#include "model/model.h"
+#include "tui/actions.h"
+#include "tui/panes/pane.h"
+#include "tui/screen.h"
 #include "verbs.h"
 
 struct wf_outbox;
-struct wf_wall;
-
-enum {
-	WF_REACT_NONE = 0,
-	WF_REACT_DRAW = 1 << 0,  /* something visible changed */
-	WF_REACT_CLEAR = 1 << 1, /* repaint the whole terminal (Ctrl-L, resize) */
-	WF_REACT_QUIT = 1 << 2,
-};
 
 enum wf_layout { WF_LAYOUT_TOO_SMALL, WF_LAYOUT_SINGLE, WF_LAYOUT_QUAD };
 enum wf_prompt_kind {
@@ -41,20 +36,11 @@ enum wf_prompt_kind {
 	WF_PROMPT_QUIT,
 };
 
-#define WF_UI_PANES 5
-#define WF_UI_PANE_DECISIONS 3
-#define WF_UI_PANE_REPORTS 4 /* shares the decisions' place in the quad layout */
+#define WF_UI_PANES WF_PANE__COUNT /* ui->panes[] is indexed by enum wf_pane_id */
 #define WF_UI_MIN_COLS 80
 #define WF_UI_MIN_ROWS 24
 #define WF_UI_QUAD_COLS 120
 #define WF_UI_QUAD_ROWS 32
-
-/* Optional hooks the loop can give (themes, ...). Return 0 or -1 with msg. */
-struct wf_ui_hooks {
-	void *arg;
-	/* name NULL: the next theme. */
-	int (*theme)(void *arg, const char *name, char *msg, size_t size);
-};
 
 /* A triage action waiting for its reason and confirmation: bound to ids and the
  * versions seen when the key was pressed, never to rows. Decisions (approve, ...)
@@ -72,7 +58,7 @@ struct wf_ui {
 	struct wf_outbox *outbox; /* NULL: triage is refused with a message */
 	bool read_only;
 	bool ascii;
-	struct wf_ui_hooks hooks;
+	struct wf_screen_hooks hooks; /* themes (tui/screen.h) */
 	const char *quit_note; /* what happens to the outbox after quitting */
 	struct wf_pane panes[WF_UI_PANES];
 	WINDOW *win[WF_UI_PANES];
@@ -112,7 +98,6 @@ struct wf_ui {
 	bool dirty, full;
 	bool rows_stale; /* filter, sort or context changed since the rows were read */
 	unsigned frames;
-	struct wf_wall *wall; /* --wall: the wall screen replaces the panes (tui/wall.h) */
 	const struct wf_watch_rules *watch; /* watch rules whose action is highlight */
 };
 
@@ -139,6 +124,8 @@ void wf_ui_message(struct wf_ui *ui, int role, const char *fmt, ...)
 /* Draws a frame when dirty: werase + draw + wnoutrefresh per window, one doupdate. */
 void wf_ui_render(struct wf_ui *ui);
 bool wf_ui_dirty(const struct wf_ui *ui);
+/* The dashboard as a screen for the loop (tui/screen.h); ui stays the caller's. */
+void wf_ui_screen(struct wf_ui *ui, struct wf_screen *out);
 /* Re-reads every pane's rows (render does it; dispatch too when they are stale, so
  * a key never acts on rows the screen no longer shows). */
 void wf_ui_refresh(struct wf_ui *ui);

@@ -9,7 +9,6 @@
 #include "net/outbox.h"
 #include "themes/theme.h"
 #include "ui.h"
-#include "wall.h"
 #include "widgets/text.h"
 
 static void prompt_open(struct wf_ui *ui, enum wf_prompt_kind k, const char *initial)
@@ -98,7 +97,7 @@ static void triage_enqueue(struct wf_ui *ui)
 		wf_ui_message(ui, WF_ROLE_ERROR, "queued %zu of %zu: %s", ok, t->n,
 			      wf_outbox_error(ui->outbox));
 	if (t->n > 1 || ui->tag_prefix)
-		wf_pane_tags_clear(&ui->panes[3]);
+		wf_pane_tags_clear(&ui->panes[WF_PANE_DECISIONS]);
 }
 
 static void triage_confirm_text(struct wf_ui *ui)
@@ -269,8 +268,6 @@ unsigned wf_ui_key(struct wf_ui *ui, wint_t ch, bool is_key)
 		wf_ui_resize(ui);
 		return WF_REACT_CLEAR | WF_REACT_DRAW;
 	}
-	if (ui->wall) /* wall hook: no prompts; unbound keys do nothing */
-		return wf_wall_key(ui->wall, ui, ch, is_key);
 	if (ui->verb.open) /* a form has every key until it is sent or cancelled */
 		return wf_ui_form_key(ui, ch, is_key);
 	if (ui->prompt != WF_PROMPT_NONE)
@@ -295,7 +292,7 @@ unsigned wf_ui_key(struct wf_ui *ui, wint_t ch, bool is_key)
  * one in the detail view, else the selected one. */
 static size_t triage_targets(struct wf_ui *ui, struct wf_ui_triage *t)
 {
-	struct wf_pane *p = &ui->panes[3];
+	struct wf_pane *p = &ui->panes[WF_PANE_DECISIONS];
 	t->n = 0;
 	if (ui->tag_prefix) {
 		for (size_t i = 0; i < p->n_tags && t->n < WF_PANE_TAGS_MAX; i++) {
@@ -427,7 +424,7 @@ static unsigned act_nav(struct wf_ui *ui, enum wf_action a)
 static unsigned set_focus(struct wf_ui *ui, int i)
 {
 	ui->focus = (i + WF_UI_PANES) % WF_UI_PANES;
-	if (ui->focus >= WF_UI_PANE_DECISIONS)
+	if (ui->focus >= WF_PANE_DECISIONS)
 		ui->slot = ui->focus; /* decisions and reports share a place: show it */
 	ui->help = false;
 	ui->outbox_view = false;
@@ -441,13 +438,6 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 	struct wf_pane *p = focused(ui);
 	if (!d)
 		return WF_REACT_NONE;
-	/* The wall gate (--wall, also read-only): only actions flagged WALL act. */
-	if (ui->wall) {
-		if (!wf_action_permitted(d, ui->read_only, true))
-			return WF_REACT_NONE;
-		ui->dirty = true;
-		return wf_wall_action(ui->wall, ui, a);
-	}
 	ui->dirty = true;
 	if (ui->rows_stale ||
 	    (!ui->paused && wf_model_generation(ui->model) != ui->drawn_gen))
@@ -458,15 +448,15 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 		ui->tag_prefix = false;
 		return WF_REACT_DRAW;
 	}
-	if ((d->flags & WF_ACT_DECISIONS) && ui->focus != 3) {
+	if ((d->flags & WF_ACT_DECISIONS) && ui->focus != WF_PANE_DECISIONS) {
 		wf_ui_message(ui, WF_ROLE_ERROR, "%s works on the decisions pane (4)", d->name);
 		return WF_REACT_DRAW;
 	}
-	if ((d->flags & WF_ACT_REPORTS) && ui->focus != WF_UI_PANE_REPORTS) {
+	if ((d->flags & WF_ACT_REPORTS) && ui->focus != WF_PANE_REPORTS) {
 		wf_ui_message(ui, WF_ROLE_ERROR, "%s works on the reports pane (5)", d->name);
 		return WF_REACT_DRAW;
 	}
-	if ((d->flags & WF_ACT_INCIDENTS) && ui->focus != 0) {
+	if ((d->flags & WF_ACT_INCIDENTS) && ui->focus != WF_PANE_INCIDENTS) {
 		wf_ui_message(ui, WF_ROLE_ERROR, "%s works on the incidents pane (1)", d->name);
 		return WF_REACT_DRAW;
 	}
@@ -516,7 +506,7 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 	case WF_ACTION_PANE3:
 	case WF_ACTION_PANE4:
 	case WF_ACTION_PANE5:
-		return set_focus(ui, a - WF_ACTION_PANE1);
+		return set_focus(ui, a - WF_ACTION_PANE1); /* PANEn: pane id n - 1 */
 	case WF_ACTION_ZOOM:
 		ui->zoom = !ui->zoom;
 		wf_ui_resize(ui);
@@ -661,18 +651,14 @@ unsigned wf_ui_command(struct wf_ui *ui, const char *line)
 		return WF_REACT_DRAW;
 	}
 	if (strcmp(name, "theme") == 0) {
-		char msg[200] = "";
-		if (!ui->hooks.theme) {
-			wf_ui_message(ui, WF_ROLE_ERROR, "themes are not available");
-		} else if (ui->hooks.theme(ui->hooks.arg, *args ? args : NULL, msg,
-					   sizeof(msg)) < 0) {
-			wf_ui_message(ui, WF_ROLE_ERROR, "theme: %s", msg);
-		} else {
-			wf_ui_message(ui, WF_ROLE_DIM, "%s", msg);
-			ui->full = true;
-			return WF_REACT_CLEAR | WF_REACT_DRAW;
+		char msg[256];
+		if (wf_screen_theme(&ui->hooks, *args ? args : NULL, msg, sizeof(msg)) < 0) {
+			wf_ui_message(ui, WF_ROLE_ERROR, "%s", msg);
+			return WF_REACT_DRAW;
 		}
-		return WF_REACT_DRAW;
+		wf_ui_message(ui, WF_ROLE_DIM, "%s", msg);
+		ui->full = true;
+		return WF_REACT_CLEAR | WF_REACT_DRAW;
 	}
 	enum wf_action a = wf_action_by_name(name);
 	if (a == WF_ACTION_NONE || a == WF_ACTION_COMMAND) {

@@ -43,16 +43,16 @@ unsigned wf_ui_verb_start(struct wf_ui *ui, enum wf_action a)
 	}
 	wf_ui_view_ctx(ui, &c);
 	struct wf_verb_target t = {c.focus_incident, NULL};
-	const struct wf_pane *rp = &ui->panes[WF_UI_PANE_REPORTS];
-	if (ui->focus == WF_UI_PANE_REPORTS) {
+	const struct wf_pane *rp = &ui->panes[WF_PANE_REPORTS];
+	if (ui->focus == WF_PANE_REPORTS) {
 		t.report_id = rp->detail ? rp->detail_id : wf_pane_selected(rp);
 		const struct wf_report *r =
 			t.report_id ? wf_model_report(ui->model, t.report_id) : NULL;
 		if (r && r->incident_id) /* the report's own incident */
 			t.incident_id = r->incident_id;
 	}
-	if (ui->focus == 0 && ui->panes[0].detail)
-		t.incident_id = ui->panes[0].detail_id;
+	if (ui->focus == WF_PANE_INCIDENTS && ui->panes[WF_PANE_INCIDENTS].detail)
+		t.incident_id = ui->panes[WF_PANE_INCIDENTS].detail_id;
 	if (wf_verb_open(&ui->verb, a, ui->model, &t, msg, sizeof(msg)) < 0) {
 		wf_ui_message(ui, WF_ROLE_ERROR, "%s: %s", wf_action_def(a)->name, msg);
 		return WF_REACT_DRAW;
@@ -114,7 +114,7 @@ void wf_ui_draw_form(struct wf_ui *ui, WINDOW *w)
 
 size_t wf_ui_report_targets(struct wf_ui *ui, struct wf_ui_triage *t)
 {
-	struct wf_pane *p = &ui->panes[WF_UI_PANE_REPORTS];
+	struct wf_pane *p = &ui->panes[WF_PANE_REPORTS];
 	t->n = 0;
 	if (ui->tag_prefix) {
 		for (size_t i = 0; i < p->n_tags && t->n < WF_PANE_TAGS_MAX; i++) {
@@ -168,7 +168,7 @@ size_t wf_ui_report_enqueue(struct wf_ui *ui)
 		wf_ui_message(ui, WF_ROLE_ERROR, "queued %zu of %zu: %s", ok, t->n,
 			      wf_outbox_error(ui->outbox));
 	if (t->n > 1 || ui->tag_prefix)
-		wf_pane_tags_clear(&ui->panes[WF_UI_PANE_REPORTS]);
+		wf_pane_tags_clear(&ui->panes[WF_PANE_REPORTS]);
 	return ok;
 }
 
@@ -177,8 +177,8 @@ unsigned wf_ui_notes_open(struct wf_ui *ui)
 	struct wf_view_ctx c;
 	wf_ui_view_ctx(ui, &c);
 	const char *inc = c.focus_incident;
-	const struct wf_pane *rp = &ui->panes[WF_UI_PANE_REPORTS];
-	if (ui->focus == WF_UI_PANE_REPORTS && wf_pane_selected(rp)) {
+	const struct wf_pane *rp = &ui->panes[WF_PANE_REPORTS];
+	if (ui->focus == WF_PANE_REPORTS && wf_pane_selected(rp)) {
 		const struct wf_report *r =
 			wf_model_report(ui->model, wf_pane_selected(rp));
 		if (r && r->incident_id)

@@ -55,6 +55,7 @@ int wf_harness_open(struct wf_harness *h, int rows, int cols, bool read_only,
 	}
 	if (wf_ui_init(&h->ui, h->model, h->outbox, read_only) != 0)
 		return -1;
+	wf_ui_screen(&h->ui, &h->active);
 	h->out_pos = (long)lseek(fileno(h->out), 0, SEEK_CUR);
 	return 0;
 }
@@ -102,10 +103,8 @@ int wf_harness_apply(struct wf_harness *h, const char *fmt, ...)
 
 size_t wf_harness_frame(struct wf_harness *h, int64_t now, bool force)
 {
-	wf_ui_set_now(&h->ui, now);
-	if (force)
-		h->ui.dirty = true;
-	wf_ui_render(&h->ui);
+	wf_screen_set_now(&h->active, now);
+	wf_screen_render(&h->active, force);
 	int fd = fileno(h->out);
 	long end = (long)lseek(fd, 0, SEEK_CUR);
 	size_t n = end > h->out_pos ? (size_t)(end - h->out_pos) : 0;
@@ -120,7 +119,7 @@ size_t wf_harness_frame(struct wf_harness *h, int64_t now, bool force)
 
 unsigned wf_harness_key(struct wf_harness *h, int ch, bool is_key)
 {
-	return wf_ui_key(&h->ui, (wint_t)ch, is_key);
+	return wf_screen_key(&h->active, (wint_t)ch, is_key);
 }
 
 void wf_harness_type(struct wf_harness *h, const char *s)
@@ -133,7 +132,7 @@ void wf_harness_type(struct wf_harness *h, const char *s)
 		size_t n = mbrtowc(&wc, s, len, &st);
 		if (n == 0 || n > len)
 			break;
-		wf_ui_key(&h->ui, (wint_t)wc, false);
+		wf_screen_key(&h->active, (wint_t)wc, false);
 		s += n;
 		len -= n;
 	}
@@ -142,7 +141,7 @@ void wf_harness_type(struct wf_harness *h, const char *s)
 void wf_harness_resize(struct wf_harness *h, int rows, int cols)
 {
 	resize_term(rows, cols);
-	wf_ui_resize(&h->ui);
+	wf_screen_resize(&h->active);
 }
 
 void wf_harness_row(struct wf_harness *h, int y, char *buf, size_t size)

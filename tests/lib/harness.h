@@ -1,5 +1,5 @@
-/* harness.h - a headless screen for rendering tests: the dashboard's UI (tui/ui.h)
- * on an ncurses SCREEN made with newterm() writing to a temporary file, so tests
+/* harness.h - a headless screen for rendering tests: the dashboard's UI (tui/ui.h),
+ * or another screen (tui/screen.h: the wall) put in h->screen, on an ncurses SCREEN made with newterm() writing to a temporary file, so tests
  * can count and inspect the exact bytes each frame sends to the terminal, read the
  * screen back cell by cell, feed keys and fill the model from JSON envelopes. */
 #ifndef WF_TEST_HARNESS_H
@@ -20,6 +20,7 @@ struct wf_harness {
 	FILE *out, *in;
 	struct wf_model *model;
 	struct wf_ui ui;
+	struct wf_screen active; /* what frames, keys and resizes go to: the ui by default */
 	struct wf_outbox *outbox;
 	char state_dir[64];
 	long out_pos;       /* bytes of the output file already looked at */

@@ -15,7 +15,7 @@
 #include "model/validate.h"
 #include "net/outbox.h"
 #include "tests/lib/harness.h"
-#include "tui/wall.h"
+#include "tui/wall/wall.h"
 #include "widgets/text.h"
 
 #define T0 1795667400000LL /* 2026-11-26T04:30:00Z */
@@ -158,16 +158,16 @@ static struct wf_wall *wall_attach(struct wf_harness *h)
 	struct wf_wall_config wc;
 	wf_wall_config_default(&wc);
 	wc.shift_s = 0;
-	struct wf_wall *w = wf_wall_new(&wc);
+	struct wf_wall *w = wf_wall_new(&wc, h->model, NULL);
 	assert_non_null(w);
-	h->ui.wall = w;
-	wf_ui_resize(&h->ui);
+	wf_wall_screen(w, &h->active);
+	wf_screen_resize(&h->active);
 	return w;
 }
 
 static void wall_detach(struct wf_harness *h, struct wf_wall *w)
 {
-	h->ui.wall = NULL;
+	wf_ui_screen(&h->ui, &h->active);
 	wf_wall_free(w);
 }
 
@@ -238,9 +238,11 @@ static void test_every_key(void **state)
 	for (int k = KEY_MIN; k <= KEY_MAX; k++)
 		if (k != KEY_RESIZE)
 			assert_false(wf_harness_key(&h, k, true) & WF_REACT_QUIT);
-	assert_int_equal(wf_ui_command(&h.ui, "approve"), WF_REACT_NONE);
-	assert_int_equal(wf_ui_dispatch(&h.ui, WF_ACTION_REJECT), WF_REACT_NONE);
-	assert_int_equal(wf_ui_dispatch(&h.ui, WF_ACTION_QUIT), WF_REACT_NONE);
+	/* the wall's gate (its action op, where every wall key goes) */
+	assert_int_equal(wf_screen_action(&h.active, wf_action_by_name("approve")),
+			 WF_REACT_NONE);
+	assert_int_equal(wf_screen_action(&h.active, WF_ACTION_REJECT), WF_REACT_NONE);
+	assert_int_equal(wf_screen_action(&h.active, WF_ACTION_QUIT), WF_REACT_NONE);
 	assert_int_equal(h.ui.prompt, WF_PROMPT_NONE);
 	assert_false(h.ui.help);
 	assert_int_equal(wf_outbox_count(h.outbox), 0);

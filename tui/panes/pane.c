@@ -11,6 +11,10 @@
 #include "widgets/list.h"
 #include "widgets/text.h"
 
+#define PANE_OPS_ENTRY(N, OPS) [WF_PANE_##N] = &OPS,
+const struct wf_pane_ops *const wf_pane_ops_by_id[WF_PANE__COUNT] = {
+	WF_PANES(PANE_OPS_ENTRY)};
+
 #define PANE_ROWS_MAX 2048
 #define FILTER_MATCH_LIMIT 100000
 #define FILTER_DEPTH_LIMIT 2000

@@ -2,8 +2,8 @@
  * for tiers, states, outcomes, decision kinds and trends. Colour is never the only
  * signal: every role comes with a label or glyph. Shared by the panes, the detail
  * views and the text frames of --batch. */
-#ifndef WF_TUI_LOOK_H
-#define WF_TUI_LOOK_H
+#ifndef WF_TUI_PANES_LOOK_H
+#define WF_TUI_PANES_LOOK_H
 
 #include <stdbool.h>
 #include <stddef.h>

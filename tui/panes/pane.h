@@ -3,8 +3,8 @@
  * by id (so new rows arriving above it never move it), a PCRE2 filter, tags, a sort
  * index and the detail view state. Panes draw from the model through a
  * struct wf_view_ctx and never keep model pointers between frames. */
-#ifndef WF_TUI_PANE_H
-#define WF_TUI_PANE_H
+#ifndef WF_TUI_PANES_PANE_H
+#define WF_TUI_PANES_PANE_H
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -125,12 +125,25 @@ void wf_pane_tags_clear(struct wf_pane *p);
 void wf_pane_draw_list(struct wf_pane *p, const struct wf_view_ctx *c, WINDOW *w,
 		       struct wf_rect r);
 
-/* The five panes (reports is a tab beside decisions in the quad layout). */
-extern const struct wf_pane_ops wf_pane_incidents;
-extern const struct wf_pane_ops wf_pane_sightings;
-extern const struct wf_pane_ops wf_pane_propagation;
-extern const struct wf_pane_ops wf_pane_decisions;
-extern const struct wf_pane_ops wf_pane_reports;
+/* Every pane, once: X(NAME, ops). The order is the dashboard's (keys 1..5, Tab) and
+ * the index of ui->panes[]; a new pane is one line here and one pane_*.c. Reports
+ * is a tab beside decisions in the quad layout. */
+#define WF_PANES(X)                                                                    \
+	X(INCIDENTS, wf_pane_incidents)                                                \
+	X(SIGHTINGS, wf_pane_sightings)                                                \
+	X(PROPAGATION, wf_pane_propagation)                                            \
+	X(DECISIONS, wf_pane_decisions)                                                \
+	X(REPORTS, wf_pane_reports)
+
+#define WF_PANE_ID_MEMBER(N, OPS) WF_PANE_##N,
+enum wf_pane_id { WF_PANES(WF_PANE_ID_MEMBER) WF_PANE__COUNT };
+
+#define WF_PANE_OPS_DECLARE(N, OPS) extern const struct wf_pane_ops OPS;
+WF_PANES(WF_PANE_OPS_DECLARE)
+
+/* The ops of each pane by id: the one array the dashboard and the wall both use. */
+extern const struct wf_pane_ops *const wf_pane_ops_by_id[WF_PANE__COUNT];
+
 /* The notes view: the incident's situation notes, oldest first (newest last), as a
  * conversation. Returns how many. */
 size_t wf_pane_reports_notes(const struct wf_view_ctx *c, struct wf_lines *l,

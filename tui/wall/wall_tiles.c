@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "look.h"
 #include "themes/theme.h"
+#include "tui/panes/look.h"
 #include "wall.h"
 #include "widgets/bignum.h"
 #include "widgets/format.h"

@@ -7,10 +7,12 @@
  * says so with the age of the data. The whole layout moves by one cell every few
  * minutes against burn-in.
  *
- * tui/ui.c calls it from three marked hooks (resize, render, key); only actions
- * flagged WF_ACT_WALL in tui/actions.h reach wf_wall_action(). */
-#ifndef WF_TUI_WALL_H
-#define WF_TUI_WALL_H
+ * It is a screen of its own (tui/screen.h, wf_wall_screen): the loop resizes it,
+ * feeds it keys and asks it for frames as it does the dashboard's; only actions
+ * flagged WF_ACT_WALL in tui/actions.h pass its gate (wf_action_permitted). It
+ * shares the panes (tui/panes/) with the dashboard, never the dashboard's state. */
+#ifndef WF_TUI_WALL_WALL_H
+#define WF_TUI_WALL_WALL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,10 +21,9 @@
 
 #include <curses.h>
 
-#include "actions.h"
 #include "model/model.h"
+#include "tui/screen.h"
 
-struct wf_ui;
 struct wf_wall;
 
 #define WF_WALL_ROTATE_S 20 /* default seconds per incident on the propagation pane */
@@ -48,21 +49,19 @@ int wf_wall_config_parse(struct wf_wall_config *c, const char *text, size_t len,
  * like wf_wall_config_parse (0 when there is no file). */
 int wf_wall_config_load(struct wf_wall_config *c, char *err, size_t errsize);
 
-/* Creates the wall's state (its panes); NULL when out of memory. */
-struct wf_wall *wf_wall_new(const struct wf_wall_config *cfg);
+/* Creates the wall's state (its panes) drawing model m (borrowed, like hooks, which
+ * may be NULL: no themes). Call after initscr() and the theme's activation; the
+ * first frame lays out the windows. NULL when out of memory. */
+struct wf_wall *wf_wall_new(const struct wf_wall_config *cfg, const struct wf_model *m,
+			    const struct wf_screen_hooks *hooks);
 void wf_wall_free(struct wf_wall *w);
 
-/* Hooks called by tui/ui.c when ui->wall is set. */
-/* The terminal's size changed (LINES x COLS): remake the windows. */
-void wf_wall_resize(struct wf_wall *w, struct wf_ui *ui);
-/* Draws a frame (wnoutrefresh per window; the caller does doupdate). */
-void wf_wall_render(struct wf_wall *w, struct wf_ui *ui);
-/* A key: the configured exit key quits, keys of actions flagged WF_ACT_WALL go to
- * wf_ui_dispatch (the gate), every other key is ignored. Returns WF_REACT_*. */
-unsigned wf_wall_key(struct wf_wall *w, struct wf_ui *ui, wint_t ch, bool is_key);
-/* An action that passed the gate: next / previous incident (Tab, j/k, arrows),
- * back to the rotation's start (g, Home), theme (T), redraw (Ctrl-L). */
-unsigned wf_wall_action(struct wf_wall *w, struct wf_ui *ui, enum wf_action a);
+/* The wall as a screen for the loop. Its key op: KEY_RESIZE remakes the windows,
+ * the configured exit key quits, keys of actions flagged WF_ACT_WALL act (no
+ * prompts), every other key is ignored. Its action op is the gate: next / previous
+ * incident (Tab, j/k, arrows), back to the rotation's start (g, Home), theme (T),
+ * redraw (Ctrl-L); anything else returns WF_REACT_NONE. */
+void wf_wall_screen(struct wf_wall *w, struct wf_screen *out);
 
 /* Pure, for tests and the banner: "BACKEND UNREACHABLE - data 4 min old" and the
  * like for a connection as seen at `now` (Unix ms); "" when the data is live.

@@ -1,7 +1,7 @@
 /* wall.c - the wall display's screen (see wall.h): layout from 80x24 to 300x80 and
  * beyond, the top bar, the stale-data banner and dimming, the rotation of the
  * propagation pane through the active incidents, burn-in shifts, and the few keys
- * that act on a wall. The panes are the dashboard's own (tui/pane_*.c) drawn with
+ * that act on a wall. The panes are the dashboard's own (tui/panes/) drawn with
  * the rotating incident as their focus; nothing here can send anything. */
 #include "wall.h"
 
@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pane.h"
 #include "themes/theme.h"
-#include "ui.h"
+#include "tui/panes/pane.h"
 #include "widgets/format.h"
 #include "widgets/frame.h"
 #include "widgets/text.h"
@@ -20,14 +19,25 @@
 #define WALL_MIN_COLS 60
 #define WALL_MIN_ROWS 16
 
-enum { P_INC, P_FEED, P_PROP, P_DEC, P_COUNT };
-
-static const struct wf_pane_ops *const wall_ops[P_COUNT] = {
-	&wf_pane_incidents, &wf_pane_sightings, &wf_pane_propagation,
-	&wf_pane_decisions};
+/* The panes by id (tui/panes/pane.h); the sightings pane is the live feed. */
+enum {
+	P_INC = WF_PANE_INCIDENTS,
+	P_FEED = WF_PANE_SIGHTINGS,
+	P_PROP = WF_PANE_PROPAGATION,
+	P_DEC = WF_PANE_DECISIONS,
+	P_COUNT = WF_PANE__COUNT,
+};
 
 struct wf_wall {
 	struct wf_wall_config cfg;
+	const struct wf_model *model;
+	struct wf_screen_hooks hooks;
+	int64_t now;
+	bool ascii;
+	bool dirty, full;   /* a frame is due; it repaints the whole terminal */
+	uint64_t drawn_gen; /* the model's generation of the last frame */
+	char msg[256];	    /* a theme change, a config mistake */
+	int64_t msg_until;
 	struct wf_pane panes[P_COUNT];
 	WINDOW *top, *banner, *tiles, *pw[P_COUNT];
 	bool laid_out; /* the windows match rows, cols, stale, dy, dx */
@@ -42,7 +52,8 @@ struct wf_wall {
 	int rot_pos, rot_n; /* its place among the active incidents, for the title */
 };
 
-struct wf_wall *wf_wall_new(const struct wf_wall_config *cfg)
+struct wf_wall *wf_wall_new(const struct wf_wall_config *cfg, const struct wf_model *m,
+			    const struct wf_screen_hooks *hooks)
 {
 	struct wf_wall *w = calloc(1, sizeof(*w));
 	if (!w)
@@ -50,8 +61,16 @@ struct wf_wall *wf_wall_new(const struct wf_wall_config *cfg)
 	w->cfg = *cfg;
 	if (w->cfg.rotate_s < 2)
 		w->cfg.rotate_s = 2;
+	w->model = m;
+	if (hooks)
+		w->hooks = *hooks;
+	w->ascii = wf_text_ascii_locale();
+	w->rows = LINES;
+	w->cols = COLS;
+	w->dirty = w->full = true;
+	w->drawn_gen = (uint64_t)-1;
 	for (int i = 0; i < P_COUNT; i++)
-		if (wf_pane_init(&w->panes[i], wall_ops[i]) < 0) {
+		if (wf_pane_init(&w->panes[i], wf_pane_ops_by_id[i]) < 0) {
 			wf_wall_free(w);
 			return NULL;
 		}
@@ -60,8 +79,9 @@ struct wf_wall *wf_wall_new(const struct wf_wall_config *cfg)
 
 static void wall_windows_free(struct wf_wall *w)
 {
-	WINDOW **all[] = {&w->top,   &w->banner, &w->tiles, &w->pw[0],
-			  &w->pw[1], &w->pw[2],	 &w->pw[3]};
+	WINDOW **all[P_COUNT + 3] = {&w->top, &w->banner, &w->tiles};
+	for (int i = 0; i < P_COUNT; i++)
+		all[3 + i] = &w->pw[i];
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		if (*all[i])
 			delwin(*all[i]);
@@ -142,10 +162,11 @@ static void wall_layout(struct wf_wall *w)
 	}
 }
 
-void wf_wall_resize(struct wf_wall *w, struct wf_ui *ui)
+static void wall_resize(struct wf_wall *w)
 {
-	w->rows = ui->rows;
-	w->cols = ui->cols;
+	w->rows = LINES;
+	w->cols = COLS;
+	w->dirty = w->full = true;
 	wall_windows_free(w);
 }
 
@@ -171,10 +192,10 @@ static void wall_dim(WINDOW *win)
 /* The active incidents (not concluded), most severe first; moves the rotation on
  * by `step` (0: keep, unless the one shown is gone) and restarts its timer when it
  * moved. */
-static void wall_rotate(struct wf_wall *w, const struct wf_ui *ui, int step)
+static void wall_rotate(struct wf_wall *w, int step)
 {
 	const struct wf_incident *v[WALL_INC_MAX];
-	size_t n = wf_model_incidents(ui->model, WF_SORT_INC_SEVERITY, ui->now, v,
+	size_t n = wf_model_incidents(w->model, WF_SORT_INC_SEVERITY, w->now, v,
 				      WALL_INC_MAX);
 	size_t k = 0;
 	int at = -1;
@@ -191,7 +212,7 @@ static void wall_rotate(struct wf_wall *w, const struct wf_ui *ui, int step)
 		w->rot_pos = 0;
 		return;
 	}
-	if (step == 0 && at >= 0 && ui->now < w->rot_next) {
+	if (step == 0 && at >= 0 && w->now < w->rot_next) {
 		w->rot_pos = at;
 		return;
 	}
@@ -200,13 +221,13 @@ static void wall_rotate(struct wf_wall *w, const struct wf_ui *ui, int step)
 	int pos = at < 0 ? 0 : (int)(((long)at + step) % (long)k + (long)k) % (int)k;
 	w->rot_pos = pos;
 	snprintf(w->rot_id, sizeof(w->rot_id), "%s", v[pos]->id);
-	w->rot_next = ui->now + (int64_t)w->cfg.rotate_s * 1000;
+	w->rot_next = w->now + (int64_t)w->cfg.rotate_s * 1000;
 }
 
-static void wall_draw_top(struct wf_wall *w, struct wf_ui *ui)
+static void wall_draw_top(struct wf_wall *w)
 {
 	WINDOW *win = w->top;
-	const struct wf_conn *cn = wf_model_conn(ui->model);
+	const struct wf_conn *cn = wf_model_conn(w->model);
 	int bar = wf_theme_attr(WF_ROLE_STATUS_BAR);
 	char buf[200], a[32];
 	wbkgdset(win, ' ' | (chtype)bar);
@@ -219,14 +240,14 @@ static void wall_draw_top(struct wf_wall *w, struct wf_ui *ui)
 			 : cn->state == WF_CONN_AUTH_FAILED ? WF_ROLE_CONN_AUTH
 			 : cn->state == WF_CONN_OFFLINE	    ? WF_ROLE_CONN_OFFLINE
 							    : WF_ROLE_CONN_RECONNECTING;
-	snprintf(buf, sizeof(buf), " %s%s ", ui->ascii ? "* " : "● ",
+	snprintf(buf, sizeof(buf), " %s%s ", w->ascii ? "* " : "● ",
 		 wf_conn_state_name(cn->state));
 	x += wf_text_draw(win, 0, x, buf, getmaxx(win) - x,
 			  wf_theme_attr(r) | A_REVERSE) +
 	     1;
 	int64_t last = w->last_seen;
 	if (last > 0) {
-		wf_fmt_duration(ui->now - last < 0 ? 0 : ui->now - last, a, sizeof(a));
+		wf_fmt_duration(w->now - last < 0 ? 0 : w->now - last, a, sizeof(a));
 		snprintf(buf, sizeof(buf), "data %s old", a);
 	} else {
 		snprintf(buf, sizeof(buf), "no data yet");
@@ -234,9 +255,9 @@ static void wall_draw_top(struct wf_wall *w, struct wf_ui *ui)
 	x += wf_text_draw(win, 0, x, buf, getmaxx(win) - x,
 			  w->stale ? wf_theme_attr(WF_ROLE_STATUS_WARN) : bar) +
 	     2;
-	if (ui->msg[0]) /* a theme change, a config mistake */
-		x += wf_text_draw(win, 0, x, ui->msg, getmaxx(win) - x - 12, bar) + 2;
-	wf_fmt_clock(ui->now, a, sizeof(a));
+	if (w->msg[0]) /* a theme change, a config mistake */
+		x += wf_text_draw(win, 0, x, w->msg, getmaxx(win) - x - 12, bar) + 2;
+	wf_fmt_clock(w->now, a, sizeof(a));
 	snprintf(buf, sizeof(buf), " %sZ ", a);
 	int cw = (int)strlen(buf);
 	if (getmaxx(win) - cw > x)
@@ -284,7 +305,7 @@ static void wall_draw_pane(struct wf_wall *w, int i, const struct wf_view_ctx *c
 	p->ops->draw(p, c, win, r);
 }
 
-static void wall_draw_small(struct wf_wall *w, struct wf_ui *ui, const char *banner)
+static void wall_draw_small(struct wf_wall *w, const char *banner)
 {
 	char line[160];
 	werase(stdscr);
@@ -293,61 +314,60 @@ static void wall_draw_small(struct wf_wall *w, struct wf_ui *ui, const char *ban
 		 w->rows);
 	wf_text_draw(stdscr, 0, 0, line, w->cols, wf_theme_attr(WF_ROLE_ERROR));
 	snprintf(line, sizeof(line), "%s",
-		 wf_conn_state_name(wf_model_conn(ui->model)->state));
+		 wf_conn_state_name(wf_model_conn(w->model)->state));
 	if (w->rows > 1)
 		wf_text_draw(stdscr, 1, 0, banner[0] ? banner : line, w->cols,
 			     wf_theme_attr(banner[0] ? WF_ROLE_BANNER : WF_ROLE_TEXT));
 	wnoutrefresh(stdscr);
 }
 
-void wf_wall_render(struct wf_wall *w, struct wf_ui *ui)
+/* Draws a frame (wnoutrefresh per window; the caller does doupdate). */
+static void wall_draw(struct wf_wall *w)
 {
 	char banner[400];
 	int dy, dx;
-	struct wf_conn cn = *wf_model_conn(ui->model);
+	struct wf_conn cn = *wf_model_conn(w->model);
 	if (cn.last_event > w->last_seen)
 		w->last_seen = cn.last_event;
 	if (cn.last_data > w->last_seen)
 		w->last_seen = cn.last_data;
 	cn.last_event = w->last_seen;
 	bool stale =
-		wf_wall_banner(&cn, ui->now, w->cfg.retry_s, banner, sizeof(banner));
+		wf_wall_banner(&cn, w->now, w->cfg.retry_s, banner, sizeof(banner));
 	/* What the caps keep out is said on the banner too, stale or not. */
 	char note[160];
-	if (wf_model_caps_note(ui->model, note, sizeof(note))) {
+	if (wf_model_caps_note(w->model, note, sizeof(note))) {
 		size_t n = strlen(banner);
 		snprintf(banner + n, sizeof(banner) - n, "%s%s", n ? " - " : "", note);
 	}
 	bool banner_on = banner[0] != '\0';
-	wf_wall_shift(ui->now, w->cfg.shift_s, &dy, &dx);
+	wf_wall_shift(w->now, w->cfg.shift_s, &dy, &dx);
 	if (!w->laid_out || stale != w->stale || banner_on != w->banner_on ||
 	    dy != w->dy || dx != w->dx) {
 		w->stale = stale;
 		w->banner_on = banner_on;
 		w->dy = dy;
 		w->dx = dx;
-		w->rows = ui->rows;
-		w->cols = ui->cols;
 		wall_layout(w);
 		werase(stdscr); /* the margin the shift left behind */
 		wnoutrefresh(stdscr);
 	}
 	if (w->small) {
-		wall_draw_small(w, ui, banner);
+		wall_draw_small(w, banner);
 		return;
 	}
 	/* Stale: the figures as they were when the data was last confirmed (rates over
 	 * "the last minute" would fall to 0 and look like a quiet room). */
-	int64_t as_of = stale && w->last_seen > 0 && w->last_seen < ui->now
+	int64_t as_of = stale && w->last_seen > 0 && w->last_seen < w->now
 				? w->last_seen
-				: ui->now;
+				: w->now;
 	struct wf_view_ctx c;
 	memset(&c, 0, sizeof(c));
-	c.model = ui->model;
+	c.model = w->model;
 	c.now = as_of;
 	c.read_only = true;
-	c.ascii = ui->ascii;
-	wall_rotate(w, ui, 0);
+	c.ascii = w->ascii;
+	wall_rotate(w, 0);
 	c.focus_incident = w->rot_id[0] ? w->rot_id : NULL;
 	for (int i = 0; i < P_COUNT; i++) {
 		struct wf_pane *p = &w->panes[i];
@@ -360,26 +380,121 @@ void wf_wall_render(struct wf_wall *w, struct wf_ui *ui)
 				p->sel = (int)k; /* ... but the rotating incident stands
 						    out */
 	}
-	wall_draw_top(w, ui);
+	wall_draw_top(w);
 	if (w->banner)
 		wall_draw_banner(w, banner);
 	werase(w->tiles);
-	wf_wall_tiles_draw(w->tiles, ui->model, as_of, ui->ascii);
+	wf_wall_tiles_draw(w->tiles, w->model, as_of, w->ascii);
 	if (stale)
 		wall_dim(w->tiles);
 	wnoutrefresh(w->tiles);
 	for (int i = 0; i < P_COUNT; i++) {
 		if (!w->pw[i])
 			continue;
-		wall_draw_pane(w, i, &c, ui->now);
+		wall_draw_pane(w, i, &c, w->now);
 		if (stale)
 			wall_dim(w->pw[i]);
 		wnoutrefresh(w->pw[i]);
 	}
 }
 
-unsigned wf_wall_key(struct wf_wall *w, struct wf_ui *ui, wint_t ch, bool is_key)
+/* --- the wall as a screen (tui/screen.h) --- */
+static void wall_screen_resize(void *self)
 {
+	wall_resize(self);
+}
+
+static void wall_screen_set_now(void *self, int64_t now_ms)
+{
+	struct wf_wall *w = self;
+	if (now_ms / 1000 != w->now / 1000)
+		w->dirty = true; /* the clock, the data's age, the rotation's countdown */
+	w->now = now_ms;
+	if (w->msg[0] && w->msg_until && now_ms > w->msg_until) {
+		w->msg[0] = '\0';
+		w->dirty = true;
+	}
+	if (wf_model_generation(w->model) != w->drawn_gen)
+		w->dirty = true;
+}
+
+static bool wall_screen_dirty(const void *self)
+{
+	const struct wf_wall *w = self;
+	return w->dirty;
+}
+
+static void wall_screen_render(void *self, bool force)
+{
+	struct wf_wall *w = self;
+	if (!w->dirty && !force)
+		return;
+	w->dirty = false;
+	if (w->full) {
+		w->full = false;
+		wf_screen_clear();
+	}
+	curs_set(0);
+	w->drawn_gen = wf_model_generation(w->model);
+	wall_draw(w);
+	doupdate();
+}
+
+static void wall_screen_message(void *self, int role, const char *text)
+{
+	struct wf_wall *w = self;
+	(void)role; /* the top bar shows every message alike */
+	snprintf(w->msg, sizeof(w->msg), "%s", text);
+	w->msg_until = w->now + 6000;
+	w->dirty = true;
+}
+
+/* The wall's gate: only actions flagged WF_ACT_WALL act (the wall is read-only). */
+static unsigned wall_screen_action(void *self, enum wf_action a)
+{
+	struct wf_wall *w = self;
+	const struct wf_action_def *d = wf_action_def(a);
+	char msg[256];
+	if (!d || !wf_action_permitted(d, true, true))
+		return WF_REACT_NONE;
+	w->dirty = true;
+	switch (a) {
+	case WF_ACTION_NEXT_PANE:
+	case WF_ACTION_DOWN:
+		wall_rotate(w, 1);
+		return WF_REACT_DRAW;
+	case WF_ACTION_PREV_PANE:
+	case WF_ACTION_UP:
+		wall_rotate(w, -1);
+		return WF_REACT_DRAW;
+	case WF_ACTION_TOP:
+		w->rot_id[0] = '\0';
+		wall_rotate(w, 0);
+		return WF_REACT_DRAW;
+	case WF_ACTION_THEME:
+		if (wf_screen_theme(&w->hooks, NULL, msg, sizeof(msg)) < 0) {
+			wall_screen_message(w, WF_ROLE_ERROR, msg);
+			return WF_REACT_DRAW;
+		}
+		wall_screen_message(w, WF_ROLE_DIM, msg);
+		w->full = true;
+		return WF_REACT_CLEAR | WF_REACT_DRAW;
+	case WF_ACTION_REDRAW:
+		w->full = true;
+		return WF_REACT_CLEAR | WF_REACT_DRAW;
+	default:
+		return WF_REACT_NONE;
+	}
+}
+
+/* No prompts: the exit key, the keys of wall actions, the resize; nothing else. */
+static unsigned wall_screen_key(void *self, wint_t ch, bool is_key)
+{
+	struct wf_wall *w = self;
+	if (is_key && ch == KEY_RESIZE) {
+		wall_resize(w);
+		return WF_REACT_CLEAR | WF_REACT_DRAW;
+	}
 	if (w->cfg.exit_key && (int)ch == w->cfg.exit_key &&
 	    is_key == w->cfg.exit_key_fn)
 		return WF_REACT_QUIT;
@@ -388,30 +503,22 @@ unsigned wf_wall_key(struct wf_wall *w, struct wf_ui *ui, wint_t ch, bool is_key
 	enum wf_action a = wf_action_for_key((int)ch);
 	if (a == WF_ACTION_NONE)
 		return WF_REACT_NONE;
-	return wf_ui_dispatch(ui, a); /* the gate: only WF_ACT_WALL actions come back */
+	return wall_screen_action(w, a);
 }
 
-unsigned wf_wall_action(struct wf_wall *w, struct wf_ui *ui, enum wf_action a)
+static const struct wf_screen_ops wall_screen_ops = {
+	.name = "wall",
+	.resize = wall_screen_resize,
+	.set_now = wall_screen_set_now,
+	.dirty = wall_screen_dirty,
+	.render = wall_screen_render,
+	.key = wall_screen_key,
+	.action = wall_screen_action,
+	.message = wall_screen_message,
+};
+
+void wf_wall_screen(struct wf_wall *w, struct wf_screen *out)
 {
-	switch (a) {
-	case WF_ACTION_NEXT_PANE:
-	case WF_ACTION_DOWN:
-		wall_rotate(w, ui, 1);
-		return WF_REACT_DRAW;
-	case WF_ACTION_PREV_PANE:
-	case WF_ACTION_UP:
-		wall_rotate(w, ui, -1);
-		return WF_REACT_DRAW;
-	case WF_ACTION_TOP:
-		w->rot_id[0] = '\0';
-		wall_rotate(w, ui, 0);
-		return WF_REACT_DRAW;
-	case WF_ACTION_THEME:
-		return wf_ui_command(ui, "theme");
-	case WF_ACTION_REDRAW:
-		ui->full = true;
-		return WF_REACT_CLEAR | WF_REACT_DRAW;
-	default:
-		return WF_REACT_NONE;
-	}
+	out->ops = &wall_screen_ops;
+	out->self = w;
 }
