@@ -99,6 +99,31 @@ struct sim_incident *sim_find_incident(struct sim *s, const char *ref)
 	return NULL;
 }
 
+struct sim_label *sim_find_label(struct sim *s, const char *name)
+{
+	for (size_t i = 0; name && i < s->n_labels; i++)
+		if (strcmp(s->labels[i].name, name) == 0)
+			return &s->labels[i];
+	return NULL;
+}
+
+void sim_add_spread_signal(struct sim_incident *inc, const char *id, bool pdq)
+{
+	struct sim_spread *sp = &inc->spread;
+	if (sp->n_signals + 1 > MAX_SIGNALS_PER_SPREAD)
+		return;
+	struct sim_signal *ns = realloc(sp->signals, (sp->n_signals + 1) * sizeof(*ns));
+	char *copy = strdup(id);
+	if (ns)
+		sp->signals = ns;
+	if (ns && copy) {
+		sp->signals[sp->n_signals++] = (struct sim_signal){copy, pdq};
+		snprintf(inc->last_signal, sizeof(inc->last_signal), "%s", id);
+	} else {
+		free(copy);
+	}
+}
+
 /* A platform to contribute a new variant, weighted by volume. */
 static struct sim_platform *pick_platform(struct sim *s, const struct sim_spread *sp)
 {
@@ -136,19 +161,8 @@ void sim_make_variant(struct sim *s, struct sim_incident *inc, int line)
 					 "variant_id", variant, "platform_id", p->id);
 		json_t *sig = sim_call(s, line, api_post_signal, &p->who, body, NULL);
 		const char *id = json_string_value(json_object_get(sig, "id"));
-		if (id) {
-			struct sim_signal *ns =
-				realloc(sp->signals, (sp->n_signals + 1) * sizeof(*ns));
-			char *copy = strdup(id);
-			if (ns)
-				sp->signals = ns;
-			if (ns && copy) {
-				sp->signals[sp->n_signals++] = (struct sim_signal){copy, pdq};
-				snprintf(inc->last_signal, sizeof(inc->last_signal), "%s", id);
-			} else {
-				free(copy);
-			}
-		}
+		if (id)
+			sim_add_spread_signal(inc, id, pdq);
 		json_decref(sig);
 	}
 }

@@ -14,6 +14,7 @@
 #define MAX_INCIDENTS 16
 #define MAX_NEW_VARIANTS_PER_TICK 20
 #define MAX_SIGNALS_PER_SPREAD 4096
+#define MAX_LABELS 32
 
 struct sim_platform {
 	char id[65];
@@ -53,6 +54,14 @@ struct sim_incident {
 	struct sim_spread spread;
 };
 
+/* A decision named by label= (a decision step, or a candidate signal's add_signal
+ * decision), for vote and sighting steps: its id and subject once it exists. */
+struct sim_label {
+	char name[64];
+	char decision[80];
+	char subject[80];
+};
+
 struct sim {
 	struct server *srv;
 	struct scenario sc;
@@ -63,6 +72,8 @@ struct sim {
 	struct sim_incident incs[MAX_INCIDENTS];
 	size_t n_incs;
 	char last_report[80];
+	struct sim_label labels[MAX_LABELS];
+	size_t n_labels;
 	size_t next_step;
 	struct auth_identity board;
 	pthread_t thread;
@@ -86,6 +97,11 @@ json_t *sim_call(struct sim *s, int line, api_write_fn fn,
 void sim_make_variant(struct sim *s, struct sim_incident *inc, int line);
 struct sim_platform *sim_find_platform(struct sim *s, const char *id);
 struct sim_incident *sim_find_incident(struct sim *s, const char *ref);
+
+/* The label named name, or NULL. */
+struct sim_label *sim_find_label(struct sim *s, const char *name);
+/* Records signal id as one of the spread's signals (picked for sightings). */
+void sim_add_spread_signal(struct sim_incident *inc, const char *id, bool pdq);
 
 /* Steps (sim_steps.c): validation of the whole scenario before the start, and
  * running one step when it is due. */

@@ -10,7 +10,7 @@
 static const char *const verb_names[] = {
 	[SIM_PLATFORM] = "platform", [SIM_INCIDENT] = "incident", [SIM_UPDATE] = "update",
 	[SIM_SPREAD] = "spread",     [SIM_REPORT] = "report",     [SIM_DECISION] = "decision",
-	[SIM_SIGNAL] = "signal",
+	[SIM_SIGNAL] = "signal",     [SIM_VOTE] = "vote",         [SIM_SIGHTING] = "sighting",
 };
 
 int scenario_parse_duration(const char *s, double *out)

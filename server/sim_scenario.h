@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 enum sim_verb { SIM_PLATFORM, SIM_INCIDENT, SIM_UPDATE, SIM_SPREAD, SIM_REPORT,
-		SIM_DECISION, SIM_SIGNAL };
+		SIM_DECISION, SIM_SIGNAL, SIM_VOTE, SIM_SIGHTING };
 
 /* One line: when (scenario seconds), what, and its key=value arguments as a JSON
  * object of strings. */

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/types.h"
 #include "model/validate.h"
+#include "util.h"
 
 static int step_fail(char *err, size_t errsz, const char *file,
 		     const struct sim_step *st, const char *what)
@@ -103,6 +105,85 @@ static int check_spread(struct sim *s, const struct sim_step *st,
 	return 0;
 }
 
+/* A new label= (optional) of a decision or candidate signal step. */
+static int check_label(struct sim *s, const struct sim_step *st, char *why, size_t whysz)
+{
+	const char *label = scenario_arg(st, "label", NULL);
+	if (!label)
+		return 0;
+	if (!*label || strlen(label) >= 64 || sim_find_label(s, label) ||
+	    s->n_labels == MAX_LABELS) {
+		snprintf(why, whysz, "label= must be new (at most %d, 1..63 bytes)", MAX_LABELS);
+		return -1;
+	}
+	snprintf(s->labels[s->n_labels++].name, sizeof(s->labels[0].name), "%s", label);
+	return 0;
+}
+
+/* The issue 12 steps: what a decision kind needs, candidate signals, votes of the
+ * simulated organisations and explicit sightings. */
+static int check_quorum_step(struct sim *s, const struct sim_step *st, char *why,
+			     size_t whysz)
+{
+	const char *kind = scenario_arg(st, "kind", "");
+	enum wf_vote_action va;
+	enum wf_outcome oc;
+	switch (st->verb) {
+	case SIM_DECISION:
+		if (strcmp(kind, "change_tier") == 0 &&
+		    !wf_valid_tier(scenario_arg(st, "tier", ""))) {
+			snprintf(why, whysz, "change_tier needs tier= ([a-z_]{1,32})");
+			return -1;
+		}
+		if (strcmp(kind, "notify_authority") == 0 && !*scenario_arg(st, "authority", "")) {
+			snprintf(why, whysz, "notify_authority needs authority=");
+			return -1;
+		}
+		if (strcmp(kind, "public_interest") == 0 &&
+		    strcmp(scenario_arg(st, "about", ""), "report") != 0 &&
+		    !sim_find_platform(s, scenario_arg(st, "keep", NULL))) {
+			snprintf(why, whysz, "public_interest needs keep= (a platform) unless "
+					     "about=report");
+			return -1;
+		}
+		if (scenario_arg(st, "signal", NULL) &&
+		    !sim_find_label(s, scenario_arg(st, "signal", NULL))) {
+			snprintf(why, whysz, "signal= must name an earlier label");
+			return -1;
+		}
+		return check_label(s, st, why, whysz);
+	case SIM_SIGNAL:
+		if (strcmp(scenario_arg(st, "candidate", "false"), "true") == 0 &&
+		    !sim_find_platform(s, scenario_arg(st, "platform", NULL))) {
+			snprintf(why, whysz, "a candidate signal needs platform=");
+			return -1;
+		}
+		return check_label(s, st, why, whysz);
+	case SIM_VOTE:
+		if (!sim_find_label(s, scenario_arg(st, "decision", NULL)) ||
+		    !sim_find_platform(s, scenario_arg(st, "org", NULL)) ||
+		    !wf_vote_action_parse(scenario_arg(st, "action", ""), &va)) {
+			snprintf(why, whysz, "vote needs decision= (an earlier label), org= (a "
+					     "platform) and action=");
+			return -1;
+		}
+		return 0;
+	case SIM_SIGHTING:
+		if (!sim_find_label(s, scenario_arg(st, "signal", NULL)) ||
+		    !sim_find_platform(s, scenario_arg(st, "platform", NULL)) ||
+		    !wf_outcome_parse(scenario_arg(st, "outcome", ""), &oc) ||
+		    scenario_num(st, "count", 1) < 1 ||
+		    scenario_num(st, "count", 1) > WF_COUNT_MAX) {
+			snprintf(why, whysz, "sighting needs signal= (a label), platform=, "
+					     "outcome= and count= 1..1000000");
+			return -1;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 int sim_check_scenario(struct sim *s, const char *file, char *err, size_t errsz)
 {
 	char why[200];
@@ -135,10 +216,17 @@ int sim_check_scenario(struct sim *s, const char *file, char *err, size_t errsz)
 		case SIM_UPDATE:
 		case SIM_SPREAD:
 		case SIM_SIGNAL:
+		case SIM_SIGHTING:
 			if (!inc)
 				return step_fail(err, errsz, file, st,
 						 "ref= must name an earlier incident");
 			if (st->verb == SIM_SPREAD && check_spread(s, st, inc, why, sizeof(why)))
+				return step_fail(err, errsz, file, st, why);
+			if (check_quorum_step(s, st, why, sizeof(why)))
+				return step_fail(err, errsz, file, st, why);
+			break;
+		case SIM_VOTE:
+			if (check_quorum_step(s, st, why, sizeof(why)))
 				return step_fail(err, errsz, file, st, why);
 			break;
 		case SIM_REPORT: {
@@ -166,6 +254,8 @@ int sim_check_scenario(struct sim *s, const char *file, char *err, size_t errsz)
 				return step_fail(err, errsz, file, st,
 						 "decision needs kind=, subject=, and a valid "
 						 "priority= and due=");
+			if (check_quorum_step(s, st, why, sizeof(why)))
+				return step_fail(err, errsz, file, st, why);
 			break;
 		}
 		}
@@ -229,7 +319,10 @@ static void run_decision(struct sim *s, const struct sim_step *st,
 {
 	const char *about = scenario_arg(st, "about", "incident");
 	const char *ref = NULL;
-	if (strcmp(about, "signal") == 0 && inc && inc->last_signal[0])
+	struct sim_label *about_label = sim_find_label(s, scenario_arg(st, "signal", NULL));
+	if (about_label)
+		ref = about_label->subject[0] ? about_label->subject : NULL;
+	else if (strcmp(about, "signal") == 0 && inc && inc->last_signal[0])
 		ref = inc->last_signal;
 	else if (strcmp(about, "report") == 0 && s->last_report[0])
 		ref = s->last_report;
@@ -243,7 +336,95 @@ static void run_decision(struct sim *s, const struct sim_step *st,
 				 scenario_arg(st, "detail", ""), "priority",
 				 scenario_arg(st, "priority", "normal"), "due_in_s",
 				 (json_int_t)scenario_duration(st, "due", 900));
-	json_decref(sim_call(s, st->line, api_create_decision, &s->board, body, NULL));
+	static const char *const map[][2] = {{"tier", "proposed_tier"},
+					     {"keep", "keep_platform_id"},
+					     {"authority", "authority"}};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const char *v = scenario_arg(st, map[i][0], NULL);
+		if (v)
+			json_object_set_new(body, map[i][1], json_string(v));
+	}
+	json_t *d = sim_call(s, st->line, api_create_decision, &s->board, body, NULL);
+	struct sim_label *l = sim_find_label(s, scenario_arg(st, "label", NULL));
+	if (l && d) {
+		snprintf(l->decision, sizeof(l->decision), "%s",
+			 json_string_value(json_object_get(d, "id")));
+		snprintf(l->subject, sizeof(l->subject), "%s", ref ? ref : "");
+	}
+	json_decref(d);
+}
+
+/* A platform posts a candidate PDQ signal: proposed until its add_signal decision
+ * closes (the server opens it); sightings may match it meanwhile. */
+static void run_candidate(struct sim *s, const struct sim_step *st,
+			  struct sim_incident *inc)
+{
+	struct sim_platform *p = sim_find_platform(s, scenario_arg(st, "platform", NULL));
+	char variant[100], value[65];
+	snprintf(variant, sizeof(variant), "%.48s-v%d", inc->id, ++inc->spread.made);
+	sim_rng_hex(s, value, 64);
+	json_t *body = json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:b}", "incident_id", inc->id,
+				 "type", "pdq", "value", value, "quality",
+				 70 + (int)(sim_rng_next(s) % 31), "variant_id", variant,
+				 "platform_id", p->id, "candidate", 1);
+	json_t *sig = sim_call(s, st->line, api_post_signal, &p->who, body, NULL);
+	const char *id = json_string_value(json_object_get(sig, "id"));
+	struct sim_label *l = sim_find_label(s, scenario_arg(st, "label", NULL));
+	if (id) {
+		sim_add_spread_signal(inc, id, true);
+		if (l) {
+			json_t *d = json_object_get(sig, "decision");
+			snprintf(l->decision, sizeof(l->decision), "%s",
+				 json_string_value(json_object_get(d, "id")));
+			snprintf(l->subject, sizeof(l->subject), "%s", id);
+		}
+	}
+	json_decref(sig);
+}
+
+/* An officer of a simulated organisation votes on a labelled decision, with the
+ * version it reads; a decision already closed (by an officer) is left alone. */
+static void run_vote(struct sim *s, const struct sim_step *st)
+{
+	struct sim_label *l = sim_find_label(s, scenario_arg(st, "decision", NULL));
+	struct sim_platform *p = sim_find_platform(s, scenario_arg(st, "org", NULL));
+	if (!l->decision[0])
+		return; /* its decision failed to open (reported then) */
+	store_lock(s->srv->st);
+	json_t *d = store_get_resource(s->srv->st, "decision", l->decision);
+	store_unlock(s->srv->st);
+	enum wf_decision_state ds = WF_DECST_APPROVED;
+	wf_decision_state_parse(json_string_value(json_object_get(d, "state")), &ds);
+	json_int_t version = json_integer_value(json_object_get(d, "version"));
+	json_decref(d);
+	if (!wf_decision_state_open(ds))
+		return;
+	struct auth_identity who = {.role = AUTH_OFFICER};
+	snprintf(who.name, sizeof(who.name), "%.80s officer", p->name);
+	snprintf(who.platform_id, sizeof(who.platform_id), "%s", p->id);
+	snprintf(who.key, sizeof(who.key), "sim:officer:%.48s", p->id);
+	const char *action = scenario_arg(st, "action", "approve");
+	json_t *body = json_pack("{s:s,s:s,s:I}", "action", action, "reason",
+				 scenario_arg(st, "reason", strcmp(action, "approve") ? "seen"
+										    : ""),
+				 "version", version);
+	json_decref(sim_call(s, st->line, api_resolve_decision, &who, body, l->decision));
+}
+
+/* One platform reports count attempts of the labelled decision's signal. */
+static void run_sighting(struct sim *s, const struct sim_step *st,
+			 struct sim_incident *inc)
+{
+	struct sim_label *l = sim_find_label(s, scenario_arg(st, "signal", NULL));
+	struct sim_platform *p = sim_find_platform(s, scenario_arg(st, "platform", NULL));
+	if (!l->subject[0])
+		return;
+	json_t *body = json_pack(
+		"{s:s,s:s,s:[{s:s,s:I,s:s,s:o}]}", "platform_id", p->id, "incident_id",
+		inc->id, "items", "signal_id", l->subject, "count",
+		(json_int_t)scenario_num(st, "count", 1), "outcome",
+		scenario_arg(st, "outcome", "kept"), "seen_at", util_json_time(util_now_ms()));
+	json_decref(sim_call(s, st->line, api_post_sightings, &p->who, body, NULL));
 }
 
 static void run_report(struct sim *s, const struct sim_step *st,
@@ -267,7 +448,7 @@ void sim_run_step(struct sim *s, const struct sim_step *st)
 {
 	struct sim_incident *inc = sim_find_incident(s, scenario_arg(st, "ref", NULL));
 	if (st->verb != SIM_PLATFORM && st->verb != SIM_INCIDENT && inc && !inc->id[0] &&
-	    st->verb != SIM_REPORT && st->verb != SIM_DECISION)
+	    st->verb != SIM_REPORT && st->verb != SIM_DECISION && st->verb != SIM_VOTE)
 		return; /* its incident failed to open (reported then) */
 	switch (st->verb) {
 	case SIM_PLATFORM:
@@ -299,7 +480,16 @@ void sim_run_step(struct sim *s, const struct sim_step *st)
 		break;
 	}
 	case SIM_SIGNAL:
-		sim_make_variant(s, inc, st->line);
+		if (strcmp(scenario_arg(st, "candidate", "false"), "true") == 0)
+			run_candidate(s, st, inc);
+		else
+			sim_make_variant(s, inc, st->line);
+		break;
+	case SIM_VOTE:
+		run_vote(s, st);
+		break;
+	case SIM_SIGHTING:
+		run_sighting(s, st, inc);
 		break;
 	case SIM_REPORT:
 		run_report(s, st, inc);

@@ -52,7 +52,9 @@ static int write_tokens(struct wf_demo *d, char *err, size_t errsize)
 			close(fd);
 		return -1;
 	}
-	fprintf(f, "# watchfloor --demo\n%s officer demo-officer\n", hex);
+	/* The officer is an organisation of its own (the fourth column), so its vote
+	 * is one of the organisations a decision's quorum needs (protocol.md). */
+	fprintf(f, "# watchfloor --demo\n%s officer demo-officer " WF_DEMO_ORG "\n", hex);
 	return fclose(f) == 0 ? 0 : -1;
 }
 

@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* The demo officer's organisation (the tokens file's fourth column): none of the
+ * scenario's simulated platforms, so its vote counts beside theirs. */
+#define WF_DEMO_ORG "p-desk"
+
 struct wf_demo {
 	pid_t pid;       /* the server, 0 when not running */
 	int out_fd;      /* the server's stdout (kept open) */
