@@ -13,10 +13,13 @@
 #include "server/http.h"
 #include "server/hub.h"
 #include "server/sim.h"
+#include "server/sim_scenario.h"
 #include "server/store.h"
 #include "server/sweep.h"
 #include "server/token.h"
 
+/* --start-at: at most 30 days. */
+#define START_AT_MAX_S (30.0 * 24 * 3600)
 /* --expire-grace: at most 30 days. */
 #define GRACE_MAX_S (30L * 24 * 3600)
 
@@ -31,6 +34,7 @@ struct options {
 	int port;
 	const char *db, *tokens, *simulate, *tls_cert, *tls_key, *log;
 	double speed, scale, rate_limit;
+	double start_at; /* --start-at: scenario seconds replayed back-dated first */
 	long retention;
 	long expire_grace; /* seconds past due_at before a decision expires; 0: never */
 	int heartbeat;
@@ -54,6 +58,9 @@ static void usage(FILE *f)
 		"  --speed X            scenario seconds per real second (default 1)\n"
 		"  --scale F            volume scale of the scenario (default 1; 0.01: light)\n"
 		"  --seed N             simulator seed (default 1)\n"
+		"  --start-at DURATION  open the scenario DURATION in (e.g. 3h): its first\n"
+		"                       DURATION is written at once, back-dated, before the\n"
+		"                       listening line; then it goes on live (default 0)\n"
 		"  --retention N        events kept for resuming streams (default 100000)\n"
 		"  --heartbeat SECONDS  SSE heartbeat interval (default 15)\n"
 		"  --expire-grace SECONDS\n"
@@ -96,7 +103,8 @@ static int parse_listen(const char *s, struct options *o)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_LISTEN = 256, O_DB, O_TOKENS, O_SIM, O_SPEED, O_SCALE, O_SEED, O_RET,
-	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION, O_RATE, O_GRACE, O_QUORUM };
+	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION, O_RATE, O_GRACE, O_QUORUM,
+	       O_START_AT };
 	static const struct option longs[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
 		{"db", required_argument, NULL, O_DB},
@@ -105,6 +113,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"speed", required_argument, NULL, O_SPEED},
 		{"scale", required_argument, NULL, O_SCALE},
 		{"seed", required_argument, NULL, O_SEED},
+		{"start-at", required_argument, NULL, O_START_AT},
 		{"retention", required_argument, NULL, O_RET},
 		{"heartbeat", required_argument, NULL, O_HB},
 		{"rate-limit", required_argument, NULL, O_RATE},
@@ -171,6 +180,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->expire_grace = v;
 			break;
 		}
+		case O_START_AT:
+			if (scenario_parse_duration(optarg, &o->start_at) != 0 ||
+			    o->start_at < 0 || o->start_at > START_AT_MAX_S) {
+				fprintf(stderr, "watchfloord: --start-at wants a duration "
+						"0..30d (90s, 45m, 3h, 1h30m)\n");
+				return 2;
+			}
+			break;
 		case O_SEED: o->seed = (unsigned)strtoul(optarg, NULL, 10); break;
 		case O_RET:
 		case O_HB: {
@@ -283,6 +300,13 @@ static int run(const struct options *o, sigset_t *sigs)
 				  o->rate_limit};
 	if (!(http = http_start(&srv, &ho, err, sizeof(err))))
 		goto out;
+	/* The simulator before the listening line: with --start-at its past is written
+	 * by then, so the first client sees it. */
+	if (o->simulate) {
+		struct sim_options so = {o->simulate, o->speed, o->scale, o->seed, o->start_at};
+		if (!(sim = sim_start(&srv, &so, err, sizeof(err))))
+			goto out;
+	}
 	printf("watchfloord listening on %s://%s%s%s:%d\n", o->tls_cert ? "https" : "http",
 	       strchr(o->host, ':') ? "[" : "", o->host, strchr(o->host, ':') ? "]" : "",
 	       http_port(http));
@@ -293,11 +317,6 @@ static int run(const struct options *o, sigset_t *sigs)
 	if (o->expire_grace > 0 &&
 	    !(sweep = sweep_start(&srv, o->expire_grace, err, sizeof(err))))
 		goto out;
-	if (o->simulate) {
-		struct sim_options so = {o->simulate, o->speed, o->scale, o->seed};
-		if (!(sim = sim_start(&srv, &so, err, sizeof(err))))
-			goto out;
-	}
 	for (;;) {
 		int sig = 0;
 		sigwait(sigs, &sig);

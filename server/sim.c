@@ -248,19 +248,59 @@ static void advance_spread(struct sim *s, struct sim_incident *inc, double t0, d
 	}
 }
 
+/* Plays the scenario from scenario time last to t: the steps due, then the spreads.
+ * replay: back-dated (sim_replay_past), each step to its own time. */
+static void sim_advance(struct sim *s, double last, double t, bool replay)
+{
+	while (s->next_step < s->sc.n_steps && s->sc.steps[s->next_step].at <= t) {
+		const struct sim_step *st = &s->sc.steps[s->next_step++];
+		if (replay)
+			util_set_backdate((int64_t)((s->start_at - st->at) * 1000.0));
+		sim_run_step(s, st);
+	}
+	if (replay)
+		util_set_backdate((int64_t)((s->start_at - t) * 1000.0));
+	for (size_t i = 0; i < s->n_incs; i++)
+		advance_spread(s, &s->incs[i], last, t);
+}
+
+/* The past of --start-at: scenario time 0..start_at played at once, each moment t
+ * written as if it were (start_at - t) ago, one wall-clock second per scenario second
+ * (whatever --speed), so the streams' minute and hour buckets, the 15-minute and
+ * 24-hour figures and the incident's record hold hours of history before the first
+ * client connects. Steps of CATCHUP_FINE_S while less than CATCHUP_FINE_SPAN_S is
+ * left (the minute buckets of the last hour), CATCHUP_COARSE_S before. */
+#define CATCHUP_FINE_S 60.0
+#define CATCHUP_COARSE_S 600.0
+#define CATCHUP_FINE_SPAN_S 3900.0
+static void sim_replay_past(struct sim *s)
+{
+	double last = 0;
+	if (s->start_at <= 0)
+		return;
+	/* Simulated history: no fsync per write (a crash now loses only the replay). */
+	store_set_durable(s->srv->st, false);
+	while (last < s->start_at) {
+		double step = s->start_at - last > CATCHUP_FINE_SPAN_S ? CATCHUP_COARSE_S
+								       : CATCHUP_FINE_S;
+		double t = last + step < s->start_at ? last + step : s->start_at;
+		sim_advance(s, last, t, true);
+		last = t;
+	}
+	util_set_backdate(0);
+	store_set_durable(s->srv->st, true);
+}
+
 static void *sim_main(void *arg)
 {
 	struct sim *s = arg;
 	int64_t start = util_mono_ms(), next_beat = start;
-	double last = 0;
+	double last = s->start_at;
 	pthread_mutex_lock(&s->mu);
 	while (!s->stop) {
 		pthread_mutex_unlock(&s->mu);
-		double t = (double)(util_mono_ms() - start) / 1000.0 * s->speed;
-		while (s->next_step < s->sc.n_steps && s->sc.steps[s->next_step].at <= t)
-			sim_run_step(s, &s->sc.steps[s->next_step++]);
-		for (size_t i = 0; i < s->n_incs; i++)
-			advance_spread(s, &s->incs[i], last, t);
+		double t = s->start_at + (double)(util_mono_ms() - start) / 1000.0 * s->speed;
+		sim_advance(s, last, t, false);
 		last = t;
 		if (util_mono_ms() >= next_beat) {
 			/* Platforms say they are alive even with nothing to post yet. */
@@ -288,6 +328,7 @@ struct sim *sim_start(struct server *srv, const struct sim_options *opt, char *e
 	s->srv = srv;
 	s->speed = opt->speed > 0 ? opt->speed : 1;
 	s->scale = opt->scale > 0 ? opt->scale : 1;
+	s->start_at = opt->start_at > 0 ? opt->start_at : 0;
 	if (scenario_load(opt->file, &s->sc, err, errsz) != 0) {
 		free(s);
 		return NULL;
@@ -300,6 +341,9 @@ struct sim *sim_start(struct server *srv, const struct sim_options *opt, char *e
 		sim_stop(s);
 		return NULL;
 	}
+	/* Before the thread and before the server announces itself: the first client
+	 * already sees the history. */
+	sim_replay_past(s);
 	pthread_mutex_init(&s->mu, NULL);
 	util_cond_init_monotonic(&s->cond);
 	if (pthread_create(&s->thread, NULL, sim_main, s) != 0) {

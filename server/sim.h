@@ -12,6 +12,7 @@ struct sim_options {
 	double speed;  /* scenario seconds per real second */
 	double scale;  /* volume scale: 1 = the scenario's figures */
 	unsigned seed; /* hash and jitter generator */
+	double start_at; /* scenario seconds replayed at once, back-dated, before live */
 };
 
 struct sim;

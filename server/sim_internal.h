@@ -66,6 +66,7 @@ struct sim {
 	struct server *srv;
 	struct scenario sc;
 	double speed, scale;
+	double start_at; /* sim_options.start_at */
 	uint64_t rng;
 	struct sim_platform plats[MAX_PLATFORMS];
 	size_t n_plats;

@@ -194,6 +194,11 @@ void store_unlock(struct store *st)
 	st->ops->unlock(st);
 }
 
+int store_set_durable(struct store *st, bool durable)
+{
+	return st->ops->set_durable(st, durable);
+}
+
 const char *store_last_error(struct store *st)
 {
 	return st->ops->last_error(st);

@@ -116,4 +116,10 @@ void store_lock(struct store *st);
 void store_unlock(struct store *st);
 const char *store_last_error(struct store *st);
 
+/* Bulk loading (the simulator's replay of a scenario's past, before the server
+ * announces itself): with durable false a commit no longer waits for the disk
+ * (SQLite synchronous=OFF, PostgreSQL synchronous_commit=off) until it is set back to
+ * true (a crash meanwhile may lose those writes, never corrupt the store). 0 or -1. */
+int store_set_durable(struct store *st, bool durable);
+
 #endif

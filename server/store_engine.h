@@ -49,6 +49,7 @@ struct store_ops {
 	void (*lock)(struct store *st);
 	void (*unlock)(struct store *st);
 	const char *(*last_error)(struct store *st);
+	int (*set_durable)(struct store *st, bool durable);
 };
 
 struct store {

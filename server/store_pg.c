@@ -826,6 +826,24 @@ static int pg_kv_put(struct store *base, const char *key, json_t *doc)
 	return rc;
 }
 
+static int pg_set_durable(struct store *base, bool durable)
+{
+	struct pg *st = pg_of(base);
+	int rc = -1;
+	pthread_mutex_lock(&st->mu); /* between transactions */
+	if (ensure_conn(st, &st->conn) == 0) {
+		const char *sql = durable ? "SET synchronous_commit = on"
+					  : "SET synchronous_commit = off";
+		PGresult *r = PQexec(st->conn, sql);
+		rc = 0;
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = set_err(st, "synchronous_commit", st->conn);
+		PQclear(r);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
 static const struct store_ops pg_ops = {
 	.name = "postgresql",
 	.close = pg_close,
@@ -856,4 +874,5 @@ static const struct store_ops pg_ops = {
 	.lock = pg_lock,
 	.unlock = pg_unlock,
 	.last_error = pg_last_error,
+	.set_durable = pg_set_durable,
 };

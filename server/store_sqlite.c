@@ -757,6 +757,18 @@ static void sq_lead_release(struct store *base, const char *job)
 	(void)job;
 }
 
+static int sq_set_durable(struct store *base, bool durable)
+{
+	struct sq *st = (struct sq *)base;
+	pthread_mutex_lock(&st->mu); /* between transactions */
+	const char *sql = durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF";
+	int rc = 0;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		rc = set_err(st, "synchronous");
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
 static const struct store_ops sq_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -787,4 +799,5 @@ static const struct store_ops sq_ops = {
 	.lock = sq_lock,
 	.unlock = sq_unlock,
 	.last_error = sq_last_error,
+	.set_durable = sq_set_durable,
 };

@@ -42,7 +42,8 @@ static int name_valid(const char *s)
 	if (n == 0 || n > NAME_MAX_LEN)
 		return 0;
 	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@:-",
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+			    "6789._@:-",
 			    *s))
 			return 0;
 	return 1;
@@ -59,7 +60,8 @@ static void own_like_folder(int fd, const char *path)
 		return;
 	snprintf(dirbuf, sizeof(dirbuf), "%s", path);
 	if (stat(dirname(dirbuf), &d) == 0 && fchown(fd, d.st_uid, d.st_gid) != 0)
-		fprintf(stderr, "watchfloord token: cannot give %s to its folder's owner: %s\n",
+		fprintf(stderr,
+			"watchfloord token: cannot give %s to its folder's owner: %s\n",
 			path, strerror(errno));
 }
 
@@ -159,7 +161,8 @@ static void warn_mode(int fd, const char *path)
 	struct stat st;
 	if (fstat(fd, &st) == 0 && (st.st_mode & 077))
 		fprintf(stderr,
-			"watchfloord token: warning: %s is open to other users (mode %04o); "
+			"watchfloord token: warning: %s is open to other users (mode "
+			"%04o); "
 			"chmod 600 it\n",
 			path, (unsigned)(st.st_mode & 07777));
 }
@@ -206,8 +209,9 @@ static int cmd_new(const char *path, int argc, char **argv)
 	char last = '\n';
 	if (end > 0 && pread(fd, &last, 1, end - 1) != 1)
 		last = '\n';
-	int n = snprintf(line, sizeof(line), "%s%s %s %s%s%s\n", last == '\n' ? "" : "\n",
-			 hex, role, name, org ? " " : "", org ? org : "");
+	int n = snprintf(line, sizeof(line), "%s%s %s %s%s%s\n",
+			 last == '\n' ? "" : "\n", hex, role, name, org ? " " : "",
+			 org ? org : "");
 	if (write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
 		fprintf(stderr, "watchfloord token: cannot write %s: %s\n", path,
 			strerror(errno));
@@ -217,7 +221,8 @@ static int cmd_new(const char *path, int argc, char **argv)
 	printf("%s\n", tok);
 	fflush(stdout);
 	fprintf(stderr,
-		"watchfloord token: added %s %s%s%s (fingerprint %.16s) to %s. The token is "
+		"watchfloord token: added %s %s%s%s (fingerprint %.16s) to %s. The "
+		"token is "
 		"shown this once; a running watchfloord takes it on SIGHUP.\n",
 		role, name, org ? " of " : "", org ? org : "", hex, path);
 	rc = 0;
@@ -352,11 +357,13 @@ static int revoke_locked(const char *path, const char *name)
 		return 1;
 	}
 	if (dropped == 0) {
-		fprintf(stderr, "watchfloord token: %s has no token named %s\n", path, name);
+		fprintf(stderr, "watchfloord token: %s has no token named %s\n", path,
+			name);
 		return 1;
 	}
 	fprintf(stderr,
-		"watchfloord token: revoked %s in %s; a running watchfloord drops it on "
+		"watchfloord token: revoked %s in %s; a running watchfloord drops it "
+		"on "
 		"SIGHUP (systemctl reload watchfloord)\n",
 		name, path);
 	return 0;
@@ -376,9 +383,14 @@ int token_main(int argc, char **argv)
 	/* Options may go anywhere (getopt permutes): no NAME or ORG starts with '-'. */
 	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (c) {
-		case O_TOKENS: path = optarg; break;
-		case O_HELP: printf("usage: %s", token_usage + 7); return 0;
-		default: return usage_error("unknown option");
+		case O_TOKENS:
+			path = optarg;
+			break;
+		case O_HELP:
+			printf("usage: %s", token_usage + 7);
+			return 0;
+		default:
+			return usage_error("unknown option");
 		}
 	}
 	argc -= optind;
@@ -386,7 +398,8 @@ int token_main(int argc, char **argv)
 	if (argc < 1)
 		return usage_error("which command: new, list or revoke?");
 	if (!path || !*path)
-		return usage_error("which tokens file? --tokens FILE (or WATCHFLOORD_TOKENS)");
+		return usage_error(
+			"which tokens file? --tokens FILE (or WATCHFLOORD_TOKENS)");
 	if (strcmp(argv[0], "new") == 0)
 		return cmd_new(path, argc, argv);
 	if (strcmp(argv[0], "list") == 0)

@@ -9,9 +9,18 @@
 #include "model/validate.h"
 #include "util/clock.h"
 
+/* The calling thread's back-dating (util_set_backdate): only the simulator's thread
+ * sets it, while it replays the past of a scenario. */
+static _Thread_local int64_t backdate_ms;
+
 int64_t util_now_ms(void)
 {
-	return wf_clock_now_ms();
+	return wf_clock_now_ms() - backdate_ms;
+}
+
+void util_set_backdate(int64_t ms)
+{
+	backdate_ms = ms;
 }
 
 int64_t util_mono_ms(void)

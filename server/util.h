@@ -13,8 +13,13 @@
 
 #include "model/enums.h"
 
-/* Wall clock in Unix milliseconds (util/clock.h's wf_clock_now_ms). */
+/* Wall clock in Unix milliseconds (util/clock.h's wf_clock_now_ms), minus the calling
+ * thread's back-dating. */
 int64_t util_now_ms(void);
+/* From now on util_now_ms() in this thread runs ms behind the wall clock (0: not at
+ * all). The simulator's replay of a scenario's past writes with it, so every time the
+ * server sets (opened_at, created_at, due_at, event times) is back-dated alike. */
+void util_set_backdate(int64_t ms);
 /* Monotonic clock in milliseconds, for deadlines (wf_clock_mono_ms). */
 int64_t util_mono_ms(void);
 /* Initialises a condition variable that times its waits on the monotonic clock (a

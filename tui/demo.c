@@ -113,7 +113,7 @@ static void sweep_stale(const char *tmp)
 	closedir(dir);
 }
 
-int wf_demo_start(struct wf_demo *d, char *err, size_t errsize)
+int wf_demo_start(struct wf_demo *d, int at_s, char *err, size_t errsize)
 {
 	char bindir[PATH_MAX], server[PATH_MAX + 16], scenario[PATH_MAX + 64];
 	char db[300], tokens[300], logf[300], line[256];
@@ -182,10 +182,21 @@ int wf_demo_start(struct wf_demo *d, char *err, size_t errsize)
 		int devnull = open("/dev/null", O_RDONLY);
 		if (devnull >= 0)
 			dup2(devnull, STDIN_FILENO);
-		char *argv[] = {server,	  "--listen", "127.0.0.1:0", "--db",
+		/* With a past: real time (the back-dated history is one second a
+		 * second, so the live part must be too), more volume, and decisions
+		 * that stay open past their due time for the officer to triage. */
+		char start_at[32];
+		snprintf(start_at, sizeof(start_at), "%ds", at_s);
+		char *live[] = {server,	    "--listen",	      "127.0.0.1:0", "--db",
+				db,	    "--tokens",	      tokens,	     "--simulate",
+				scenario,   "--start-at",     start_at,	     "--speed",
+				"1",	    "--scale",	      "0.05",	     "--expire-grace",
+				"0",	    "--log",	      logf,	     NULL};
+		char *fast[] = {server,	  "--listen", "127.0.0.1:0", "--db",
 				db,	  "--tokens", tokens,	     "--simulate",
 				scenario, "--speed",  "60",	     "--scale",
 				"0.01",	  "--log",    logf,	     NULL};
+		char **argv = at_s > 0 ? live : fast;
 		execv(server, argv);
 		_exit(127);
 	}

@@ -20,10 +20,12 @@ struct wf_demo {
 	char token[65];  /* the officer token (never shown) */
 };
 
-/* Finds watchfloord beside the running binary and the scenario (../scenarios or
- * ./scenarios), starts the server and waits for its "listening on" line. Returns 0,
- * or -1 with a message in err (the server's log is named when it helps). */
-int wf_demo_start(struct wf_demo *d, char *err, size_t errsize);
+/* Finds watchfloord beside the running binary and the scenario (util/paths.h),
+ * starts the server and waits for its "listening on" line. at_s > 0: the incident
+ * opens at_s seconds in, its past already written back-dated (watchfloord
+ * --start-at), and goes on in real time; 0: from its start at 60x. Returns 0, or -1
+ * with a message in err (the server's log is named when it helps). */
+int wf_demo_start(struct wf_demo *d, int at_s, char *err, size_t errsize);
 /* Stops the server (SIGTERM, then SIGKILL after 3 s), reaps it, removes the folder. */
 void wf_demo_stop(struct wf_demo *d);
 

@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 	memset(&demo, 0, sizeof(demo));
 	demo.out_fd = -1;
 	if (o.demo) {
-		if (wf_demo_start(&demo, err, sizeof(err)) != 0) {
+		if (wf_demo_start(&demo, o.demo_at_s, err, sizeof(err)) != 0) {
 			print_err(err);
 			wf_model_free(m);
 			return 1;

@@ -20,6 +20,7 @@ enum {
 	OPT_ITERATIONS,
 	OPT_INTERVAL,
 	OPT_POLL,
+	OPT_DEMO_AT,
 	OPT_DEMO,
 	OPT_REPLAY,
 	OPT_TOKEN_FILE,
@@ -58,6 +59,8 @@ void wf_options_usage(FILE *f)
 	      "  --poll[=S]          no streaming: long-poll, or with S poll the snapshot\n"
 	      "                      every S seconds (ETag, jittered)\n"
 	      "  --demo              start a private watchfloord simulating an incident\n"
+	      "  --demo-at DURATION  with --demo: open the incident DURATION in, its past\n"
+	      "                      already there (default 3h; 0: from its start, 60x)\n"
 	      "  --replay FILE       apply a recorded NDJSON file of events, no server\n"
 	      "  --token-file FILE   read the API token from FILE (else $WATCHFLOOR_TOKEN)\n"
 	      "  --cacert FILE       trust this CA bundle for https:// (verification is\n"
@@ -178,6 +181,32 @@ static int parse_set(struct wf_options *o, const char *arg, char *err, size_t er
 	return 0;
 }
 
+/* A duration: a bare number of seconds, or numbers each with a unit s, m, h or d
+ * ("90s", "3h", "1h30m"). */
+static int parse_duration(const char *s, int *out)
+{
+	static const char units[] = "smhd";
+	static const double mult[] = {1, 60, 3600, 86400};
+	char *end;
+	double total = 0, v = strtod(s, &end);
+	if (end != s && *end == '\0') {
+		total = v;
+	} else {
+		while (*s) {
+			v = strtod(s, &end);
+			const char *u = end != s && *end ? strchr(units, *end) : NULL;
+			if (!u || !(v >= 0))
+				return -1;
+			total += v * mult[u - units];
+			s = end + 1;
+		}
+	}
+	if (!(total >= 0 && total <= 1e9))
+		return -1;
+	*out = (int)total;
+	return 0;
+}
+
 static int parse_number(const char *name, const char *arg, double min, double max,
 			double *out, char *err, size_t errsize)
 {
@@ -205,6 +234,7 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 		{"interval", required_argument, NULL, OPT_INTERVAL},
 		{"poll", optional_argument, NULL, OPT_POLL},
 		{"demo", no_argument, NULL, OPT_DEMO},
+		{"demo-at", required_argument, NULL, OPT_DEMO_AT},
 		{"replay", required_argument, NULL, OPT_REPLAY},
 		{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
 		{"cacert", required_argument, NULL, OPT_CACERT},
@@ -296,6 +326,15 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 			break;
 		case OPT_DEMO:
 			o->demo = true;
+			break;
+		case OPT_DEMO_AT:
+			if (parse_duration(optarg, &o->demo_at_s) != 0 ||
+			    o->demo_at_s > 30 * 86400) {
+				snprintf(err, errsize, "--demo-at wants a duration 0..30d "
+						       "(90s, 45m, 3h, 1h30m)");
+				return -1;
+			}
+			o->demo_at_set = true;
 			break;
 		case OPT_REPLAY:
 			o->replay = optarg;
@@ -399,6 +438,12 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 		snprintf(err, errsize, "--rotate and --shift go with --wall");
 		return -1;
 	}
+	if (o->demo_at_set && !o->demo) {
+		snprintf(err, errsize, "--demo-at goes with --demo");
+		return -1;
+	}
+	if (o->demo && !o->demo_at_set)
+		o->demo_at_s = WF_DEMO_AT_DEFAULT_S;
 	if (o->demo && o->replay) {
 		snprintf(err, errsize, "--demo and --replay exclude each other");
 		return -1;

@@ -36,6 +36,9 @@ struct wf_verb_spec {
 	} set[WF_VERB_SETS_MAX];
 };
 
+/* --demo opens the scenario this far in unless --demo-at says otherwise. */
+#define WF_DEMO_AT_DEFAULT_S (3 * 3600)
+
 struct wf_options {
 	const char *url;    /* positional, default WF_DEFAULT_URL */
 	bool read_only;	    /* --read-only (also set by --wall) */
@@ -50,6 +53,8 @@ struct wf_options {
 	bool poll;	    /* --poll[=S] */
 	int poll_s;	    /* 0: long-poll; > 0: interval polling every S */
 	bool demo;	    /* --demo */
+	int demo_at_s;	    /* --demo-at: seconds into the scenario (default 3 h) */
+	bool demo_at_set;
 	const char *replay; /* --replay FILE */
 	const char *token_file; /* --token-file FILE */
 	const char *cacert;	/* --cacert FILE */

@@ -67,7 +67,8 @@ int wf_paths_find(const char *sub, const char *name, char *out, size_t size)
 		    access(out, R_OK) == 0)
 			return 0;
 	}
-	if (snprintf(out, size, "%s/%s", sub, name) < (int)size && access(out, R_OK) == 0)
+	if (snprintf(out, size, "%s/%s", sub, name) < (int)size &&
+	    access(out, R_OK) == 0)
 		return 0;
 	return -1;
 }

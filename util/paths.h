@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #define WF_PATHS_MAX 1024 /* bytes of one folder of wf_paths_data_dirs */
-#define WF_PATHS_DIRS 4   /* at most this many folders */
+#define WF_PATHS_DIRS 4	  /* at most this many folders */
 
 /* The data folder compiled in (the Makefile's DATADIR, PREFIX/share/watchfloor). */
 const char *wf_paths_data_dir(void);
@@ -16,9 +16,10 @@ const char *wf_paths_data_dir(void);
 int wf_paths_exe_dir(char *buf, size_t size);
 
 /* Fills dirs with the folders that may hold data of kind sub ("themes",
- * "scenarios"), best first: <exe>/../sub (the source tree), <exe>/../share/watchfloor/sub
- * (installed, or relocated under a DESTDIR), <compiled-in>/sub. exe_dir NULL: the
- * running binary's folder. Returns how many (duplicates are left out). */
+ * "scenarios"), best first: <exe>/../sub (the source tree),
+ * <exe>/../share/watchfloor/sub (installed, or relocated under a DESTDIR),
+ * <compiled-in>/sub. exe_dir NULL: the running binary's folder. Returns how many
+ * (duplicates are left out). */
 int wf_paths_data_dirs(const char *exe_dir, const char *sub,
 		       char dirs[WF_PATHS_DIRS][WF_PATHS_MAX]);
 
