@@ -211,12 +211,15 @@ void wf_ui_draw_msgline(struct wf_ui *ui, WINDOW *w)
 
 void wf_ui_draw_tabs(struct wf_ui *ui, WINDOW *w)
 {
-	int x = 0;
+	int x = 0, full = 0;
 	werase(w);
+	for (int i = 0; i < WF_UI_PANES; i++) /* too wide: short names but the focused */
+		full += (int)strlen(ui->panes[i].ops->name) + 10;
 	for (int i = 0; i < WF_UI_PANES; i++) {
 		char buf[64];
-		snprintf(buf, sizeof(buf), " %d %s (%zu) ", i + 1, ui->panes[i].ops->name,
-			 ui->panes[i].n);
+		bool shrt = full > getmaxx(w) && i != ui->focus;
+		snprintf(buf, sizeof(buf), " %d %.*s (%zu) ", i + 1, shrt ? 4 : 32,
+			 ui->panes[i].ops->name, ui->panes[i].n);
 		int a = wf_theme_attr(i == ui->focus ? WF_ROLE_PANE_TITLE_FOCUS
 						     : WF_ROLE_PANE_TITLE);
 		x += wf_text_draw(w, 0, x, buf, getmaxx(w) - x, a) + 1;

@@ -108,7 +108,18 @@ void wf_ui_draw_form(struct wf_ui *ui, WINDOW *w)
 		.dim = wf_theme_attr(WF_ROLE_DIM),
 		.ascii = ui->ascii,
 	};
-	wf_form_draw(&ui->verb.form, w, &st);
+	/* at most 100 columns and the rows the form needs, centred over the panes */
+	int h = getmaxy(w), wd = getmaxx(w);
+	int fh = wf_form_height(&ui->verb.form), fw = wd > 100 ? 100 : wd;
+	if (fh < 12)
+		fh = 12;
+	if (fh > h)
+		fh = h;
+	werase(w);
+	WINDOW *box = derwin(w, fh, fw, (h - fh) / 2, (wd - fw) / 2);
+	wf_form_draw(&ui->verb.form, box ? box : w, &st);
+	if (box)
+		delwin(box);
 	wnoutrefresh(w);
 }
 

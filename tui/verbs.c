@@ -241,6 +241,11 @@ static void form_propose(struct wf_verb *v, const struct wf_verb_target *t)
 			 "the platform id of the news organisation");
 	wf_form_set_hint(f, "authority", "e.g. NZ Police, eSafety Commissioner");
 	wf_form_set_hint(f, "kind", "Left/Right or a first letter: the fields follow");
+	const struct wf_incident *inc = wf_model_incident(v->model, v->incident_id);
+	snprintf(v->tier_hint, sizeof(v->tier_hint), "the incident is now %.40s, %s",
+		 inc && inc->tier ? inc->tier : "?",
+		 inc ? wf_incident_state_name(inc->state) : "?");
+	wf_form_set_hint(f, "proposed_tier", v->tier_hint);
 	wf_form_set(f, "subject_ref", rep ? rep->id : v->incident_id);
 	if (rep && rep->platform_id)
 		wf_form_set(f, "keep_platform_id", rep->platform_id);

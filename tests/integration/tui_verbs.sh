@@ -156,6 +156,7 @@ k a n && k a -l 'UNDONE note' && k a C-d y && undo_check note
 k a R && k a Tab Tab && k a -l 'UNDONE report' && k a C-d y && undo_check report
 k a P && k a Tab && k a C-u && k a -l 'UNDONE proposal' && k a C-d y && undo_check propose
 k a 5 && k a g && k a x && k a -l 'UNDONE dismiss' && k a Enter && undo_check dismiss
+k a g && k a t && k a -l 'UNDONE triage' && k a Enter && undo_check triage
 # a last note, queued after them: once it is on the server, their holds are over
 k a 1 && k a n && k a -l 'sentinel note' && k a C-d y
 wait_for 20 has '[.reports[] | select(.text=="sentinel note")] | length' || fail "the sentinel never arrived"
@@ -200,4 +201,4 @@ wait_for 10 test -s "$T/b.rc" || fail "b did not quit"
 for n in a b c; do
 	grep -Eq 'AddressSanitizer|runtime error|LeakSanitizer' "$T/$n.err" && fail "sanitizer ($n): $(head -n 20 "$T/$n.err")"
 done
-echo "tui_verbs: ok ($INC declared, note, $REP triaged, 8 proposals, 6 undos, kill -9 delivered once)"
+echo "tui_verbs: ok ($INC declared, note, $REP triaged, 8 proposals, 7 undos, kill -9 delivered once)"
