@@ -387,6 +387,57 @@ static void test_layouts_and_details(void **state)
 	wf_harness_close(&h);
 }
 
+/* Issue 12's effects as a second officer sees them in the incident's detail: the
+ * exception and the notification in the timeline, a candidate signal marked as not
+ * shared, copies kept under the exception counted apart. */
+static void test_effects_in_detail(void **state)
+{
+	struct wf_harness h;
+	char t[32];
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 90, 200, false, false), 0);
+	fill(&h);
+	ts(T0 - 2 * MIN, t);
+	assert_int_equal(wf_harness_apply(&h,
+		"{\"seq\":%lld,\"type\":\"signal.added\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"sig-2\",\"incident_id\":\"inc-1\",\"type\":\"md5\","
+		"\"value\":\"0123456789abcdef0123456789abcdef\",\"quality\":90,\"variant_id\":\"v2\","
+		"\"platform_id\":\"p-b\",\"added_at\":\"%s\",\"state\":\"proposed\",\"version\":1}}",
+		(long long)++seq, t, t), 0);
+	assert_int_equal(wf_harness_apply(&h,
+		"{\"seq\":%lld,\"type\":\"exception.granted\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"exc-1\",\"incident_id\":\"inc-1\",\"decision_id\":\"dec-9\","
+		"\"signal_id\":\"sig-1\",\"platform_id\":\"p-a\",\"reason\":\"News archive\\u001b[2J copy\","
+		"\"granted_by\":[\"p-a\",\"p-b\"],\"granted_at\":\"%s\",\"version\":1}}",
+		(long long)++seq, t, t), 0);
+	assert_int_equal(wf_harness_apply(&h,
+		"{\"seq\":%lld,\"type\":\"authority.notified\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"ntf-1\",\"incident_id\":\"inc-1\",\"decision_id\":\"dec-8\","
+		"\"authority\":\"NZ Police referral unit\",\"by\":\"olga\",\"approved_by\":[\"p-b\"],"
+		"\"at\":\"%s\",\"version\":1}}",
+		(long long)++seq, t, t), 0);
+	ts(T0 - 1 * MIN, t);
+	assert_int_equal(wf_harness_apply(&h,
+		"{\"seq\":%lld,\"type\":\"sightings\",\"time\":\"%s\",\"data\":"
+		"{\"platform_id\":\"p-a\",\"incident_id\":\"inc-1\",\"items\":[{\"signal_id\":\"sig-1\","
+		"\"count\":7,\"outcome\":\"kept\",\"seen_at\":\"%s\",\"exception_id\":\"exc-1\"}]}}",
+		(long long)++seq, t, t), 0);
+	wf_harness_key(&h, '1', false);
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "public-interest exception granted"));
+	assert_true(wf_harness_find(&h, "News archive"));
+	assert_false(wf_harness_find(&h, "\x1b")); /* the ESC became a placeholder */
+	assert_true(wf_harness_find(&h, "granted by: p-a, p-b"));
+	assert_true(wf_harness_find(&h, "authority notified"));
+	assert_true(wf_harness_find(&h, "NZ Police referral unit"));
+	assert_true(wf_harness_find(&h, "(proposed: not shared until approved)"));
+	assert_true(wf_harness_find(&h, "(public-interest exception)"));
+	assert_true(wf_harness_find(&h, "KEPT-EX"));
+	assert_true(wf_harness_find(&h, "Kept under a public-interest exception: 7 in 24 h"));
+	wf_harness_close(&h);
+}
+
 static void test_text_frame(void **state)
 {
 	struct wf_harness h;
@@ -505,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_read_only_gate),
 		cmocka_unit_test(test_triage_and_undo),
 		cmocka_unit_test(test_layouts_and_details),
+		cmocka_unit_test(test_effects_in_detail),
 		cmocka_unit_test(test_text_frame),
 		cmocka_unit_test(test_watch_highlight),
 		cmocka_unit_test(test_outbox_unreadable_lines_shown),

@@ -1,6 +1,7 @@
 /* pane_incidents.c - pane 1: every incident with tier, state, title, age, uploads
  * per minute and its trend, platforms hit and blocked share; its detail view is the
- * incident's timeline, signals and per-platform table. */
+ * incident's timeline (with the exceptions granted and authorities notified),
+ * signals (proposed, rejected, disabled) and per-platform table. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,7 +120,47 @@ struct tl_entry {
 	const char *what;
 	const struct wf_report *rep;
 	const struct wf_decision *dec;
+	const struct wf_exception *exc;
+	const struct wf_notification *ntf;
 };
+
+/* Organisations as "a, b" (untrusted: shown through wf_lines_text). */
+static const char *orgs_text(char *const *v, size_t n, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used + 1 < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", v[i]);
+	return buf;
+}
+
+/* An exception granted or an authority notified, as timeline lines. */
+static void record_lines(const struct wf_view_ctx *c, struct wf_lines *l,
+			 const struct tl_entry *e)
+{
+	int t = wf_theme_attr(WF_ROLE_TEXT);
+	char orgs[400];
+	if (e->exc) {
+		const struct wf_exception *x = e->exc;
+		time_line(l, c, "public-interest exception granted", e->t);
+		wf_lines_text(l, "         keeps", x->platform_id ? x->platform_id : "(nobody)",
+			      t);
+		if (x->signal_id)
+			wf_lines_text(l, "        signal", x->signal_id, t);
+		if (x->report_id)
+			wf_lines_text(l, "        report", x->report_id, t);
+		wf_lines_text(l, "        reason", x->reason, t);
+		wf_lines_text(l, "    granted by",
+			      orgs_text(x->granted_by, x->n_granted_by, orgs, sizeof(orgs)), t);
+	} else {
+		const struct wf_notification *n = e->ntf;
+		time_line(l, c, "authority notified", e->t);
+		wf_lines_text(l, "     authority", n->authority, t);
+		wf_lines_text(l, "            by", n->by, t);
+		wf_lines_text(l, "   approved by",
+			      orgs_text(n->approved_by, n->n_approved_by, orgs, sizeof(orgs)), t);
+	}
+}
 
 static int tl_cmp(const void *a, const void *b)
 {
@@ -131,25 +172,35 @@ static int tl_cmp(const void *a, const void *b)
 static void timeline(const struct wf_view_ctx *c, struct wf_lines *l,
 		     const struct wf_incident *inc)
 {
-	struct tl_entry e[3 + 32 + 32];
+	struct tl_entry e[3 + 32 + 32 + 16 + 16];
 	const struct wf_report *rep[32];
 	const struct wf_decision *dec[32];
+	const struct wf_exception *exc[16];
+	const struct wf_notification *ntf[16];
 	size_t n = 0;
 	int t = wf_theme_attr(WF_ROLE_TEXT);
 	const int64_t at[3] = {inc->opened_at, inc->activated_at, inc->concluded_at};
 	const char *what[3] = {"opened", "protocol activated", "concluded"};
 	for (int i = 0; i < 3; i++)
 		if (at[i])
-			e[n++] = (struct tl_entry){at[i], what[i], NULL, NULL};
+			e[n++] = (struct tl_entry){at[i], what[i], NULL, NULL, NULL, NULL};
 	size_t nr = wf_model_reports(c->model, inc->id, rep, 32);
 	for (size_t i = 0; i < nr; i++)
-		e[n++] = (struct tl_entry){rep[i]->created_at, NULL, rep[i], NULL};
+		e[n++] = (struct tl_entry){rep[i]->created_at, NULL, rep[i], NULL, NULL, NULL};
 	size_t nd = wf_model_open_decisions(c->model, WF_SORT_DEC_NEWEST, inc->id, dec, 32);
 	for (size_t i = 0; i < nd; i++)
-		e[n++] = (struct tl_entry){dec[i]->created_at, NULL, NULL, dec[i]};
+		e[n++] = (struct tl_entry){dec[i]->created_at, NULL, NULL, dec[i], NULL, NULL};
+	size_t nx = wf_model_exceptions(c->model, inc->id, exc, 16);
+	for (size_t i = 0; i < nx; i++)
+		e[n++] = (struct tl_entry){exc[i]->granted_at, NULL, NULL, NULL, exc[i], NULL};
+	size_t nn = wf_model_notifications(c->model, inc->id, ntf, 16);
+	for (size_t i = 0; i < nn; i++)
+		e[n++] = (struct tl_entry){ntf[i]->at, NULL, NULL, NULL, NULL, ntf[i]};
 	qsort(e, n, sizeof(e[0]), tl_cmp);
 	for (size_t i = 0; i < n; i++) {
-		if (e[i].what) {
+		if (e[i].exc || e[i].ntf) {
+			record_lines(c, l, &e[i]);
+		} else if (e[i].what) {
 			time_line(l, c, e[i].what, e[i].t);
 		} else if (e[i].rep) {
 			char what_buf[96];
@@ -192,12 +243,19 @@ static void inc_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 			"Rates: %.1f / %.1f / %.1f per min (1/5/15)  blocked %s  "
 			"variants/h %.0f",
 			r.rate1, r.rate5, r.rate15, a, r.variants_per_hour);
+	if (r.last24h.kept_exception > 0) {
+		wf_fmt_count((double)r.last24h.kept_exception, b, sizeof(b));
+		wf_lines_printf(l, t,
+				"Kept under a public-interest exception: %s in 24 h (allowed, "
+				"not counted against the blocked share)",
+				b);
+	}
 	wf_lines_blank(l);
 	wf_lines_printf(l, h, "Timeline");
 	timeline(c, l, inc);
 	wf_lines_blank(l);
-	wf_lines_printf(l, h, "%-24s %7s %7s %7s %6s %7s", "PLATFORM", "1 MIN", "15 MIN",
-			"24 H", "BLK", "REMOVED");
+	wf_lines_printf(l, h, "%-24s %7s %7s %7s %6s %7s %7s", "PLATFORM", "1 MIN", "15 MIN",
+			"24 H", "BLK", "REMOVED", "KEPT-EX");
 	const struct wf_platform *pl[128];
 	size_t np = wf_model_platforms(c->model, WF_SORT_PLAT_RATE, inc->id, c->now, pl, 128);
 	for (size_t i = 0; i < np; i++) {
@@ -213,9 +271,11 @@ static void inc_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 		wf_fmt_count((double)pr.last24h.attempts, d, sizeof(d));
 		wf_fmt_percent(pr.blocked_share15, e, sizeof(e));
 		wf_fmt_count((double)pr.last24h.removed, buf, sizeof(buf));
+		char kx[16];
+		wf_fmt_count((double)pr.last24h.kept_exception, kx, sizeof(kx));
 		int pad = 24 - wf_text_width(name);
-		wf_lines_printf(l, t, "%s%*s %7s %7s %7s %6s %7s", name, pad > 0 ? pad : 0, "",
-				a, b, d, e, buf);
+		wf_lines_printf(l, t, "%s%*s %7s %7s %7s %6s %7s %7s", name, pad > 0 ? pad : 0,
+				"", a, b, d, e, buf, kx);
 	}
 	wf_lines_blank(l);
 	wf_lines_printf(l, h, "Signals (newest first)");
@@ -226,11 +286,21 @@ static void inc_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 		char val[20];
 		wf_text_sanitize(sig[i]->value, strlen(sig[i]->value), 16, true, val,
 				 sizeof(val));
-		wf_lines_printf(l, sig[i]->state == WF_SIG_DISABLED ? wf_theme_attr(WF_ROLE_DIM) : t,
-				"  %sZ %-9s %-16s q%-3d %s%s", a,
+		/* Only active signals are on the shared list. */
+		static const char *const mark[WF_SIG__COUNT] = {
+			[WF_SIG_ACTIVE] = "",
+			[WF_SIG_DISABLED] = "(disabled)",
+			[WF_SIG_PROPOSED] = "(proposed: not shared until approved)",
+			[WF_SIG_REJECTED] = "(rejected)",
+		};
+		bool dim = sig[i]->state == WF_SIG_DISABLED || sig[i]->state == WF_SIG_REJECTED;
+		const struct wf_exception *x =
+			wf_model_signal_exception(c->model, sig[i]->id, NULL);
+		wf_lines_printf(l, dim ? wf_theme_attr(WF_ROLE_DIM) : t,
+				"  %sZ %-9s %-16s q%-3d %s%s%s", a,
 				wf_hash_type_name(sig[i]->type), val, sig[i]->quality,
 				sig[i]->new_variant ? "new variant " : "",
-				sig[i]->state == WF_SIG_DISABLED ? "(disabled)" : "");
+				mark[sig[i]->state], x ? " (public-interest exception)" : "");
 	}
 }
 

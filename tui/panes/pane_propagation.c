@@ -1,6 +1,7 @@
 /* pane_propagation.c - pane 3: how fast the focus incident (the context, else the
  * incident selected in pane 1) spreads: 1/5/15-minute rates, acceleration, doubling
- * time, blocked share and new variants per hour, sparklines of the last hour in
+ * time, blocked share (copies kept under a public-interest exception are left out
+ * of it and counted apart) and new variants per hour, sparklines of the last hour in
  * total and per platform, and the signals spreading fastest. */
 #include <stdio.h>
 #include <string.h>
@@ -140,7 +141,13 @@ static void prop_draw(struct wf_pane *p, const struct wf_view_ctx *c, WINDOW *w,
 	wf_fmt_percent(rt.blocked_share15, a, sizeof(a));
 	snprintf(line, sizeof(line), " accel %+.1f/min2  doubling %s  blocked %s  "
 		 "new variants/h %.0f", rt.accel, e, a, rt.variants_per_hour);
-	wf_text_draw(w, y, x + used, line, cols - used, t);
+	used += wf_text_draw(w, y, x + used, line, cols - used, t);
+	if (rt.last24h.kept_exception > 0 && used < cols) {
+		/* allowed copies: left out of the blocked share, not failures */
+		wf_fmt_count((double)rt.last24h.kept_exception, b, sizeof(b));
+		snprintf(line, sizeof(line), "  kept under exception %s/24h", b);
+		wf_text_draw(w, y, x + used, line, cols - used, wf_theme_attr(WF_ROLE_DIM));
+	}
 	y++;
 	/* with the list's geometry, so the totals line up with the platforms' rows */
 	wf_model_series(c->model, inc->id, NULL, c->now, WF_SERIES_ATTEMPTS, s);
