@@ -75,6 +75,7 @@ struct wf_ui {
 	bool outbox_view; /* the outbox overlay (o) */
 	bool notes_view;  /* the situation notes of notes_incident (N) */
 	int notes_skip;   /* lines scrolled off the top; -1: show the newest */
+	int notes_max;    /* the largest skip at the last draw: at it, new notes follow */
 	wf_row_id notes_incident;
 	struct wf_verb verb; /* the open form (verb.open), see verbs.h */
 	enum wf_prompt_kind prompt;

@@ -224,8 +224,11 @@ void wf_ui_draw_notes(struct wf_ui *ui, WINDOW *w, const struct wf_view_ctx *c)
 	struct wf_lines count = {w, 1, 2, 0, getmaxx(w) - 4, 1 << 30, 0};
 	wf_pane_reports_notes(c, &count, ui->notes_incident);
 	int max_skip = count.line > rows ? count.line - rows : 0;
-	if (ui->notes_skip < 0 || ui->notes_skip > max_skip)
+	/* at the end (opened, or scrolled down to it) a new note stays in view */
+	if (ui->notes_skip < 0 || ui->notes_skip >= ui->notes_max ||
+	    ui->notes_skip > max_skip)
 		ui->notes_skip = max_skip;
+	ui->notes_max = max_skip;
 	struct wf_lines l = {w, 1, 2, rows, getmaxx(w) - 4, ui->notes_skip, 0};
 	wf_pane_reports_notes(c, &l, ui->notes_incident);
 	wnoutrefresh(w);

@@ -369,6 +369,36 @@ static void test_quorum_shown(void **state)
 	wf_harness_close(&h);
 }
 
+/* The notes view opens at the newest note and follows new ones while at the end. */
+static void test_notes_follow(void **state)
+{
+	struct wf_harness h;
+	char text[64], id[16];
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 24, 80, false, true), 0);
+	add_incident(&h, "inc-1", "Notes");
+	for (int i = 0; i < 12; i++) {
+		snprintf(id, sizeof(id), "n-%d", i);
+		snprintf(text, sizeof(text), "\"note number %02d\"", i);
+		add_report(&h, id, "situation_note", "olga", text, T0 - (20 - i) * MIN, "open");
+	}
+	wf_harness_frame(&h, T0, false);
+	wf_harness_key(&h, 'N', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "note number 11"));
+	assert_false(wf_harness_find(&h, "note number 00"));
+	add_report(&h, "n-12", "situation_note", "yuki", "\"note number 12\"", T0, "open");
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "note number 12"));
+	wf_harness_key(&h, 'g', false); /* the top: the first note, and it stays there */
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "note number 00"));
+	add_report(&h, "n-13", "situation_note", "yuki", "\"note number 13\"", T0, "open");
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "note number 00"));
+	wf_harness_close(&h);
+}
+
 /* Read-only: every verb refused at the gate, no form opened. */
 static void test_read_only_refuses_verbs(void **state)
 {
@@ -399,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_propose_kinds),
 		cmocka_unit_test(test_reports_pane_and_notes),
 		cmocka_unit_test(test_quorum_shown),
+		cmocka_unit_test(test_notes_follow),
 		cmocka_unit_test(test_read_only_refuses_verbs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
