@@ -84,7 +84,7 @@ static void dec_draw_row(const struct wf_view_ctx *c, WINDOW *w, int y, int x, i
 	int sx = x + 11;
 	if (d->state == WF_DECST_ESCALATED)
 		sx += wf_text_draw(w, y, sx, "[ESC] ", 6, attr);
-	wf_text_draw(w, y, sx, d->subject, rx - sx - 1, attr);
+	wf_text_draw(w, y, sx, d->subject, rx - sx - (overdue ? 3 : 1), attr);
 	if (overdue) {
 		wf_fmt_duration(-left, buf, sizeof(buf));
 		char o[40];
