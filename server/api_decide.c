@@ -49,6 +49,7 @@ void api_create_incident(struct server *srv, const struct api_request *req,
 		return;
 	}
 	api_incident_set_state(inc, wf_incident_state_name(state), now);
+	json_object_set_new(inc, "opened_by", json_string(req->who->name));
 	if (api_save_emit(srv, "incident", inc, true, NULL, WF_EV_INCIDENT_OPENED)) {
 		json_decref(inc);
 		store_failed(srv, rep);
@@ -92,6 +93,7 @@ void api_update_incident(struct server *srv, const struct api_request *req,
 		json_object_set_new(inc, "summary", json_string(summary));
 	if (state != WF_INC__COUNT)
 		api_incident_set_state(inc, wf_incident_state_name(state), util_now_ms());
+	json_object_set_new(inc, "updated_by", json_string(req->who->name));
 	if (api_save_emit(srv, "incident", inc, true, NULL, WF_EV_INCIDENT_UPDATED)) {
 		json_decref(inc);
 		store_failed(srv, rep);

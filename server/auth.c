@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -189,4 +190,33 @@ const struct auth_identity *auth_find_token(const struct auth *a, const char *to
 	}
 	OPENSSL_cleanse(h, sizeof(h));
 	return found;
+}
+
+/* The token of "Bearer TOKEN", or of "Basic base64(USER:TOKEN)" (what TAXII
+ * clients such as MISP's and OpenCTI's send; the user name is ignored), into buf. */
+const char *auth_header_token(const char *hdr, char *buf, size_t size)
+{
+	if (!hdr)
+		return NULL;
+	bool basic = strncasecmp(hdr, "Basic ", 6) == 0;
+	if (!basic && strncasecmp(hdr, "Bearer ", 7) != 0)
+		return NULL;
+	const char *tok = hdr + (basic ? 6 : 7);
+	while (*tok == ' ')
+		tok++;
+	if (!basic)
+		return tok;
+	size_t n = strlen(tok);
+	if (n == 0 || n % 4 || n / 4 * 3 >= size)
+		return NULL;
+	int len = EVP_DecodeBlock((unsigned char *)buf, (const unsigned char *)tok, (int)n);
+	if (len < 0)
+		return NULL;
+	while (len > 0 && n > 0 && tok[--n] == '=')
+		len--; /* EVP_DecodeBlock counts the padding as bytes */
+	buf[len] = '\0';
+	if (strlen(buf) != (size_t)len)
+		return NULL;
+	char *colon = strchr(buf, ':');
+	return colon ? colon + 1 : NULL;
 }

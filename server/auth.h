@@ -35,4 +35,9 @@ bool auth_has_key(const struct auth *a, const char *key);
 /* The role of a name ("officer"), or -1. */
 int auth_role_parse(const char *name);
 
+/* The token of an Authorization header: "Bearer TOKEN", or "Basic
+ * base64(USER:TOKEN)" (what TAXII clients such as MISP's and OpenCTI's send; the
+ * user name is ignored), decoded into buf when needed. NULL for anything else. */
+const char *auth_header_token(const char *hdr, char *buf, size_t size);
+
 #endif

@@ -15,7 +15,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "feed.h"
 #include "model/validate.h"
+#include "record.h"
+#include "taxii.h"
 #include "util.h"
 
 #define BODY_MAX (1024 * 1024)
@@ -29,7 +32,17 @@ enum {
 	R_NONE = 0, /* no token needed */
 };
 
-enum route_kind { RK_HEALTH, RK_WHOAMI, RK_RULES, RK_SNAPSHOT, RK_EVENTS, RK_WRITE };
+enum route_kind {
+	RK_HEALTH,
+	RK_WHOAMI,
+	RK_RULES,
+	RK_SNAPSHOT,
+	RK_EVENTS,
+	RK_RECORD,
+	RK_STIX,
+	RK_TAXII,
+	RK_WRITE
+};
 
 /* One path of the protocol. A '*' segment is the resource id. */
 struct route {
@@ -46,6 +59,8 @@ static const struct route routes[] = {
 	{"GET", "/v1/rules", R_ANY, RK_RULES, NULL},
 	{"GET", "/v1/snapshot", R_ANY, RK_SNAPSHOT, NULL},
 	{"GET", "/v1/events", R_ANY, RK_EVENTS, NULL},
+	{"GET", "/v1/incidents/*/record", R_ANY, RK_RECORD, NULL},
+	{"GET", "/v1/incidents/*/stix", R_ANY, RK_STIX, NULL},
 	{"POST", "/v1/sightings", R_PLATFORM | R_ADMIN, RK_WRITE, api_post_sightings},
 	{"POST", "/v1/signals", R_PLATFORM | R_OFFICER | R_ADMIN, RK_WRITE, api_post_signal},
 	{"POST", "/v1/reports", R_PLATFORM | R_OFFICER | R_ADMIN, RK_WRITE, api_post_report},
@@ -71,7 +86,12 @@ struct http {
 	int64_t *bucket_at;  /* when each bucket was last filled (monotonic ms) */
 	pthread_mutex_t auth_mu; /* srv->auth and the buckets (swapped by a reload) */
 	char *tls_cert, *tls_key;
+	struct feed *feed; /* the STIX view: /v1/incidents/{id}/stix and TAXII */
+	char *stix_name;
 };
+
+/* Every path under /taxii2/ (taxii.c routes them); GET only, read-only. */
+static const struct route taxii_route = {"GET", "/taxii2/", R_ANY, RK_TAXII, NULL};
 
 /* Without a tokens file every client is this read-only identity. */
 static const struct auth_identity anonymous = {.name = "anonymous", .role = AUTH_VIEWER};
@@ -87,6 +107,7 @@ struct request {
 	size_t len, cap;
 	bool too_large;
 	bool answered; /* a response is queued: nothing more to do */
+	bool taxii;    /* under /taxii2/: TAXII's media type and error bodies */
 	int64_t started;
 };
 
@@ -196,6 +217,45 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status, const ch
 	return send_json(c, status, rep.body);
 }
 
+/* Sends a TAXII reply (its body freed) with TAXII's media type and headers. */
+static enum MHD_Result send_taxii(struct MHD_Connection *c, struct taxii_reply *tr)
+{
+	if (!tr->body)
+		taxii_error(tr, 503, "out of memory");
+	char *body = tr->body;
+	tr->body = NULL;
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		body ? strlen(body) : 0, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", TAXII_MEDIA_TYPE);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (tr->date_first[0])
+		MHD_add_response_header(r, "X-TAXII-Date-Added-First", tr->date_first);
+	if (tr->date_last[0])
+		MHD_add_response_header(r, "X-TAXII-Date-Added-Last", tr->date_last);
+	if (tr->status == 401)
+		MHD_add_response_header(r, "WWW-Authenticate", "Basic realm=\"watchfloor\"");
+	if (tr->status == 503 || tr->status == 429)
+		MHD_add_response_header(r, "Retry-After", "2");
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)tr->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* An error answer in the format of the path: TAXII's under /taxii2/, else ours. */
+static enum MHD_Result send_err(struct MHD_Connection *c, const struct request *rq,
+				int status, const char *msg)
+{
+	if (!rq->taxii)
+		return send_error(c, status, msg);
+	struct taxii_reply tr = {0};
+	taxii_error(&tr, status, msg);
+	return send_taxii(c, &tr);
+}
+
 /* The request's identity, copied into rq->me (the tokens may be swapped by a reload
  * while the request runs), or NULL for a missing or unknown token. */
 static const struct auth_identity *authenticate(struct http *h, struct MHD_Connection *c,
@@ -203,15 +263,15 @@ static const struct auth_identity *authenticate(struct http *h, struct MHD_Conne
 {
 	const char *hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 	const struct auth_identity *found = NULL;
+	char buf[512];
 	pthread_mutex_lock(&h->auth_mu);
 	if (!h->srv->auth) {
 		found = &anonymous;
 		rq->token_index = SIZE_MAX;
-	} else if (hdr && strncasecmp(hdr, "Bearer ", 7) == 0) {
-		const char *tok = hdr + 7;
-		while (*tok == ' ')
-			tok++;
-		found = auth_find_token(h->srv->auth, tok, strlen(tok));
+	} else {
+		const char *tok = auth_header_token(hdr, buf, sizeof(buf));
+		if (tok)
+			found = auth_find_token(h->srv->auth, tok, strlen(tok));
 		if (found)
 			rq->token_index = (size_t)(found - auth_at(h->srv->auth, 0));
 	}
@@ -303,6 +363,67 @@ static enum MHD_Result serve_snapshot(struct http *h, struct MHD_Connection *c,
 	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+static enum MHD_Result serve_record(struct http *h, struct MHD_Connection *c,
+				    const char *id, int *status)
+{
+	json_t *rec = record_build(h->srv->st, id, status);
+	if (!rec)
+		return send_error(c, *status,
+				  *status == 404 ? "no such incident" : "store unavailable");
+	return send_json(c, 200, rec);
+}
+
+static enum MHD_Result serve_stix(struct http *h, struct MHD_Connection *c, const char *id,
+				  int *status)
+{
+	json_t *inc = NULL;
+	store_lock(h->srv->st);
+	inc = store_get_resource(h->srv->st, "incident", id);
+	store_unlock(h->srv->st);
+	json_decref(inc);
+	if (!inc)
+		return send_error(c, *status = 404, "no such incident");
+	json_t *bundle = feed_bundle(h->feed, h->srv->st, id);
+	if (!bundle)
+		return send_error(c, *status = 503, "store unavailable");
+	char *text = json_dumps(bundle, JSON_COMPACT);
+	json_decref(bundle);
+	if (!text)
+		return send_error(c, *status = 503, "out of memory");
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", "application/stix+json;version=2.1");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	*status = 200;
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static const char *taxii_arg(void *ctx, const char *key)
+{
+	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static enum MHD_Result serve_taxii(struct http *h, struct MHD_Connection *c,
+				   const char *url, int *status)
+{
+	/* The discovery's URLs: the Host the client used when it is a plain
+	 * host[:port], else relative ones. */
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+	char base[300] = "";
+	if (host && *host && strlen(host) < 200 &&
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+		    strlen(host))
+		snprintf(base, sizeof(base), "%s://%s", h->tls_cert ? "https" : "http", host);
+	struct taxii_reply tr = {0};
+	taxii_handle(h->feed, h->srv->st, url + 7,
+		     MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"), taxii_arg, c,
+		     base, h->stix_name, &tr);
+	*status = tr.status;
+	return send_taxii(c, &tr);
 }
 
 static enum MHD_Result serve_write(struct http *h, struct MHD_Connection *c,
@@ -415,7 +536,11 @@ static int admit_request(struct http *h, struct MHD_Connection *c, const char *u
 			 const char *method, struct request *rq, enum MHD_Result *ret)
 {
 	bool path_known = false;
-	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+	if (strncmp(url, "/taxii2/", 8) == 0) {
+		rq->taxii = path_known = true;
+		rq->rt = &taxii_route;
+	}
+	for (size_t i = 0; !rq->taxii && i < sizeof(routes) / sizeof(routes[0]); i++) {
 		char tmp[80] = "";
 		if (!path_match(routes[i].pattern, url, tmp, sizeof(tmp)))
 			continue;
@@ -429,7 +554,7 @@ static int admit_request(struct http *h, struct MHD_Connection *c, const char *u
 	const struct route *rt = rq->rt;
 	int retry;
 	if (atomic_load(&h->refusing)) {
-		*ret = send_error(c, 503, "server shutting down");
+		*ret = send_err(c, rq, 503, "server shutting down");
 		return 503;
 	}
 	if (!rt) {
@@ -438,12 +563,20 @@ static int admit_request(struct http *h, struct MHD_Connection *c, const char *u
 		return path_known ? 405 : 404;
 	}
 	if (rt->roles != R_NONE && !(rq->who = authenticate(h, c, rq))) {
-		*ret = send_error(c, 401, "missing or unknown bearer token");
+		*ret = send_err(c, rq, 401, "missing or unknown bearer token");
 		return 401;
 	}
 	if (rt->roles != R_NONE && (retry = rate_check(h, rq)) > 0) {
 		*ret = send_rate_limited(h, c, retry);
 		return 429;
+	}
+	if (rq->taxii && strcmp(method, "GET") != 0) {
+		/* Every collection is can_write false: adding objects is forbidden. */
+		bool post = strcmp(method, "POST") == 0;
+		*ret = send_err(c, rq, post ? 403 : 405,
+				post ? "this TAXII server is read-only (can_write: false)"
+				     : "method not allowed on this path");
+		return post ? 403 : 405;
 	}
 	if (rt->roles != R_NONE && !(rt->roles & (1u << rq->who->role))) {
 		*ret = send_error(c, 403,
@@ -452,7 +585,7 @@ static int admit_request(struct http *h, struct MHD_Connection *c, const char *u
 		return 403;
 	}
 	if (rt->kind != RK_WRITE && has_body(c)) {
-		*ret = send_error(c, 400, "this request takes no body");
+		*ret = send_err(c, rq, 400, "this request takes no body");
 		return 400;
 	}
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -538,6 +671,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			break;
 		case RK_EVENTS:
 			ret = serve_events(h, c, rq->who, &status);
+			break;
+		case RK_RECORD:
+			ret = serve_record(h, c, rq->id, &status);
+			break;
+		case RK_STIX:
+			ret = serve_stix(h, c, rq->id, &status);
+			break;
+		case RK_TAXII:
+			ret = serve_taxii(h, c, url, &status);
 			break;
 		default:
 			ret = serve_write(h, c, rq->rt, rq->who, rq->id, rq, &status);
@@ -640,10 +782,12 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 	h->rate = opt->rate_limit;
 	pthread_mutex_init(&h->rate_mu, NULL);
 	pthread_mutex_init(&h->auth_mu, NULL);
+	h->stix_name = strdup(opt->stix_name ? opt->stix_name : "watchfloor command center");
+	h->feed = feed_new(h->stix_name, opt->tlp);
 	size_t n_tokens = auth_count(srv->auth);
 	h->bucket = calloc(n_tokens ? n_tokens : 1, sizeof(*h->bucket));
 	h->bucket_at = calloc(n_tokens ? n_tokens : 1, sizeof(*h->bucket_at));
-	if (!h->bucket || !h->bucket_at) {
+	if (!h->bucket || !h->bucket_at || !h->feed || !h->stix_name) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
 	}
@@ -693,6 +837,8 @@ fail:
 	free(h->bucket);
 	free(h->bucket_at);
 	pthread_mutex_destroy(&h->auth_mu);
+	feed_free(h->feed);
+	free(h->stix_name);
 	pthread_mutex_destroy(&h->rate_mu);
 	pthread_mutex_destroy(&h->log_mu);
 	free(h);
@@ -724,6 +870,8 @@ void http_stop(struct http *h)
 	free(h->bucket);
 	free(h->bucket_at);
 	pthread_mutex_destroy(&h->auth_mu);
+	feed_free(h->feed);
+	free(h->stix_name);
 	pthread_mutex_destroy(&h->rate_mu);
 	pthread_mutex_destroy(&h->log_mu);
 	free(h);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "api.h"
+#include "stix.h"
 
 struct http;
 
@@ -18,6 +19,8 @@ struct http_options {
 	FILE *log;             /* access log, or NULL */
 	unsigned threads;      /* polling threads (epoll) */
 	double rate_limit;     /* requests a second per token (burst: twice); 0: off */
+	const char *stix_name; /* the command center's STIX identity name, or NULL */
+	enum stix_tlp tlp;     /* the TLP marking of every STIX object (default amber) */
 };
 
 /* Starts serving srv. On failure returns NULL with err set. */

@@ -32,7 +32,8 @@
 struct options {
 	char host[64];
 	int port;
-	const char *db, *tokens, *simulate, *tls_cert, *tls_key, *log;
+	const char *db, *tokens, *simulate, *tls_cert, *tls_key, *log, *stix_name;
+	enum stix_tlp tlp;
 	double speed, scale, rate_limit;
 	double start_at; /* --start-at: scenario seconds replayed back-dated first */
 	long retention;
@@ -74,6 +75,9 @@ static void usage(FILE *f)
 		"                       activate, conclude, change_tier, public_interest 2;\n"
 		"                       the others 1; see GET /v1/rules)\n"
 		"  --log FILE           access log (names token owners, never tokens)\n"
+		"  --tlp LEVEL          TLP marking of the STIX export and the TAXII feed:\n"
+		"                       white, green, amber (default) or red\n"
+		"  --stix-name NAME     the command center's STIX identity name\n"
 		"  --help, --version\n",
 		token_usage);
 }
@@ -104,7 +108,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_LISTEN = 256, O_DB, O_TOKENS, O_SIM, O_SPEED, O_SCALE, O_SEED, O_RET,
 	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION, O_RATE, O_GRACE, O_QUORUM,
-	       O_START_AT };
+	       O_START_AT, O_TLP, O_STIX_NAME };
 	static const struct option longs[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
 		{"db", required_argument, NULL, O_DB},
@@ -122,6 +126,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"tls-key", required_argument, NULL, O_KEY},
 		{"log", required_argument, NULL, O_LOG},
 		{"quorum", required_argument, NULL, O_QUORUM},
+		{"tlp", required_argument, NULL, O_TLP},
+		{"stix-name", required_argument, NULL, O_STIX_NAME},
 		{"help", no_argument, NULL, O_HELP},
 		{"version", no_argument, NULL, O_VERSION},
 		{NULL, 0, NULL, 0},
@@ -150,6 +156,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			}
 			break;
 		}
+		case O_STIX_NAME: o->stix_name = optarg; break;
+		case O_TLP:
+			if (!stix_tlp_parse(optarg, &o->tlp)) {
+				fprintf(stderr, "watchfloord: --tlp wants white, green, amber "
+						"or red\n");
+				return 2;
+			}
+			break;
 		case O_SPEED:
 		case O_SCALE: {
 			double v = strtod(optarg, &end);
@@ -296,8 +310,8 @@ static int run(const struct options *o, sigset_t *sigs)
 		snprintf(err, sizeof(err), "store: %s", store_last_error(srv.st));
 		goto out;
 	}
-	struct http_options ho = {o->host, o->port, o->tls_cert, o->tls_key, log, 4,
-				  o->rate_limit};
+	struct http_options ho = {o->host,       o->port, o->tls_cert, o->tls_key, log, 4,
+				  o->rate_limit, o->stix_name, o->tlp};
 	if (!(http = http_start(&srv, &ho, err, sizeof(err))))
 		goto out;
 	/* The simulator before the listening line: with --start-at its past is written
@@ -349,7 +363,7 @@ int main(int argc, char **argv)
 		return token_main(argc - 1, argv + 1);
 	struct options o = {.host = "127.0.0.1", .port = 8470, .db = "watchfloord.db",
 			    .speed = 1, .scale = 1, .rate_limit = 1000, .retention = 100000,
-			    .heartbeat = 15, .expire_grace = 3600,
+			    .heartbeat = 15, .expire_grace = 3600, .tlp = STIX_TLP_AMBER,
 			    .seed = 1};
 	o.rules = quorum_rules_default();
 	int r = parse_options(argc, argv, &o);

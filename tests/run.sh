@@ -1,7 +1,9 @@
 #!/bin/sh
 # run.sh - runs every test: the cmocka unit binaries, the integration scripts
 # (tests/integration/*.sh, each exiting 0 on success) and a short libFuzzer run of
-# every fuzz target. Ends with the line "N passed, N failed".
+# every fuzz target. Ends with the line "N passed, N failed, N skipped". A test that
+# exits 77 is skipped (it lacks something it needs, e.g. reference data beside the
+# checkout) and says why on its last line; a skip is listed, never counted as a pass.
 # WF_BUILD: the build folder holding watchfloor, watchfloord and tests/.
 # WF_FUZZ: folder of fuzz binaries (empty: skip). FUZZ_SECONDS: per target (5).
 # The backend's scripts (server_*.sh) run twice: on SQLite, and as NAME@pg with
@@ -16,7 +18,9 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 passed=0
 failed=0
+skipped=0
 failures=
+skips=
 logdir=$build/test-logs
 mkdir -p "$logdir"
 
@@ -24,9 +28,15 @@ run_one() { # name, command...
 	name=$1
 	shift
 	start=$(date +%s)
-	if "$@" >"$logdir/$name.log" 2>&1; then
+	rc=0
+	"$@" >"$logdir/$name.log" 2>&1 || rc=$?
+	if [ $rc = 0 ]; then
 		passed=$((passed + 1))
 		echo "PASS $name ($(($(date +%s) - start))s)"
+	elif [ $rc = 77 ]; then
+		skipped=$((skipped + 1))
+		skips="$skips $name"
+		echo "SKIP $name: $(tail -n 1 "$logdir/$name.log")"
 	else
 		failed=$((failed + 1))
 		failures="$failures $name"
@@ -85,6 +95,7 @@ if [ -n "$fuzz" ]; then
 	done
 fi
 
+[ -n "$skips" ] && echo "skipped:$skips"
 [ -n "$failures" ] && echo "failed:$failures"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
