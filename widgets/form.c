@@ -434,6 +434,37 @@ static enum wf_form_result key_summary(struct wf_form *f, wint_t ch, bool is_key
 	return WF_FORM_NONE;
 }
 
+/* Multi-line: the cursor to the line above (dir -1) or below (1), at the same
+ * code point column or the line's end. False on the first / last line. */
+static bool line_move(struct wf_form_field *fl, int dir)
+{
+	const char *b = fl->buf;
+	size_t start = fl->cursor, col = 0;
+	while (start > 0 && b[start - 1] != '\n')
+		start--;
+	for (size_t i = start; i < fl->cursor; i = next_cp(b, i))
+		col++;
+	size_t target;
+	if (dir < 0) {
+		if (start == 0)
+			return false;
+		target = start - 1; /* the LF ending the line above */
+		while (target > 0 && b[target - 1] != '\n')
+			target--;
+	} else {
+		const char *lf = strchr(b + fl->cursor, '\n');
+		if (!lf)
+			return false;
+		target = (size_t)(lf - b) + 1;
+	}
+	while (col > 0 && b[target] && b[target] != '\n') {
+		target = next_cp(b, target);
+		col--;
+	}
+	fl->cursor = target;
+	return true;
+}
+
 enum wf_form_result wf_form_key(struct wf_form *f, wint_t ch, bool is_key)
 {
 	if (f->n == 0)
@@ -447,6 +478,10 @@ enum wf_form_result wf_form_key(struct wf_form *f, wint_t ch, bool is_key)
 		return WF_FORM_CANCEL;
 	if ((!is_key && ch == CTRL('d')) || (is_key && ch == KEY_F(10)))
 		return open_summary(f);
+	if (is_key && (ch == KEY_UP || ch == KEY_DOWN) &&
+	    fl->kind == WF_FIELD_MULTILINE && line_move(fl, ch == KEY_UP ? -1 : 1))
+		return WF_FORM_CHANGED; /* between lines; past the first or last: fields
+					 */
 	if ((!is_key && ch == KEY_TAB) || (is_key && ch == KEY_DOWN)) {
 		move_focus(f, 1);
 		return WF_FORM_CHANGED;

@@ -117,7 +117,8 @@ void wf_form_set_note(struct wf_form *f, const char *note);
 int wf_form_check(struct wf_form *f);
 
 /* One key (is_key: a KEY_* code). In editing: Tab / Down / Enter (one-line fields)
- * next field, Shift-Tab / Up previous, Left / Right / Home / End / Backspace /
+ * next field, Shift-Tab / Up previous (in a multi-line field Up and Down move
+ * between its lines first), Left / Right / Home / End / Backspace /
  * Delete / Ctrl-U edit, Enter on the last field or Ctrl-D (or F10) checks and opens the
  * summary, Esc cancels. On the summary: Enter or y submits, e / Backspace / Shift-Tab
  * go back to editing, Esc cancels. */

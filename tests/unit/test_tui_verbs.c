@@ -15,6 +15,7 @@
 #include "model/validate.h"
 #include "net/outbox.h"
 #include "tests/lib/harness.h"
+#include "tui/actions.h"
 
 #define T0 1795667400000LL /* 2026-11-26T04:30:00Z */
 #define MIN 60000LL
@@ -421,6 +422,31 @@ static void test_read_only_refuses_verbs(void **state)
 	wf_harness_close(&h);
 }
 
+/* The gate: every verb sends (MUTATES), so read-only and the wall refuse it; the
+ * `:` names are those --batch takes. */
+static void test_verbs_gate(void **state)
+{
+	const enum wf_action verbs[] = {WF_ACTION_DECLARE,	   WF_ACTION_UPDATE_INCIDENT,
+					WF_ACTION_FILE_NOTE,	   WF_ACTION_FILE_REPORT,
+					WF_ACTION_PROPOSE,	   WF_ACTION_TRIAGE,
+					WF_ACTION_DISMISS};
+	const char *const names[] = {"declare", "update",  "file-note", "file-report",
+				     "propose", "triage", "dismiss"};
+	(void)state;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		const struct wf_action_def *d = wf_action_def(verbs[i]);
+		assert_true(d->flags & WF_ACT_MUTATES);
+		assert_true(wf_action_permitted(d, false, false));
+		assert_false(wf_action_permitted(d, true, false));
+		assert_false(wf_action_permitted(d, true, true));
+		assert_false(wf_action_permitted(d, false, true));
+		assert_int_equal(wf_action_by_name(names[i]), verbs[i]);
+	}
+	/* the notes view and the reports pane only read */
+	assert_true(wf_action_permitted(wf_action_def(WF_ACTION_NOTES), true, false));
+	assert_true(wf_action_permitted(wf_action_def(WF_ACTION_PANE5), true, false));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_quorum_shown),
 		cmocka_unit_test(test_notes_follow),
 		cmocka_unit_test(test_read_only_refuses_verbs),
+		cmocka_unit_test(test_verbs_gate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -267,6 +267,22 @@ static void test_form_keys(void **state)
 	wf_form_key(&f, '\t', false);
 	type(&f, "one\ntwo");
 	assert_string_equal(wf_form_get(&f, "text"), "one\ntwo");
+	/* Up and Down move between its lines (same column, or the line's end) */
+	wf_form_key(&f, KEY_UP, true);
+	assert_int_equal(f.focus, 3);
+	assert_int_equal(f.fields[3].cursor, 3); /* end of "one" */
+	wf_form_key(&f, KEY_HOME, true);
+	wf_form_key(&f, KEY_RIGHT, true);
+	wf_form_key(&f, KEY_DOWN, true);
+	assert_int_equal(f.fields[3].cursor, 5); /* "t|wo" */
+	wf_form_key(&f, KEY_DOWN, true);         /* the last line: the next field */
+	assert_int_equal(f.focus, 0);
+	f.focus = 3;
+	f.fields[3].cursor = 0;
+	wf_form_key(&f, KEY_UP, true); /* the first line: the previous field */
+	assert_int_equal(f.focus, 2);
+	f.focus = 3;
+	f.fields[3].cursor = strlen(f.fields[3].buf);
 	/* Tab wraps around to the first field */
 	wf_form_key(&f, '\t', false);
 	assert_int_equal(f.focus, 0);
