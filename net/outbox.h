@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "model/types.h"
+#include "net/request_verbs.h"
 
 /* A record older than this is not sent: the server forgets keys after 24 h. */
 #define WF_OUTBOX_MAX_AGE_MS (23LL * 3600 * 1000)
@@ -89,6 +90,10 @@ void wf_outbox_set_hold(struct wf_outbox *ob, int hold_ms);
  * I/O error: see wf_outbox_error()). */
 int wf_outbox_enqueue(struct wf_outbox *ob, const char *kind, const char *path,
 		      const char *json_body, int64_t now_ms, uint64_t *id_out);
+/* The same for a request built in net/request_verbs.h (its kind, path and body; r
+ * stays the caller's): how the dashboard and --batch queue what the officer did. */
+int wf_outbox_enqueue_request(struct wf_outbox *ob, const struct wf_request *r,
+			      int64_t now_ms, uint64_t *id_out);
 /* Cancels a record still HELD. -1 when it is no longer held (already sent). */
 int wf_outbox_undo(struct wf_outbox *ob, uint64_t id);
 /* Removes a CONFLICT or FAILED record (the officer saw it). -1 otherwise. */

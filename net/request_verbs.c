@@ -133,3 +133,30 @@ int wf_request_decision_propose(struct wf_request *r, const struct wf_decision_d
 	snprintf(r->path, sizeof(r->path), "/v1/decisions");
 	return finish(r, "propose", o);
 }
+
+/* The path of a resolve on decision id into buf. */
+static void resolve_path(char *buf, size_t size, const char *id)
+{
+	snprintf(buf, size, "/v1/decisions/%s/resolve", id);
+}
+
+int wf_request_decision_resolve(struct wf_request *r, const char *id, const char *action,
+				const char *reason, int64_t version)
+{
+	memset(r, 0, sizeof(*r));
+	if (!id || !wf_valid_id(id) || !given(action))
+		return -1;
+	json_t *o = json_pack("{s:s, s:s, s:I}", "action", action, "reason",
+			      reason ? reason : "", "version", (json_int_t)version);
+	resolve_path(r->path, sizeof(r->path), id);
+	return finish(r, action, o);
+}
+
+bool wf_request_is_resolve_of(const char *path, const char *id)
+{
+	char want[sizeof(((struct wf_request *)0)->path)];
+	if (!path || !id)
+		return false;
+	resolve_path(want, sizeof(want), id);
+	return strcmp(path, want) == 0;
+}

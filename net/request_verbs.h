@@ -1,5 +1,6 @@
 /* request_verbs.h - the wire shape of the officer's verbs (docs/protocol.md): declare
- * and update an incident, file a report, triage a report, propose a decision. Each
+ * and update an incident, file a report, triage a report, propose and resolve a
+ * decision (approve, reject, escalate, note). Each
  * function builds one request (path and JSON body) for the outbox; nothing is sent
  * here. The only place these paths and bodies are written. */
 #ifndef WF_NET_REQUEST_VERBS_H
@@ -50,5 +51,13 @@ struct wf_decision_draft {
 /* POST /v1/decisions. The kind-specific fields are sent only for their kind. */
 int wf_request_decision_propose(struct wf_request *r,
 				const struct wf_decision_draft *d);
+
+/* POST /v1/decisions/{id}/resolve: {action, reason, version} with the version seen.
+ * action is the vote ("approve", "reject", "escalate", "note") and the outbox
+ * record's kind. -1 for a bad id, an empty action or out of memory. */
+int wf_request_decision_resolve(struct wf_request *r, const char *id, const char *action,
+				const char *reason, int64_t version);
+/* True when path (an outbox record's) is a resolve request on decision id. */
+bool wf_request_is_resolve_of(const char *path, const char *id);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "model/validate.h"
 #include "net/outbox.h"
+#include "net/request_verbs.h"
 #include "tui/actions.h"
 #include "tui/batch_verbs.h"
 #include "tui/textframe.h"
@@ -343,18 +344,14 @@ static int enqueue_resolves(const struct wf_options *o, struct wf_client *client
 			bad++;
 			continue;
 		}
-		json_t *body = json_pack("{s:s,s:s,s:I}", "action", r->action, "reason",
-					 r->reason, "version", (json_int_t)d->version);
-		char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
-		char path[128];
-		snprintf(path, sizeof(path), "/v1/decisions/%s/resolve", r->id);
-		if (!s || wf_outbox_enqueue(ob, r->action, path, s, wf_client_now_ms(),
-					    &ids[i]) != 0) {
+		struct wf_request rq;
+		if (wf_request_decision_resolve(&rq, r->id, r->action, r->reason,
+						d->version) != 0 ||
+		    wf_outbox_enqueue_request(ob, &rq, wf_client_now_ms(), &ids[i]) != 0) {
 			print_err(r->id, wf_outbox_error(ob), NULL);
 			bad++;
 		}
-		free(s);
-		json_decref(body);
+		wf_request_clear(&rq);
 	}
 	return bad;
 }

@@ -150,8 +150,7 @@ int wf_batch_verbs_enqueue(const struct wf_options *o, struct wf_outbox *ob,
 			bad++;
 			continue;
 		}
-		if (wf_outbox_enqueue(ob, r.kind, r.path, r.body, now_ms, &ids[i]) !=
-		    0) {
+		if (wf_outbox_enqueue_request(ob, &r, now_ms, &ids[i]) != 0) {
 			verb_err(&o->verbs[i], wf_outbox_error(ob), NULL);
 			bad++;
 		}

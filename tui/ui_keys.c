@@ -1,12 +1,12 @@
 /* ui_keys.c - keys to actions: prompts (filter, command line, reason, confirm),
  * navigation, and wf_ui_dispatch(), the one place where read-only refuses an action
  * marked MUTATES. Triage actions go to the outbox bound to decision ids and versions. */
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <wctype.h>
 
 #include "net/outbox.h"
+#include "net/request_verbs.h"
 #include "themes/theme.h"
 #include "ui.h"
 #include "widgets/text.h"
@@ -72,20 +72,15 @@ static void triage_enqueue(struct wf_ui *ui)
 		return;
 	}
 	for (size_t i = 0; i < t->n; i++) {
-		char path[128];
-		snprintf(path, sizeof(path), "/v1/decisions/%s/resolve", t->ids[i]);
-		json_t *body = json_pack("{s:s, s:s, s:I}", "action", action_verb(t->action),
-					 "reason", t->reason, "version",
-					 (json_int_t)t->versions[i]);
-		char *js = body ? json_dumps(body, JSON_COMPACT) : NULL;
+		struct wf_request r;
 		uint64_t id;
-		if (js && wf_outbox_enqueue(ui->outbox, action_verb(t->action), path, js,
-					    ui->now, &id) == 0) {
+		if (wf_request_decision_resolve(&r, t->ids[i], action_verb(t->action),
+						t->reason, t->versions[i]) == 0 &&
+		    wf_outbox_enqueue_request(ui->outbox, &r, ui->now, &id) == 0) {
 			ui->undo_ids[ui->n_undo++] = id;
 			ok++;
 		}
-		free(js);
-		json_decref(body);
+		wf_request_clear(&r);
 	}
 	if (ok == t->n && ok == 1)
 		wf_ui_message(ui, WF_ROLE_PROMPT, "%s %s queued: u undoes it while held",

@@ -21,8 +21,7 @@ static int enqueue_request(struct wf_ui *ui, const struct wf_request *r,
 		wf_ui_message(ui, WF_ROLE_ERROR, "no outbox: nothing was queued");
 		return -1;
 	}
-	if (wf_outbox_enqueue(ui->outbox, r->kind, r->path, r->body, ui->now, &id) !=
-	    0) {
+	if (wf_outbox_enqueue_request(ui->outbox, r, ui->now, &id) != 0) {
 		wf_ui_message(ui, WF_ROLE_ERROR, "%s not queued: %s", what,
 			      wf_outbox_error(ui->outbox));
 		return -1;
@@ -159,8 +158,7 @@ size_t wf_ui_report_enqueue(struct wf_ui *ui)
 		uint64_t id;
 		if (wf_request_report_triage(&r, t->ids[i], dismiss, t->reason,
 					     t->versions[i]) == 0 &&
-		    wf_outbox_enqueue(ui->outbox, r.kind, r.path, r.body, ui->now,
-				      &id) == 0) {
+		    wf_outbox_enqueue_request(ui->outbox, &r, ui->now, &id) == 0) {
 			ui->undo_ids[ui->n_undo++] = id;
 			ok++;
 		}

@@ -387,6 +387,36 @@ static void test_refusals(void **state)
 	wf_outbox_close(ob);
 }
 
+/* The resolve request is built in net/ only (request_verbs.h) and stored as built. */
+static void test_resolve_request(void **state)
+{
+	(void)state;
+	struct wf_request rq;
+	assert_int_equal(wf_request_decision_resolve(&rq, "dec-7", "reject", "dup \"x\"", 4),
+			 0);
+	assert_string_equal(rq.kind, "reject");
+	assert_string_equal(rq.path, "/v1/decisions/dec-7/resolve");
+	assert_string_equal(rq.body,
+			    "{\"action\":\"reject\",\"reason\":\"dup \\\"x\\\"\",\"version\":4}");
+	assert_true(wf_request_is_resolve_of(rq.path, "dec-7"));
+	assert_false(wf_request_is_resolve_of(rq.path, "dec-"));
+	assert_false(wf_request_is_resolve_of("/v1/reports/dec-7/triage", "dec-7"));
+	assert_false(wf_request_is_resolve_of(NULL, "dec-7"));
+	struct wf_outbox *ob = open_ob();
+	uint64_t id;
+	assert_int_equal(wf_outbox_enqueue_request(ob, &rq, 1000, &id), 0);
+	const struct wf_outbox_record *r = wf_outbox_get(ob, id);
+	assert_non_null(r);
+	assert_string_equal(r->kind, "reject");
+	assert_string_equal(r->path, "/v1/decisions/dec-7/resolve");
+	assert_string_equal(r->body, rq.body);
+	wf_outbox_close(ob);
+	wf_request_clear(&rq);
+	assert_int_equal(wf_request_decision_resolve(&rq, "../x", "approve", "", 1), -1);
+	assert_int_equal(wf_request_decision_resolve(&rq, "dec-7", "", "", 1), -1);
+	wf_request_clear(&rq);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +429,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolve_request, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 
 #include "look.h"
 #include "net/outbox.h"
+#include "net/request_verbs.h"
 #include "pane.h"
 #include "widgets/format.h"
 #include "widgets/text.h"
@@ -201,11 +202,9 @@ static void dec_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 	}
 	if (c->outbox) {
 		const struct wf_outbox_record *r[64];
-		char path[128];
 		size_t n = wf_outbox_list(c->outbox, r, 64), shown = 0;
-		snprintf(path, sizeof(path), "/v1/decisions/%s/resolve", d->id);
 		for (size_t i = 0; i < n; i++) {
-			if (!r[i]->path || strcmp(r[i]->path, path) != 0)
+			if (!wf_request_is_resolve_of(r[i]->path, d->id))
 				continue;
 			if (shown++ == 0) {
 				wf_lines_blank(l);
