@@ -100,8 +100,20 @@ static void validate_propose(struct wf_form *f, void *arg)
 		wf_form_set_error(f, "authority", "the authority's name");
 }
 
+/* For add_signal the newest signal of the incident still proposed; for
+ * disable_signal its newest active one. NULL when there is none. */
+static const char *suggest_signal(const struct wf_verb *v, bool add)
+{
+	static const struct wf_signal *sig[512];
+	size_t n = wf_model_signals(v->model, v->incident_id, sig, 512);
+	for (size_t i = 0; i < n; i++)
+		if (sig[i]->state == (add ? WF_SIG_PROPOSED : WF_SIG_ACTIVE))
+			return sig[i]->id;
+	return NULL;
+}
+
 /* Shows the fields of the chosen kind; a subject still at its default follows the
- * kind. */
+ * kind, and so does the subject_ref while it names the incident or a suggestion. */
 static void changed_propose(struct wf_form *f, int field, void *arg)
 {
 	struct wf_verb *v = arg;
@@ -111,6 +123,17 @@ static void changed_propose(struct wf_form *f, int field, void *arg)
 	wf_form_set_hidden(f, "proposed_tier", strcmp(kind, "change_tier") != 0);
 	wf_form_set_hidden(f, "keep_platform_id", strcmp(kind, "public_interest") != 0);
 	wf_form_set_hidden(f, "authority", strcmp(kind, "notify_authority") != 0);
+	bool add = strcmp(kind, "add_signal") == 0;
+	const char *ref = wf_form_get(f, "subject_ref");
+	bool ref_default = !ref[0] || strcmp(ref, v->incident_id) == 0 ||
+			   (v->prev_ref[0] && strcmp(ref, v->prev_ref) == 0);
+	if (ref_default) {
+		const char *sug = add || strcmp(kind, "disable_signal") == 0
+					  ? suggest_signal(v, add)
+					  : NULL;
+		snprintf(v->prev_ref, sizeof(v->prev_ref), "%s", sug ? sug : "");
+		wf_form_set(f, "subject_ref", sug ? sug : v->incident_id);
+	}
 	const char *subj = wf_form_get(f, "subject");
 	if (!subj[0] || strcmp(subj, v->prev_subject) == 0) {
 		wf_form_set(f, "subject", default_subject(kind));

@@ -24,6 +24,8 @@ struct wf_verb {
 	char prev_subject[WF_SUBJECT_MAX +
 			  1];	      /* propose: the default subject last set */
 	const struct wf_model *model; /* for checks while the form is open */
+	char prev_ref[WF_ID_MAX +
+		      1];   /* propose: the signal last suggested as subject */
 	char tier_hint[80]; /* propose: "the incident is now <tier>, <state>" */
 	bool open;
 };

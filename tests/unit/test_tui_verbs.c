@@ -60,6 +60,19 @@ static void fill(struct wf_harness *h)
 		   "triaged");
 }
 
+static void add_signal(struct wf_harness *h, const char *id, const char *st)
+{
+	char t[32];
+	wf_time_format(T0 - 5 * MIN, t, sizeof(t));
+	assert_int_equal(wf_harness_apply(h,
+		"{\"seq\":%lld,\"type\":\"signal.added\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"%s\",\"incident_id\":\"inc-1\",\"type\":\"md5\","
+		"\"value\":\"0123456789abcdef0123456789abcdef\",\"quality\":100,"
+		"\"variant_id\":\"v1\",\"new_variant\":true,\"platform_id\":\"p-fb\","
+		"\"added_at\":\"%s\",\"state\":\"%s\",\"version\":1}}",
+		(long long)++seq, t, id, t, st), 0);
+}
+
 static void keys(struct wf_harness *h, const char *s)
 {
 	wf_harness_type(h, s);
@@ -220,9 +233,23 @@ static void test_propose_kinds(void **state)
 	wf_harness_key(&h, 'd', false);
 	assert_string_equal(wf_form_get(&h.ui.verb.form, "kind"), "disable_signal");
 	wf_harness_key(&h, 4, false);
-	assert_int_equal(h.ui.verb.form.mode, WF_FORM_EDIT);
+	assert_int_equal(h.ui.verb.form.mode, WF_FORM_EDIT); /* inc-1 is no signal */
 	wf_harness_key(&h, 27, false);
 	assert_int_equal(wf_outbox_count(h.outbox), 0);
+	/* with signals: disable_signal suggests the newest active one, add_signal the
+	 * newest proposed one, and the suggestion follows the kind */
+	add_signal(&h, "sig-act", "active");
+	add_signal(&h, "sig-cand", "proposed");
+	wf_harness_key(&h, 'P', false);
+	wf_harness_key(&h, 'd', false);
+	assert_string_equal(wf_form_get(&h.ui.verb.form, "subject_ref"), "sig-act");
+	wf_harness_key(&h, 'a', false); /* activate -> add_signal */
+	wf_harness_key(&h, 'a', false);
+	assert_string_equal(wf_form_get(&h.ui.verb.form, "kind"), "add_signal");
+	assert_string_equal(wf_form_get(&h.ui.verb.form, "subject_ref"), "sig-cand");
+	wf_harness_key(&h, 'c', false); /* change_tier: back to the incident */
+	assert_string_equal(wf_form_get(&h.ui.verb.form, "subject_ref"), "inc-1");
+	wf_harness_key(&h, 27, false);
 	/* from the reports pane: about the report; public_interest keeps its platform */
 	wf_harness_key(&h, '5', false);
 	wf_harness_frame(&h, T0, false);
