@@ -101,6 +101,10 @@ static json_t *platforms_json(const struct wf_model *m, int64_t now, json_int_t 
 				     "variants_24h", (json_int_t)r.last24h.variants,
 				     "version", (json_int_t)list[i]->version,
 				     "last_seen", time_json(r.last_seen)));
+		json_t *o = json_array_get(a, json_array_size(a) - 1);
+		json_object_set_new(o, "kept_24h", json_integer((json_int_t)r.last24h.kept));
+		json_object_set_new(o, "kept_exception_24h",
+				    json_integer((json_int_t)r.last24h.kept_exception));
 	}
 	free(list);
 	return a;
@@ -186,6 +190,11 @@ json_t *wf_batch_state_json(const struct wf_model *m, struct wf_client *client,
 		"attempts_24h", attempts, "incidents", inc, "platforms", plat,
 		"pending_decisions", dec, "outbox",
 		outbox_json(client ? wf_client_outbox(client) : NULL));
+	json_t *counts = json_object_get(root, "counts");
+	json_object_set_new(counts, "exceptions",
+			    json_integer((json_int_t)wf_model_count_exceptions(m)));
+	json_object_set_new(counts, "notifications",
+			    json_integer((json_int_t)wf_model_count_notifications(m)));
 	/* What the caps keep out (docs/cli.md): the counts plus these are the
 	 * snapshot's. */
 	struct wf_model_not_held h = wf_model_not_held(m);

@@ -1,8 +1,10 @@
-/* fuzz_server_files.c - libFuzzer target for watchfloord's two file parsers: the
- * tokens file (auth_load) and the simulator's scenario file (scenario_load). Both
- * read a path, so each input is written to an in-memory file and parsed by path; the
- * first byte picks the parser. Any bytes must give success or an error that names a
- * line, never a crash, overrun or leak. */
+/* fuzz_server_files.c - libFuzzer target for watchfloord's file parsers: the tokens
+ * file (auth_load) and the simulator's scenario file (scenario_load), which read a
+ * path, so each input is written to an in-memory file and parsed by path; and the
+ * --quorum spec (quorum_rules_parse). The first byte picks the parser (odd:
+ * scenario; else bit 1 set: quorum spec; else tokens). Any bytes
+ * must give success or an error that names a line, never a crash, overrun or leak;
+ * accepted quorum rules stay within 1..32. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "server/auth.h"
+#include "server/quorum.h"
 #include "server/sim_scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,6 +23,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[64], err[256];
 	if (size < 1)
 		return 0;
+	if (!(data[0] & 1) && (data[0] & 2)) { /* e.g. 'r': a --quorum spec */
+		char spec[700];
+		size_t n = size - 1 < sizeof(spec) - 1 ? size - 1 : sizeof(spec) - 1;
+		memcpy(spec, data + 1, n);
+		spec[n] = '\0';
+		struct quorum_rules r = quorum_rules_default();
+		if (quorum_rules_parse(&r, spec, err, sizeof(err)) == 0) {
+			for (int k = 0; k < WF_DEC__COUNT; k++)
+				if (r.needed[k] < 1 || r.needed[k] > 32)
+					__builtin_trap();
+		} else if (!strstr(err, "--quorum")) {
+			__builtin_trap();
+		}
+		return 0;
+	}
 	int fd = memfd_create("fuzz", 0);
 	if (fd < 0)
 		return 0;
