@@ -318,6 +318,10 @@ static enum MHD_Result serve_events(struct http *h, struct MHD_Connection *c,
 	}
 	if (wait_s && (!parse_cursor(wait_s, &wait) || wait > 60))
 		return send_error(c, *status = 400, "field 'wait': must be an integer 0..60");
+	/* A cursor from another replica may be ahead of this one's hub by a NOTIFY in
+	 * flight: read up to it from the store first (a no-op for SQLite). */
+	if (has_after && after > hub_cursor(h->srv->hub))
+		store_sync_hub(h->srv->st, after);
 	struct MHD_Response *r =
 		hub_open_stream(h->srv->hub, c, sse, has_after, after, (int)wait, who->key);
 	if (!r)

@@ -69,9 +69,13 @@ json_t *sim_call(struct sim *s, int line, api_write_fn fn,
 {
 	struct api_request req = {who, body, id};
 	int status;
-	char *text;
+	char *text, key[96];
 	bool replayed;
-	api_run_write(s->srv, fn, &req, NULL, &status, &text, &replayed);
+	if (s->cur_step >= 0)
+		snprintf(key, sizeof(key), "sim:%s:%ld:%d", s->run, s->cur_step,
+			 s->step_calls++);
+	api_run_write(s->srv, fn, &req, s->cur_step >= 0 ? key : NULL, &status, &text,
+		      &replayed);
 	json_decref(body);
 	if (status >= 300) {
 		report_error(s, line, status, text);
@@ -253,10 +257,17 @@ static void advance_spread(struct sim *s, struct sim_incident *inc, double t0, d
 static void sim_advance(struct sim *s, double last, double t, bool replay)
 {
 	while (s->next_step < s->sc.n_steps && s->sc.steps[s->next_step].at <= t) {
+		s->cur_step = (long)s->next_step;
+		s->step_calls = 0;
 		const struct sim_step *st = &s->sc.steps[s->next_step++];
 		if (replay)
 			util_set_backdate((int64_t)((s->start_at - st->at) * 1000.0));
 		sim_run_step(s, st);
+		s->cur_step = -1;
+		/* After each step: a replica taking over re-runs at most the step
+		 * that was under way, with the same keys and the same random state. */
+		if (s->shared && !replay)
+			sim_state_store(s, last);
 	}
 	if (replay)
 		util_set_backdate((int64_t)((s->start_at - t) * 1000.0));
@@ -291,14 +302,57 @@ static void sim_replay_past(struct sim *s)
 	store_set_durable(s->srv->st, true);
 }
 
+/* Whether this replica runs the scenario now; on taking it over the checkpoint of a
+ * shared store sets the clock and the state. */
+static bool sim_lead(struct sim *s, bool *leading, int64_t *start, double *last)
+{
+	int lead = store_lead_try(s->srv->st, "simulator");
+	FILE *f = s->srv->errlog ? s->srv->errlog : stderr;
+	if (lead == 1 && !*leading) {
+		double t = s->start_at;
+		char mine[sizeof(s->run)];
+		memcpy(mine, s->run, sizeof(mine));
+		bool found = s->shared && sim_state_load(s, &t) == 1;
+		bool resumed = found && strcmp(mine, s->run) != 0; /* another's run */
+		if (s->shared && !found)
+			sim_state_store(s, t); /* this run's id, before its first write */
+		*start = util_mono_ms() - (int64_t)((t - s->start_at) / s->speed * 1000.0);
+		*last = t;
+		*leading = true;
+		fprintf(f,
+			"watchfloord: simulator: running the scenario on this replica (%s at "
+			"%.0f s)\n",
+			resumed ? "resumed" : "started", t);
+		fflush(f);
+	} else if (lead != 1 && *leading) {
+		*leading = false;
+		fprintf(f, "watchfloord: simulator: lost the run-once lock, standing by\n");
+		fflush(f);
+	} else if (lead == 0 && !*leading && !s->said_standby) {
+		fprintf(f, "watchfloord: simulator: another replica runs the scenario, "
+			   "standing by\n");
+		fflush(f);
+	}
+	s->said_standby = lead == 0;
+	return *leading;
+}
+
 static void *sim_main(void *arg)
 {
 	struct sim *s = arg;
 	int64_t start = util_mono_ms(), next_beat = start;
 	double last = s->start_at;
+	bool leading = false;
 	pthread_mutex_lock(&s->mu);
 	while (!s->stop) {
 		pthread_mutex_unlock(&s->mu);
+		if (!sim_lead(s, &leading, &start, &last)) {
+			pthread_mutex_lock(&s->mu);
+			if (s->stop)
+				break;
+			util_cond_wait_until(&s->cond, &s->mu, util_mono_ms() + TICK_MS);
+			continue;
+		}
 		double t = s->start_at + (double)(util_mono_ms() - start) / 1000.0 * s->speed;
 		sim_advance(s, last, t, false);
 		last = t;
@@ -308,6 +362,8 @@ static void *sim_main(void *arg)
 				api_heartbeat_platform(s->srv, s->plats[i].id);
 			next_beat = util_mono_ms() + 20000;
 		}
+		if (s->shared)
+			sim_state_store(s, t);
 		pthread_mutex_lock(&s->mu);
 		if (s->stop)
 			break;
@@ -341,9 +397,22 @@ struct sim *sim_start(struct server *srv, const struct sim_options *opt, char *e
 		sim_stop(s);
 		return NULL;
 	}
+	s->cur_step = -1;
+	/* SQLite is one process: no checkpoint, a restart plays the scenario afresh. */
+	s->shared = strcmp(store_engine_name(srv->st), "sqlite") != 0;
+	snprintf(s->ident, sizeof(s->ident), "%s seed=%u speed=%g scale=%g start-at=%g",
+		 opt->file, opt->seed, s->speed, s->scale, s->start_at);
+	snprintf(s->run, sizeof(s->run), "%lld", (long long)util_now_ms());
 	/* Before the thread and before the server announces itself: the first client
-	 * already sees the history. */
-	sim_replay_past(s);
+	 * already sees the history. Replicas: only the one holding the run-once lock,
+	 * and only for a run not checkpointed yet. */
+	double t_ck;
+	if (!s->shared) {
+		sim_replay_past(s);
+	} else if (store_lead_try(srv->st, "simulator") == 1 && sim_state_load(s, &t_ck) == 0) {
+		sim_replay_past(s);
+		sim_state_store(s, s->start_at);
+	}
 	pthread_mutex_init(&s->mu, NULL);
 	util_cond_init_monotonic(&s->cond);
 	if (pthread_create(&s->thread, NULL, sim_main, s) != 0) {

@@ -83,6 +83,16 @@ struct sim {
 	bool stop;
 	bool thread_started;
 	int errors;
+	/* Several replicas: one runs the scenario (store_lead_try "simulator") and
+	 * checkpoints it every tick (sim_state.c); ident names the scenario and its
+	 * options, run this run (its steps' writes carry idempotency keys
+	 * "sim:RUN:STEP:N", so a step re-run after a takeover gets the first answers). */
+	bool shared; /* the store is shared by replicas (PostgreSQL): checkpoint */
+	char ident[512];
+	char run[32];
+	long cur_step; /* index of the step running, -1 outside steps */
+	int step_calls;
+	bool said_standby;
 };
 
 /* Random numbers (xorshift64), deterministic per seed. */
@@ -103,6 +113,12 @@ struct sim_incident *sim_find_incident(struct sim *s, const char *ref);
 struct sim_label *sim_find_label(struct sim *s, const char *name);
 /* Records signal id as one of the spread's signals (picked for sightings). */
 void sim_add_spread_signal(struct sim_incident *inc, const char *id, bool pdq);
+
+/* The checkpoint (sim_state.c): save builds it, store writes it in its own
+ * transaction, load restores it into s (1), or finds none for this ident (0). */
+json_t *sim_state_save(const struct sim *s, double t);
+int sim_state_store(struct sim *s, double t);
+int sim_state_load(struct sim *s, double *t);
 
 /* Steps (sim_steps.c): validation of the whole scenario before the start, and
  * running one step when it is due. */

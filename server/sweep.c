@@ -28,7 +28,10 @@ static void *sweep_main(void *arg)
 	pthread_mutex_lock(&s->mu);
 	while (!s->stop) {
 		pthread_mutex_unlock(&s->mu);
-		if (api_expire_decisions(s->srv, util_now_ms(), s->grace_ms) < 0)
+		/* One replica sweeps (the run-once lock); the others retry each period,
+		 * so one takes over when the holder dies. */
+		if (store_lead_try(s->srv->st, "sweep") == 1 &&
+		    api_expire_decisions(s->srv, util_now_ms(), s->grace_ms) < 0)
 			fprintf(s->srv->errlog, "watchfloord: expiring decisions: %s\n",
 				store_last_error(s->srv->st));
 		pthread_mutex_lock(&s->mu);
