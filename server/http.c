@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "feed.h"
+#include "http_fields.h"
 #include "model/validate.h"
 #include "record.h"
 #include "taxii.h"
@@ -261,7 +262,12 @@ static enum MHD_Result send_err(struct MHD_Connection *c, const struct request *
 static const struct auth_identity *authenticate(struct http *h, struct MHD_Connection *c,
 						struct request *rq)
 {
-	const char *hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	/* Without its trailing whitespace; too long for any token: none. */
+	char hdr_buf[1024];
+	const char *hdr =
+		http_field_copy(c, "Authorization", hdr_buf, sizeof(hdr_buf)) >= 0
+			? hdr_buf
+			: NULL;
 	const struct auth_identity *found = NULL;
 	char buf[512];
 	pthread_mutex_lock(&h->auth_mu);
@@ -278,6 +284,8 @@ static const struct auth_identity *authenticate(struct http *h, struct MHD_Conne
 	if (found)
 		rq->me = *found;
 	pthread_mutex_unlock(&h->auth_mu);
+	explicit_bzero(hdr_buf, sizeof(hdr_buf)); /* the token's copy */
+	explicit_bzero(buf, sizeof(buf));
 	return found ? &rq->me : NULL;
 }
 
@@ -299,13 +307,15 @@ static enum MHD_Result serve_events(struct http *h, struct MHD_Connection *c,
 				    const struct auth_identity *who, int *status)
 {
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
-	const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+	char last_buf[32];
+	int last_n = http_field_copy(c, "Last-Event-ID", last_buf, sizeof(last_buf));
+	const char *last = last_n == -1 ? NULL : last_buf; /* too long: "" is refused */
 	const char *after_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
 	const char *wait_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wait");
 	bool sse = accept && strstr(accept, "text/event-stream");
 	int64_t after = 0, wait = 25;
 	bool has_after = false;
-	if (last && *last) {
+	if (last && (*last || last_n == -2)) {
 		if (!parse_cursor(last, &after))
 			return send_error(c, *status = 400,
 					  "header 'Last-Event-ID': must be an event seq");
@@ -340,9 +350,10 @@ static enum MHD_Result serve_snapshot(struct http *h, struct MHD_Connection *c,
 				      int *status)
 {
 	char etag[40];
-	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	char inm[64];
 	snprintf(etag, sizeof(etag), "\"%lld\"", (long long)hub_cursor(h->srv->hub));
-	if (inm && strcmp(inm, etag) == 0) {
+	if (http_field_copy(c, "If-None-Match", inm, sizeof(inm)) >= 0 &&
+	    strcmp(inm, etag) == 0) {
 		struct MHD_Response *r =
 			MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 		MHD_add_response_header(r, "ETag", etag);
@@ -434,7 +445,9 @@ static enum MHD_Result serve_write(struct http *h, struct MHD_Connection *c,
 				   const struct route *rt, const struct auth_identity *who,
 				   const char *id, struct request *rq, int *out_status)
 {
-	const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+	char key_buf[130]; /* 128 at most (docs/protocol.md); longer is refused */
+	int key_n = http_field_copy(c, "Idempotency-Key", key_buf, sizeof(key_buf));
+	const char *key = key_n == -1 ? NULL : key_buf; /* too long: "" is refused */
 	if (key && !wf_valid_idempotency_key(key))
 		return send_error(c, *out_status = 400,
 				  "header 'Idempotency-Key': must be 1..128 of "
@@ -560,6 +573,11 @@ static int admit_request(struct http *h, struct MHD_Connection *c, const char *u
 	if (atomic_load(&h->refusing)) {
 		*ret = send_err(c, rq, 503, "server shutting down");
 		return 503;
+	}
+	char msg[160];
+	if (!http_fields_check(c, msg, sizeof(msg))) {
+		*ret = send_error(c, 400, msg);
+		return 400;
 	}
 	if (!rt) {
 		*ret = send_error(c, path_known ? 405 : 404,
