@@ -23,8 +23,9 @@ mins=$(jq '[.stats[] | select(.width_s == 60 and .platform_id == "p-fb")] | leng
 [ "$mins" -ge 55 ] || fail "p-fb has $mins minute buckets of the last hour, want >= 55"
 hours=$(jq '[.stats[] | select(.width_s == 3600 and .platform_id == "p-fb")] | length' "$T/body")
 [ "$hours" -ge 3 ] || fail "p-fb has $hours hour buckets, want >= 3"
-jq -e '[.decisions[] | .state == "pending"] | all' "$T/body" >/dev/null ||
-	fail "--expire-grace 0: every decision should still be pending"
+# (the scenario's simulated organisations close some by quorum: none expires)
+jq -e '([.decisions[] | .state != "expired"] | all) and ([.decisions[] | select(.state == "pending")] | length > 3)' "$T/body" >/dev/null ||
+	fail "--expire-grace 0: no decision should have expired"
 due=$(jq -r '[.decisions[] | .due_at] | sort | .[0]' "$T/body")
 [ "$(age "$due")" -ge 9000 ] || fail "the first decision is due $due, not hours ago"
 # The event log too: the first event is hours old, the stream goes on live.
