@@ -16,9 +16,12 @@
 #include "quorum.h"
 #include "store.h"
 
+struct match_index;
+
 struct server {
 	struct store *st;
 	struct hub *hub;
+	struct match_index *match; /* the signal bank in memory (match.h); may be NULL */
 	struct auth *auth;
 	int heartbeat_s;
 	FILE *errlog; /* where background parts (the simulator) report: --log or stderr */

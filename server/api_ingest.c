@@ -1,6 +1,7 @@
 /* api_ingest.c - what member platforms post: sighting batches, signals (hashes) and
  * reports, plus the officers' triage of reports. */
 #include "api.h"
+#include "api_match.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,12 +56,23 @@ int api_heartbeat_platform(struct server *srv, const char *platform_id)
 	return store_commit(srv->st);
 }
 
+/* What an item is beside its outcome, for the stats. */
+enum {
+	ITEM_EXCEPTED = 1,  /* kept under a public-interest exception */
+	ITEM_UNMATCHED = 2, /* given by hash, matched no signal */
+	ITEM_NEAR = 4,      /* unmatched, with a near miss */
+};
+
 static void outcome_add(struct stats_delta *d, enum wf_outcome o, int64_t count,
-			bool excepted)
+			unsigned flags)
 {
 	d->attempts += count;
-	if (o == WF_OUT_KEPT && excepted)
+	if (o == WF_OUT_KEPT && (flags & ITEM_EXCEPTED))
 		d->kept_exception += count;
+	if (flags & ITEM_UNMATCHED)
+		d->unmatched += count;
+	if (flags & ITEM_NEAR)
+		d->near_misses += count;
 	switch (o) {
 	case WF_OUT_BLOCKED:
 		d->blocked += count;
@@ -98,7 +110,7 @@ static int buckets_flush(struct server *srv, struct bucket_sums *b, const char *
 
 static int buckets_add(struct server *srv, struct bucket_sums *b, const char *incident_id,
 		       const char *platform_id, int64_t t, enum wf_outcome o,
-		       int64_t count, bool excepted)
+		       int64_t count, unsigned flags)
 {
 	int64_t minute = t - ((t % 60000) + 60000) % 60000;
 	int i = 0;
@@ -111,7 +123,7 @@ static int buckets_add(struct server *srv, struct bucket_sums *b, const char *in
 		b->minute[i] = minute;
 		memset(&b->d[i], 0, sizeof(b->d[i]));
 	}
-	outcome_add(&b->d[i], o, count, excepted);
+	outcome_add(&b->d[i], o, count, flags);
 	return 0;
 }
 
@@ -135,19 +147,26 @@ static const char *exception_for(struct server *srv, const char *signal_id,
 
 /* Checks one item and returns the event's copy (with hash_type and hash, and the
  * exception_id of a kept item kept under an exception), or NULL with the error set
- * in rep. signals caches signal objects by id, excs exceptions (exception_for). */
+ * in rep. signals caches signal objects by id, excs exceptions (exception_for). An
+ * item given by hash_type + hash instead of signal_id is attributed to the nearest
+ * signal within the thresholds (its distance stored, the hash as sighted_hash); else
+ * *unmatched is set and the copy is the unmatched upload (hash, near miss or null). */
 static json_t *check_item(struct server *srv, json_t *item, size_t i,
 			  const char *incident_id, const char *platform_id, json_t *signals,
-			  json_t *excs, struct api_reply *rep)
+			  json_t *excs, bool *unmatched, struct api_reply *rep)
 {
 	char path[32];
 	snprintf(path, sizeof(path), "items[%zu]", i);
 	struct check c = {.path = path};
-	const char *signal_id;
+	const char *signal_id = NULL, *sighted = NULL;
 	int64_t count, seen_at, distance = -1;
 	enum wf_outcome outcome;
 	json_t *dist = json_object_get(item, "distance");
-	if (check_object(&c, item) || check_id(&c, item, "signal_id", false, false, &signal_id) ||
+	bool by_hash = json_is_object(item) && !json_object_get(item, "signal_id") &&
+		       (json_object_get(item, "hash") || json_object_get(item, "hash_type"));
+	*unmatched = false;
+	if (check_object(&c, item) ||
+	    (!by_hash && check_id(&c, item, "signal_id", false, false, &signal_id)) ||
 	    check_int(&c, item, "count", 1, WF_COUNT_MAX, false, &count) ||
 	    CHECK_ENUM(&c, item, "outcome", false, outcome, &outcome) ||
 	    check_time(&c, item, "seen_at", false, &seen_at) ||
@@ -155,6 +174,23 @@ static json_t *check_item(struct server *srv, json_t *item, size_t i,
 	     check_int(&c, item, "distance", 0, WF_DISTANCE_MAX, false, &distance))) {
 		api_error(rep, 400, "%s", c.msg);
 		return NULL;
+	}
+	struct match_found f;
+	if (by_hash) {
+		enum wf_hash_type ht;
+		int m = api_match_item(srv, item, path, incident_id, &ht, &sighted, &f, rep);
+		if (m < 0)
+			return NULL;
+		if (m == 0) {
+			*unmatched = true;
+			return json_pack("{s:s,s:s,s:I,s:s,s:o,s:o}", "hash_type",
+					 wf_hash_type_name(ht), "hash", sighted, "count",
+					 (json_int_t)count, "outcome", wf_outcome_name(outcome),
+					 "seen_at", util_json_time(seen_at), "nearest",
+					 api_match_json(ht, &f));
+		}
+		signal_id = f.signal_id;
+		distance = f.distance;
 	}
 	json_t *sig = json_object_get(signals, signal_id);
 	if (!sig) {
@@ -180,6 +216,8 @@ static json_t *check_item(struct server *srv, json_t *item, size_t i,
 				  : NULL;
 	if (e && exc)
 		json_object_set_new(e, "exception_id", json_string(exc));
+	if (e && sighted)
+		json_object_set_new(e, "sighted_hash", json_string(sighted));
 	return e;
 }
 
@@ -212,19 +250,36 @@ void api_post_sightings(struct server *srv, const struct api_request *req,
 			  plat ? "incident" : "platform");
 		return;
 	}
-	json_t *signals = json_object(), *excs = json_object();
-	json_t *out = json_array();
+	json_t *signals = json_object(), *excs = json_object(), *firsts = json_object();
+	json_t *out = json_array(), *unm = json_array();
 	size_t i;
 	json_t *item;
 	json_array_foreach(items, i, item) {
+		bool unmatched;
 		json_t *e = check_item(srv, item, i, incident_id, platform_id, signals, excs,
-				       rep);
+				       &unmatched, rep);
 		if (!e)
 			goto done;
-		json_array_append_new(out, e);
+		json_array_append_new(unmatched ? unm : out, e);
 	}
 	int64_t seq = store_next_seq(srv->st);
 	struct bucket_sums sums = {0};
+	/* Unmatched uploads: counted (attempts, their outcome, unmatched, near misses)
+	 * and carried in the event, not stored as sighting rows (they have no signal). */
+	json_array_foreach(unm, i, item) {
+		enum wf_outcome o = WF_OUT_PENDING;
+		int64_t t = 0;
+		wf_outcome_parse(json_string_value(json_object_get(item, "outcome")), &o);
+		wf_time_parse(json_string_value(json_object_get(item, "seen_at")), &t);
+		unsigned flags = ITEM_UNMATCHED;
+		if (json_is_object(json_object_get(item, "nearest")))
+			flags |= ITEM_NEAR;
+		if (buckets_add(srv, &sums, incident_id, platform_id, t, o,
+				json_integer_value(json_object_get(item, "count")), flags)) {
+			api_error(rep, 503, "store: %s", store_last_error(srv->st));
+			goto done;
+		}
+	}
 	json_array_foreach(out, i, item) {
 		enum wf_outcome o = WF_OUT_PENDING;
 		int64_t t = 0;
@@ -235,9 +290,13 @@ void api_post_sightings(struct server *srv, const struct api_request *req,
 		json_object_set_new(row, "incident_id", json_string(incident_id));
 		int rc = store_add_sighting(srv->st, seq, row);
 		json_decref(row);
-		if (rc || buckets_add(srv, &sums, incident_id, platform_id, t, o,
-				      json_integer_value(json_object_get(item, "count")),
-				      json_object_get(item, "exception_id") != NULL)) {
+		if (rc ||
+		    api_note_first_sighting(
+			    srv, json_string_value(json_object_get(item, "signal_id")),
+			    platform_id, t, firsts) ||
+		    buckets_add(srv, &sums, incident_id, platform_id, t, o,
+				json_integer_value(json_object_get(item, "count")),
+				json_object_get(item, "exception_id") ? ITEM_EXCEPTED : 0)) {
 			api_error(rep, 503, "store: %s", store_last_error(srv->st));
 			goto done;
 		}
@@ -248,6 +307,8 @@ void api_post_sightings(struct server *srv, const struct api_request *req,
 	}
 	json_t *batch = json_pack("{s:s,s:s,s:O}", "platform_id", platform_id,
 				  "incident_id", incident_id, "items", out);
+	if (batch && json_array_size(unm))
+		json_object_set(batch, "unmatched", unm);
 	int64_t got = batch ? store_emit_event(srv->st, WF_EV_SIGHTINGS, batch) : -1;
 	json_decref(batch);
 	if (got < 0 || touch_platform(srv, platform_id) != 0) {
@@ -255,12 +316,16 @@ void api_post_sightings(struct server *srv, const struct api_request *req,
 		goto done;
 	}
 	rep->status = 202;
-	rep->body = json_pack("{s:I,s:I}", "accepted", (json_int_t)json_array_size(out),
-			      "seq", (json_int_t)got);
+	rep->body = json_pack("{s:I,s:I,s:I,s:I}", "accepted",
+			      (json_int_t)(json_array_size(out) + json_array_size(unm)), "seq",
+			      (json_int_t)got, "attributed", (json_int_t)json_array_size(out),
+			      "unmatched", (json_int_t)json_array_size(unm));
 done:
 	json_decref(signals);
 	json_decref(excs);
+	json_decref(firsts);
 	json_decref(out);
+	json_decref(unm);
 }
 
 void api_post_signal(struct server *srv, const struct api_request *req,
@@ -268,7 +333,7 @@ void api_post_signal(struct server *srv, const struct api_request *req,
 {
 	struct check c = {.path = ""};
 	json_t *b = req->body;
-	const char *incident_id, *value, *variant_id, *platform_id;
+	const char *incident_id, *value, *variant_id = NULL, *platform_id;
 	enum wf_hash_type type;
 	int64_t quality;
 	bool candidate = false;
@@ -277,7 +342,7 @@ void api_post_signal(struct server *srv, const struct api_request *req,
 	    CHECK_ENUM(&c, b, "type", false, hash_type, &type) ||
 	    check_str(&c, b, "value", 2, WF_HASH_VALUE_MAX, false, &value) ||
 	    check_int(&c, b, "quality", 0, 100, false, &quality) ||
-	    check_id(&c, b, "variant_id", false, false, &variant_id) ||
+	    check_id(&c, b, "variant_id", false, true, &variant_id) ||
 	    check_id(&c, b, "platform_id", false, false, &platform_id)) {
 		api_error(rep, 400, "%s", c.msg);
 		return;
@@ -302,8 +367,18 @@ void api_post_signal(struct server *srv, const struct api_request *req,
 			  inc ? "platform" : "incident");
 		return;
 	}
-	char id[80], group[160];
+	char id[80], group[160], var[80];
 	api_next_id(srv, "sig", id, sizeof(id));
+	/* Within the threshold of an active signal it joins that signal's variant;
+	 * beyond, it is the variant it names, or a new one. */
+	struct match_found near;
+	int matched = api_match_signal(srv, type, value, incident_id, &near);
+	if (matched == 1) {
+		variant_id = near.variant_id;
+	} else if (!variant_id) {
+		api_next_id(srv, "var", var, sizeof(var));
+		variant_id = var;
+	}
 	snprintf(group, sizeof(group), "%s/%s", incident_id, variant_id);
 	bool new_variant = !store_has_group(srv->st, "signal", group);
 	int64_t now = util_now_ms();
@@ -313,6 +388,8 @@ void api_post_signal(struct server *srv, const struct api_request *req,
 				variant_id, "new_variant", new_variant, "platform_id",
 				platform_id, "added_at", util_json_time(now), "state",
 				candidate ? "proposed" : "active", "version", 0);
+	if (sig)
+		json_object_set_new(sig, "nearest", api_match_json(type, &near));
 	struct stats_delta d = {.variants = 1};
 	if (!sig || api_save_emit(srv, "signal", sig, true, group, WF_EV_SIGNAL_ADDED) ||
 	    (new_variant && store_add_stats(srv->st, incident_id, platform_id, now, &d))) {
@@ -325,9 +402,13 @@ void api_post_signal(struct server *srv, const struct api_request *req,
 		char subject[WF_SUBJECT_MAX + 1];
 		snprintf(subject, sizeof(subject), "Share %s candidate %s (variant %s) from %s",
 			 wf_hash_type_name(type), id, variant_id, platform_id);
+		/* The detail says how near the bank already is: the nearest signal, its
+		 * distance against the threshold, its first sighting. */
+		char detail[600];
+		api_match_detail(srv, type, matched, &near, detail, sizeof(detail));
 		json_t *dec = api_new_decision(srv, "add_signal", incident_id, subject, id,
-					     "", req->who->name, "normal",
-					     now + 30 * 60 * 1000LL);
+					       detail, req->who->name, "normal",
+					       now + 30 * 60 * 1000LL);
 		if (!dec || api_save_emit(srv, "decision", dec, true, id, WF_EV_DECISION_OPENED)) {
 			json_decref(dec);
 			json_decref(sig);

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "api_match.h"
 #include "feed.h"
 #include "http_fields.h"
 #include "model/validate.h"
@@ -33,6 +34,8 @@ enum {
 	R_NONE = 0, /* no token needed */
 };
 
+/* RK_WRITE: a body, run in a transaction with its idempotency record; RK_QUERY: a
+ * body, answered from memory (nothing written, no transaction). */
 enum route_kind {
 	RK_HEALTH,
 	RK_WHOAMI,
@@ -42,7 +45,8 @@ enum route_kind {
 	RK_RECORD,
 	RK_STIX,
 	RK_TAXII,
-	RK_WRITE
+	RK_WRITE,
+	RK_QUERY
 };
 
 /* One path of the protocol. A '*' segment is the resource id. */
@@ -71,6 +75,7 @@ static const struct route routes[] = {
 	{"POST", "/v1/decisions", R_OFFICER | R_ADMIN, RK_WRITE, api_create_decision},
 	{"POST", "/v1/decisions/*/resolve", R_OFFICER | R_ADMIN, RK_WRITE,
 	 api_resolve_decision},
+	{"POST", "/v1/match", R_PLATFORM | R_OFFICER | R_ADMIN, RK_QUERY, api_match},
 };
 
 struct http {
@@ -463,8 +468,16 @@ static enum MHD_Result serve_write(struct http *h, struct MHD_Connection *c,
 	struct api_request req = {who, body, id[0] ? id : NULL};
 	int status;
 	char *text;
-	bool replayed;
-	api_run_write(h->srv, rt->write, &req, key, &status, &text, &replayed);
+	bool replayed = false;
+	if (rt->kind == RK_QUERY) {
+		struct api_reply rep = {0, NULL};
+		rt->write(h->srv, &req, &rep);
+		status = rep.status;
+		text = rep.body ? json_dumps(rep.body, JSON_COMPACT) : NULL;
+		json_decref(rep.body);
+	} else {
+		api_run_write(h->srv, rt->write, &req, key, &status, &text, &replayed);
+	}
 	json_decref(body);
 	if (!text)
 		return send_error(c, *out_status = 503, "out of memory");
@@ -606,7 +619,7 @@ static int admit_request(struct http *h, struct MHD_Connection *c, const char *u
 					       : "read-only: the server runs without --tokens");
 		return 403;
 	}
-	if (rt->kind != RK_WRITE && has_body(c)) {
+	if (rt->kind != RK_WRITE && rt->kind != RK_QUERY && has_body(c)) {
 		*ret = send_err(c, rq, 400, "this request takes no body");
 		return 400;
 	}
@@ -668,7 +681,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (*upload_size) {
 		/* admit_request let a body through on write routes only. */
-		if (rq->rt->kind == RK_WRITE && !body_append(rq, upload, *upload_size))
+		if ((rq->rt->kind == RK_WRITE || rq->rt->kind == RK_QUERY) &&
+		    !body_append(rq, upload, *upload_size))
 			return MHD_NO;
 		*upload_size = 0;
 		return MHD_YES;

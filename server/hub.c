@@ -51,6 +51,8 @@ struct hub {
 	struct stream *streams;
 	hub_fetch_fn fetch;
 	void *fetch_ctx;
+	hub_observe_fn observe;
+	void *observe_ctx;
 };
 
 static void out_append(struct stream *s, const char *p, size_t n)
@@ -209,10 +211,25 @@ static void ring_drop_oldest_locked(struct hub *h)
 	h->count--;
 }
 
+void hub_set_observer(struct hub *h, hub_observe_fn fn, void *ctx)
+{
+	pthread_mutex_lock(&h->mu);
+	h->observe = fn;
+	h->observe_ctx = ctx;
+	pthread_mutex_unlock(&h->mu);
+}
+
 void hub_publish_event(struct hub *h, int64_t seq, enum wf_event_type type,
 		       char *envelope)
 {
 	size_t len = strlen(envelope) + 1;
+	pthread_mutex_lock(&h->mu);
+	hub_observe_fn observe = h->observe;
+	void *observe_ctx = h->observe_ctx;
+	pthread_mutex_unlock(&h->mu);
+	/* Before the ring takes the envelope (which may drop it at once). */
+	if (observe)
+		observe(observe_ctx, seq, type, envelope);
 	pthread_mutex_lock(&h->mu);
 	if (h->count > 0 && seq != h->cursor + 1) {
 		/* A gap (should not happen): drop the ring, streams fall back to the store. */

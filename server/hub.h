@@ -49,6 +49,13 @@ void hub_free(struct hub *h);
 void hub_set_range(struct hub *h, int64_t oldest, int64_t cursor);
 int64_t hub_cursor(struct hub *h);
 
+/* Called with every event published, before streams see it, on the publishing
+ * thread (the one that committed it, or the one syncing another replica's events):
+ * how in-memory indexes (match.c) follow the store. Set it before store_attach_hub. */
+typedef void (*hub_observe_fn)(void *ctx, int64_t seq, enum wf_event_type type,
+			       const char *envelope);
+void hub_set_observer(struct hub *h, hub_observe_fn fn, void *ctx);
+
 /* Appends an event (takes ownership of envelope) and wakes the streams. Events must
  * come in seq order; the store calls this after the transaction commits. */
 void hub_publish_event(struct hub *h, int64_t seq, enum wf_event_type type,

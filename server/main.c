@@ -12,6 +12,7 @@
 #include "server/auth.h"
 #include "server/http.h"
 #include "server/hub.h"
+#include "server/match.h"
 #include "server/sim.h"
 #include "server/sim_scenario.h"
 #include "server/store.h"
@@ -41,6 +42,7 @@ struct options {
 	int heartbeat;
 	unsigned seed;
 	struct quorum_rules rules; /* --quorum over the defaults */
+	struct match_opts match; /* --match-* thresholds */
 };
 
 static void usage(FILE *f)
@@ -78,6 +80,10 @@ static void usage(FILE *f)
 		"  --tlp LEVEL          TLP marking of the STIX export and the TAXII feed:\n"
 		"                       white, green, amber (default) or red\n"
 		"  --stix-name NAME     the command center's STIX identity name\n"
+		"  --match-pdq N        PDQ hashes within N bits match (default 31)\n"
+		"  --match-near N       PDQ near misses up to N bits (default 48)\n"
+		"  --match-vpdq-frame N vPDQ frames within N bits match (default 31)\n"
+		"  --match-vpdq-share P a vPDQ video matches at P%% of frames (default 80)\n"
 		"  --help, --version\n",
 		token_usage);
 }
@@ -108,7 +114,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_LISTEN = 256, O_DB, O_TOKENS, O_SIM, O_SPEED, O_SCALE, O_SEED, O_RET,
 	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION, O_RATE, O_GRACE, O_QUORUM,
-	       O_START_AT, O_TLP, O_STIX_NAME };
+	       O_START_AT, O_TLP, O_STIX_NAME, O_M_PDQ, O_M_NEAR, O_M_FRAME, O_M_SHARE };
 	static const struct option longs[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
 		{"db", required_argument, NULL, O_DB},
@@ -128,6 +134,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"quorum", required_argument, NULL, O_QUORUM},
 		{"tlp", required_argument, NULL, O_TLP},
 		{"stix-name", required_argument, NULL, O_STIX_NAME},
+		{"match-pdq", required_argument, NULL, O_M_PDQ},
+		{"match-near", required_argument, NULL, O_M_NEAR},
+		{"match-vpdq-frame", required_argument, NULL, O_M_FRAME},
+		{"match-vpdq-share", required_argument, NULL, O_M_SHARE},
 		{"help", no_argument, NULL, O_HELP},
 		{"version", no_argument, NULL, O_VERSION},
 		{NULL, 0, NULL, 0},
@@ -202,6 +212,27 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return 2;
 			}
 			break;
+		case O_M_PDQ:
+		case O_M_NEAR:
+		case O_M_FRAME:
+		case O_M_SHARE: {
+			long v = strtol(optarg, &end, 10);
+			long lo = c == O_M_SHARE ? 1 : 0, hi = c == O_M_SHARE ? 100 : 256;
+			if (*end || end == optarg || v < lo || v > hi) {
+				fprintf(stderr, "watchfloord: --%s wants %ld..%ld\n",
+					c == O_M_PDQ	 ? "match-pdq"
+					: c == O_M_NEAR	 ? "match-near"
+					: c == O_M_FRAME ? "match-vpdq-frame"
+							 : "match-vpdq-share",
+					lo, hi);
+				return 2;
+			}
+			*(c == O_M_PDQ	   ? &o->match.pdq
+			  : c == O_M_NEAR  ? &o->match.pdq_near
+			  : c == O_M_FRAME ? &o->match.vpdq_frame
+					   : &o->match.vpdq_share) = (int)v;
+			break;
+		}
 		case O_SEED: o->seed = (unsigned)strtoul(optarg, NULL, 10); break;
 		case O_RET:
 		case O_HB: {
@@ -224,6 +255,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "watchfloord: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (o->match.pdq_near < o->match.pdq) {
+		fprintf(stderr, "watchfloord: --match-near must be at least --match-pdq\n");
 		return 2;
 	}
 	if (!o->tls_cert != !o->tls_key) {
@@ -305,7 +340,19 @@ static int run(const struct options *o, sigset_t *sigs)
 		goto out;
 	}
 	hub_set_ring_bytes(srv.hub, RING_BYTES);
+	/* The signal index follows every signal event the hub publishes from here on
+	 * (this process's and other replicas'), then loads what the store holds; both
+	 * apply a signal only when its version is newer, so the order does not matter. */
+	if (!(srv.match = match_index_new(&o->match))) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto out;
+	}
+	hub_set_observer(srv.hub, match_index_observe, srv.match);
 	store_attach_hub(srv.st, srv.hub, RING_EVENTS);
+	if (match_index_load(srv.match, srv.st)) {
+		snprintf(err, sizeof(err), "signal index: out of memory");
+		goto out;
+	}
 	if (register_token_platforms(&srv)) {
 		snprintf(err, sizeof(err), "store: %s", store_last_error(srv.st));
 		goto out;
@@ -350,6 +397,7 @@ out:
 		hub_close(srv.hub);
 	http_stop(http);
 	hub_free(srv.hub);
+	match_index_free(srv.match);
 	store_close(srv.st);
 	auth_free(srv.auth);
 	if (log)
@@ -364,6 +412,7 @@ int main(int argc, char **argv)
 	struct options o = {.host = "127.0.0.1", .port = 8470, .db = "watchfloord.db",
 			    .speed = 1, .scale = 1, .rate_limit = 1000, .retention = 100000,
 			    .heartbeat = 15, .expire_grace = 3600, .tlp = STIX_TLP_AMBER,
+			    .match = MATCH_OPTS_DEFAULT,
 			    .seed = 1};
 	o.rules = quorum_rules_default();
 	int r = parse_options(argc, argv, &o);

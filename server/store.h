@@ -82,6 +82,8 @@ json_t *store_list_sightings(struct store *st, int limit);
 struct stats_delta {
 	int64_t attempts, blocked, removed, kept, pending, variants;
 	int64_t kept_exception; /* part of kept: under a public-interest exception */
+	int64_t unmatched;   /* attempts given by hash that matched no signal */
+	int64_t near_misses; /* part of unmatched with a near miss (pdq 32..48) */
 };
 int store_add_stats(struct store *st, const char *incident_id, const char *platform_id,
 		    int64_t t_ms, const struct stats_delta *d);

@@ -19,7 +19,7 @@
 
 /* Version 1 is this schema; a later version appends its step to migrations and
  * bumps SCHEMA_VERSION (run in order in the open's transaction). */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 static const char schema_v1[] =
 	"CREATE TABLE wf_counter(id integer PRIMARY KEY CHECK (id = 1),"
 	" last_seq bigint NOT NULL);"
@@ -47,6 +47,9 @@ static const char *const migrations[SCHEMA_VERSION + 1] = {
 	[2] = "ALTER TABLE wf_stats ADD COLUMN kept_exception bigint NOT NULL DEFAULT "
 	      "0",
 	[3] = "CREATE TABLE wf_kv(key text PRIMARY KEY, json text NOT NULL)",
+	/* issue 14: uploads given by hash that matched no signal, and near misses */
+	[4] = "ALTER TABLE wf_stats ADD COLUMN unmatched bigint NOT NULL DEFAULT 0,"
+	      " ADD COLUMN near_misses bigint NOT NULL DEFAULT 0",
 };
 
 /* Prepared on every connection of the engine. */
@@ -75,15 +78,17 @@ static const struct {
 	{"sight_ins", "INSERT INTO wf_sightings(seq, json) VALUES($1, $2)", 2},
 	{"stats_add",
 	 "INSERT INTO wf_stats AS s(incident_id, platform_id, width, start, attempts,"
-	 " blocked, removed, kept, pending, variants, kept_exception) "
+	 " blocked, removed, kept, pending, variants, kept_exception, unmatched,"
+	 " near_misses) "
 	 "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,"
-	 "$10,$11) ON CONFLICT(incident_id, platform_id, width, start) DO UPDATE SET"
+	 "$10,$11,$12,$13) ON CONFLICT(incident_id, platform_id, width, start) DO UPDATE SET"
 	 " attempts = s.attempts + excluded.attempts, blocked = s.blocked +"
 	 " excluded.blocked, removed = s.removed + excluded.removed, kept = s.kept +"
 	 " excluded.kept, pending = s.pending + excluded.pending, variants = s.variants"
 	 " + excluded.variants, kept_exception = s.kept_exception +"
-	 " excluded.kept_exception",
-	 11},
+	 " excluded.kept_exception, unmatched = s.unmatched + excluded.unmatched,"
+	 " near_misses = s.near_misses + excluded.near_misses",
+	 13},
 	{"idem_get", "SELECT status, body FROM wf_idem WHERE token = $1 AND key = $2",
 	 2},
 	{"idem_put",
@@ -702,7 +707,7 @@ static int pg_add_stats(struct store *base, const char *incident_id,
 	static const int widths[] = {60, 3600};
 	for (int i = 0; i < 2; i++) {
 		int64_t w = widths[i] * 1000LL;
-		char v[9][24];
+		char v[11][24];
 		fmt_i64(v[0], sizeof(v[0]), widths[i]);
 		fmt_i64(v[1], sizeof(v[1]), t_ms - ((t_ms % w) + w) % w);
 		fmt_i64(v[2], sizeof(v[2]), d->attempts);
@@ -712,9 +717,12 @@ static int pg_add_stats(struct store *base, const char *incident_id,
 		fmt_i64(v[6], sizeof(v[6]), d->pending);
 		fmt_i64(v[7], sizeof(v[7]), d->variants);
 		fmt_i64(v[8], sizeof(v[8]), d->kept_exception);
-		const char *vals[] = {incident_id, platform_id, v[0], v[1], v[2], v[3],
-				      v[4],	   v[5],	v[6], v[7], v[8]};
-		PGresult *r = exec_prep(st->conn, "stats_add", 11, vals);
+		fmt_i64(v[9], sizeof(v[9]), d->unmatched);
+		fmt_i64(v[10], sizeof(v[10]), d->near_misses);
+		const char *vals[] = {incident_id, platform_id, v[0], v[1], v[2],
+				      v[3],	   v[4],	v[5], v[6], v[7],
+				      v[8],	   v[9],	v[10]};
+		PGresult *r = exec_prep(st->conn, "stats_add", 13, vals);
 		bool ok = res_ok(r);
 		PQclear(r);
 		if (!ok)
@@ -734,7 +742,8 @@ static json_t *pg_list_stats(struct store *base, int64_t now_ms)
 		st->conn,
 		"SELECT incident_id, platform_id, width, start, attempts, "
 		"blocked, removed,"
-		" kept, pending, variants, kept_exception FROM wf_stats WHERE "
+		" kept, pending, variants, kept_exception, unmatched, near_misses"
+		" FROM wf_stats WHERE "
 		"(width = 60 "
 		"AND start > $1) OR"
 		" (width = 3600 AND start > $2) ORDER BY width, start",
@@ -747,8 +756,8 @@ static json_t *pg_list_stats(struct store *base, int64_t now_ms)
 	json_t *arr = json_array();
 	for (int i = 0; arr && i < PQntuples(r); i++) {
 		json_t *row = json_pack(
-			"{s:s,s:s,s:o,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "incident_id",
-			PQgetvalue(r, i, 0), "platform_id", PQgetvalue(r, i, 1),
+			"{s:s,s:s,s:o,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+			"incident_id", PQgetvalue(r, i, 0), "platform_id", PQgetvalue(r, i, 1),
 			"start", util_json_time(val_i64(r, i, 3, 0)), "width_s",
 			(int)val_i64(r, i, 2, 0), "attempts",
 			(json_int_t)val_i64(r, i, 4, 0), "blocked",
@@ -757,7 +766,9 @@ static json_t *pg_list_stats(struct store *base, int64_t now_ms)
 			(json_int_t)val_i64(r, i, 7, 0), "pending",
 			(json_int_t)val_i64(r, i, 8, 0), "variants",
 			(json_int_t)val_i64(r, i, 9, 0), "kept_exception",
-			(json_int_t)val_i64(r, i, 10, 0));
+			(json_int_t)val_i64(r, i, 10, 0), "unmatched",
+			(json_int_t)val_i64(r, i, 11, 0), "near_misses",
+			(json_int_t)val_i64(r, i, 12, 0));
 		if (row)
 			json_array_append_new(arr, row);
 	}

@@ -43,16 +43,19 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_SIGHTING_INSERT] = "INSERT INTO sightings(seq, json) VALUES(?1, ?2)",
 	[ST_STATS_ADD] =
 		"INSERT INTO stats(incident_id, platform_id, width, start, attempts, "
-		"blocked, removed, kept, pending, variants, kept_exception) "
+		"blocked, removed, kept, pending, variants, kept_exception, unmatched, "
+		"near_misses) "
 		"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,"
-		"?9,?10,?11) ON CONFLICT(incident_id, platform_id, width, start) DO UPDATE "
+		"?9,?10,?11,?12,?13) ON CONFLICT(incident_id, platform_id, width, start) "
+		"DO UPDATE "
 		"SET "
 		"attempts = attempts + excluded.attempts, blocked = blocked + "
 		"excluded.blocked, removed = removed + excluded.removed, kept = kept + "
 		"excluded.kept, pending = pending + excluded.pending, variants = "
 		"variants "
 		"+ excluded.variants, kept_exception = kept_exception + "
-		"excluded.kept_exception",
+		"excluded.kept_exception, unmatched = unmatched + excluded.unmatched, "
+		"near_misses = near_misses + excluded.near_misses",
 	[ST_IDEM_GET] = "SELECT status, body FROM idem WHERE token = ?1 AND key = ?2",
 	[ST_IDEM_PUT] = "INSERT OR REPLACE INTO idem(token, key, status, body, at) "
 			"VALUES(?1, ?2, ?3, ?4, ?5)",
@@ -82,12 +85,15 @@ static const char schema_sql[] =
  * later version appends its step to migrations (run in order, each in the open's
  * transaction) and bumps SCHEMA_VERSION. A database from a newer watchfloord is
  * refused rather than misread. */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 static const char *const migrations[SCHEMA_VERSION + 1] = {
 	[1] = "", /* created by schema_sql */
 	/* issue 12: the part of kept kept under a public-interest exception */
 	[2] = "ALTER TABLE stats ADD COLUMN kept_exception INTEGER NOT NULL DEFAULT 0",
 	[3] = "CREATE TABLE IF NOT EXISTS kv(key TEXT PRIMARY KEY, json TEXT NOT NULL)",
+	/* issue 14: uploads given by hash that matched no signal, and near misses */
+	[4] = "ALTER TABLE stats ADD COLUMN unmatched INTEGER NOT NULL DEFAULT 0;"
+	      "ALTER TABLE stats ADD COLUMN near_misses INTEGER NOT NULL DEFAULT 0",
 };
 
 struct pending_event {
@@ -617,6 +623,8 @@ static int sq_add_stats(struct store *base, const char *incident_id,
 		sqlite3_bind_int64(s, 9, d->pending);
 		sqlite3_bind_int64(s, 10, d->variants);
 		sqlite3_bind_int64(s, 11, d->kept_exception);
+		sqlite3_bind_int64(s, 12, d->unmatched);
+		sqlite3_bind_int64(s, 13, d->near_misses);
 		int rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
@@ -632,7 +640,8 @@ static json_t *sq_list_stats(struct store *base, int64_t now_ms)
 	json_t *arr = json_array();
 	const char *sql = "SELECT incident_id, platform_id, width, start, attempts, "
 			  "blocked, removed,"
-			  " kept, pending, variants, kept_exception FROM stats WHERE "
+			  " kept, pending, variants, kept_exception, unmatched, "
+			  "near_misses FROM stats WHERE "
 			  "(width = 60 AND "
 			  "start > ?1) OR"
 			  " (width = 3600 AND start > ?2) ORDER BY width, start";
@@ -642,7 +651,7 @@ static json_t *sq_list_stats(struct store *base, int64_t now_ms)
 	sqlite3_bind_int64(s, 2, now_ms - 24 * 3600 * 1000LL);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		json_t *row = json_pack(
-			"{s:s,s:s,s:o,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "incident_id",
+			"{s:s,s:s,s:o,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "incident_id",
 			(const char *)sqlite3_column_text(s, 0), "platform_id",
 			(const char *)sqlite3_column_text(s, 1), "start",
 			util_json_time(sqlite3_column_int64(s, 3)), "width_s",
@@ -653,7 +662,9 @@ static json_t *sq_list_stats(struct store *base, int64_t now_ms)
 			(json_int_t)sqlite3_column_int64(s, 7), "pending",
 			(json_int_t)sqlite3_column_int64(s, 8), "variants",
 			(json_int_t)sqlite3_column_int64(s, 9), "kept_exception",
-			(json_int_t)sqlite3_column_int64(s, 10));
+			(json_int_t)sqlite3_column_int64(s, 10), "unmatched",
+			(json_int_t)sqlite3_column_int64(s, 11), "near_misses",
+			(json_int_t)sqlite3_column_int64(s, 12));
 		if (row)
 			json_array_append_new(arr, row);
 	}

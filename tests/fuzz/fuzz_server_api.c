@@ -14,7 +14,9 @@
 #include <jansson.h>
 
 #include "server/api.h"
+#include "server/api_match.h"
 #include "server/hub.h"
+#include "server/match.h"
 #include "server/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -52,6 +54,9 @@ static void setup(void)
 	if (!srv.st)
 		abort();
 	srv.hub = hub_new(64, 15, store_fetch_events, srv.st);
+	static const struct match_opts mo = MATCH_OPTS_DEFAULT;
+	srv.match = match_index_new(&mo);
+	hub_set_observer(srv.hub, match_index_observe, srv.match);
 	store_attach_hub(srv.st, srv.hub, 64);
 	json_t *types = json_pack("[ss]", "pdq", "md5");
 	api_ensure_platform(&srv, "p-fb", "Facebook", "member", types);
@@ -66,6 +71,7 @@ static const struct {
 	{api_post_report, NULL},        {api_triage_report, "rep-1"},
 	{api_create_incident, NULL},    {api_update_incident, "inc-1"},
 	{api_create_decision, NULL},    {api_resolve_decision, "dec-1"},
+	{api_match, NULL},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

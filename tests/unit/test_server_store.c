@@ -77,7 +77,7 @@ static void test_schema_version(void **state)
 	assert_non_null(st);
 	assert_string_equal(store_engine_name(st), "sqlite");
 	store_close(st);
-	assert_int_equal(sql_int("SELECT MAX(version) FROM schema_version"), 3);
+	assert_int_equal(sql_int("SELECT MAX(version) FROM schema_version"), 4);
 	/* Reopening keeps one version row. */
 	st = store_open(db_path, 1000, err, sizeof(err));
 	assert_non_null(st);
@@ -91,8 +91,8 @@ static void test_schema_version(void **state)
 	assert_non_null(strstr(err, "schema version 99"));
 }
 
-/* A version 1 database (before stats.kept_exception) is migrated on open and keeps
- * its rows; the new column counts from 0. */
+/* A version 1 database (before stats.kept_exception, unmatched, near_misses) is
+ * migrated on open and keeps its rows; the new columns count from 0. */
 static void test_migrate_v1(void **state)
 {
 	(void)state;
@@ -115,14 +115,21 @@ static void test_migrate_v1(void **state)
 	sqlite3_close(db);
 	struct store *st = store_open(db_path, 1000, err, sizeof(err));
 	assert_non_null(st);
-	struct stats_delta d = {.attempts = 2, .kept = 2, .kept_exception = 2};
+	struct stats_delta d = {.attempts = 2,
+				.kept = 2,
+				.kept_exception = 2,
+				.unmatched = 2,
+				.near_misses = 1};
 	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_add_stats(st, "inc-1", "p-fb", 30000, &d), 0);
 	assert_int_equal(store_commit(st), 0);
 	store_close(st);
-	assert_int_equal(sql_int("SELECT MAX(version) FROM schema_version"), 3);
+	assert_int_equal(sql_int("SELECT MAX(version) FROM schema_version"), 4);
 	assert_int_equal(sql_int("SELECT kept FROM stats WHERE width = 60"), 5);
 	assert_int_equal(sql_int("SELECT kept_exception FROM stats WHERE width = 60"), 2);
+	/* v4 (issue 14): unmatched uploads and near misses, counting from 0 */
+	assert_int_equal(sql_int("SELECT unmatched FROM stats WHERE width = 60"), 2);
+	assert_int_equal(sql_int("SELECT near_misses FROM stats WHERE width = 60"), 1);
 }
 
 static void test_seq_contract(void **state)
