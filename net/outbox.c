@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -23,6 +24,7 @@ struct wf_outbox {
 	char dir[1024];
 	char path[1100];
 	int fd; /* -1 for a read-only (memory) outbox */
+	bool locked; /* this one holds the file's lock (and wrote outbox.pid) */
 	bool read_only;
 	int hold_ms;
 	struct wf_outbox_record **recs;
@@ -392,6 +394,46 @@ static int load(struct wf_outbox *ob)
 	return 0;
 }
 
+/* Who holds an outbox: its pid in outbox.pid beside it, written once the lock is
+ * taken, so that a second watchfloor can name the holder. Only informative: the lock
+ * decides, and the file is read only when the lock is taken. */
+static void holder_path(const struct wf_outbox *ob, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/outbox.pid", ob->dir);
+}
+
+static void holder_write(const struct wf_outbox *ob)
+{
+	char path[1100], tmp[1110], line[32];
+	holder_path(ob, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	int n = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
+	bool ok = write(fd, line, (size_t)n) == n;
+	close(fd);
+	if (!ok || rename(tmp, path) != 0)
+		unlink(tmp);
+}
+
+/* The holder's pid when known and alive, else 0. */
+static long holder_read(const struct wf_outbox *ob)
+{
+	char path[1100], line[32];
+	holder_path(ob, path, sizeof(path));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	long pid = 0;
+	if (!fgets(line, sizeof(line), f) || sscanf(line, "%ld", &pid) != 1 || pid <= 0)
+		pid = 0;
+	fclose(f);
+	if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno != EPERM)
+		pid = 0;
+	return pid;
+}
+
 struct wf_outbox *wf_outbox_open(const char *dir, bool read_only, char *err,
 				 size_t errsize)
 {
@@ -434,12 +476,20 @@ struct wf_outbox *wf_outbox_open(const char *dir, bool read_only, char *err,
 		goto fail;
 	}
 	if (flock(ob->fd, LOCK_EX | LOCK_NB) != 0) {
+		char who[48] = "another watchfloor";
+		long pid = holder_read(ob);
+		if (pid > 0)
+			snprintf(who, sizeof(who), "another watchfloor (pid %ld)", pid);
 		snprintf(err, errsize,
-			 "outbox %s is in use by another watchfloor (one writer per "
-			 "outbox)",
-			 ob->path);
+			 "%s holds the outbox for this server and state folder (%s): "
+			 "only one dashboard at a time may send decisions from it. "
+			 "Stop it, or start this one with --read-only to watch without an "
+			 "outbox",
+			 who, ob->path);
 		goto fail;
 	}
+	ob->locked = true;
+	holder_write(ob);
 	if (load(ob) != 0 ||
 	    ((ob->compact_now || ob->lines > ob->n * 2 + 16) &&
 	     wf_outbox_compact(ob) != 0)) {
@@ -459,6 +509,11 @@ void wf_outbox_close(struct wf_outbox *ob)
 	for (size_t i = 0; i < ob->n; i++)
 		rec_free(ob->recs[i]);
 	free(ob->recs);
+	if (ob->locked) {
+		char path[1100];
+		holder_path(ob, path, sizeof(path));
+		unlink(path);
+	}
 	if (ob->fd >= 0)
 		close(ob->fd);
 	free(ob);

@@ -381,10 +381,25 @@ static void test_refusals(void **state)
 	assert_int_equal(
 		wf_outbox_enqueue(ob, "a", "/v1/decisions/a..b/resolve", "{}", 0, &id),
 		0);
-	/* One writer per outbox file. */
+	/* One writer per outbox file; the refusal names the holder (its pid) and the
+	 * way to watch without one. */
 	assert_null(wf_outbox_open(dir, false, err, sizeof(err)));
-	assert_non_null(strstr(err, "in use"));
+	char want[64];
+	snprintf(want, sizeof(want), "another watchfloor (pid %ld) holds the outbox",
+		 (long)getpid());
+	if (!strstr(err, want))
+		print_error("%s\n", err);
+	assert_non_null(strstr(err, want));
+	assert_non_null(strstr(err, "--read-only to watch without an outbox"));
+	/* A read-only one opens beside it (no file, no lock). */
+	struct wf_outbox *ro2 = wf_outbox_open(dir, true, err, sizeof(err));
+	assert_non_null(ro2);
+	wf_outbox_close(ro2);
 	wf_outbox_close(ob);
+	/* The holder's pid file goes with it. */
+	char pidf[300];
+	snprintf(pidf, sizeof(pidf), "%s/outbox.pid", dir);
+	assert_int_not_equal(access(pidf, F_OK), 0);
 }
 
 /* The resolve request is built in net/ only (request_verbs.h) and stored as built. */
