@@ -2,6 +2,8 @@
  * builds every body, so untrusted text is escaped by the JSON writer. */
 #include "request_verbs.h"
 
+#define WF_REQUEST_ID_BUF 65 /* an id (1..64) and its NUL */
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,8 +142,8 @@ static void resolve_path(char *buf, size_t size, const char *id)
 	snprintf(buf, size, "/v1/decisions/%s/resolve", id);
 }
 
-int wf_request_decision_resolve(struct wf_request *r, const char *id, const char *action,
-				const char *reason, int64_t version)
+int wf_request_decision_resolve(struct wf_request *r, const char *id,
+				const char *action, const char *reason, int64_t version)
 {
 	memset(r, 0, sizeof(*r));
 	if (!id || !wf_valid_id(id) || !given(action))
@@ -159,4 +161,28 @@ bool wf_request_is_resolve_of(const char *path, const char *id)
 		return false;
 	resolve_path(want, sizeof(want), id);
 	return strcmp(path, want) == 0;
+}
+
+int wf_request_resolve_again(struct wf_request *r, const char *path, const char *body,
+			     int64_t version, char *id_out, size_t id_size)
+{
+	static const char pre[] = "/v1/decisions/", post[] = "/resolve";
+	char id[WF_REQUEST_ID_BUF];
+	memset(r, 0, sizeof(*r));
+	size_t n = path ? strlen(path) : 0, lp = sizeof(pre) - 1, ls = sizeof(post) - 1;
+	if (n <= lp + ls || n - lp - ls >= sizeof(id) || strncmp(path, pre, lp) != 0 ||
+	    strcmp(path + n - ls, post) != 0)
+		return -1;
+	memcpy(id, path + lp, n - lp - ls);
+	id[n - lp - ls] = '\0';
+	json_t *b = body ? json_loads(body, 0, NULL) : NULL;
+	const char *action = json_string_value(json_object_get(b, "action"));
+	const char *reason = json_string_value(json_object_get(b, "reason"));
+	int rc = action ? wf_request_decision_resolve(r, id, action,
+						      reason ? reason : "", version)
+			: -1;
+	json_decref(b);
+	if (rc == 0 && id_out)
+		snprintf(id_out, id_size, "%s", id);
+	return rc;
 }

@@ -55,9 +55,15 @@ int wf_request_decision_propose(struct wf_request *r,
 /* POST /v1/decisions/{id}/resolve: {action, reason, version} with the version seen.
  * action is the vote ("approve", "reject", "escalate", "note") and the outbox
  * record's kind. -1 for a bad id, an empty action or out of memory. */
-int wf_request_decision_resolve(struct wf_request *r, const char *id, const char *action,
-				const char *reason, int64_t version);
+int wf_request_decision_resolve(struct wf_request *r, const char *id,
+				const char *action, const char *reason,
+				int64_t version);
 /* True when path (an outbox record's) is a resolve request on decision id. */
 bool wf_request_is_resolve_of(const char *path, const char *id);
+/* A resolve request again (an outbox record's path and body, e.g. after a 409), with
+ * the same action and reason and a new version; the decision's id into id_out. -1
+ * when path is not a resolve request or body is not one. */
+int wf_request_resolve_again(struct wf_request *r, const char *path, const char *body,
+			     int64_t version, char *id_out, size_t id_size);
 
 #endif

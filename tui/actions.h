@@ -67,6 +67,7 @@ enum {
 	X(UNTAG, "untag", 0, 0, 0, 0, "Clear every tag of the focused pane")         \
 	X(UNDO, "undo", 'u', 0, 0, 0, "Undo the last queued action while it is held") \
 	X(OUTBOX, "outbox", 'o', 0, 0, 0, "Show the outbox: queued, held, refused and conflicting actions") \
+	X(RESEND, "resend", 'S', 0, 0, WF_ACT_MUTATES | WF_ACT_CONFIRM, "Resend your votes that met a conflict, with the decisions' current versions (confirm)") \
 	X(DROP, "drop", 'D', 0, 0, WF_ACT_CONFIRM, "Drop outbox records refused or in conflict, for good (confirm)") \
 	X(THEME, "theme", 'T', 0, 0, WF_ACT_WALL, "Cycle the colour theme (:theme NAME picks one)") \
 	X(PAUSE, "pause", 'p', 0, 0, 0, "Pause / resume the display (data keeps arriving)") \

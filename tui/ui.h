@@ -146,5 +146,7 @@ unsigned wf_ui_form_key(struct wf_ui *ui, wint_t ch, bool is_key);
 size_t wf_ui_report_targets(struct wf_ui *ui, struct wf_ui_triage *t);
 size_t wf_ui_report_enqueue(struct wf_ui *ui);
 unsigned wf_ui_notes_open(struct wf_ui *ui);
+unsigned wf_ui_resend_start(struct wf_ui *ui);
+void wf_ui_resend_now(struct wf_ui *ui);
 
 #endif

@@ -225,6 +225,8 @@ static unsigned prompt_key(struct wf_ui *ui, wint_t ch, bool is_key)
 		bool drop = ui->triage.action == WF_ACTION_DROP;
 		if (yes && drop)
 			drop_now(ui);
+		else if (yes && ui->triage.action == WF_ACTION_RESEND)
+			wf_ui_resend_now(ui);
 		else if (yes)
 			triage_enqueue(ui);
 		else
@@ -605,6 +607,8 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 		return act_undo(ui);
 	case WF_ACTION_DROP:
 		return act_drop(ui);
+	case WF_ACTION_RESEND:
+		return wf_ui_resend_start(ui);
 	case WF_ACTION_THEME:
 		return wf_ui_command(ui, "theme");
 	case WF_ACTION_PAUSE:

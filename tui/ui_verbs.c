@@ -1,7 +1,8 @@
 /* ui_verbs.c - the officer's verbs on the dashboard: a form verb (tui/verbs.h) opened
  * over the panes, its keys, and on confirmation the request into the outbox (held,
  * undoable with u); triage and dismissal of reports (reason prompt, tags); the notes
- * view. Dispatch (ui_keys.c) has already passed the permission gate. */
+ * view; resending votes that met a conflict (S). Dispatch (ui_keys.c) has already
+ * passed the permission gate. */
 #include <stdio.h>
 #include <string.h>
 
@@ -230,4 +231,106 @@ void wf_ui_draw_notes(struct wf_ui *ui, WINDOW *w, const struct wf_view_ctx *c)
 	struct wf_lines l = {w, 1, 2, rows, getmaxx(w) - 4, ui->notes_skip, 0};
 	wf_pane_reports_notes(c, &l, ui->notes_incident);
 	wnoutrefresh(w);
+}
+
+/* The votes S resends: conflicting resolve records whose decision is still open
+ * here. */
+static size_t resendable(struct wf_ui *ui, const struct wf_outbox_record **out,
+			 size_t cap)
+{
+	const struct wf_outbox_record *r[256];
+	size_t n = ui->outbox ? wf_outbox_list(ui->outbox, r, 256) : 0, k = 0;
+	for (size_t i = 0; i < n && k < cap; i++) {
+		struct wf_request req;
+		char id[WF_ID_MAX + 1];
+		if (r[i]->state != WF_OUTBOX_CONFLICT ||
+		    wf_request_resolve_again(&req, r[i]->path, r[i]->body, 0, id,
+					     sizeof(id)) < 0)
+			continue;
+		wf_request_clear(&req);
+		const struct wf_decision *d = wf_model_decision(ui->model, id);
+		if (d && wf_decision_state_open(d->state))
+			out[k++] = r[i];
+	}
+	return k;
+}
+
+unsigned wf_ui_resend_start(struct wf_ui *ui)
+{
+	const struct wf_outbox_record *r[64];
+	size_t k = resendable(ui, r, 64);
+	if (k == 0) {
+		wf_ui_message(
+			ui, WF_ROLE_DIM,
+			"nothing to resend (no vote in conflict on an open decision)");
+		return WF_REACT_DRAW;
+	}
+	ui->triage.action = WF_ACTION_RESEND;
+	ui->triage.n = 0;
+	ui->prompt = WF_PROMPT_CONFIRM;
+	ui->prompt_err[0] = '\0';
+	if (k == 1) {
+		struct wf_request req;
+		char id[WF_ID_MAX + 1];
+		wf_request_resolve_again(&req, r[0]->path, r[0]->body, 0, id,
+					 sizeof(id));
+		wf_request_clear(&req);
+		const struct wf_decision *d = wf_model_decision(ui->model, id);
+		struct wf_quorum q = wf_decision_quorum(d);
+		snprintf(ui->prompt_buf, sizeof(ui->prompt_buf),
+			 "Someone voted first on %s (now %d/%d, version %lld): resend "
+			 "your %s "
+			 "with that version? y/n",
+			 id, q.approvals, q.needed, (long long)d->version, r[0]->kind);
+	} else {
+		snprintf(ui->prompt_buf, sizeof(ui->prompt_buf),
+			 "Resend %zu votes that met a conflict, each with its "
+			 "decision's current "
+			 "version? y/n",
+			 k);
+	}
+	ui->dirty = true;
+	return WF_REACT_DRAW;
+}
+
+void wf_ui_resend_now(struct wf_ui *ui)
+{
+	const struct wf_outbox_record *r[64];
+	size_t k = resendable(ui, r, 64), ok = 0;
+	uint64_t old[64];
+	struct wf_request req[64];
+	/* build every request first: the records' pointers last until the outbox
+	 * changes */
+	for (size_t i = 0; i < k; i++) {
+		char id[WF_ID_MAX + 1];
+		const struct wf_decision *d;
+		old[i] = r[i]->id;
+		if (wf_request_resolve_again(&req[i], r[i]->path, r[i]->body, 0, id,
+					     sizeof(id)) == 0 &&
+		    (d = wf_model_decision(ui->model, id)) != NULL) {
+			wf_request_clear(&req[i]);
+			wf_request_resolve_again(&req[i], r[i]->path, r[i]->body,
+						 d->version, id, sizeof(id));
+		}
+	}
+	ui->n_undo = 0;
+	for (size_t i = 0; i < k; i++) {
+		uint64_t id;
+		if (req[i].body &&
+		    wf_outbox_enqueue(ui->outbox, req[i].kind, req[i].path, req[i].body,
+				      ui->now, &id) == 0) {
+			ui->undo_ids[ui->n_undo++] = id;
+			wf_outbox_drop(ui->outbox,
+				       old[i]); /* the new record replaces it */
+			ok++;
+		}
+		wf_request_clear(&req[i]);
+	}
+	if (ok == k)
+		wf_ui_message(ui, WF_ROLE_PROMPT,
+			      "resent %zu vote%s: u undoes %s while held", ok,
+			      ok == 1 ? "" : "s", ok == 1 ? "it" : "them");
+	else
+		wf_ui_message(ui, WF_ROLE_ERROR, "resent %zu of %zu: %s", ok, k,
+			      wf_outbox_error(ui->outbox));
 }

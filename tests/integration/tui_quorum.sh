@@ -4,7 +4,9 @@
 # decision stays open, both dashboards show 1/2 (hers with * : her organisation
 # voted), and when she presses `a` again she is told it will not count. Yuki (an
 # officer of p-yt) approves on the second dashboard: the decision closes and both
-# dashboards show the incident protocol_activated (PROT, active).
+# dashboards show the incident protocol_activated (PROT, active). Then two votes on
+# a conclude race: the one that loses meets 409, the dashboard shows the conflict
+# and S resends it with the current version, where it counts and closes it.
 . tests/lib/tui_helpers.sh
 OFFICER2=officer-token-2
 token_line "$OFFICER2" officer yuki p-yt >>"$T/tokens"
@@ -81,10 +83,36 @@ tier() { api GET /v1/snapshot | jq -r ".incidents[] | select(.id==\"$INC\") | .t
 on a 'PROT active  Quorum incident' 10 || fail "a: incident not activated on screen: $(cat "$T/last-screen.txt")"
 on b 'PROT active  Quorum incident' 10 || fail "b: incident not activated on screen: $(cat "$T/last-screen.txt")"
 on a 'Pending decisions .*due 0' 5 || fail "a: the decision is still in the queue"
+# concurrency: olga opens her vote on a conclude, p-yt's approval lands first (a
+# new version), her vote meets 409; the outbox shows the conflict, S resends it
+# with the current version after saying what changed, and it counts: closed
+api POST /v1/decisions "{\"kind\":\"conclude\",\"incident_id\":\"$INC\",\"subject\":\"Conclude\",\"subject_ref\":\"$INC\",\"due_in_s\":900}" >"$T/dec2.json"
+DEC2=$(jq -r .id "$T/dec2.json")
+on a 'conclude .* 0/2' 10 || fail "a: no conclude: $(cat "$T/last-screen.txt")"
+k a g a
+on a "approve $DEC2 reason" 3 || fail "a: no reason prompt for $DEC2"
+V=$(decision_field "$DEC2" .version)
+curl -sS -H "Authorization: Bearer $OFFICER2" -H 'Content-Type: application/json' \
+	-d "{\"action\":\"approve\",\"reason\":\"first\",\"version\":$V}" "$URL/v1/decisions/$DEC2/resolve" >/dev/null
+yt_first() { [ "$(decision_field "$DEC2" '.approved_by | join(",")')" = p-yt ]; }
+wait_for 10 yt_first || fail "p-yt's approval: $(decision_field "$DEC2" .)"
+k a Enter
+on a 'y/n' 3 || fail "a: no confirmation"
+k a y
+on a 'approve conflict, someone decided first' 15 || fail "a: no conflict shown: $(cat "$T/last-screen.txt")"
+k a S
+on a "Someone voted first on $DEC2 \(now 1/2, version $((V + 1))\)" 3 ||
+	fail "a: no resend confirmation: $(cat "$T/last-screen.txt")"
+k a y
+both() { [ "$(decision_field "$DEC2" '.approved_by | join(",")')" = p-yt,olga ]; }
+wait_for 15 both || fail "the resent vote did not count: $(decision_field "$DEC2" .)"
+[ "$(decision_field "$DEC2" .state)" = approved ] || fail "$DEC2 not approved"
+[ "$(tier)" = protocol_activated/concluded ] || fail "incident after conclude: $(tier)"
+on a 'outbox 0 ' 10 || fail "a: the outbox kept something: $(cat "$T/last-screen.txt")"
 for n in a b; do
 	k $n q
 	wait_for 10 test -s "$T/$n.rc" || fail "$n did not quit"
 	[ "$(cat "$T/$n.rc")" = 0 ] || fail "$n exited $(cat "$T/$n.rc")"
 	grep -Eq 'AddressSanitizer|runtime error|LeakSanitizer' "$T/$n.err" && fail "sanitizer ($n): $(head -n 20 "$T/$n.err")"
 done
-echo "tui_quorum: ok ($DEC: olga 1/2 open, p-yt 2/2 approved, $INC protocol_activated on both screens)"
+echo "tui_quorum: ok ($DEC: olga 1/2 open, p-yt 2/2 approved, $INC protocol_activated on both screens; $DEC2: 409, resent, concluded)"

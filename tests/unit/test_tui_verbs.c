@@ -449,6 +449,63 @@ static void test_read_only_refuses_verbs(void **state)
 	wf_harness_close(&h);
 }
 
+/* S: a vote that met a 409 is resent, after a confirmation naming the new state,
+ * with the decision's current version; the conflict record goes. */
+static void test_resend_conflict(void **state)
+{
+	struct wf_harness h;
+	char t[32], due[32], fp[WF_OUTBOX_TOKEN_FP_LEN + 1];
+	const struct wf_outbox_record *r[4];
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 32, 120, false, true), 0);
+	wf_outbox_token_fp("tok", fp);
+	wf_outbox_set_identity(h.outbox, "olga", fp);
+	fill(&h);
+	wf_time_format(T0 - 2 * MIN, t, sizeof(t));
+	wf_time_format(T0 + 20 * MIN, due, sizeof(due));
+	const char *dec = "{\"seq\":%lld,\"type\":\"decision.updated\",\"time\":\"%s\","
+			  "\"data\":{\"id\":\"dec-9\",\"kind\":\"activate\",\"incident_id\":"
+			  "\"inc-1\",\"subject\":\"Activate\",\"subject_ref\":\"inc-1\","
+			  "\"detail\":\"\",\"proposer\":\"olga\",\"priority\":\"high\","
+			  "\"created_at\":\"%s\",\"due_at\":\"%s\",\"state\":\"pending\","
+			  "\"votes\":[],\"rationale\":\"\",\"needed\":2,\"approved_by\":[%s],"
+			  "\"rejected_by\":[],\"version\":%d}}";
+	assert_int_equal(wf_harness_apply(&h, dec, (long long)++seq, t, t, due, "", 3), 0);
+	wf_harness_key(&h, 'S', false); /* nothing in conflict yet */
+	assert_int_equal(h.ui.prompt, WF_PROMPT_NONE);
+	wf_harness_key(&h, '4', false);
+	wf_harness_frame(&h, T0, false);
+	wf_harness_key(&h, 'a', false);
+	keys(&h, "mine");
+	wf_harness_key(&h, '\r', false);
+	wf_harness_key(&h, 'y', false);
+	assert_int_equal(wf_outbox_list(h.outbox, r, 4), 1);
+	/* sent, and answered 409: another organisation approved first (version 4) */
+	struct wf_outbox_record *sent = wf_outbox_take_due(h.outbox, T0 + 60000);
+	assert_non_null(sent);
+	uint64_t old = sent->id;
+	const char *answer = "{\"error\":{\"code\":\"conflict\",\"message\":\"version\"}}";
+	wf_outbox_settle(h.outbox, old, 409, answer, strlen(answer), 0, T0 + 60000);
+	assert_int_equal(wf_outbox_get(h.outbox, old)->state, WF_OUTBOX_CONFLICT);
+	assert_int_equal(wf_harness_apply(&h, dec, (long long)++seq, t, t, due, "\"p-fb\"", 4),
+			 0);
+	wf_harness_key(&h, 'S', false);
+	assert_int_equal(h.ui.prompt, WF_PROMPT_CONFIRM);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Someone voted first on dec-9 (now 1/2, version 4)"));
+	wf_harness_key(&h, 'y', false);
+	assert_int_equal(wf_outbox_list(h.outbox, r, 4), 1);
+	assert_true(r[0]->id != old);
+	assert_int_equal(r[0]->state, WF_OUTBOX_HELD);
+	assert_string_equal(r[0]->path, "/v1/decisions/dec-9/resolve");
+	assert_non_null(strstr(r[0]->body, "\"version\":4"));
+	assert_non_null(strstr(r[0]->body, "\"reason\":\"mine\""));
+	assert_non_null(strstr(r[0]->body, "\"action\":\"approve\""));
+	wf_harness_key(&h, 'u', false);
+	assert_int_equal(wf_outbox_count(h.outbox), 0);
+	wf_harness_close(&h);
+}
+
 /* The gate: every verb sends (MUTATES), so read-only and the wall refuse it; the
  * `:` names are those --batch takes. */
 static void test_verbs_gate(void **state)
@@ -485,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_notes_follow),
 		cmocka_unit_test(test_read_only_refuses_verbs),
 		cmocka_unit_test(test_verbs_gate),
+		cmocka_unit_test(test_resend_conflict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
