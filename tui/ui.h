@@ -143,7 +143,9 @@ void wf_ui_view_ctx(struct wf_ui *ui, struct wf_view_ctx *c);
 /* ui_verbs.c: form verbs, report triage, the notes view. */
 unsigned wf_ui_verb_start(struct wf_ui *ui, enum wf_action a);
 unsigned wf_ui_form_key(struct wf_ui *ui, wint_t ch, bool is_key);
-size_t wf_ui_report_targets(struct wf_ui *ui, struct wf_ui_triage *t);
+/* The open reports t or x applies to; those whose triage decision waits for more
+ * organisations are held back (counted in *held, said on the message line). */
+size_t wf_ui_report_targets(struct wf_ui *ui, struct wf_ui_triage *t, size_t *held);
 size_t wf_ui_report_enqueue(struct wf_ui *ui);
 unsigned wf_ui_notes_open(struct wf_ui *ui);
 unsigned wf_ui_resend_start(struct wf_ui *ui);

@@ -572,9 +572,11 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 	case WF_ACTION_TRIAGE:
 	case WF_ACTION_DISMISS:
 		ui->triage.action = a;
-		if (wf_ui_report_targets(ui, &ui->triage) == 0) {
-			wf_ui_message(ui, WF_ROLE_ERROR, "%s: no open report %s", d->name,
-				      ui->tag_prefix ? "tagged" : "selected");
+		size_t held = 0;
+		if (wf_ui_report_targets(ui, &ui->triage, &held) == 0) {
+			if (!held)
+				wf_ui_message(ui, WF_ROLE_ERROR, "%s: no open report %s", d->name,
+					      ui->tag_prefix ? "tagged" : "selected");
 			ui->tag_prefix = false;
 			return WF_REACT_DRAW;
 		}

@@ -123,28 +123,51 @@ void wf_ui_draw_form(struct wf_ui *ui, WINDOW *w)
 	wnoutrefresh(w);
 }
 
-size_t wf_ui_report_targets(struct wf_ui *ui, struct wf_ui_triage *t)
+/* True when triaging r now would be refused: its open triage decision needs more
+ * organisations than this one vote (the server answers 422); the decision's id
+ * into dec. */
+static bool needs_more_orgs(struct wf_ui *ui, const struct wf_report *r,
+			    const char **dec)
+{
+	const struct wf_decision *d =
+		r->decision_id ? wf_model_decision(ui->model, r->decision_id) : NULL;
+	if (!d || !wf_decision_state_open(d->state))
+		return false;
+	struct wf_quorum q = wf_decision_quorum(d);
+	bool dismiss = ui->triage.action == WF_ACTION_DISMISS;
+	*dec = d->id;
+	return (dismiss ? q.rejections : q.approvals) + 1 < q.needed;
+}
+
+size_t wf_ui_report_targets(struct wf_ui *ui, struct wf_ui_triage *t, size_t *held)
 {
 	struct wf_pane *p = &ui->panes[WF_PANE_REPORTS];
+	const char *dec = NULL;
+	size_t held_back = 0;
 	t->n = 0;
-	if (ui->tag_prefix) {
-		for (size_t i = 0; i < p->n_tags && t->n < WF_PANE_TAGS_MAX; i++) {
-			const struct wf_report *r =
-				wf_model_report(ui->model, p->tags[i]);
-			if (!r || r->state != WF_REPST_OPEN)
-				continue;
-			snprintf(t->ids[t->n], sizeof(t->ids[0]), "%s", r->id);
-			t->versions[t->n++] = r->version;
+	for (size_t i = 0;
+	     i < (ui->tag_prefix ? p->n_tags : 1) && t->n < WF_PANE_TAGS_MAX; i++) {
+		const char *id = ui->tag_prefix ? p->tags[i]
+				 : p->detail	? p->detail_id
+						: wf_pane_selected(p);
+		const struct wf_report *r = id ? wf_model_report(ui->model, id) : NULL;
+		if (!r || r->state != WF_REPST_OPEN)
+			continue;
+		if (needs_more_orgs(ui, r, &dec)) {
+			held_back++;
+			continue;
 		}
-		return t->n;
+		snprintf(t->ids[t->n], sizeof(t->ids[0]), "%s", r->id);
+		t->versions[t->n++] = r->version;
 	}
-	const char *id = p->detail ? p->detail_id : wf_pane_selected(p);
-	const struct wf_report *r = id ? wf_model_report(ui->model, id) : NULL;
-	if (r && r->state == WF_REPST_OPEN) {
-		snprintf(t->ids[0], sizeof(t->ids[0]), "%s", r->id);
-		t->versions[0] = r->version;
-		t->n = 1;
-	}
+	if (held_back)
+		wf_ui_message(ui, WF_ROLE_ERROR,
+			      "%zu report%s wait%s for a quorum of organisations: vote "
+			      "on its "
+			      "decision (%s, pane 4) instead",
+			      held_back, held_back == 1 ? "" : "s",
+			      held_back == 1 ? "s" : "", dec);
+	*held = held_back;
 	return t->n;
 }
 

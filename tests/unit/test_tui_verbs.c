@@ -320,6 +320,21 @@ static void test_reports_pane_and_notes(void **state)
 	assert_true(wf_harness_find(&h, "second line"));
 	assert_true(wf_harness_find(&h, "Linked decision"));
 	wf_harness_key(&h, 27, false);
+	/* a triaged report's detail gives the reason */
+	char t[32];
+	wf_time_format(T0 - 9 * MIN, t, sizeof(t));
+	assert_int_equal(wf_harness_apply(&h,
+		"{\"seq\":%lld,\"type\":\"report.updated\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"rep-4\",\"kind\":\"new_variant\",\"incident_id\":\"inc-1\","
+		"\"platform_id\":\"p-yt\",\"author\":\"yt-bot\",\"text\":\"Mirrored copy\","
+		"\"state\":\"triaged\",\"needs_decision\":false,\"created_at\":\"%s\","
+		"\"reason\":\"hash shared as sig-9\",\"version\":3}}",
+		(long long)++seq, t, t), 0);
+	wf_harness_key(&h, 'G', false);
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Triaged: hash shared as sig-9"));
+	wf_harness_key(&h, 27, false);
 	/* N: the notes of inc-1, oldest first, the escape a placeholder */
 	wf_harness_key(&h, 'N', false);
 	assert_true(h.ui.notes_view);
@@ -506,6 +521,47 @@ static void test_resend_conflict(void **state)
 	wf_harness_close(&h);
 }
 
+/* t on a report whose triage decision needs two organisations (none voted) is held
+ * back with a message: the server would refuse it (422); nothing is queued. */
+static void test_triage_waits_for_quorum(void **state)
+{
+	struct wf_harness h;
+	char t[32], due[32];
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 32, 120, false, true), 0);
+	add_incident(&h, "inc-1", "Quorum triage");
+	wf_time_format(T0 - 2 * MIN, t, sizeof(t));
+	wf_time_format(T0 + 20 * MIN, due, sizeof(due));
+	assert_int_equal(wf_harness_apply(&h,
+		"{\"seq\":%lld,\"type\":\"report.opened\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"rep-q\",\"kind\":\"referral\",\"incident_id\":\"inc-1\","
+		"\"platform_id\":\"p-fb\",\"author\":\"fb-bot\",\"text\":\"needs two\","
+		"\"state\":\"open\",\"needs_decision\":true,\"created_at\":\"%s\","
+		"\"decision_id\":\"dec-q\",\"version\":1}}",
+		(long long)++seq, t, t), 0);
+	assert_int_equal(wf_harness_apply(&h,
+		"{\"seq\":%lld,\"type\":\"decision.opened\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"dec-q\",\"kind\":\"triage_report\",\"incident_id\":\"inc-1\","
+		"\"subject\":\"Triage rep-q\",\"subject_ref\":\"rep-q\",\"detail\":\"\","
+		"\"proposer\":\"fb-bot\",\"priority\":\"normal\",\"created_at\":\"%s\","
+		"\"due_at\":\"%s\",\"state\":\"pending\",\"votes\":[],\"rationale\":\"\","
+		"\"needed\":2,\"approved_by\":[],\"rejected_by\":[],\"version\":1}}",
+		(long long)++seq, t, t, due), 0);
+	wf_harness_key(&h, '5', false);
+	wf_harness_frame(&h, T0, false);
+	wf_harness_key(&h, 't', false);
+	assert_int_equal(h.ui.prompt, WF_PROMPT_NONE);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "1 report waits for a quorum of organisations"));
+	assert_true(wf_harness_find(&h, "(dec-q, pane 4)"));
+	assert_int_equal(wf_outbox_count(h.outbox), 0);
+	/* the detail names the decision and its quorum */
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "dec-q  triage_report  pending  0 vote(s), quorum 0/2"));
+	wf_harness_close(&h);
+}
+
 /* The gate: every verb sends (MUTATES), so read-only and the wall refuse it; the
  * `:` names are those --batch takes. */
 static void test_verbs_gate(void **state)
@@ -542,6 +598,7 @@ int main(void)
 		cmocka_unit_test(test_notes_follow),
 		cmocka_unit_test(test_read_only_refuses_verbs),
 		cmocka_unit_test(test_verbs_gate),
+		cmocka_unit_test(test_triage_waits_for_quorum),
 		cmocka_unit_test(test_resend_conflict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

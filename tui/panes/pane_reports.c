@@ -207,15 +207,21 @@ static void rep_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 	wf_fmt_clock(r->created_at, a, sizeof(a));
 	wf_lines_printf(l, t, "Filed: %sZ   version: %lld   needs a decision: %s", a,
 			(long long)r->version, r->needs_decision ? "yes" : "no");
+	if (r->reason && r->reason[0])
+		wf_lines_text(l,
+			      r->state == WF_REPST_DISMISSED ? "Dismissed" : "Triaged",
+			      r->reason, t);
 	wf_lines_blank(l);
 	wf_lines_text(l, "Text", r->text, t);
 	wf_lines_blank(l);
 	const struct wf_decision *d = linked_decision(c, r);
 	wf_lines_printf(l, h, "Linked decision");
 	if (d) {
-		wf_lines_printf(l, t, "  %s  %s  %s  %zu vote(s)", d->id,
+		struct wf_quorum q = wf_decision_quorum(d);
+		wf_lines_printf(l, t, "  %s  %s  %s  %zu vote(s), quorum %d/%d", d->id,
 				wf_decision_kind_name(d->kind),
-				wf_decision_state_name(d->state), d->n_votes);
+				wf_decision_state_name(d->state), d->n_votes,
+				q.approvals, q.needed);
 		wf_lines_text(l, "  subject", d->subject, t);
 	} else {
 		wf_lines_printf(l, wf_theme_attr(WF_ROLE_DIM),
