@@ -5,7 +5,9 @@
 # send and its removal), is sent again and changes nothing; a vote on a closed
 # decision is kept as failed. Votes are counted on the server.
 . tests/lib/net_helpers.sh
-start_server --heartbeat 1
+# the seeded decision is an activate: one organisation closes it here (the quorum
+# itself is tested in server_quorum.sh; this test is about exactly-once delivery)
+start_server --heartbeat 1 --quorum activate=1
 seed
 votes() { api GET /v1/snapshot | jq -r ".decisions[] | select(.id==\"$1\") | .votes | length"; }
 OB=$XDG_STATE_HOME/watchfloor/$(echo "$URL" | sed 's/[^A-Za-z0-9.-]\{1,\}/_/g')/outbox.log
