@@ -48,9 +48,9 @@ on a '! activate .* 0/2' 10 || fail "a: no 0/2: $(cat "$T/last-screen.txt")"
 
 # olga approves: counted, still open, 1/2 everywhere
 k a a
-on a "approve $DEC reason" 3 || fail "a: no reason prompt: $(cat "$T/last-screen.txt")"
+on a "approve $DEC reason" 10 || fail "a: no reason prompt: $(cat "$T/last-screen.txt")"
 k a Enter
-on a "Counts 1 of 2 organisations needed: it stays open\\. y/n" 3 ||
+on a "Counts 1 of 2 organisations needed: it stays open\\. y/n" 10 ||
 	fail "a: confirmation: $(cat "$T/last-screen.txt")"
 k a y
 counted() { [ "$(decision_field "$DEC" '.approved_by | join(",")')" = "$1" ]; }
@@ -61,20 +61,20 @@ on b '! activate .* 1/2 ' 10 || fail "b: no 1/2: $(cat "$T/last-screen.txt")"
 scr b | grep -q '1/2\*' && fail "b marks the decision as voted by its organisation"
 # olga again: told before she votes that it will not count
 k a a
-on a "your org already approved: will not count" 3 || fail "a: no warning: $(cat "$T/last-screen.txt")"
+on a "your org already approved: will not count" 10 || fail "a: no warning: $(cat "$T/last-screen.txt")"
 k a Escape
-on a 'cancelled: nothing was queued' 3 || fail "a: not cancelled"
+on a 'cancelled: nothing was queued' 10 || fail "a: not cancelled"
 k a Enter
-on a 'Your organisation \(olga\) already approved' 3 || fail "a: detail: $(cat "$T/last-screen.txt")"
-on a 'approved by: olga' 3 || fail "a: detail lists no organisation"
+on a 'Your organisation \(olga\) already approved' 10 || fail "a: detail: $(cat "$T/last-screen.txt")"
+on a 'approved by: olga' 10 || fail "a: detail lists no organisation"
 k a Escape
 
 # yuki (p-yt) approves on the second dashboard: closed, the incident activated
 k b a
-on b "approve $DEC reason" 3 || fail "b: no reason prompt: $(cat "$T/last-screen.txt")"
+on b "approve $DEC reason" 10 || fail "b: no reason prompt: $(cat "$T/last-screen.txt")"
 k b -l 'second organisation agrees'
 k b Enter
-on b 'This closes the decision\. y/n' 3 || fail "b: confirmation: $(cat "$T/last-screen.txt")"
+on b 'This closes the decision\. y/n' 10 || fail "b: confirmation: $(cat "$T/last-screen.txt")"
 k b y
 wait_for 15 counted olga,p-yt || fail "yuki's approval not counted: $(decision_field "$DEC" .)"
 [ "$(decision_field "$DEC" .state)" = approved ] || fail "not approved: $(decision_field "$DEC" .state)"
@@ -90,18 +90,18 @@ api POST /v1/decisions "{\"kind\":\"conclude\",\"incident_id\":\"$INC\",\"subjec
 DEC2=$(jq -r .id "$T/dec2.json")
 on a 'conclude .* 0/2' 10 || fail "a: no conclude: $(cat "$T/last-screen.txt")"
 k a g a
-on a "approve $DEC2 reason" 3 || fail "a: no reason prompt for $DEC2"
+on a "approve $DEC2 reason" 10 || fail "a: no reason prompt for $DEC2"
 V=$(decision_field "$DEC2" .version)
 curl -sS -H "Authorization: Bearer $OFFICER2" -H 'Content-Type: application/json' \
 	-d "{\"action\":\"approve\",\"reason\":\"first\",\"version\":$V}" "$URL/v1/decisions/$DEC2/resolve" >/dev/null
 yt_first() { [ "$(decision_field "$DEC2" '.approved_by | join(",")')" = p-yt ]; }
 wait_for 10 yt_first || fail "p-yt's approval: $(decision_field "$DEC2" .)"
 k a Enter
-on a 'y/n' 3 || fail "a: no confirmation"
+on a 'y/n' 10 || fail "a: no confirmation"
 k a y
 on a 'approve conflict, someone decided first' 15 || fail "a: no conflict shown: $(cat "$T/last-screen.txt")"
 k a S
-on a "Someone voted first on $DEC2 \(now 1/2, version $((V + 1))\)" 3 ||
+on a "Someone voted first on $DEC2 \(now 1/2, version $((V + 1))\)" 10 ||
 	fail "a: no resend confirmation: $(cat "$T/last-screen.txt")"
 k a y
 both() { [ "$(decision_field "$DEC2" '.approved_by | join(",")')" = p-yt,olga ]; }

@@ -47,16 +47,16 @@ on b 'yuki/officer' 20 || fail "dashboard b not live: $(cat "$T/last-screen.txt"
 
 # 1. declare an incident (hostile title) on a; b sees it
 k a I
-on a 'Declare an incident' 3 || fail "no declare form: $(cat "$T/last-screen.txt")"
+on a 'Declare an incident' 10 || fail "no declare form: $(cat "$T/last-screen.txt")"
 k a -l "E2E declared $(printf '\342\200\256') mosque $(printf '\345\255\227')" # RLO, CJK
 k a Tab
 k a -l 'Northfield'
 k a Tab Right Tab Tab
 k a -l 'first line of the summary'
 k a C-d
-on a 'Check before sending' 3 || fail "no summary: $(cat "$T/last-screen.txt")"
+on a 'Check before sending' 10 || fail "no summary: $(cat "$T/last-screen.txt")"
 k a y
-on a 'declare \(new incident\) queued' 3 || fail "declare not queued: $(cat "$T/last-screen.txt")"
+on a 'declare \(new incident\) queued' 10 || fail "declare not queued: $(cat "$T/last-screen.txt")"
 wait_for 15 has '[.incidents[] | select(.title | startswith("E2E declared"))] | length' ||
 	fail "the declared incident never reached the server"
 INC=$(snap | jq -r '.incidents[] | select(.title | startswith("E2E declared")) | .id')
@@ -67,19 +67,19 @@ tm capture-pane -p -e -t b | grep -q "$(printf '\342\200\256')" && fail "a bidi 
 
 # 2. a situation note on the selected incident; b reads it in the notes view
 k a -l n
-on a 'Situation note on' 3 || fail "no note form: $(cat "$T/last-screen.txt")"
+on a 'Situation note on' 10 || fail "no note form: $(cat "$T/last-screen.txt")"
 k a -l 'Origin traced to a forum post at 04:12'
 k a Enter
 k a -l 'second line of the note'
 k a C-d
-on a 'Check before sending' 3 || fail "no note summary"
+on a 'Check before sending' 10 || fail "no note summary"
 k a y
 wait_for 15 has '[.reports[] | select(.kind=="situation_note" and (.text | startswith("Origin traced")))] | length' ||
 	fail "the note never reached the server"
 k b N
-on b 'Situation notes of' 3 || fail "b: no notes view: $(cat "$T/last-screen.txt")"
+on b 'Situation notes of' 10 || fail "b: no notes view: $(cat "$T/last-screen.txt")"
 on b 'Origin traced to a forum post' 10 || fail "b: the note is not in the notes view: $(cat "$T/last-screen.txt")"
-on b 'olga' 3 || fail "b: the note's author"
+on b 'olga' 10 || fail "b: the note's author"
 k b Escape
 
 # 3. a platform's report, triaged on a with t
@@ -90,9 +90,9 @@ k a 5
 on a 'Mirror ring' 10 || fail "a: the report is not in the reports pane: $(cat "$T/last-screen.txt")"
 k a / && k a -l 'Mirror ring' && k a Enter
 k a t
-on a "triage $REP reason" 3 || fail "no triage prompt: $(cat "$T/last-screen.txt")"
+on a "triage $REP reason" 10 || fail "no triage prompt: $(cat "$T/last-screen.txt")"
 k a -l 'confirmed mirrors' && k a Enter
-on a "triage $REP queued" 3 || fail "triage not queued: $(cat "$T/last-screen.txt")"
+on a "triage $REP queued" 10 || fail "triage not queued: $(cat "$T/last-screen.txt")"
 wait_for 15 has "[.reports[] | select(.id==\"$REP\" and .state==\"triaged\")] | length" ||
 	fail "the report was never triaged: $(snap | jq -c ".reports[] | select(.id==\"$REP\")")"
 k a / && k a C-u && k a Enter
@@ -105,7 +105,7 @@ propose() { # INDEX FIELD-KEYS...: kind by Right presses, then extra keys
 	idx=$1
 	shift
 	k a P
-	on a 'Propose a decision' 3 || fail "no propose form: $(cat "$T/last-screen.txt")"
+	on a 'Propose a decision' 10 || fail "no propose form: $(cat "$T/last-screen.txt")"
 	i=0
 	while [ $i -lt "$idx" ]; do
 		k a Right
@@ -119,9 +119,9 @@ propose() { # INDEX FIELD-KEYS...: kind by Right presses, then extra keys
 		esac
 	done
 	k a C-d
-	on a 'Check before sending' 3 || fail "proposal $idx: no summary: $(cat "$T/last-screen.txt")"
+	on a 'Check before sending' 10 || fail "proposal $idx: no summary: $(cat "$T/last-screen.txt")"
 	k a y
-	on a 'proposal on .* queued' 3 || fail "proposal $idx not queued: $(cat "$T/last-screen.txt")"
+	on a 'proposal on .* queued' 10 || fail "proposal $idx not queued: $(cat "$T/last-screen.txt")"
 }
 wait_for 10 has "[.signals[] | select(.id==\"$SIG\")] | length" || fail "no signal $SIG"
 propose 0                              # activate
@@ -142,26 +142,31 @@ done
 	fail "add_signal not about $SIG"
 on b 'Pending decisions .*due 8' 10 || fail "b never showed the 8 proposals: $(cat "$T/last-screen.txt")"
 
-# 5. every verb undone within the hold: nothing reaches the server
+# 5. every verb undone within the hold, on a dashboard holding 30 s (so u is always
+# in time): nothing reaches the server, and it quits without asking (nothing left)
 on a 'outbox 0 ' 20 || fail "a's outbox did not drain"
 POSTS0=$(grep -c 'POST /v1/' "$T/access.log")
+dash u "$T/officer.token" 120 32 --hold 30
+on u 'olga/officer' 20 || fail "u not live: $(cat "$T/last-screen.txt")"
 undo_check() { # what
-	on a 'queued' 3 || fail "$1 not queued: $(cat "$T/last-screen.txt")"
-	k a u
-	on a 'undone: 1 action never sent' 3 || fail "$1 not undone: $(cat "$T/last-screen.txt")"
+	on u 'queued' 10 || fail "$1 not queued: $(cat "$T/last-screen.txt")"
+	k u u
+	on u 'undone: 1 action never sent' 10 || fail "$1 not undone: $(cat "$T/last-screen.txt")"
 }
-k a I && k a -l 'UNDONE declare' && k a C-d y && undo_check declare
-k a E && k a -l ' UNDONE update' && k a C-d y && undo_check update
-k a n && k a -l 'UNDONE note' && k a C-d y && undo_check note
-k a R && k a Tab Tab && k a -l 'UNDONE report' && k a C-d y && undo_check report
-k a P && k a Tab && k a C-u && k a -l 'UNDONE proposal' && k a C-d y && undo_check propose
-k a 5 && k a g && k a x && k a -l 'UNDONE dismiss' && k a Enter && undo_check dismiss
-k a g && k a t && k a -l 'UNDONE triage' && k a Enter && undo_check triage
-# a last note, queued after them: once it is on the server, their holds are over
-k a 1 && k a n && k a -l 'sentinel note' && k a C-d y
-wait_for 20 has '[.reports[] | select(.text=="sentinel note")] | length' || fail "the sentinel never arrived"
+k u I && k u -l 'UNDONE declare' && k u C-d y && undo_check declare
+k u E && k u -l ' UNDONE update' && k u C-d y && undo_check update
+k u n && k u -l 'UNDONE note' && k u C-d y && undo_check note
+k u R && k u Tab Tab && k u -l 'UNDONE report' && k u C-d y && undo_check report
+k u P && k u Tab && k u C-u && k u -l 'UNDONE proposal' && k u C-d y && undo_check propose
+k u 5 && k u g && k u x && k u -l 'UNDONE dismiss' && k u Enter && undo_check dismiss
+k u g && k u t && k u -l 'UNDONE triage' && k u Enter && undo_check triage
+k u q
+wait_for 10 test -s "$T/u.rc" || fail "u did not quit at once (something left?): $(scr u | tail -n 3)"
+[ "$(cat "$T/u.rc")" = 0 ] || fail "u exited $(cat "$T/u.rc")"
+[ "$(cat "$XDG_STATE_HOME"/u/watchfloor/*/outbox.log | grep -c '"why":"undo"')" = 7 ] ||
+	fail "undo records: $(cat "$XDG_STATE_HOME"/u/watchfloor/*/outbox.log)"
 snap | grep -q UNDONE && fail "an undone verb reached the server: $(snap | grep -o '.\{60\}UNDONE.\{20\}')"
-[ "$(grep -c 'POST /v1/' "$T/access.log")" = $((POSTS0 + 1)) ] ||
+[ "$(grep -c 'POST /v1/' "$T/access.log")" = "$POSTS0" ] ||
 	fail "POSTs after the undos: $(tail -n 8 "$T/access.log")"
 
 # 6. kill -9 with a note in the outbox: the next start delivers it once
@@ -179,7 +184,7 @@ on c 'olga/officer' 20 || fail "c not live"
 k c n
 k c -l 'KILL9 note'
 k c C-d y
-on c 'note on .* queued' 3 || fail "c: note not queued: $(cat "$T/last-screen.txt")"
+on c 'note on .* queued' 10 || fail "c: note not queued: $(cat "$T/last-screen.txt")"
 PANE=$(tm list-panes -t c -F '#{pane_pid}')
 PID=$(pgrep -P "$PANE" -x watchfloor)
 [ -n "$PID" ] || fail "no watchfloor under $PANE"
@@ -198,7 +203,7 @@ k c q
 wait_for 10 test -s "$T/c.rc" || fail "c did not quit"
 for n in b; do k $n q; done
 wait_for 10 test -s "$T/b.rc" || fail "b did not quit"
-for n in a b c; do
+for n in a b c u; do
 	grep -Eq 'AddressSanitizer|runtime error|LeakSanitizer' "$T/$n.err" && fail "sanitizer ($n): $(head -n 20 "$T/$n.err")"
 done
 echo "tui_verbs: ok ($INC declared, note, $REP triaged, 8 proposals, 7 undos, kill -9 delivered once)"
