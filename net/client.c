@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "util/clock.h"
+#include "util/wipe.h"
 
 int64_t wf_client_now_ms(void)
 {
@@ -25,15 +26,6 @@ int64_t wf_client_mono_ms(void)
 	return wf_clock_mono_ms();
 }
 
-static void wipe_free(char *s)
-{
-	if (!s)
-		return;
-	volatile char *v = s;
-	while (*v)
-		*v++ = 0;
-	free(s);
-}
 static uint64_t rng_next(struct wf_client *c)
 {
 	uint64_t x = c->rng;
@@ -260,7 +252,7 @@ void wf_client_free(struct wf_client *c)
 		curl_multi_cleanup(c->multi);
 	wf_sse_free(&c->sse);
 	free(c->url);
-	wipe_free(c->token);
+	wf_wipe_free(c->token);
 	free(c->cacert);
 	free(c);
 	curl_global_cleanup();
@@ -435,8 +427,6 @@ char *wf_client_read_token(const char *token_file, char *err, size_t errsize)
 		memcpy(tok, src, n);
 		tok[n] = '\0';
 	}
-	volatile char *v = buf;
-	for (size_t i = 0; i < sizeof(buf); i++)
-		v[i] = 0;
+	wf_wipe(buf, sizeof(buf));
 	return tok;
 }

@@ -10,13 +10,7 @@
 #include <jansson.h>
 
 #include "util/clock.h"
-
-static void wipe(void *p, size_t n)
-{
-	volatile unsigned char *v = p;
-	while (n--)
-		*v++ = 0;
-}
+#include "util/wipe.h"
 
 static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 {
@@ -142,7 +136,7 @@ struct wf_xfer *wf_xfer_new(enum wf_xfer_kind kind, const struct wf_xfer_opts *o
 			goto fail;
 		snprintf(h, n, "Authorization: Bearer %s", o->token);
 		int rc = wf_xfer_add_header(x, h);
-		wipe(h, n);
+		wf_wipe(h, n);
 		free(h);
 		if (rc)
 			goto fail;
@@ -184,7 +178,7 @@ void wf_xfer_free(struct wf_xfer *x)
 	if (x->easy)
 		curl_easy_cleanup(x->easy);
 	for (struct curl_slist *s = x->headers; s; s = s->next)
-		wipe(s->data, strlen(s->data));
+		wf_wipe(s->data, strlen(s->data));
 	curl_slist_free_all(x->headers);
 	free(x->body);
 	free(x->post);

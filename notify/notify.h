@@ -27,6 +27,8 @@
 #include "model/model.h"
 #include "notify/watch.h"
 
+struct wf_config_file;
+
 enum wf_notify_kind {
 	WF_NOTIFY_NEW_INCIDENT,
 	WF_NOTIFY_ESCALATION,
@@ -94,15 +96,15 @@ int wf_notify_config_parse(struct wf_notify_config *c, const char *text, size_t 
 
 struct wf_notify;
 
-/* For the dashboard: reads the config file (wf_config_path: the notify_* keys and
- * the watch rules), applies the modes (no_notify, batch: off; wall: only with
+/* For the dashboard: takes the config file as read once (util/config.h; NULL or no
+ * text: defaults) for the notify_* keys and the watch rules, applies the modes (no_notify, batch: off; wall: only with
  * notify_wall = on), and starts the notifier writing its fallback through w/ctx.
  * *rules_out gets the watch rules (the caller frees them after the notifier; also
  * for wf_watch_match highlighting). Problems with the file go into msg as
  * "FILE:LINE: message" lines ("" when none). NULL only when out of memory. */
-struct wf_notify *wf_notify_start(bool no_notify, bool batch, bool wall,
-				  wf_notify_write_fn w, void *ctx, int64_t now,
-				  struct wf_watch_rules **rules_out, char *msg,
+struct wf_notify *wf_notify_start(const struct wf_config_file *cf, bool no_notify,
+				  bool batch, bool wall, wf_notify_write_fn w, void *ctx,
+				  int64_t now, struct wf_watch_rules **rules_out, char *msg,
 				  size_t msgsize);
 
 /* Starts the notifier; with desktop on, forks the helper that probes the server.

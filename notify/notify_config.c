@@ -2,7 +2,6 @@
  * config file ($XDG_CONFIG_HOME/watchfloor/config, see docs/notifications.md). */
 #include "notify.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,38 +151,19 @@ int wf_notify_config_parse(struct wf_notify_config *c, const char *text, size_t 
 
 /* Reads the config file into a malloc'd buffer; NULL when absent or unreadable
  * (msg says why unless it is simply absent). */
-static char *config_read(const char *path, size_t *len, char *msg, size_t msgsize)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		if (errno != ENOENT)
-			snprintf(msg, msgsize, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	size_t cap = 256 * 1024;
-	char *buf = malloc(cap);
-	size_t n = buf ? fread(buf, 1, cap, f) : 0;
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
-struct wf_notify *wf_notify_start(bool no_notify, bool batch, bool wall,
-				  wf_notify_write_fn w, void *ctx, int64_t now,
-				  struct wf_watch_rules **rules_out, char *msg,
+struct wf_notify *wf_notify_start(const struct wf_config_file *cf, bool no_notify,
+				  bool batch, bool wall, wf_notify_write_fn w, void *ctx,
+				  int64_t now, struct wf_watch_rules **rules_out, char *msg,
 				  size_t msgsize)
 {
 	struct wf_notify_config c;
-	char path[1024];
-	size_t len = 0;
-	char *text = NULL;
 	if (msg && msgsize)
 		msg[0] = '\0';
 	wf_notify_config_default(&c);
 	struct wf_watch_rules *rules = wf_watch_rules_new();
-	if (wf_config_path(path, sizeof path))
-		text = config_read(path, &len, msg, msgsize);
-	if (text) {
+	if (cf && cf->text) {
+		const char *text = cf->text, *path = cf->path;
+		size_t len = cf->len;
 		char errs[1024];
 		if (wf_notify_config_parse(&c, text, len, path, errs, sizeof errs) > 0)
 			snprintf(msg, msgsize, "%s", errs);
@@ -194,7 +174,6 @@ struct wf_notify *wf_notify_start(bool no_notify, bool batch, bool wall,
 				snprintf(msg + used, msgsize - used, "%s%s",
 					 used ? "\n" : "", errs);
 		}
-		free(text);
 	}
 	c.enabled = c.enabled && !no_notify && !batch && (!wall || c.wall);
 	c.rules = rules;

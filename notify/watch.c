@@ -4,7 +4,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "watch.h"
 
-#include <errno.h>
 #include <pcre2.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +13,6 @@
 
 #include "util/config.h"
 
-#define CONFIG_FILE_MAX (256 * 1024)
 #define LINE_MAX_BYTES 2048
 
 struct watch_rule {
@@ -274,31 +272,11 @@ int wf_watch_rules_parse(struct wf_watch_rules *r, const char *text, size_t len,
 int wf_watch_rules_load(struct wf_watch_rules *r, const char *path, char *errs,
 			size_t errsize)
 {
-	if (errs && errsize)
-		errs[0] = '\0';
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(errs, errsize, "%s: %s", path, strerror(errno));
+	struct wf_config_file f;
+	if (wf_config_file_read(&f, path, errs, errsize) < 0)
 		return -1;
-	}
-	char *buf = malloc(CONFIG_FILE_MAX);
-	if (!buf) {
-		fclose(f);
-		snprintf(errs, errsize, "%s: out of memory", path);
-		return -1;
-	}
-	size_t n = fread(buf, 1, CONFIG_FILE_MAX, f);
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		snprintf(errs, errsize, "%s: read error", path);
-		return -1;
-	}
-	int rc = wf_watch_rules_parse(r, buf, n, path, errs, errsize);
-	free(buf);
+	int rc = f.text ? wf_watch_rules_parse(r, f.text, f.len, f.path, errs, errsize) : 0;
+	wf_config_file_free(&f);
 	return rc;
 }
 

@@ -51,8 +51,8 @@ int wf_watch_add(struct wf_watch_rules *r, const char *value, const char *file,
  * number of bad rules. */
 int wf_watch_rules_parse(struct wf_watch_rules *r, const char *text, size_t len,
 			 const char *file, char *errs, size_t errsize);
-/* Same from a file; a missing file is not an error (returns 0). -1 when it cannot
- * be read. */
+/* Same from a file read with util/config.h's reader; a missing file is not an
+ * error (returns 0). -1 when it cannot be read. */
 int wf_watch_rules_load(struct wf_watch_rules *r, const char *path, char *errs,
 			size_t errsize);
 

@@ -1,10 +1,11 @@
 /* app.c - the dashboard's event loop (see app.h): curses setup and teardown, the
- * signal self-pipe (SIGWINCH, SIGINT, SIGTERM, SIGHUP), waiting on the client with
- * the terminal and the pipe as extra fds, key reading, frame pacing and themes. */
+ * signals it routes to the self-pipe (tui/signals.h: SIGWINCH, SIGINT, SIGTERM,
+ * SIGHUP), the config file read once for the parts that take keys from it, waiting
+ * on the client with the terminal and the pipe as extra fds, key reading, frame
+ * pacing and themes. */
 #include "app.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -12,34 +13,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curses.h>
 
 #include "net/client.h"
-#include "themes/theme.h"
 #include "notify/notify.h" /* notifications hook, see app_notify_* */
+#include "themes/theme.h"
 #include "tui/options.h"
 #include "tui/screen.h"
+#include "tui/signals.h"
 #include "tui/wall/wall.h" /* the wall screen, see app_wall_* */
 #include "ui.h"
+#include "util/clock.h"
+#include "util/config.h"
+#include "util/wipe.h"
 
 #define FRAME_MIN_MS 50 /* at most 20 frames a second */
 
-/* The self-pipe the signal handler writes to: the only global state here. */
-static int app_sig_pipe[2] = {-1, -1};
-
-static void app_on_signal(int sig)
-{
-	int saved = errno;
-	unsigned char b = (unsigned char)sig;
-	if (app_sig_pipe[1] >= 0 && write(app_sig_pipe[1], &b, 1) < 0) {
-		/* pipe full: a wake-up is already pending */
-	}
-	errno = saved;
-}
-
+/* The signals the loop wakes up for, routed to the self-pipe while it runs. */
 struct app_signals {
 	struct sigaction old[4];
 };
@@ -47,39 +39,17 @@ static const int app_sigs[4] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP};
 
 static int signals_install(struct app_signals *s)
 {
-	if (pipe2(app_sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+	if (wf_signals_open() != 0)
 		return -1;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = app_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
 	for (int i = 0; i < 4; i++)
-		sigaction(app_sigs[i], &sa, &s->old[i]);
+		wf_signals_catch(app_sigs[i], SA_RESTART, &s->old[i]);
 	return 0;
 }
 
 static void signals_restore(struct app_signals *s)
 {
 	for (int i = 0; i < 4; i++)
-		sigaction(app_sigs[i], &s->old[i], NULL);
-	close(app_sig_pipe[0]);
-	close(app_sig_pipe[1]);
-	app_sig_pipe[0] = app_sig_pipe[1] = -1;
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		wf_signals_restore(app_sigs[i], &s->old[i]);
 }
 
 struct app {
@@ -91,6 +61,7 @@ struct app {
 	int64_t last_frame;
 	int dead_tty; /* wake-ups in a row with the terminal readable but no key */
 	bool quit;
+	struct wf_config_file config; /* read once at start, for notify and the wall */
 	struct wf_notify *notify;     /* notifications hook */
 	struct wf_watch_rules *watch; /* watch rules (wf_watch_match for highlights) */
 	struct wf_wall *wall;         /* --wall: the wall screen */
@@ -119,9 +90,9 @@ static void app_notify_write(void *ctx, const char *bytes, size_t len)
 static void app_notify_start(struct app *a, const struct wf_options *opt, int64_t now)
 {
 	char msg[1024];
-	a->notify = wf_notify_start(opt ? opt->no_notify : false, opt ? opt->batch : false,
-				    opt ? opt->wall : false, app_notify_write, NULL, now,
-				    &a->watch, msg, sizeof msg);
+	a->notify = wf_notify_start(&a->config, opt ? opt->no_notify : false,
+				    opt ? opt->batch : false, opt ? opt->wall : false,
+				    app_notify_write, NULL, now, &a->watch, msg, sizeof msg);
 	a->ui.watch = a->watch;
 	if (msg[0])
 		wf_screen_message(&a->screen, WF_ROLE_ERROR, "%s", msg);
@@ -146,7 +117,9 @@ static void app_wall_start(struct app *a, const struct wf_options *opt,
 	if (!opt || !opt->wall)
 		return;
 	wf_wall_config_default(&wc);
-	int bad = wf_wall_config_load(&wc, err, sizeof(err));
+	int bad = a->config.text ? wf_wall_config_parse(&wc, a->config.text, a->config.len,
+							a->config.path, err, sizeof(err))
+				 : 0;
 	if (opt->rotate_s > 0)
 		wc.rotate_s = opt->rotate_s;
 	if (opt->shift_s >= 0)
@@ -182,23 +155,12 @@ static struct wf_client *app_wall_retry(struct app *a, const struct wf_options *
 		return a->client;
 	a->stopped_at = now;
 	char *token = wf_client_read_token(opt->token_file, err, sizeof(err));
-	struct wf_client_config cfg = {
-		.url = opt->url,
-		.token = token,
-		.cacert = opt->cacert,
-		.read_only = true,
-		.mode = !opt->poll ? WF_CLIENT_SSE
-			: opt->poll_s > 0 ? WF_CLIENT_INTERVAL
-					  : WF_CLIENT_LONGPOLL,
-		.poll_s = opt->poll_s,
-		.hold_ms = opt->hold_ms,
-	};
+	struct wf_client_config cfg;
+	wf_options_client_config(opt, token, &cfg);
+	cfg.read_only = true;
 	struct wf_client *c = (token || !err[0]) ? wf_client_new(&cfg, model, err, sizeof(err))
 						 : NULL;
-	if (token) {
-		memset(token, 0, strlen(token));
-		free(token);
-	}
+	wf_wipe_free(token);
 	if (!c) {
 		wf_screen_message(&a->screen, WF_ROLE_ERROR, "%s", err);
 		return a->client;
@@ -246,7 +208,7 @@ static void app_signals_read(struct app *a)
 {
 	unsigned char buf[64];
 	ssize_t n;
-	while ((n = read(app_sig_pipe[0], buf, sizeof(buf))) > 0) {
+	while ((n = read(wf_signals_fd(), buf, sizeof(buf))) > 0) {
 		for (ssize_t i = 0; i < n; i++) {
 			if (buf[i] == SIGWINCH)
 				app_resize(a);
@@ -333,6 +295,9 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		/* the default is used; err is shown below */
 	}
 	wf_theme_activate(&a.theme);
+	/* The config file, read once: the wall and the notifier each take their keys. */
+	char config_err[300];
+	wf_config_file_read(&a.config, NULL, config_err, sizeof(config_err));
 	const struct wf_screen_hooks hooks = {.arg = &a, .theme = app_theme};
 	app_wall_start(&a, opt, model, &hooks); /* --wall: the wall is the screen */
 	if (!a.wall) {
@@ -340,6 +305,7 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		if (wf_ui_init(&a.ui, model, client ? wf_client_outbox(client) : NULL, ro) != 0) {
 			endwin();
 			signals_restore(&sigs);
+			wf_config_file_free(&a.config);
 			fprintf(stderr, "watchfloor: out of memory\n");
 			return 1;
 		}
@@ -349,22 +315,25 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 			a.ui.quit_note = "The demo's outbox is discarded.";
 		wf_ui_screen(&a.ui, &a.screen);
 	}
-	wf_screen_set_now(&a.screen, client ? wf_client_now_ms() : wall_ms());
+	wf_screen_set_now(&a.screen, client ? wf_client_now_ms() : wf_clock_now_ms());
 	if (err[0])
 		wf_screen_message(&a.screen, WF_ROLE_ERROR, "%s", err);
 	else if (!client)
 		wf_screen_message(&a.screen, WF_ROLE_DIM, "replay: nothing is sent from this view");
-	app_notify_start(&a, opt, client ? wf_client_now_ms() : wall_ms()); /* notifications */
+	app_notify_start(&a, opt, client ? wf_client_now_ms() : wf_clock_now_ms()); /* notifications */
+	wf_config_file_free(&a.config);
+	if (config_err[0]) /* unreadable: every part keeps its defaults */
+		wf_screen_message(&a.screen, WF_ROLE_ERROR, "%s", config_err);
 	if (client)
 		wf_client_start(client);
 	wf_screen_render(&a.screen, false);
-	a.last_frame = mono_ms();
+	a.last_frame = wf_clock_mono_ms();
 	while (!a.quit) {
-		int64_t now = client ? wf_client_now_ms() : wall_ms();
-		int timeout = app_timeout(&a, now, mono_ms());
+		int64_t now = client ? wf_client_now_ms() : wf_clock_now_ms();
+		int timeout = app_timeout(&a, now, wf_clock_mono_ms());
 		struct curl_waitfd fds[2] = {
 			{.fd = STDIN_FILENO, .events = CURL_WAIT_POLLIN},
-			{.fd = app_sig_pipe[0], .events = CURL_WAIT_POLLIN},
+			{.fd = wf_signals_fd(), .events = CURL_WAIT_POLLIN},
 		};
 		bool tty_ready;
 		if (client) {
@@ -380,7 +349,7 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 			client = app_wall_retry(&a, opt, model, now); /* wall */
 		} else {
 			struct pollfd pf[2] = {{STDIN_FILENO, POLLIN, 0},
-					       {app_sig_pipe[0], POLLIN, 0}};
+					       {wf_signals_fd(), POLLIN, 0}};
 			if (poll(pf, 2, timeout) < 0 && errno != EINTR)
 				break;
 			tty_ready = pf[0].revents != 0;
@@ -395,10 +364,10 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		} else {
 			a.dead_tty = 0;
 		}
-		wf_screen_set_now(&a.screen, client ? wf_client_now_ms() : wall_ms());
+		wf_screen_set_now(&a.screen, client ? wf_client_now_ms() : wf_clock_now_ms());
 		/* notifications: compare the model with the last look, flush, time out */
-		wf_notify_observe(a.notify, model, client ? wf_client_now_ms() : wall_ms());
-		int64_t m = mono_ms();
+		wf_notify_observe(a.notify, model, client ? wf_client_now_ms() : wf_clock_now_ms());
+		int64_t m = wf_clock_mono_ms();
 		if (!a.quit && wf_screen_dirty(&a.screen) && m - a.last_frame >= FRAME_MIN_MS) {
 			wf_screen_render(&a.screen, false);
 			a.last_frame = m;

@@ -22,6 +22,7 @@
 #include <openssl/sha.h>
 
 #include "util/paths.h"
+#include "util/wipe.h"
 
 /* The scenario from the source tree, an installed (or DESTDIR) tree, the data folder
  * compiled in, or ./scenarios (util/paths.h). */
@@ -251,7 +252,5 @@ void wf_demo_stop(struct wf_demo *d)
 		nftw(d->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
 		d->dir[0] = '\0';
 	}
-	volatile char *v = d->token;
-	for (size_t i = 0; i < sizeof(d->token); i++)
-		v[i] = 0;
+	wf_wipe(d->token, sizeof(d->token));
 }

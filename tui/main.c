@@ -1,31 +1,21 @@
 /* main.c - the watchfloor dashboard's entry point: parses the command line, reads
  * the token, starts the --demo server when asked, builds the model and the client,
  * and runs the interactive dashboard (tui/app.h), the batch modes or a replay. */
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "model/model.h"
 #include "net/client.h"
 #include "net/replay.h"
+#include "tui/app.h"
 #include "tui/batch.h"
 #include "tui/demo.h"
 #include "tui/options.h"
-#include "widgets/text.h"
-
-#if defined(__has_include)
-#if __has_include("tui/app.h")
-#include "tui/app.h"
-#define WF_HAVE_APP 1
-#endif
-#endif
-
-/* The signal self-pipe: the only global state of the program. */
-static int sig_pipe[2] = {-1, -1};
+#include "tui/signals.h"
+#include "util/wipe.h"
+#include "widgets/sanitize.h"
 
 /* "watchfloor: MSG" on stderr; MSG may quote what a server or a file sent, so it
  * goes through the sanitizer. */
@@ -36,44 +26,17 @@ static void print_err(const char *msg)
 	fputc('\n', stderr);
 }
 
-static void on_signal(int sig)
-{
-	int saved = errno;
-	unsigned char b = (unsigned char)sig;
-	if (sig_pipe[1] >= 0 && write(sig_pipe[1], &b, 1) < 0) {
-		/* full pipe: a signal is already pending */
-	}
-	errno = saved;
-}
-
+/* SIGINT, SIGTERM and SIGHUP go to the one self-pipe (tui/signals.h) that the batch
+ * loop and the dashboard poll; a closed pipe or socket is an error, not a signal. */
 static int setup_signals(void)
 {
-	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+	if (wf_signals_open() != 0)
 		return -1;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	wf_signals_catch(SIGINT, 0, NULL);
+	wf_signals_catch(SIGTERM, 0, NULL);
+	wf_signals_catch(SIGHUP, 0, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
-}
-
-static int run_interactive(const struct wf_options *o, struct wf_client *client,
-			   struct wf_model *m)
-{
-#ifdef WF_HAVE_APP
-	return wf_app_run(o, client, m);
-#else
-	(void)o;
-	(void)client;
-	(void)m;
-	fprintf(stderr, "watchfloor: the interactive dashboard is not built yet; use "
-			"--batch (or --batch --json)\n");
-	return 2;
-#endif
 }
 
 static int run_replay(const struct wf_options *o, struct wf_model *m)
@@ -91,11 +54,11 @@ static int run_replay(const struct wf_options *o, struct wf_model *m)
 	snprintf(c.message, sizeof(c.message), "%.159s", st.first_error);
 	wf_model_set_conn(m, &c);
 	if (!o->batch)
-		return run_interactive(o, NULL, m);
+		return wf_app_run(o, NULL, m);
 	struct wf_options bo = *o;
 	if (bo.iterations == 0)
 		bo.iterations = 1;
-	return wf_batch_run(&bo, NULL, m, sig_pipe[0]);
+	return wf_batch_run(&bo, NULL, m, wf_signals_fd());
 }
 
 int main(int argc, char **argv)
@@ -115,12 +78,6 @@ int main(int argc, char **argv)
 		printf("watchfloor %s\n", WF_VERSION);
 		return 0;
 	}
-#ifndef WF_HAVE_APP
-	if (!o.batch) {
-		struct wf_model *none = NULL;
-		return run_interactive(&o, NULL, none);
-	}
-#endif
 	if (setup_signals() != 0) {
 		fprintf(stderr, "watchfloor: cannot set up signal handling\n");
 		return 1;
@@ -158,34 +115,21 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	struct wf_client_config cfg = {
-		.url = o.url,
-		.token = token,
-		.cacert = o.cacert,
-		.read_only = o.read_only,
-		.mode = !o.poll	       ? WF_CLIENT_SSE
-			: o.poll_s > 0 ? WF_CLIENT_INTERVAL
-				       : WF_CLIENT_LONGPOLL,
-		.poll_s = o.poll_s,
-		.hold_ms = o.hold_ms,
-		/* A demo's outbox lives and dies with its private server. */
-		.state_dir = o.demo ? demo.dir : NULL,
-	};
+	struct wf_client_config cfg;
+	wf_options_client_config(&o, token, &cfg);
+	/* A demo's outbox lives and dies with its private server. */
+	cfg.state_dir = o.demo ? demo.dir : NULL;
 	struct wf_client *client = wf_client_new(&cfg, m, err, sizeof(err));
-	if (token) {
-		memset(token, 0, strlen(token));
-		free(token);
-	}
+	wf_wipe_free(token);
 	if (!client) {
 		print_err(err);
 	} else {
-		rc = o.batch ? wf_batch_run(&o, client, m, sig_pipe[0])
-			     : run_interactive(&o, client, m);
+		rc = o.batch ? wf_batch_run(&o, client, m, wf_signals_fd())
+			     : wf_app_run(&o, client, m);
 		wf_client_free(client);
 	}
 	wf_demo_stop(&demo);
 	wf_model_free(m);
-	close(sig_pipe[0]);
-	close(sig_pipe[1]);
+	wf_signals_close();
 	return rc;
 }

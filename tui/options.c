@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/validate.h"
+#include "net/client.h"
 #include "tui/actions.h"
 
 enum {
@@ -449,4 +450,19 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+void wf_options_client_config(const struct wf_options *o, const char *token,
+			      struct wf_client_config *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->url = o->url;
+	out->token = token;
+	out->cacert = o->cacert;
+	out->read_only = o->read_only;
+	out->mode = !o->poll	    ? WF_CLIENT_SSE
+		    : o->poll_s > 0 ? WF_CLIENT_INTERVAL
+				    : WF_CLIENT_LONGPOLL;
+	out->poll_s = o->poll_s;
+	out->hold_ms = o->hold_ms;
 }

@@ -77,4 +77,11 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 		     size_t errsize);
 void wf_options_usage(FILE *f);
 
+struct wf_client_config;
+/* The network client's settings from the options (url, cacert, read-only, stream or
+ * poll mode, hold) with token (borrowed), built here once for tui/main.c and for the
+ * wall's fresh clients (tui/app.c). state_dir is NULL (the default folder). */
+void wf_options_client_config(const struct wf_options *o, const char *token,
+			      struct wf_client_config *out);
+
 #endif

@@ -1,8 +1,9 @@
-/* config.c - the one walk over the config file's `key = value` lines (see config.h):
- * which lines a part claims, the line length limit, trimming, " #" comments and
- * the list of bad lines. */
+/* config.c - the config file (see config.h): its path, the one reader, and the one
+ * walk over its `key = value` lines: which lines a part claims, the line length
+ * limit, trimming, " #" comments and the list of bad lines. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -135,4 +136,45 @@ bool wf_config_path(char *buf, size_t size)
 	else
 		return false;
 	return n > 0 && (size_t)n < size;
+}
+
+int wf_config_file_read(struct wf_config_file *f, const char *path, char *err,
+			size_t errsize)
+{
+	memset(f, 0, sizeof(*f));
+	if (err && errsize)
+		err[0] = '\0';
+	if (path)
+		snprintf(f->path, sizeof(f->path), "%s", path);
+	else if (!wf_config_path(f->path, sizeof(f->path)))
+		return 0;
+	FILE *fp = fopen(f->path, "rb");
+	if (!fp) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errsize, "%s: %s", f->path, strerror(errno));
+		return -1;
+	}
+	f->text = malloc(WF_CONFIG_FILE_MAX);
+	if (!f->text) {
+		fclose(fp);
+		snprintf(err, errsize, "%s: out of memory", f->path);
+		return -1;
+	}
+	f->len = fread(f->text, 1, WF_CONFIG_FILE_MAX, fp);
+	bool bad = ferror(fp);
+	fclose(fp);
+	if (bad) {
+		wf_config_file_free(f);
+		snprintf(err, errsize, "%s: read error", f->path);
+		return -1;
+	}
+	return 0;
+}
+
+void wf_config_file_free(struct wf_config_file *f)
+{
+	free(f->text);
+	f->text = NULL;
+	f->len = 0;
 }

@@ -1,7 +1,9 @@
-/* config.h - the one walk over the lines of the config file
- * ($XDG_CONFIG_HOME/watchfloor/config): every `key = value` line whose key a part
- * claims reaches that part's callback, trimmed, with its line number. The notifier
- * (notify_*), the wall (wall_*) and the watch rules (watch) each read it this way. */
+/* config.h - the config file ($XDG_CONFIG_HOME/watchfloor/config): where it is, the
+ * one reader (wf_config_file_read: the dashboard reads it once at start and hands
+ * the text to each part) and the one walk over its lines: every `key = value` line
+ * whose key a part claims reaches that part's callback, trimmed, with its line
+ * number. The notifier (notify_*), the wall (wall_*) and the watch rules (watch)
+ * each take their keys this way and validate only their own. */
 #ifndef WF_UTIL_CONFIG_H
 #define WF_UTIL_CONFIG_H
 
@@ -47,5 +49,23 @@ char *wf_config_trim(char *s);
 
 /* $XDG_CONFIG_HOME/watchfloor/config (or ~/.config/...) into buf; false if unknown. */
 bool wf_config_path(char *buf, size_t size);
+
+/* The most of a config file that is read. */
+#define WF_CONFIG_FILE_MAX (256 * 1024)
+
+/* A config file's text as read once. */
+struct wf_config_file {
+	char path[1024]; /* for messages ("FILE:LINE: ..."); "" when there is none */
+	char *text;	 /* NULL when there is no file; not NUL-terminated */
+	size_t len;
+};
+
+/* Reads path (NULL: wf_config_path()) into f, at most WF_CONFIG_FILE_MAX bytes. A
+ * missing file (or no known path) is not an error: f->text stays NULL. Returns 0,
+ * or -1 with "PATH: reason" in err when the file cannot be read. f is always
+ * initialized (wf_config_file_free it). */
+int wf_config_file_read(struct wf_config_file *f, const char *path, char *err,
+			size_t errsize);
+void wf_config_file_free(struct wf_config_file *f);
 
 #endif

@@ -9,7 +9,10 @@
 
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/config.h"
 
@@ -122,6 +125,40 @@ static void test_errs_append(void **state)
 	wf_config_errs_append(NULL, 0, "%s", "nowhere");
 }
 
+/* The one reader: the file under $XDG_CONFIG_HOME read whole, a missing file is no
+ * error, an unreadable one (here a folder) is, with its path in the message. */
+static void test_file_read_once(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/wf-config-XXXXXX", path[300], err[400];
+	assert_non_null(mkdtemp(dir));
+	setenv("XDG_CONFIG_HOME", dir, 1);
+	struct wf_config_file f;
+	assert_int_equal(wf_config_file_read(&f, NULL, err, sizeof err), 0);
+	assert_null(f.text); /* no file: defaults everywhere */
+	snprintf(path, sizeof path, "%s/watchfloor", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/watchfloor/config", dir);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("wall_rotate_s = 30\nnotify = off\n", fp);
+	fclose(fp);
+	assert_int_equal(wf_config_file_read(&f, NULL, err, sizeof err), 0);
+	assert_string_equal(f.path, path);
+	assert_int_equal(f.len, 32);
+	assert_memory_equal(f.text, "wall_rotate_s = 30\nnotify = off\n", 32);
+	wf_config_file_free(&f);
+	assert_null(f.text);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/watchfloor", dir);
+	assert_int_equal(wf_config_file_read(&f, path, err, sizeof err), -1);
+	assert_null(f.text);
+	assert_non_null(strstr(err, path));
+	rmdir(path);
+	rmdir(dir);
+	unsetenv("XDG_CONFIG_HOME");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_long_and_nul_lines),
 		cmocka_unit_test(test_trim),
 		cmocka_unit_test(test_errs_append),
+		cmocka_unit_test(test_file_read_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 
 #include "tests/tools/model_feed.h"
 #include "notify/notify.h"
+#include "util/config.h"
 
 /* The terminal as the notifier sees it: every write, appended. */
 struct term {
@@ -431,8 +432,10 @@ static void test_start_reads_config_and_modes(void **state)
 	struct wf_watch_rules *rules = NULL;
 	char msg[1024];
 	int64_t now = 1700000000000;
-	struct wf_notify *n = wf_notify_start(false, false, false, term_write, &t, now,
-					      &rules, msg, sizeof msg);
+	struct wf_config_file cf; /* read once, as the dashboard does (util/config.h) */
+	assert_int_equal(wf_config_file_read(&cf, NULL, msg, sizeof msg), 0);
+	struct wf_notify *n = wf_notify_start(&cf, false, false, false, term_write, &t,
+					      now, &rules, msg, sizeof msg);
 	assert_non_null(n);
 	assert_int_equal(wf_watch_rules_count(rules), 1);
 	assert_non_null(
@@ -448,12 +451,13 @@ static void test_start_reads_config_and_modes(void **state)
 	wf_watch_rules_free(rules);
 	/* --no-notify, --batch and --wall (without notify_wall) are off */
 	for (int mode = 0; mode < 3; mode++) {
-		n = wf_notify_start(mode == 0, mode == 1, mode == 2, term_write, &t,
-				    now, &rules, msg, sizeof msg);
+		n = wf_notify_start(&cf, mode == 0, mode == 1, mode == 2, term_write,
+				    &t, now, &rules, msg, sizeof msg);
 		assert_string_equal(wf_notify_describe(n), "off");
 		wf_notify_free(n);
 		wf_watch_rules_free(rules);
 	}
+	wf_config_file_free(&cf);
 	wf_model_free(m);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/watchfloor", dir);

@@ -45,9 +45,6 @@ void wf_wall_config_default(struct wf_wall_config *c);
  * lines, with the first as "FILE:LINE: message" in err. Pure. */
 int wf_wall_config_parse(struct wf_wall_config *c, const char *text, size_t len,
 			 const char *file, char *err, size_t errsize);
-/* The config file ($XDG_CONFIG_HOME/watchfloor/config) when there is one. Returns
- * like wf_wall_config_parse (0 when there is no file). */
-int wf_wall_config_load(struct wf_wall_config *c, char *err, size_t errsize);
 
 /* Creates the wall's state (its panes) drawing model m (borrowed, like hooks, which
  * may be NULL: no themes). Call after initscr() and the theme's activation; the

@@ -4,7 +4,6 @@
 #include "wall.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,30 +104,6 @@ int wf_wall_config_parse(struct wf_wall_config *c, const char *text, size_t len,
 	/* Other parts' keys, and lines of 256 bytes or more, are skipped. */
 	return wf_config_foreach(text, len, "wall_", 255, WF_CONFIG_STRIP_COMMENT,
 				 wall_parse_line, &p);
-}
-
-int wf_wall_config_load(struct wf_wall_config *c, char *err, size_t errsize)
-{
-	char path[1024];
-	if (err && errsize)
-		err[0] = '\0';
-	if (!wf_config_path(path, sizeof(path)))
-		return 0;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		if (errno != ENOENT && err && errsize) {
-			snprintf(err, errsize, "%s: %s", path, strerror(errno));
-			return 1;
-		}
-		return 0;
-	}
-	size_t cap = 256 * 1024;
-	char *buf = malloc(cap);
-	size_t n = buf ? fread(buf, 1, cap, f) : 0;
-	fclose(f);
-	int bad = buf ? wf_wall_config_parse(c, buf, n, path, err, errsize) : 0;
-	free(buf);
-	return bad;
 }
 
 /* "45 s", "4 min", "2 h 05 min", "3 days". */
