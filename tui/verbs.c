@@ -104,7 +104,7 @@ static void validate_propose(struct wf_form *f, void *arg)
  * disable_signal its newest active one. NULL when there is none. */
 static const char *suggest_signal(const struct wf_verb *v, bool add)
 {
-	static const struct wf_signal *sig[512];
+	const struct wf_signal *sig[512];
 	size_t n = wf_model_signals(v->model, v->incident_id, sig, 512);
 	for (size_t i = 0; i < n; i++)
 		if (sig[i]->state == (add ? WF_SIG_PROPOSED : WF_SIG_ACTIVE))

@@ -160,7 +160,7 @@ static void draw_field(const struct wf_form *f, int i, WINDOW *w, int y, int x, 
 		if (y >= top && y < bottom)
 			draw_enum(w, y, vx, vcols, fl, focused, st);
 	} else if (fl->kind == WF_FIELD_MULTILINE) {
-		static struct seg sg[LINES_MAX];
+		struct seg sg[LINES_MAX];
 		int n = wrap(fl->buf, vcols - 1, sg, LINES_MAX);
 		int cl = focused ? cursor_seg(sg, n, fl->cursor) : 0;
 		int first = cl >= rows ? cl - rows + 1 : 0;

@@ -13,13 +13,12 @@
 #include "widgets/format.h"
 #include "widgets/text.h"
 
-#define REP_MAX 1024
-
 static const char *const rep_sorts[] = {"open first", "newest", "kind"};
 
-static int sort_mode;
-static int cmp_reports(const void *a, const void *b)
+/* qsort_r comparator; arg: the sort index (int *). */
+static int cmp_reports(const void *a, const void *b, void *arg)
 {
+	int sort_mode = *(const int *)arg;
 	const struct wf_report *x = *(const struct wf_report *const *)a;
 	const struct wf_report *y = *(const struct wf_report *const *)b;
 	bool xo = x->state == WF_REPST_OPEN, yo = y->state == WF_REPST_OPEN;
@@ -36,13 +35,20 @@ static int cmp_reports(const void *a, const void *b)
 static size_t rep_collect(const struct wf_pane *p, const struct wf_view_ctx *c,
 			  wf_row_id *ids, size_t cap)
 {
-	static const struct wf_report *v[REP_MAX];
-	size_t n = wf_model_reports(c->model, c->context_id, v,
-				    cap < REP_MAX ? cap : REP_MAX);
-	sort_mode = p->sort;
-	qsort(v, n, sizeof(v[0]), cmp_reports);
+	/* every report the model holds (the oldest open ones sort first), then the
+	 * first cap of them */
+	size_t all = wf_model_count_reports(c->model);
+	const struct wf_report **v = all ? malloc(all * sizeof(*v)) : NULL;
+	if (!v)
+		return 0;
+	size_t n = wf_model_reports(c->model, c->context_id, v, all);
+	int sort = p->sort;
+	qsort_r(v, n, sizeof(v[0]), cmp_reports, &sort);
+	if (n > cap)
+		n = cap;
 	for (size_t i = 0; i < n; i++)
 		snprintf(ids[i], sizeof(ids[i]), "%s", v[i]->id);
+	free(v);
 	return n;
 }
 
@@ -149,7 +155,7 @@ static void rep_draw(struct wf_pane *p, const struct wf_view_ctx *c, WINDOW *w,
 static const struct wf_decision *linked_decision(const struct wf_view_ctx *c,
 						 const struct wf_report *r)
 {
-	static const struct wf_decision *v[1024];
+	const struct wf_decision *v[1024];
 	if (r->decision_id && wf_model_decision(c->model, r->decision_id))
 		return wf_model_decision(c->model, r->decision_id);
 	size_t n = wf_model_open_decisions(c->model, WF_SORT_DEC_DUE, NULL, v, 1024);
@@ -261,12 +267,14 @@ static int cmp_oldest(const void *a, const void *b)
 size_t wf_pane_reports_notes(const struct wf_view_ctx *c, struct wf_lines *l,
 			     const char *incident_id)
 {
-	static const struct wf_report *v[REP_MAX];
 	const struct wf_incident *inc = wf_model_incident(c->model, incident_id);
 	int t = wf_theme_attr(WF_ROLE_TEXT), h = wf_theme_attr(WF_ROLE_PANE_TITLE);
 	char a[16];
-	size_t n = wf_model_reports(c->model, incident_id, v, REP_MAX), k = 0;
-	qsort(v, n, sizeof(v[0]), cmp_oldest);
+	size_t all = wf_model_count_reports(c->model), k = 0;
+	const struct wf_report **v = all ? malloc(all * sizeof(*v)) : NULL;
+	size_t n = v ? wf_model_reports(c->model, incident_id, v, all) : 0;
+	if (n > 1)
+		qsort(v, n, sizeof(v[0]), cmp_oldest);
 	wf_lines_text(l, "Incident", inc && inc->title ? inc->title : incident_id, h);
 	wf_lines_blank(l);
 	for (size_t i = 0; i < n; i++) {
@@ -285,6 +293,7 @@ size_t wf_pane_reports_notes(const struct wf_view_ctx *c, struct wf_lines *l,
 		wf_lines_text(l, NULL, v[i]->text, t);
 		wf_lines_blank(l);
 	}
+	free(v);
 	if (k == 0)
 		wf_lines_printf(l, wf_theme_attr(WF_ROLE_DIM),
 				"No situation notes yet: n files one.");
