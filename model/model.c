@@ -113,6 +113,7 @@ void wf_model_reset(struct wf_model *m)
 	wf_table_clear(&m->notifications);
 	wf_caps_clear(m);
 	m->feed_head = m->feed_n = 0;
+	wf_match_clear(m);
 	m->cursor = 0;
 	m->clock = 0;
 	m->generation++;
@@ -291,6 +292,12 @@ static enum wf_apply_result apply_sightings(struct wf_model *m, struct wf_event 
 		feed_push(m, s->incident_id, s->platform_id, it);
 		if (pair)
 			wf_prop_add_sighting(m, pair, it, m->clock);
+	}
+	for (size_t i = 0; i < s->n_unmatched; i++) {
+		struct wf_unmatched_item *u = &s->unmatched[i];
+		if (m->now_limit > 0 && u->seen_at > m->now_limit)
+			u->seen_at = m->now_limit;
+		wf_match_add_unmatched(m, pair, s, u);
 	}
 	return WF_APPLY_CHANGED;
 }

@@ -211,15 +211,68 @@ struct wf_feed_item {
 	enum wf_outcome outcome;
 	int64_t count;
 	int distance;
+	bool unmatched; /* an upload that matched no signal (distance: its near miss's,
+			   -1 without one) */
 };
 size_t wf_model_feed(const struct wf_model *m, const char *incident_id,
 		     struct wf_feed_item *out, size_t cap);
+
+/* Near misses: the latest unmatched uploads that had a signal near them (pdq 32..48
+ * bits off by default), newest first, as the events brought them (not in the
+ * snapshot: a fresh snapshot starts the list again). */
+#define WF_NEAR_MISSES 64
+struct wf_near_miss {
+	int64_t seen_at;
+	char platform_id[WF_ID_MAX + 1];
+	char incident_id[WF_ID_MAX + 1];
+	char nearest_id[WF_ID_MAX + 1];
+	enum wf_hash_type hash_type;
+	char hash_short[17];
+	int distance;
+	int share; /* vpdq: percent of frames matched; else 100 */
+	int64_t count;
+};
+size_t wf_model_near_misses(const struct wf_model *m, const char *incident_id,
+			    struct wf_near_miss *out, size_t cap);
+
+/* The variants of an incident (its signals grouped by variant_id), first seen
+ * first: how many signals, when its first signal was added, the platforms that
+ * contributed signals (up to 4 ids, and how many in all) and its signals' upload
+ * attempts over the last 15 minutes. */
+struct wf_variant {
+	char variant_id[WF_ID_MAX + 1];
+	size_t n_signals;
+	int64_t first_seen;
+	const struct wf_signal *first; /* its first signal */
+	size_t n_platforms;
+	const char *platforms[4];
+	int64_t attempts15; /* its signals' attempts over the last 15 minutes */
+};
+size_t wf_model_variants(const struct wf_model *m, const char *incident_id,
+			 int64_t now, struct wf_variant *out, size_t cap);
+/* The signals of variant_id in incident_id, oldest first. */
+size_t wf_model_variant_signals(const struct wf_model *m, const char *incident_id,
+				const char *variant_id, const struct wf_signal **out,
+				size_t cap);
+/* A signal's nearest neighbours held by the dashboard: the signal it was nearest to
+ * when added (s->nearest_id) and the signals whose nearest it is, nearest first. */
+struct wf_neighbour {
+	const struct wf_signal *signal; /* NULL when not held (id still given) */
+	const char *id;
+	int distance;
+	int share;
+	bool theirs; /* that signal named this one as its nearest */
+};
+size_t wf_model_neighbours(const struct wf_model *m, const char *signal_id,
+			   struct wf_neighbour *out, size_t cap);
 
 /* Propagation figures. incident_id and/or platform_id NULL mean "all". "now" is the
  * time the figures are for; buckets older than the windows count as empty. */
 struct wf_bucket_counts {
 	int64_t attempts, blocked, removed, kept, pending, variants;
 	int64_t kept_exception; /* part of kept: kept under a public-interest exception */
+	int64_t unmatched;      /* attempts given by hash that matched no signal */
+	int64_t near_misses;    /* part of unmatched with a near miss */
 };
 struct wf_rates {
 	double rate1, rate5, rate15; /* attempts per minute over the last 1/5/15 min */
@@ -241,6 +294,7 @@ enum wf_series_field {
 	WF_SERIES_REMOVED,
 	WF_SERIES_VARIANTS,
 	WF_SERIES_BLOCKED_SHARE, /* 0..1 per minute, -1 where there were no attempts */
+	WF_SERIES_UNMATCHED,     /* uploads given by hash that matched no signal */
 };
 /* The last hour, one value per minute, oldest first: out[WF_MINUTES - 1] is the
  * current minute. */

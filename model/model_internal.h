@@ -41,6 +41,8 @@ struct wf_model {
 	uint64_t dropped_more[WF_CAP__COUNT];   /* more than dropped[] remembers */
 	struct wf_feed_item *feed;
 	size_t feed_head, feed_n;
+	struct wf_near_miss near[WF_NEAR_MISSES]; /* ring, matching.c */
+	size_t near_head, near_n;
 	int64_t cursor;
 	int64_t clock; /* newest event time seen: the reference for windows on apply */
 	int64_t now_limit; /* caller's wall clock plus skew (0: no limit) */
@@ -62,6 +64,12 @@ bool wf_caps_make_room(struct wf_model *m, enum wf_cap k, const void *cand);
 /* id is held (again): no longer counted as not held. */
 void wf_caps_now_held(struct wf_model *m, enum wf_cap k, const char *id);
 
+/* matching.c: an unmatched upload of a batch into the buckets (pair may be NULL: a
+ * snapshot's) and, with a near miss, into the near-miss ring. */
+void wf_match_add_unmatched(struct wf_model *m, struct wf_pair *pair,
+			    const struct wf_sightings *s, const struct wf_unmatched_item *u);
+void wf_match_clear(struct wf_model *m);
+
 /* propagation.c */
 struct wf_pair *wf_pair_get_or_add(struct wf_model *m, const char *incident_id,
 				   const char *platform_id, int64_t now);
@@ -69,6 +77,9 @@ struct wf_pair *wf_pair_get_or_add(struct wf_model *m, const char *incident_id,
 void wf_prop_add_sighting(struct wf_model *m, struct wf_pair *p,
 			  const struct wf_sighting_item *it, int64_t now);
 void wf_prop_add_variant(struct wf_model *m, const struct wf_signal *s, int64_t now);
+/* Counts one unmatched upload (attempts, outcome, unmatched, near misses). */
+void wf_prop_add_unmatched(struct wf_model *m, struct wf_pair *p,
+			   const struct wf_unmatched_item *u, int64_t now);
 bool wf_prop_set_stats(struct wf_model *m, const struct wf_stats_row *r);
 void wf_pair_free(void *entry);
 /* Sums the trailing window of `minutes` minutes ending at now, over matching pairs. */

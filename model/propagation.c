@@ -155,6 +155,28 @@ void wf_prop_add_sighting(struct wf_model *m, struct wf_pair *p,
 	}
 }
 
+void wf_prop_add_unmatched(struct wf_model *m, struct wf_pair *p,
+			   const struct wf_unmatched_item *u, int64_t now)
+{
+	if (now && u->seen_at < now - WF_HOURS * WF_HOUR_MS) {
+		m->counters.out_of_window++;
+		return;
+	}
+	struct wf_bucket *b[2] = {
+		bucket_at(p->minutes, WF_MINUTES, WF_MINUTE_MS, u->seen_at),
+		bucket_at(p->hours, WF_HOURS, WF_HOUR_MS, u->seen_at)};
+	for (int i = 0; i < 2; i++) {
+		if (!b[i])
+			continue;
+		counts_add_outcome(&b[i]->c, u->outcome, u->count, false);
+		b[i]->c.unmatched += u->count;
+		if (u->nearest_id)
+			b[i]->c.near_misses += u->count;
+	}
+	if (u->seen_at > p->last_seen)
+		p->last_seen = u->seen_at;
+}
+
 void wf_prop_add_variant(struct wf_model *m, const struct wf_signal *s, int64_t now)
 {
 	struct wf_pair *p = wf_pair_get_or_add(m, s->incident_id, s->platform_id, now);
@@ -183,8 +205,9 @@ bool wf_prop_set_stats(struct wf_model *m, const struct wf_stats_row *r)
 		return false;
 	if (!b)
 		return false;
-	struct wf_bucket_counts c = {r->attempts, r->blocked, r->removed, r->kept,
-				     r->pending,  r->variants, r->kept_exception};
+	struct wf_bucket_counts c = {r->attempts,	r->blocked,   r->removed,
+				     r->kept,		r->pending,   r->variants,
+				     r->kept_exception, r->unmatched, r->near_misses};
 	if (memcmp(&b->c, &c, sizeof(c)) == 0)
 		return false;
 	b->c = c;
@@ -217,6 +240,8 @@ static void counts_add_scaled(struct wf_bucket_counts *dst,
 		dst->pending += c->pending;
 		dst->variants += c->variants;
 		dst->kept_exception += c->kept_exception;
+		dst->unmatched += c->unmatched;
+		dst->near_misses += c->near_misses;
 		return;
 	}
 	dst->attempts += llround(c->attempts * f);
@@ -226,6 +251,8 @@ static void counts_add_scaled(struct wf_bucket_counts *dst,
 	dst->pending += llround(c->pending * f);
 	dst->variants += llround(c->variants * f);
 	dst->kept_exception += llround(c->kept_exception * f);
+	dst->unmatched += llround(c->unmatched * f);
+	dst->near_misses += llround(c->near_misses * f);
 }
 
 /* Trailing window of k minutes ending at now: the current (partial) minute, the k-1
@@ -325,6 +352,9 @@ void wf_model_series(const struct wf_model *m, const char *incident_id,
 			break;
 		case WF_SERIES_VARIANTS:
 			out[k] = (double)c->variants;
+			break;
+		case WF_SERIES_UNMATCHED:
+			out[k] = (double)c->unmatched;
 			break;
 		case WF_SERIES_BLOCKED_SHARE:
 			out[k] = c->attempts - c->kept_exception > 0

@@ -35,6 +35,8 @@ void wf_signal_clear(struct wf_signal *s)
 	free(s->value);
 	free(s->variant_id);
 	free(s->platform_id);
+	free(s->nearest_id);
+	free(s->nearest_variant);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -46,6 +48,11 @@ void wf_sightings_clear(struct wf_sightings *s)
 		free(s->items[i].exception_id);
 	}
 	free(s->items);
+	for (size_t i = 0; i < s->n_unmatched; i++) {
+		free(s->unmatched[i].hash);
+		free(s->unmatched[i].nearest_id);
+	}
+	free(s->unmatched);
 	free(s->platform_id);
 	free(s->incident_id);
 	memset(s, 0, sizeof(*s));

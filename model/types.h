@@ -65,6 +65,13 @@ struct wf_signal {
 	int64_t added_at;
 	enum wf_signal_state state;
 	int64_t version;
+	/* The nearest active signal of its type when it was added (protocol.md
+	 * `nearest`), or NULL: its id and variant, the distance (vpdq: the closest
+	 * frame) and, for vpdq, the share of frames matched (else 100). */
+	char *nearest_id;
+	char *nearest_variant;
+	int nearest_distance;
+	int nearest_share;
 };
 
 struct wf_sighting_item {
@@ -79,11 +86,26 @@ struct wf_sighting_item {
 	char *exception_id; /* kept under this public-interest exception, or NULL */
 };
 
+/* An upload given by hash that matched no signal (a sightings event's
+ * `unmatched`), with its near miss when one was near. */
+struct wf_unmatched_item {
+	enum wf_hash_type hash_type;
+	char *hash;
+	int64_t count;
+	enum wf_outcome outcome;
+	int64_t seen_at;
+	char *nearest_id; /* the near miss, or NULL */
+	int nearest_distance;
+	int nearest_share;
+};
+
 struct wf_sightings {
 	char *platform_id;
 	char *incident_id;
 	size_t n_items;
 	struct wf_sighting_item *items;
+	size_t n_unmatched;
+	struct wf_unmatched_item *unmatched;
 };
 
 struct wf_report {
@@ -171,6 +193,8 @@ struct wf_stats_row {
 	int width_s; /* 60 or 3600 */
 	int64_t attempts, blocked, removed, kept, pending, variants;
 	int64_t kept_exception; /* part of kept: kept under an exception */
+	int64_t unmatched;      /* attempts given by hash that matched no signal */
+	int64_t near_misses;    /* part of unmatched with a near miss */
 };
 
 /* A decoded event: the envelope plus the resource it carries. seq 0 means the event

@@ -244,7 +244,7 @@ GET_ENUM(hash_type)
 GET_ENUM(platform_kind)
 GET_ENUM(incident_state)
 GET_ENUM(signal_state)
-VAL_ENUM(outcome) /* only in sighting items */
+GET_ENUM(outcome) /* sighting items and unmatched uploads */
 GET_ENUM(report_kind)
 GET_ENUM(report_state)
 GET_ENUM(decision_kind)
@@ -312,6 +312,34 @@ static int dec_incident(struct dctx *c, json_t *o, struct wf_incident *i)
 	return 0;
 }
 
+/* A `nearest` object {"signal_id","variant_id","distance"[,"share"]} or null /
+ * missing (id stays NULL). variant may be NULL (not wanted). */
+static int dec_nearest(struct dctx *c, json_t *v, char **id, char **variant,
+		       int *distance, int *share)
+{
+	int64_t d, sh;
+	char *var = NULL;
+	*share = 100;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v))
+		return fail(c, "nearest", "must be an object or null");
+	if (get_id(c, v, "signal_id", false, id) ||
+	    get_id(c, v, "variant_id", true, &var) ||
+	    get_int(c, v, "distance", 0, WF_DISTANCE_MAX, &d) ||
+	    get_int_opt(c, v, "share", 0, 100, 100, &sh)) {
+		free(var);
+		return -1;
+	}
+	if (variant)
+		*variant = var;
+	else
+		free(var);
+	*distance = (int)d;
+	*share = (int)sh;
+	return 0;
+}
+
 static int dec_signal(struct dctx *c, json_t *o, struct wf_signal *s)
 {
 	int64_t q;
@@ -327,6 +355,10 @@ static int dec_signal(struct dctx *c, json_t *o, struct wf_signal *s)
 	    get_int(c, o, "version", 1, INT64_MAX, &s->version))
 		return -1;
 	s->quality = (int)q;
+	s->nearest_distance = -1;
+	if (dec_nearest(c, field(o, "nearest"), &s->nearest_id, &s->nearest_variant,
+			&s->nearest_distance, &s->nearest_share))
+		return -1;
 	s->state = WF_SIG_ACTIVE;
 	if (field(o, "state") && get_signal_state(c, o, "state", &s->state))
 		return -1;
@@ -399,19 +431,64 @@ static int dec_sighting_item(struct dctx *c, json_t *o, struct wf_sighting_item 
 	return 0;
 }
 
+static int dec_unmatched_item(struct dctx *c, json_t *o, struct wf_unmatched_item *u)
+{
+	if (need_object(c, o) || get_hash_type(c, o, "hash_type", &u->hash_type) ||
+	    get_str(c, o, "hash", 2, WF_HASH_VALUE_MAX, false, &u->hash) ||
+	    get_int(c, o, "count", 1, WF_COUNT_MAX, &u->count) ||
+	    get_outcome(c, o, "outcome", &u->outcome) ||
+	    get_time(c, o, "seen_at", false, &u->seen_at))
+		return -1;
+	if (!wf_valid_hash(u->hash_type, u->hash))
+		return fail(c, "hash", "is not a valid %s hash",
+			    wf_hash_type_name(u->hash_type));
+	u->nearest_distance = -1;
+	return dec_nearest(c, field(o, "nearest"), &u->nearest_id, NULL,
+			   &u->nearest_distance, &u->nearest_share);
+}
+
+/* The unmatched uploads of a batch (added in issue 14; missing: none). */
+static int dec_unmatched(struct dctx *c, json_t *o, struct wf_sightings *s)
+{
+	json_t *un = field(o, "unmatched");
+	if (!un)
+		return 0;
+	size_t n = json_array_size(un);
+	if (!json_is_array(un) || n > WF_SIGHTING_ITEMS_MAX)
+		return fail(c, "unmatched", "must be an array of 0..%d items",
+			    WF_SIGHTING_ITEMS_MAX);
+	if (n == 0)
+		return 0;
+	s->unmatched = calloc(n, sizeof(*s->unmatched));
+	if (!s->unmatched)
+		return fail(c, "unmatched", "out of memory");
+	char path[128];
+	for (size_t i = 0; i < n; i++) {
+		struct dctx ic = ctx_child(c, "unmatched", i, path, sizeof(path));
+		s->n_unmatched = i + 1;
+		if (dec_unmatched_item(&ic, json_array_get(un, i), &s->unmatched[i]))
+			return -1;
+	}
+	return 0;
+}
+
 static int dec_sightings(struct dctx *c, json_t *o, struct wf_sightings *s)
 {
 	json_t *items;
 	if (need_object(c, o) || get_id(c, o, "platform_id", false, &s->platform_id) ||
-	    get_id(c, o, "incident_id", false, &s->incident_id))
+	    get_id(c, o, "incident_id", false, &s->incident_id) || dec_unmatched(c, o, s))
 		return -1;
 	items = field(o, "items");
 	if (!items)
 		return fail(c, "items", "is missing");
 	size_t n = json_array_size(items);
-	if (!json_is_array(items) || n < 1 || n > WF_SIGHTING_ITEMS_MAX)
-		return fail(c, "items", "must be an array of 1..%d items",
+	/* No items is a batch of unmatched uploads only. */
+	size_t min = s->n_unmatched ? 0 : 1;
+	if (!json_is_array(items) || n < min || n > WF_SIGHTING_ITEMS_MAX)
+		return fail(c, "items", "must be an array of %zu..%d items", min,
 			    WF_SIGHTING_ITEMS_MAX);
+	if (n == 0)
+		return 0;
 	s->items = calloc(n, sizeof(*s->items));
 	if (!s->items)
 		return fail(c, "items", "out of memory");
@@ -516,8 +593,14 @@ static int dec_stats(struct dctx *c, json_t *o, struct wf_stats_row *r)
 	    get_int(c, o, "kept", 0, INT64_MAX / 4, &r->kept) ||
 	    get_int(c, o, "pending", 0, INT64_MAX / 4, &r->pending) ||
 	    get_int(c, o, "variants", 0, INT64_MAX / 4, &r->variants) ||
-	    get_int_opt(c, o, "kept_exception", 0, INT64_MAX / 4, 0, &r->kept_exception))
+	    get_int_opt(c, o, "kept_exception", 0, INT64_MAX / 4, 0, &r->kept_exception) ||
+	    get_int_opt(c, o, "unmatched", 0, INT64_MAX / 4, 0, &r->unmatched) ||
+	    get_int_opt(c, o, "near_misses", 0, INT64_MAX / 4, 0, &r->near_misses))
 		return -1;
+	if (r->near_misses > r->unmatched)
+		return fail(c, "near_misses", "must not exceed unmatched");
+	if (r->unmatched > r->attempts)
+		return fail(c, "unmatched", "must not exceed attempts");
 	if (r->kept_exception > r->kept)
 		return fail(c, "kept_exception", "must not exceed kept");
 	if (w != 60 && w != 3600)

@@ -1,8 +1,10 @@
 /* pane_propagation.c - pane 3: how fast the focus incident (the context, else the
  * incident selected in pane 1) spreads: 1/5/15-minute rates, acceleration, doubling
  * time, blocked share (copies kept under a public-interest exception are left out
- * of it and counted apart) and new variants per hour, sparklines of the last hour in
- * total and per platform, and the signals spreading fastest. */
+ * of it and counted apart), new variants per hour and unmatched uploads per minute
+ * (uploads given by hash that matched no signal: a new variant spreading),
+ * sparklines of the last hour in total and per platform, the signals spreading
+ * fastest and the latest near misses. */
 #include <stdio.h>
 #include <string.h>
 
@@ -49,7 +51,7 @@ static void prop_row_text(const struct wf_view_ctx *c, const char *id, char *buf
  * every sparkline of the pane shares one time axis. */
 static int spark_col(int cols)
 {
-	return (cols >= 60 ? 16 : 10) + 12;
+	return (cols >= 60 ? 16 : 10) + 17;
 }
 
 static void prop_draw_row(const struct wf_view_ctx *c, WINDOW *w, int y, int x, int cols,
@@ -67,6 +69,9 @@ static void prop_draw_row(const struct wf_view_ctx *c, WINDOW *w, int y, int x, 
 	wf_text_draw_right(w, y, x + name_w, buf, 6, attr);
 	wf_fmt_percent(r.blocked_share15, buf, sizeof(buf));
 	wf_text_draw_right(w, y, x + name_w + 6, buf, 5, attr);
+	wf_fmt_count((double)r.last1.unmatched, buf, sizeof(buf));
+	wf_text_draw_right(w, y, x + name_w + 11, r.last1.unmatched ? buf : "-", 5,
+			   r.last1.unmatched && !sel ? wf_theme_attr(WF_ROLE_WATCH) : attr);
 	int sw = cols - spark_col(cols);
 	if (sw > WF_MINUTES)
 		sw = WF_MINUTES;
@@ -89,6 +94,7 @@ static void prop_draw_header(const struct wf_view_ctx *c, WINDOW *w, int y, int 
 	wf_text_draw(w, y, x, "PLATFORM", name_w, h);
 	wf_text_draw_right(w, y, x + name_w, "/MIN", 6, h);
 	wf_text_draw_right(w, y, x + name_w + 6, "BLK", 5, h);
+	wf_text_draw_right(w, y, x + name_w + 11, "UNM", 5, h);
 	wf_text_draw(w, y, x + spark_col(cols), "LAST HOUR", cols - spark_col(cols), h);
 }
 
@@ -156,15 +162,58 @@ static void prop_draw(struct wf_pane *p, const struct wf_view_ctx *c, WINDOW *w,
 	label_spark(w, y++, r.x + 2, r.w - 2, "blocked%", s, 1.0, WF_ROLE_SPARKLINE_ALT);
 	wf_model_series(c->model, inc->id, NULL, c->now, WF_SERIES_VARIANTS, s);
 	label_spark(w, y++, r.x + 2, r.w - 2, "variants", s, 0, WF_ROLE_SPARKLINE_ALT);
+	/* uploads that matched no signal: a variant the bank does not know yet */
+	wf_fmt_count((double)rt.last1.unmatched, a, sizeof(a));
+	wf_fmt_count((double)rt.last15.unmatched, b, sizeof(b));
+	wf_fmt_count((double)rt.last15.near_misses, d, sizeof(d));
+	snprintf(line, sizeof(line), "unmatched %s/min %s/15m near %s", a, b, d);
+	wf_model_series(c->model, inc->id, NULL, c->now, WF_SERIES_UNMATCHED, s);
+	label_spark(w, y++, r.x + 2, r.w - 2, "unmatched", s, 0, WF_ROLE_SPARKLINE_ALT);
+	wf_text_draw(w, y++, x + 1, line, cols - 1,
+		     wf_theme_attr(rt.last15.unmatched ? WF_ROLE_WATCH : WF_ROLE_DIM));
 	int left = r.y + r.h - y;
+	struct wf_near_miss near[3];
+	size_t n_near = wf_model_near_misses(c->model, inc->id, near, 3);
+	int near_rows = n_near && left >= 12 ? 1 + (int)n_near : 0;
+	left -= near_rows;
 	int sig_rows = left >= 10 ? 4 : 0;
+	if (near_rows) {
+		int ny = r.y + r.h - near_rows;
+		int h = wf_theme_attr(WF_ROLE_HEADER);
+		wattron(w, h);
+		mvwhline(w, ny, r.x, ' ', r.w);
+		wattroff(w, h);
+		wf_text_draw(w, ny++, x + 1, "NEAR MISSES (unmatched, a signal near)", cols - 1,
+			     h);
+		for (size_t i = 0; i < n_near; i++, ny++) {
+			char clk[16];
+			const struct wf_platform *pl =
+				wf_model_platform(c->model, near[i].platform_id);
+			wf_fmt_clock(near[i].seen_at, clk, sizeof(clk));
+			int cx = x + 1;
+			cx += wf_text_draw(w, ny, cx, clk, 8, wf_theme_attr(WF_ROLE_DIM)) + 1;
+			cx += wf_text_draw(w, ny, cx, pl ? pl->name : near[i].platform_id, 12, t) +
+			      1;
+			cx += wf_text_draw(w, ny, cx, near[i].hash_short, 16,
+					   wf_theme_attr(WF_ROLE_DIM)) +
+			      1;
+			if (near[i].hash_type == WF_HASH_VPDQ)
+				snprintf(line, sizeof(line), "%d%% of frames ~ %s x%lld",
+					 near[i].share, near[i].nearest_id,
+					 (long long)near[i].count);
+			else
+				snprintf(line, sizeof(line), "d=%d ~ %s x%lld", near[i].distance,
+					 near[i].nearest_id, (long long)near[i].count);
+			wf_text_draw(w, ny, cx, line, x + cols - cx, wf_theme_attr(WF_ROLE_WATCH));
+		}
+	}
 	struct wf_rect list = {y, r.x, left - sig_rows, r.w};
 	if (list.h > 1)
 		wf_pane_draw_list(p, c, w, list);
 	if (sig_rows) {
 		struct wf_signal_rank top[3];
 		size_t n = wf_model_top_signals(c->model, inc->id, c->now, top, 3);
-		y = r.y + r.h - sig_rows;
+		y = r.y + r.h - near_rows - sig_rows;
 		int h = wf_theme_attr(WF_ROLE_HEADER);
 		wattron(w, h);
 		mvwhline(w, y, r.x, ' ', r.w);

@@ -1,7 +1,8 @@
 /* pane_sightings.c - pane 2: per platform the upload attempts over 1 min / 15 min /
- * 24 h, blocked share, removed, last seen and a marker for a platform gone quiet;
- * under the table the live feed of the latest sightings. The context incident (`i`)
- * narrows both. */
+ * 24 h, blocked share, removed, unmatched uploads over 15 min (given by hash,
+ * matching no signal), last seen and a marker for a platform gone quiet; under the
+ * table the live feed of the latest sightings and unmatched uploads. The context
+ * incident (`i`) narrows both. */
 #include <stdio.h>
 #include <string.h>
 
@@ -36,8 +37,9 @@ static void plat_row_text(const struct wf_view_ctx *c, const char *id, char *buf
 		 p ? wf_platform_kind_name(p->kind) : "");
 }
 
-/* Right of the name: 1m 6, 15m 7, 24h 7, blk 5, removed 7, last 6, quiet 6. */
-#define PLAT_RIGHT 44
+/* Right of the name: 1m 6, 15m 7, 24h 7, blk 5, removed 7, unmatched 6, last 6,
+ * quiet 6. */
+#define PLAT_RIGHT 50
 
 static void plat_draw_header(const struct wf_view_ctx *c, WINDOW *w, int y, int x,
 			     int cols)
@@ -54,7 +56,8 @@ static void plat_draw_header(const struct wf_view_ctx *c, WINDOW *w, int y, int 
 	wf_text_draw_right(w, y, rx + 13, "24H", 7, h);
 	wf_text_draw_right(w, y, rx + 20, "BLK", 5, h);
 	wf_text_draw_right(w, y, rx + 25, "REMVD", 7, h);
-	wf_text_draw_right(w, y, rx + 32, "LAST", 6, h);
+	wf_text_draw_right(w, y, rx + 32, "UNMT", 6, h);
+	wf_text_draw_right(w, y, rx + 38, "LAST", 6, h);
 }
 
 static void plat_draw_row(const struct wf_view_ctx *c, WINDOW *w, int y, int x, int cols,
@@ -86,15 +89,18 @@ static void plat_draw_row(const struct wf_view_ctx *c, WINDOW *w, int y, int x, 
 	wf_text_draw_right(w, y, rx + 20, buf, 5, attr);
 	wf_fmt_count((double)r.last24h.removed, buf, sizeof(buf));
 	wf_text_draw_right(w, y, rx + 25, buf, 7, attr);
+	wf_fmt_count((double)r.last15.unmatched, buf, sizeof(buf));
+	wf_text_draw_right(w, y, rx + 32, r.last15.unmatched ? buf : "-", 6,
+			   r.last15.unmatched && !sel ? wf_theme_attr(WF_ROLE_WATCH) : attr);
 	if (r.last_seen > 0 && r.last_seen >= c->now)
 		snprintf(buf, sizeof(buf), "now");
 	else if (r.last_seen > 0)
 		wf_fmt_duration(c->now - r.last_seen, buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "-");
-	wf_text_draw_right(w, y, rx + 32, buf, 6, attr);
+	wf_text_draw_right(w, y, rx + 38, buf, 6, attr);
 	if (wf_look_platform_quiet(p, &r, c->now))
-		wf_text_draw(w, y, rx + 39, "QUIET", 5,
+		wf_text_draw(w, y, rx + 45, "QUIET", 5,
 			     sel ? attr : wf_theme_attr(WF_ROLE_QUIET));
 }
 
@@ -125,6 +131,16 @@ static void feed_draw(const struct wf_view_ctx *c, WINDOW *w, struct wf_rect r)
 				  wf_theme_attr(WF_ROLE_DIM)) + 1;
 		snprintf(cnt, sizeof(cnt), "x%lld", (long long)f[i].count);
 		x += wf_text_draw(w, y, x, cnt, 7, t) + 1;
+		if (f[i].unmatched) {
+			char um[32];
+			if (f[i].distance >= 0)
+				snprintf(um, sizeof(um), "UNMATCHED near d=%d", f[i].distance);
+			else
+				snprintf(um, sizeof(um), "UNMATCHED");
+			x += wf_text_draw(w, y, x, um, r.x + r.w - x,
+					  wf_theme_attr(WF_ROLE_WATCH)) +
+			     1;
+		}
 		wf_text_draw(w, y, x, wf_outcome_name(f[i].outcome), r.x + r.w - x,
 			     wf_theme_attr(wf_look_outcome_role(f[i].outcome)));
 	}
