@@ -454,6 +454,26 @@ static void test_form_draw(void **state)
 	assert_true(window_has(w, "held 5 s: u undoes"));
 	assert_true(window_has(w, "Enter/y send"));
 	assert_true(wf_form_height(&f) <= 16);
+	/* long values keep the cursor in view: a one-line field scrolls sideways, a
+	 * multi-line one down to the cursor's line */
+	wf_form_key(&f, 'e', false); /* back from the summary */
+	assert_int_equal(f.mode, WF_FORM_EDIT);
+	char longv[120];
+	memset(longv, 'a', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = '\0';
+	wf_form_set(&f, "text", "l1\nl2\nl3\nl4\nl5\nthe last line");
+	f.focus = 3;
+	wf_form_draw(&f, w, &st);
+	assert_true(window_has(w, "the last line"));
+	assert_false(window_has(w, "l1 ")); /* scrolled past the first lines */
+	int ti = wf_form_add_text(&f, "long", "Long", 200, 0);
+	assert_true(ti > 0);
+	wf_form_set(&f, "long", longv);
+	f.focus = ti; /* typed at the end, after 119 a's */
+	f.fields[ti].cursor = strlen(f.fields[ti].buf);
+	wf_form_key(&f, 'z', false);
+	wf_form_draw(&f, w, &st);
+	assert_true(window_has(w, "aaaz"));
 	/* a tiny window draws without crashing */
 	WINDOW *tiny = newwin(4, 10, 0, 0);
 	wf_form_draw(&f, tiny, &st);
