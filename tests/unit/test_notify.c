@@ -142,6 +142,35 @@ static void test_first_look_is_quiet_then_new_incident(void **state)
 	wf_model_free(m);
 }
 
+/* A full incidents table (cap 3, all open and lower) still takes a protocol-activated
+ * incident, so it is notified: an open incident is never refused to keep an older,
+ * lower one (model/caps.c). */
+static void test_full_table_still_notifies(void **state)
+{
+	(void)state;
+	struct term t;
+	int64_t now = 1700000000000;
+	struct wf_model_limits lim = wf_model_limits_default();
+	lim.incidents = 3;
+	struct wf_model *m = feed_model_new(&lim);
+	feed_incident(m, "inc-1", "One", WF_TIER_AWARENESS, WF_INC_MONITORING, 1, now);
+	feed_incident(m, "inc-2", "Two", WF_TIER_AWARENESS, WF_INC_MONITORING, 1, now);
+	feed_incident(m, "inc-3", "Three", WF_TIER_INCIDENT, WF_INC_MONITORING, 1, now);
+	struct wf_notify *n = term_notifier(&t, NULL, now);
+	wf_notify_observe(n, m, now);
+	wf_notify_tick(n, now + 10000);
+	assert_int_equal(t.writes, 0);
+	assert_int_equal(feed_incident(m, "inc-4", "Protocol now", WF_TIER_PROTOCOL_ACTIVATED,
+				       WF_INC_ACTIVE, 1, now + 20000),
+			 WF_APPLY_CHANGED);
+	wf_notify_observe(n, m, now + 20000);
+	wf_notify_tick(n, now + 30000);
+	assert_int_equal(t.writes, 1);
+	assert_non_null(strstr(t.buf, "New incident: Protocol now"));
+	wf_notify_free(n);
+	wf_model_free(m);
+}
+
 static void set_state(struct wf_model *m, enum wf_conn_state st)
 {
 	struct wf_conn c = *wf_model_conn(m);
@@ -712,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_terminal_sequences),
 		cmocka_unit_test(test_first_look_is_quiet_then_new_incident),
+		cmocka_unit_test(test_full_table_still_notifies),
 		cmocka_unit_test(test_waits_for_the_snapshot),
 		cmocka_unit_test(test_escalation_and_decisions),
 		cmocka_unit_test(test_burst_coalesces),
