@@ -337,6 +337,10 @@ struct wf_conn {
 	char user[WF_NAME_MAX + 1];
 	char role[16];
 	char org[WF_NAME_MAX + 1]; /* whoami's org: the organisation our votes count for */
+	/* Several backends (replicas): the one in use, 1-based of n_backends (0 with
+	 * one backend); the client moves to the next on failure. */
+	char backend[160];
+	int backend_index, n_backends;
 };
 const struct wf_conn *wf_model_conn(const struct wf_model *m);
 /* Replaces the connection state; bumps the generation only when it differs. */

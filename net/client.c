@@ -170,13 +170,39 @@ static int outbox_dir_for(const char *url, char *buf, size_t size)
 	return 0;
 }
 
+static bool url_ok(const char *u)
+{
+	return u && (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0);
+}
+
+bool client_next_backend(struct wf_client *c)
+{
+	if (c->n_urls < 2)
+		return false;
+	c->cur_url = (c->cur_url + 1) % c->n_urls;
+	c->url = c->urls[c->cur_url];
+	snprintf(c->conn.backend, sizeof(c->conn.backend), "%s", c->url);
+	c->conn.backend_index = (int)c->cur_url + 1;
+	return true;
+}
+
 struct wf_client *wf_client_new(const struct wf_client_config *cfg,
 				struct wf_model *model, char *err, size_t errsize)
 {
-	if (!cfg->url || (strncmp(cfg->url, "http://", 7) != 0 &&
-			  strncmp(cfg->url, "https://", 8) != 0)) {
+	if (!url_ok(cfg->url)) {
 		snprintf(err, errsize, "the URL must start with http:// or https://");
 		return NULL;
+	}
+	if (cfg->n_alt_urls + 1 > WF_CLIENT_BACKENDS_MAX) {
+		snprintf(err, errsize, "at most %d backends", WF_CLIENT_BACKENDS_MAX);
+		return NULL;
+	}
+	for (size_t i = 0; i < cfg->n_alt_urls; i++) {
+		if (!url_ok(cfg->alt_urls[i])) {
+			snprintf(err, errsize, "backend %zu: the URL must start with http:// "
+					       "or https://", i + 2);
+			return NULL;
+		}
 	}
 	if (cfg->cacert && access(cfg->cacert, R_OK) != 0) {
 		snprintf(err, errsize, "cannot read the CA file %s", cfg->cacert);
@@ -195,13 +221,19 @@ struct wf_client *wf_client_new(const struct wf_client_config *cfg,
 	}
 	c->cfg = *cfg;
 	c->model = model;
-	c->url = strdup(cfg->url);
+	bool urls_ok = true;
+	c->n_urls = 1 + cfg->n_alt_urls;
+	for (size_t i = 0; i < c->n_urls; i++)
+		urls_ok &= (c->urls[i] = strdup(i ? cfg->alt_urls[i - 1] : cfg->url)) != NULL;
+	c->url = c->urls[0];
 	c->token = cfg->token ? strdup(cfg->token) : NULL;
 	c->cacert = cfg->cacert ? strdup(cfg->cacert) : NULL;
 	c->cfg.url = c->url;
 	c->cfg.token = c->token;
 	c->cfg.cacert = c->cacert;
 	c->cfg.state_dir = NULL;
+	c->cfg.alt_urls = NULL;
+	c->cfg.n_alt_urls = 0;
 	if (c->cfg.poll_s <= 0)
 		c->cfg.poll_s = 5;
 	c->retry_ms = 2000;
@@ -212,7 +244,14 @@ struct wf_client *wf_client_new(const struct wf_client_config *cfg,
 	client_sync_init(c);
 	c->conn = *wf_model_conn(model);
 	c->conn.state = WF_CONN_CONNECTING;
-	if (!c->url || (cfg->token && !c->token) || (cfg->cacert && !c->cacert) ||
+	c->conn.backend[0] = '\0';
+	c->conn.backend_index = c->conn.n_backends = 0;
+	if (urls_ok && c->n_urls > 1) {
+		snprintf(c->conn.backend, sizeof(c->conn.backend), "%s", c->url);
+		c->conn.backend_index = 1;
+		c->conn.n_backends = (int)c->n_urls;
+	}
+	if (!urls_ok || (cfg->token && !c->token) || (cfg->cacert && !c->cacert) ||
 	    !c->multi) {
 		snprintf(err, errsize, "out of memory");
 		wf_client_free(c);
@@ -251,7 +290,8 @@ void wf_client_free(struct wf_client *c)
 	if (c->multi)
 		curl_multi_cleanup(c->multi);
 	wf_sse_free(&c->sse);
-	free(c->url);
+	for (size_t i = 0; i < c->n_urls; i++)
+		free(c->urls[i]);
 	wf_wipe_free(c->token);
 	free(c->cacert);
 	free(c);

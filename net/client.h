@@ -66,7 +66,16 @@ struct wf_client_config {
 	int hold_ms;           /* outbox hold before sending (undo window); default 5000,
 				  0 = send at once; < 0 = default */
 	bool no_outbox;        /* do not open an outbox file (replay, tests) */
+	/* Further backends (replicas of one command center, each a base URL like url):
+	 * on a connection failure, a stalled transfer or a 5xx the client moves to the
+	 * next one, round robin, with the usual backoff, and resumes from its cursor;
+	 * the outbox sends to the one in use (idempotency keys make a retry on another
+	 * replica safe). The outbox folder stays the one of url. At most
+	 * WF_CLIENT_BACKENDS_MAX in all. */
+	const char *const *alt_urls;
+	size_t n_alt_urls;
 };
+#define WF_CLIENT_BACKENDS_MAX 8
 
 /* Creates a client writing into model (borrowed: it must outlive the client).
  * Returns NULL with a message in err on failure (bad URL, unreadable cacert, outbox

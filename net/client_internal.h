@@ -36,7 +36,9 @@ enum abort_why { ABORT_NONE, ABORT_RESET, ABORT_CTYPE, ABORT_STATUS };
 #define LONGPOLL_MIN_MS 1000
 
 struct wf_client {
-	char *url, *token, *cacert;
+	char *url, *token, *cacert; /* url: the backend in use, one of urls[] */
+	char *urls[WF_CLIENT_BACKENDS_MAX];
+	size_t n_urls, cur_url;
 	struct wf_client_config cfg;
 	struct wf_model *model;
 	CURLM *multi;
@@ -82,6 +84,10 @@ bool client_start_xfer(struct wf_client *c, struct wf_xfer *x, struct wf_xfer **
 void client_xfer_drop(struct wf_client *c, struct wf_xfer **xp);
 /* d scaled by a random factor in [0.75, 1.25). */
 int64_t client_jitter(struct wf_client *c, int64_t d);
+
+/* Moves to the next backend (round robin) after a failure of the one in use; false
+ * with one backend. The connection state names the new one. */
+bool client_next_backend(struct wf_client *c);
 
 /* client_sync.c: keeping in sync, for client.c. */
 

@@ -352,6 +352,13 @@ static void failed(struct wf_client *c, struct wf_xfer *x, CURLcode rc, enum pha
 		snprintf(msg, sizeof(msg), "answer too large");
 	else
 		wf_xfer_describe(x, rc, msg, sizeof(msg));
+	/* Several backends: a connection failure, a stall or a 5xx moves to the next
+	 * (the retry below resumes from the cursor there). */
+	if ((rc != CURLE_OK || x->stalled || st >= 500) && client_next_backend(c)) {
+		size_t n = strlen(msg);
+		snprintf(msg + n, sizeof(msg) - n, "; next: backend %d/%d",
+			 c->conn.backend_index, c->conn.n_backends);
+	}
 	client_set_message(c, msg);
 	/* No server reachable at all: offline (still retrying) rather than
 	 * reconnecting. */
@@ -436,8 +443,13 @@ static void done_stream(struct wf_xfer *x, CURLcode rc)
 	if (rc == CURLE_OK && st == 200)
 		client_set_message(c, "the stream ended");
 	else if (x->stalled) {
-		char m[96];
+		char m[160];
 		stall_message(x, m, sizeof(m));
+		if (client_next_backend(c)) {
+			size_t n = strlen(m);
+			snprintf(m + n, sizeof(m) - n, "; next: backend %d/%d",
+				 c->conn.backend_index, c->conn.n_backends);
+		}
 		client_set_message(c, m);
 	} else {
 		failed(c, x, rc, PH_STREAM);

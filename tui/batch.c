@@ -38,14 +38,16 @@ static json_t *str_json(const char *s)
 static json_t *conn_json(const struct wf_conn *c, int64_t now)
 {
 	return json_pack(
-		"{s:s,s:i,s:I,s:o,s:o,s:I,s:f,s:I,s:I,s:o,s:o,s:o,s:o}", "state",
+		"{s:s,s:i,s:I,s:o,s:o,s:I,s:f,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:i,s:i}", "state",
 		wf_conn_state_name(c->state), "attempt", c->attempt, "next_try_ms",
 		(json_int_t)(c->next_try ? c->next_try - now : 0), "last_event",
 		time_json(c->last_event), "last_data", time_json(c->last_data),
 		"lag_ms", (json_int_t)c->lag_ms, "events_per_s", c->events_per_s,
 		"heartbeat_s", (json_int_t)c->heartbeat_s, "bad_events",
 		(json_int_t)c->bad_events, "message", str_json(c->message), "user",
-		str_json(c->user), "role", str_json(c->role), "org", str_json(c->org));
+		str_json(c->user), "role", str_json(c->role), "org", str_json(c->org),
+		"backend", c->n_backends ? str_json(c->backend) : json_null(),
+		"backend_index", c->backend_index, "backends", c->n_backends);
 }
 
 static json_t *incidents_json(const struct wf_model *m, int64_t now, json_int_t *vsum)

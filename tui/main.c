@@ -74,6 +74,10 @@ int main(int argc, char **argv)
 		wf_options_usage(stdout);
 		return 0;
 	}
+	/* A bad backends line is said and left out (its default stays), as any bad
+	 * config line. */
+	if (!o.demo && !o.replay && wf_options_load_backends(&o, err, sizeof(err)) != 0)
+		print_err(err);
 	if (o.version) {
 		printf("watchfloor %s\n", WF_VERSION);
 		return 0;
@@ -105,6 +109,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		o.url = demo.url;
+		o.n_alt_urls = 0;
 		token = strdup(demo.token);
 	} else {
 		err[0] = '\0';

@@ -9,6 +9,7 @@
 
 #include "model/validate.h"
 #include "net/client.h"
+#include "util/config.h"
 #include "tui/actions.h"
 
 enum {
@@ -43,9 +44,11 @@ enum {
 /* clang-format off */
 void wf_options_usage(FILE *f)
 {
-	fputs("usage: watchfloor [OPTIONS] [URL]\n"
+	fputs("usage: watchfloor [OPTIONS] [URL...]\n"
 	      "The terminal dashboard of the crisis command center (URL default "
 	      WF_DEFAULT_URL ").\n"
+	      "Several URLs (or the config's `backends = URL URL`) are replicas of one\n"
+	      "backend: on failure the dashboard moves to the next, from its cursor.\n"
 	      "\n"
 	      "  --read-only         never send anything but GET (no triage)\n"
 	      "  --wall              wall display: read-only kiosk, never exits\n"
@@ -417,11 +420,17 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 			return -1;
 		}
 	}
-	if (optind < argc)
-		o->url = argv[optind++];
 	if (optind < argc) {
-		snprintf(err, errsize, "one URL only ('%s' is extra)", argv[optind]);
-		return -1;
+		o->url = argv[optind++];
+		o->url_given = true;
+	}
+	while (optind < argc) {
+		if (o->n_alt_urls == WF_BACKENDS_MAX - 1) {
+			snprintf(err, errsize, "at most %d backend URLs ('%s' is extra)",
+				 WF_BACKENDS_MAX, argv[optind]);
+			return -1;
+		}
+		o->alt_urls[o->n_alt_urls++] = argv[optind++];
 	}
 	if (o->json && !o->batch) {
 		snprintf(err, errsize, "--json goes with --batch");
@@ -465,4 +474,66 @@ void wf_options_client_config(const struct wf_options *o, const char *token,
 				    : WF_CLIENT_LONGPOLL;
 	out->poll_s = o->poll_s;
 	out->hold_ms = o->hold_ms;
+	out->alt_urls = o->alt_urls;
+	out->n_alt_urls = o->n_alt_urls;
+}
+
+struct backends_ctx {
+	struct wf_options *o;
+	char *err;
+	size_t errsize;
+	int bad;
+};
+
+static int backends_line(char *key, char *value, int line, void *ctx)
+{
+	struct backends_ctx *b = ctx;
+	struct wf_options *o = b->o;
+	(void)key;
+	snprintf(o->backends_buf, sizeof(o->backends_buf), "%s", value ? value : "");
+	o->n_alt_urls = 0;
+	size_t n = 0;
+	for (char *save, *t = strtok_r(o->backends_buf, " \t,", &save); t;
+	     t = strtok_r(NULL, " \t,", &save)) {
+		if (n == WF_BACKENDS_MAX) {
+			snprintf(b->err, b->errsize, "config line %d: at most %d backends",
+				 line, WF_BACKENDS_MAX);
+			b->bad = 1;
+			o->url = WF_DEFAULT_URL;
+			o->n_alt_urls = 0;
+			return -1;
+		}
+		if (n == 0)
+			o->url = t;
+		else
+			o->alt_urls[o->n_alt_urls++] = t;
+		n++;
+	}
+	if (n == 0) {
+		o->url = WF_DEFAULT_URL;
+		snprintf(b->err, b->errsize, "config line %d: backends = wants URLs", line);
+		b->bad = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int wf_options_load_backends(struct wf_options *o, char *err, size_t errsize)
+{
+	char path[1024];
+	if (o->url_given || !wf_config_path(path, sizeof(path)))
+		return 0;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char *text = malloc(1 << 20);
+	size_t len = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
+	fclose(f);
+	if (!text)
+		return 0;
+	struct backends_ctx b = {o, err, errsize, 0};
+	wf_config_foreach(text, len, "backends", WF_CONFIG_LINE_MAX,
+			  WF_CONFIG_STRIP_COMMENT | WF_CONFIG_WHOLE_KEY, backends_line, &b);
+	free(text);
+	return b.bad ? -1 : 0;
 }

@@ -39,8 +39,16 @@ struct wf_verb_spec {
 /* --demo opens the scenario this far in unless --demo-at says otherwise. */
 #define WF_DEMO_AT_DEFAULT_S (3 * 3600)
 
+/* Backends: `watchfloor URL1 URL2 ...` or the config's `backends = URL1 URL2 ...`
+ * (replicas of one command center; the client moves between them). */
+#define WF_BACKENDS_MAX 8
+
 struct wf_options {
 	const char *url;    /* positional, default WF_DEFAULT_URL */
+	const char *alt_urls[WF_BACKENDS_MAX - 1]; /* the further backends */
+	size_t n_alt_urls;
+	bool url_given;     /* a URL on the command line (the config's backends unused) */
+	char backends_buf[2048]; /* the config's backends line, split */
 	bool read_only;	    /* --read-only (also set by --wall) */
 	bool wall;	    /* --wall */
 	int rotate_s;	    /* --rotate S: wall rotation, 0 = config or default */
@@ -76,6 +84,10 @@ struct wf_options {
 int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 		     size_t errsize);
 void wf_options_usage(FILE *f);
+/* Without a URL on the command line: the `backends = URL ...` line of the config
+ * file (util/config.h), if any, sets url and alt_urls. Returns 0, or -1 with a
+ * message (the line number) in err. */
+int wf_options_load_backends(struct wf_options *o, char *err, size_t errsize);
 
 struct wf_client_config;
 /* The network client's settings from the options (url, cacert, read-only, stream or

@@ -61,6 +61,16 @@ void wf_ui_draw_status(struct wf_ui *ui, WINDOW *w)
 		}
 	}
 	x = seg(w, x, buf, wf_theme_attr(conn_role(cn->state)) | A_REVERSE);
+	if (cn->n_backends > 1) {
+		/* Replicas: which one this dashboard is on (the URL without scheme). */
+		const char *b = strstr(cn->backend, "://");
+		char host[80];
+		const char *hs = b ? b + 3 : cn->backend;
+		wf_text_sanitize(hs, strlen(hs), 40, ui->ascii, host, sizeof(host));
+		snprintf(buf, sizeof(buf), "via %s %d/%d", host, cn->backend_index,
+			 cn->n_backends);
+		x = seg(w, x, buf, bar);
+	}
 	if (cn->last_event > 0) {
 		int64_t age = ui->now - cn->last_event;
 		int64_t hb = cn->heartbeat_s > 0 ? cn->heartbeat_s : 15;

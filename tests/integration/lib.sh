@@ -7,6 +7,7 @@
 #   make_tokens FILE         the standard tokens (below), written with printf+sha256sum
 #   start_server [opts...]   watchfloord on a free loopback port (or $LISTEN) with
 #                            $T/cc.db; sets SERVER_PID, URL, LISTEN
+#   start_replica NAME [opts...]  one more watchfloord on $WF_DB: NAME_PID, NAME_URL
 #   stop_server              SIGTERM, wait, fail unless it exits 0 (ASan leaks fail)
 #   kill_server [SIG]        kill without checking (default -9)
 #   req TOKEN METHOD PATH [BODY] [curl args...]
@@ -122,6 +123,21 @@ start_server() {
 	done
 	URL=$(head -n 1 "$T/server.out" | sed 's/^watchfloord listening on //')
 	LISTEN=${URL#*://}
+}
+
+# start_replica NAME [opts...]: another watchfloord on $WF_DB (replicas share a
+# PostgreSQL database); sets NAME_PID and NAME_URL, killed at exit.
+start_replica() {
+	rep_name=$1
+	shift
+	: >"$T/$rep_name.out"
+	"$WFD" --listen 127.0.0.1:0 --db "$WF_DB" --tokens "$T/tokens" "$@" \
+		>"$T/$rep_name.out" 2>"$T/$rep_name.err" &
+	eval "${rep_name}_PID=$!"
+	BG_PIDS="${BG_PIDS:-} $!"
+	wait_for 15 grep -q '^watchfloord listening on ' "$T/$rep_name.out" ||
+		fail "replica $rep_name did not start: $(cat "$T/$rep_name.err")"
+	eval "${rep_name}_URL=$(head -n 1 "$T/$rep_name.out" | sed 's/^watchfloord listening on //')"
 }
 
 stop_server() {

@@ -12,18 +12,6 @@ wf_use_pg || fail "no PostgreSQL (tests/lib/pg.sh)"
 DB=$(wf_db_name)_r
 WF_DB=$(pg_new_db "$DB") || fail "cannot create database $DB"
 
-start_replica() { # NAME [watchfloord options...]: sets NAME_PID, NAME_URL
-	n=$1
-	shift
-	: >"$T/$n.out"
-	"$WFD" --listen 127.0.0.1:0 --db "$WF_DB" --tokens "$T/tokens" "$@" \
-		>"$T/$n.out" 2>"$T/$n.err" &
-	eval "${n}_PID=$!"
-	BG_PIDS="$BG_PIDS $!"
-	wait_for 15 grep -q '^watchfloord listening on ' "$T/$n.out" ||
-		fail "replica $n did not start: $(cat "$T/$n.err")"
-	eval "${n}_URL=$(head -n 1 "$T/$n.out" | sed 's/^watchfloord listening on //')"
-}
 on() { URL=$(eval echo "\$${1}_URL"); } # the replica the next req/expect goes to
 sse_ids() { grep '^id: ' "$1" | sed 's/^id: //'; }
 sse_has() { sse_ids "$1" | grep -qx "$2"; }

@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -52,6 +55,49 @@ static void test_resolve_gate(void **state)
 	assert_int_equal(wf_options_parse(4, quit, &o, err, sizeof(err)), -1);
 	char *ok[] = {"watchfloor", "--batch", "--resolve", "dec-1:escalate:x", NULL};
 	assert_int_equal(wf_options_parse(4, ok, &o, err, sizeof(err)), 0);
+}
+
+/* Several backends: URLs on the command line, else the config's backends line. */
+static void test_backends(void **state)
+{
+	(void)state;
+	struct wf_options o;
+	char err[256];
+	char *two[] = {"watchfloor", "--batch", "http://a:1", "http://b:2", NULL};
+	assert_int_equal(wf_options_parse(4, two, &o, err, sizeof(err)), 0);
+	assert_string_equal(o.url, "http://a:1");
+	assert_int_equal(o.n_alt_urls, 1);
+	assert_string_equal(o.alt_urls[0], "http://b:2");
+	char *nine[] = {"watchfloor", "h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9",
+			NULL};
+	assert_int_equal(wf_options_parse(10, nine, &o, err, sizeof(err)), -1);
+	char dir[] = "/tmp/wf-backends.XXXXXX", path[300];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/watchfloor", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/watchfloor/config", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("theme = dark\nbackends = http://r1:8470, http://r2:8470 # replicas\n", f);
+	fclose(f);
+	setenv("XDG_CONFIG_HOME", dir, 1);
+	char *none[] = {"watchfloor", "--batch", NULL};
+	assert_int_equal(wf_options_parse(2, none, &o, err, sizeof(err)), 0);
+	assert_int_equal(wf_options_load_backends(&o, err, sizeof(err)), 0);
+	assert_string_equal(o.url, "http://r1:8470");
+	assert_int_equal(o.n_alt_urls, 1);
+	assert_string_equal(o.alt_urls[0], "http://r2:8470");
+	/* A URL on the command line wins over the config. */
+	char *one[] = {"watchfloor", "http://x:1", NULL};
+	assert_int_equal(wf_options_parse(2, one, &o, err, sizeof(err)), 0);
+	assert_int_equal(wf_options_load_backends(&o, err, sizeof(err)), 0);
+	assert_string_equal(o.url, "http://x:1");
+	assert_int_equal(o.n_alt_urls, 0);
+	unsetenv("XDG_CONFIG_HOME");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/watchfloor", dir);
+	rmdir(path);
+	rmdir(dir);
 }
 
 static void test_drop_confirms(void **state)
@@ -100,6 +146,7 @@ int main(void)
 		cmocka_unit_test(test_gate),
 		cmocka_unit_test(test_resolve_gate),
 		cmocka_unit_test(test_drop_confirms),
+		cmocka_unit_test(test_backends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
