@@ -592,12 +592,6 @@ int wf_outbox_enqueue(struct wf_outbox *ob, const char *kind, const char *path,
 	return 0;
 }
 
-int wf_outbox_enqueue_request(struct wf_outbox *ob, const struct wf_request *r,
-			      int64_t now_ms, uint64_t *id_out)
-{
-	return wf_outbox_enqueue(ob, r->kind, r->path, r->body, now_ms, id_out);
-}
-
 int wf_outbox_undo(struct wf_outbox *ob, uint64_t id)
 {
 	size_t at = 0;

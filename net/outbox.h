@@ -92,8 +92,12 @@ int wf_outbox_enqueue(struct wf_outbox *ob, const char *kind, const char *path,
 		      const char *json_body, int64_t now_ms, uint64_t *id_out);
 /* The same for a request built in net/request_verbs.h (its kind, path and body; r
  * stays the caller's): how the dashboard and --batch queue what the officer did. */
-int wf_outbox_enqueue_request(struct wf_outbox *ob, const struct wf_request *r,
-			      int64_t now_ms, uint64_t *id_out);
+static inline int wf_outbox_enqueue_request(struct wf_outbox *ob,
+					    const struct wf_request *r, int64_t now_ms,
+					    uint64_t *id_out)
+{
+	return wf_outbox_enqueue(ob, r->kind, r->path, r->body, now_ms, id_out);
+}
 /* Cancels a record still HELD. -1 when it is no longer held (already sent). */
 int wf_outbox_undo(struct wf_outbox *ob, uint64_t id);
 /* Removes a CONFLICT or FAILED record (the officer saw it). -1 otherwise. */

@@ -44,7 +44,7 @@ struct wf_screen_ops {
 	unsigned (*key)(void *self, wint_t ch, bool is_key);
 	/* One action through the screen's gate. Returns WF_REACT_*. */
 	unsigned (*action)(void *self, enum wf_action a);
-	/* A message for a few seconds (role: WF_ROLE_*; text is trusted or sanitized). */
+	/* A message for a few seconds (role: WF_ROLE_*; text trusted or sanitized). */
 	void (*message)(void *self, int role, const char *text);
 };
 

@@ -18,11 +18,11 @@
 /* One display unit of a string: a printable code point (with the combining marks
  * that follow it), or a placeholder for something unsafe. */
 struct wf_text_unit {
-	uint32_t cp[4];     /* base then combining marks; cp[0] 0 for a placeholder */
+	uint32_t cp[4]; /* base then combining marks; cp[0] 0 for a placeholder */
 	int n_cp;
-	int width;          /* display columns: 1 or 2 */
+	int width; /* display columns: 1 or 2 */
 	bool placeholder;
-	size_t bytes;       /* input bytes consumed */
+	size_t bytes; /* input bytes consumed */
 };
 
 /* Decodes the next unit of s[0..len) into *u. Returns false at the end. Strict UTF-8:

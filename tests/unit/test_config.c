@@ -156,6 +156,10 @@ static void test_file_read_once(void **state)
 	assert_non_null(strstr(err, path));
 	rmdir(path);
 	rmdir(dir);
+	char buf[512]; /* (from test_watch.c, with wf_config_path) */
+	setenv("XDG_CONFIG_HOME", "/x/y", 1);
+	assert_true(wf_config_path(buf, sizeof buf));
+	assert_string_equal(buf, "/x/y/watchfloor/config");
 	unsetenv("XDG_CONFIG_HOME");
 }
 

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "notify/watch.h"
-#include "util/config.h" /* wf_config_path */
 
 static const char config[] =
 	"# watchfloor config\n"				     /* 1 */
@@ -140,10 +139,6 @@ static void test_load_file(void **state)
 	assert_int_equal(wf_watch_rules_load(r, path, errs, sizeof errs),
 			 0); /* missing: fine */
 	wf_watch_rules_free(r);
-	char buf[512];
-	setenv("XDG_CONFIG_HOME", "/x/y", 1);
-	assert_true(wf_config_path(buf, sizeof buf));
-	assert_string_equal(buf, "/x/y/watchfloor/config");
 }
 
 int main(void)
