@@ -283,6 +283,8 @@ void wf_client_free(struct wf_client *c)
 	client_xfer_drop(c, &c->main);
 	client_xfer_drop(c, &c->whoami);
 	client_xfer_drop(c, &c->send);
+	client_xfer_drop(c, &c->fetch);
+	free(c->fetch_body);
 	if (c->outbox) {
 		wf_outbox_requeue_all(c->outbox);
 		wf_outbox_close(c->outbox);
@@ -324,7 +326,7 @@ int64_t wf_client_next_deadline(const struct wf_client *c)
 	/* A stalled transfer ends in libcurl's progress callback, which runs on
 	 * every process(): wake up when one would stall (not before "now + 50 ms"
 	 * once passed, so a transfer libcurl has not run yet is no busy loop). */
-	struct wf_xfer *const xs[] = {c->main, c->whoami, c->send};
+	struct wf_xfer *const xs[] = {c->main, c->whoami, c->send, c->fetch};
 	for (size_t i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
 		int64_t d = xs[i] ? wf_xfer_stall_deadline(xs[i]) : -1;
 		if (d >= 0)

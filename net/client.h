@@ -105,6 +105,7 @@ enum {
 	WF_CLIENT_EV_OUTBOX = 1 << 2,  /* an outbox record changed state or left */
 	WF_CLIENT_EV_SYNCED = 1 << 3,  /* a snapshot was applied (first sync or reset) */
 	WF_CLIENT_EV_STOPPED = 1 << 4, /* the client gave up: auth failed, 204, ... */
+	WF_CLIENT_EV_FETCHED = 1 << 5, /* a wf_client_fetch() answer is ready */
 };
 /* Runs transfers that are ready and timers that are due (reconnects, outbox holds
  * and retries, dead-stream checks). Returns WF_CLIENT_EV_* flags. */
@@ -125,6 +126,22 @@ bool wf_client_ready(const struct wf_client *c);
 bool wf_client_stopped(const struct wf_client *c);
 /* Number of snapshots applied so far (1 after the first sync; more after resets). */
 unsigned wf_client_syncs(const struct wf_client *c);
+
+/* A one-off GET of path (built by net/, e.g. wf_request_export) beside the stream,
+ * answer body up to max_body bytes: when it ends, wf_client_process() returns
+ * WF_CLIENT_EV_FETCHED and wf_client_fetch_take() hands the answer over. One at a
+ * time: -1 while another is running (or out of memory). Works before
+ * wf_client_start() too (a batch run that needs nothing else). */
+int wf_client_fetch(struct wf_client *c, const char *path, const char *accept,
+		    size_t max_body);
+/* The finished fetch: 1 with *body (malloc'd, NUL-terminated, the caller frees),
+ * *len and *status (the HTTP status; 0 when the exchange failed) and err set to a
+ * one-line description when the status is not 200 (never the token); 0 when no
+ * answer is waiting. */
+int wf_client_fetch_take(struct wf_client *c, char **body, size_t *len, long *status,
+			 char *err, size_t errsize);
+/* True while a fetch is running. */
+bool wf_client_fetching(const struct wf_client *c);
 
 /* The client's outbox (NULL with cfg.no_outbox); see net/outbox.h for the UI's calls:
  * wf_outbox_enqueue, wf_outbox_undo, wf_outbox_drop, wf_outbox_list. Records enqueued

@@ -50,6 +50,13 @@ struct wf_client {
 
 	enum phase phase, then;
 	struct wf_xfer *main, *whoami, *send;
+	/* A one-off GET (wf_client_fetch, client_fetch.c) and its finished answer. */
+	struct wf_xfer *fetch;
+	bool fetched;          /* an answer (or failure) waits for wf_client_fetch_take */
+	long fetch_status;
+	char *fetch_body;
+	size_t fetch_len;
+	char fetch_err[256];
 	bool have_whoami;  /* its name is the outbox's identity: sending waits for it */
 	int64_t whoami_retry; /* monotonic; 0: none planned */
 	int64_t next_try; /* monotonic */

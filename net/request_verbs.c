@@ -186,3 +186,14 @@ int wf_request_resolve_again(struct wf_request *r, const char *path, const char 
 		snprintf(id_out, id_size, "%s", id);
 	return rc;
 }
+
+int wf_request_export(struct wf_request *r, const char *incident_id, bool stix)
+{
+	memset(r, 0, sizeof(*r));
+	if (!incident_id || !wf_valid_id(incident_id))
+		return -1;
+	snprintf(r->kind, sizeof(r->kind), "export");
+	snprintf(r->path, sizeof(r->path), "/v1/incidents/%s/%s", incident_id,
+		 stix ? "stix" : "record");
+	return 0;
+}

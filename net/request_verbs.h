@@ -66,4 +66,9 @@ bool wf_request_is_resolve_of(const char *path, const char *id);
 int wf_request_resolve_again(struct wf_request *r, const char *path, const char *body,
 			     int64_t version, char *id_out, size_t id_size);
 
+/* GET /v1/incidents/{id}/record (stix false) or /v1/incidents/{id}/stix, the
+ * exports of the debrief (kind "export", no body: a read, not for the outbox). -1
+ * for a bad id. */
+int wf_request_export(struct wf_request *r, const char *incident_id, bool stix);
+
 #endif

@@ -17,6 +17,7 @@ enum wf_xfer_kind {
 	WF_XFER_STREAM,
 	WF_XFER_POLL,
 	WF_XFER_SEND,
+	WF_XFER_FETCH,
 };
 
 struct wf_xfer;

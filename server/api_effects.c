@@ -49,6 +49,9 @@ static int incident_effect(struct server *srv, json_t *d, const char *tier,
 			json_object_set_new(inc, "tier", json_string(tier));
 		if (state)
 			api_incident_set_state(inc, state, util_now_ms());
+		char by[100];
+		snprintf(by, sizeof(by), "decision %s", str(d, "id") ? str(d, "id") : "?");
+		json_object_set_new(inc, "updated_by", json_string(by));
 		rc = api_save_emit(srv, "incident", inc, true, NULL, WF_EV_INCIDENT_UPDATED);
 	}
 	json_decref(inc);

@@ -27,6 +27,8 @@ struct walk {
 	json_t *others;	    /* event type -> count (types this walk does not know) */
 	int64_t batches;
 	int64_t chain_seq; /* seq of the last event of an approved decision's effects */
+	int64_t chain_ms;  /* the time of the decision's closing event */
+	bool effect;	   /* the event being read is one of those effects */
 	char chain_by[400]; /* who that decision was approved by */
 	int64_t first_seq;
 };
@@ -67,10 +69,9 @@ static void on_incident(struct walk *w, int64_t seq, json_t *env, json_t *d,
 	json_t *old = w->incident;
 	const char *by = str(d, opened ? "opened_by" : "updated_by");
 	char via[480] = "";
-	if (!opened && w->chain_seq && seq == w->chain_seq + 1) {
+	if (!opened && w->effect) {
 		snprintf(via, sizeof(via), "%s", w->chain_by);
 		by = via;
-		w->chain_seq = seq;
 	}
 	json_t *at = json_object_get(env, "time");
 	if (opened || !old) {
@@ -129,7 +130,7 @@ static void on_signal(struct walk *w, int64_t seq, json_t *env, json_t *d)
 	const char *was = str(row, "state"), *now = str(d, "state");
 	if (was && now && strcmp(was, now) != 0) {
 		add_entry(w, seq, json_incref(json_object_get(env, "time")),
-			  "signal_state", NULL, id,
+			  "signal_state", w->effect ? w->chain_by : NULL, id,
 			  fmt("Signal %s: %s -> %s", id, was, now));
 		json_object_set(row, "state", json_object_get(d, "state"));
 	}
@@ -234,7 +235,8 @@ static void on_report(struct walk *w, int64_t seq, json_t *env, json_t *d)
 				     NULL));
 	} else if (str(old, "state") && str(d, "state") &&
 		   strcmp(str(old, "state"), str(d, "state")) != 0) {
-		add_entry(w, seq, json_incref(at), "report_state", NULL, id,
+		add_entry(w, seq, json_incref(at), "report_state",
+			  w->effect ? w->chain_by : NULL, id,
 			  fmt("Report %s: %s -> %s", id, str(old, "state"),
 			      str(d, "state")));
 	}
@@ -279,6 +281,7 @@ static void on_decision(struct walk *w, int64_t seq, json_t *env, json_t *d,
 		if (str(d, "state") && strcmp(str(d, "state"), "approved") == 0) {
 			/* Its effects follow in the same transaction: the next seqs. */
 			w->chain_seq = seq;
+			w->chain_ms = time_of(env, "time");
 			size_t n = 0;
 			n += (size_t)snprintf(w->chain_by, sizeof(w->chain_by),
 					      "decision %s", id);
@@ -365,6 +368,12 @@ static void on_event(struct walk *w, int64_t seq, const char *envelope)
 	}
 	if (w->first_seq < 0)
 		w->first_seq = seq;
+	/* An approved decision's effects are the events right after it, written in
+	 * the same transaction (consecutive seqs): they are attributed to it. */
+	int64_t t = time_of(env, "time");
+	w->effect = w->chain_seq && seq == w->chain_seq + 1 && t >= w->chain_ms &&
+		    t - w->chain_ms <= 100;
+	w->chain_seq = w->effect ? seq : 0;
 	const char *id = str(d, "id"), *inc = str(d, "incident_id");
 	bool mine = inc && strcmp(inc, w->inc_id) == 0;
 	if (strcmp(type, "platform.updated") == 0 && id && str(d, "name")) {

@@ -62,6 +62,7 @@ enum {
 	X(FILE_REPORT, "file-report", 'R', 0, 0, WF_ACT_MUTATES | WF_ACT_FORM, "File a report of any kind on the selected incident (form)") \
 	X(PROPOSE, "propose", 'P', 0, 0, WF_ACT_MUTATES | WF_ACT_FORM, "Propose a decision on the selected incident or report (form)") \
 	X(NOTES, "notes", 'N', 0, 0, 0, "The situation notes of the selected incident, as a conversation") \
+	X(EXPORT, "export", 0, 0, 0, 0, "Write the selected incident's record from the backend to a file: :export [md|json|stix] [FILE]") \
 	X(TAG, "tag", ' ', 0, 0, WF_ACT_NEEDS_SEL, "Tag / untag the selected row")   \
 	X(TAG_APPLY, "tag-apply", ';', 0, 0, 0, "Apply the next action to all tagged rows") \
 	X(UNTAG, "untag", 0, 0, 0, 0, "Clear every tag of the focused pane")         \

@@ -20,6 +20,7 @@
 #include "net/client.h"
 #include "notify/notify.h" /* notifications hook, see app_notify_* */
 #include "themes/theme.h"
+#include "tui/batch_export.h" /* :export, see app_export */
 #include "tui/options.h"
 #include "tui/screen.h"
 #include "tui/signals.h"
@@ -28,6 +29,7 @@
 #include "util/clock.h"
 #include "util/config.h"
 #include "util/wipe.h"
+#include "widgets/sanitize.h"
 
 #define FRAME_MIN_MS 50 /* at most 20 frames a second */
 
@@ -68,6 +70,9 @@ struct app {
 	struct wf_client *own_client; /* wall: a client made here after a refusal */
 	int64_t stopped_at;           /* wall: when the client stopped, 0 if not */
 	int retry_s;                  /* wall: the pace of retries after a refusal */
+	bool exporting;               /* :export: a fetch is running */
+	enum wf_export_format export_format;
+	char export_path[1024];
 };
 
 /* --- notifications hook (notify/notify.h, docs/notifications.md) ---------------
@@ -196,6 +201,57 @@ static int app_theme(void *arg, const char *name, char *msg, size_t size)
 	return 0;
 }
 
+/* The `:export` hook: the fetch runs on the client beside the stream; the loop
+ * writes the file when the answer is in (app_export_done). */
+static int app_export(void *arg, const char *incident_id, const char *format,
+		      const char *path, char *msg, size_t size)
+{
+	struct app *a = arg;
+	enum wf_export_format f;
+	if (!a->client) {
+		snprintf(msg, size, "export: no backend (replay)");
+		return -1;
+	}
+	if (!wf_export_format_parse(format, &f)) {
+		snprintf(msg, size, "export: format md, json or stix");
+		return -1;
+	}
+	if (a->exporting) {
+		snprintf(msg, size, "export: one is running already");
+		return -1;
+	}
+	if (path)
+		snprintf(a->export_path, sizeof(a->export_path), "%s", path);
+	else
+		wf_export_default_name(incident_id, f, wf_client_now_ms(), a->export_path,
+				       sizeof(a->export_path));
+	if (wf_export_fetch_start(a->client, incident_id, f) != 0) {
+		snprintf(msg, size, "export: cannot start the request");
+		return -1;
+	}
+	a->exporting = true;
+	a->export_format = f;
+	snprintf(msg, size, "export: fetching %s's record from the backend...", incident_id);
+	return 0;
+}
+
+static void app_export_done(struct app *a)
+{
+	char msg[600], safe[700], real[4096];
+	long status;
+	if (!a->exporting)
+		return;
+	a->exporting = false;
+	int rc = wf_export_finish(a->client, a->export_format, a->export_path, msg,
+				  sizeof(msg), &status);
+	const char *shown = rc == 0 && realpath(a->export_path, real) ? real : a->export_path;
+	if (rc == 0)
+		snprintf(msg, sizeof(msg), "export: wrote %s", shown);
+	wf_text_sanitize(msg, strlen(msg), 200, false, safe, sizeof(safe));
+	wf_screen_message(&a->screen, rc == 0 ? WF_ROLE_PROMPT : WF_ROLE_ERROR, "%s%s",
+			  rc == 0 ? "" : "export failed: ", safe);
+}
+
 static void app_resize(struct app *a)
 {
 	struct winsize ws;
@@ -298,7 +354,8 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 	/* The config file, read once: the wall and the notifier each take their keys. */
 	char config_err[300];
 	wf_config_file_read(&a.config, NULL, config_err, sizeof(config_err));
-	const struct wf_screen_hooks hooks = {.arg = &a, .theme = app_theme};
+	const struct wf_screen_hooks hooks = {.arg = &a, .theme = app_theme,
+					      .export = app_export};
 	app_wall_start(&a, opt, model, &hooks); /* --wall: the wall is the screen */
 	if (!a.wall) {
 		bool ro = !client || (opt && (opt->read_only || opt->wall)); /* replay: nothing to send */
@@ -343,6 +400,8 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 			unsigned ev = wf_client_process(client);
 			if ((ev & WF_CLIENT_EV_OUTBOX) && a.ui_ready)
 				wf_ui_outbox_changed(&a.ui);
+			if (ev & WF_CLIENT_EV_FETCHED)
+				app_export_done(&a); /* :export */
 			if (ev & WF_CLIENT_EV_STOPPED)
 				wf_screen_message(&a.screen, WF_ROLE_ERROR, "%s",
 						  wf_model_conn(model)->message);

@@ -2,6 +2,8 @@
  * lines or text; --resolve votes go through the outbox like the dashboard's. */
 #include "batch.h"
 
+#include "tui/batch_export.h"
+
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,6 +393,8 @@ int wf_batch_run(const struct wf_options *o, struct wf_client *client,
 {
 	int status = 0;
 	uint64_t ids[WF_RESOLVE_MAX] = {0}, verb_ids[WF_VERBS_MAX] = {0};
+	if (o->export_id && client)
+		return wf_batch_export(o, client, sigfd);
 	int64_t interval = (int64_t)(o->interval_s * 1000);
 	if ((o->n_resolve && resolves_refused(o) > 0) ||
 	    (o->n_verbs && wf_batch_verbs_refused(o) > 0))

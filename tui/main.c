@@ -124,6 +124,8 @@ int main(int argc, char **argv)
 	wf_options_client_config(&o, token, &cfg);
 	/* A demo's outbox lives and dies with its private server. */
 	cfg.state_dir = o.demo ? demo.dir : NULL;
+	/* An export reads once and sends nothing: no outbox to open. */
+	cfg.no_outbox = o.export_id != NULL;
 	struct wf_client *client = wf_client_new(&cfg, m, err, sizeof(err));
 	wf_wipe_free(token);
 	if (!client) {

@@ -36,6 +36,9 @@ enum {
 	OPT_SYNC_TIMEOUT,
 	OPT_CAP,
 	OPT_TOKEN,
+	OPT_EXPORT,
+	OPT_FORMAT,
+	OPT_OUTPUT,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -80,6 +83,10 @@ void wf_options_usage(FILE *f)
 	      "                      form's fields given by --set NAME=VALUE after it\n"
 	      "  --triage REP[:REASON], --dismiss REP:REASON\n"
 	      "                      with --batch: triage or dismiss a report\n"
+	      "  --export INCIDENT   with --batch: write the incident's record from the\n"
+	      "                      backend and exit (docs/interop.md)\n"
+	      "  --format F          with --export: md (default), json or stix\n"
+	      "  --output FILE       with --export: write FILE (default: stdout)\n"
 	      "  --sync-timeout S    with --batch: wait at most S seconds for the first\n"
 	      "                      sync before printing anyway (default 30)\n"
 	      "  --cap NAME=N        hold at most N of a table (incidents 4096, decisions\n"
@@ -246,6 +253,9 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 		{"no-notify", no_argument, NULL, OPT_NO_NOTIFY},
 		{"hold", required_argument, NULL, OPT_HOLD},
 		{"resolve", required_argument, NULL, OPT_RESOLVE},
+		{"export", required_argument, NULL, OPT_EXPORT},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"output", required_argument, NULL, OPT_OUTPUT},
 		{"declare", no_argument, NULL, OPT_VERB},
 		{"update", required_argument, NULL, OPT_VERB},
 		{"file-note", required_argument, NULL, OPT_VERB},
@@ -406,6 +416,25 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 				 "can read it there): use --token-file FILE or "
 				 "WATCHFLOOR_TOKEN");
 			return -1;
+		case OPT_EXPORT:
+			if (!wf_valid_id(optarg)) {
+				snprintf(err, errsize, "--export: '%s' is not an incident id",
+					 optarg);
+				return -1;
+			}
+			o->export_id = optarg;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "md") && strcmp(optarg, "json") &&
+			    strcmp(optarg, "stix")) {
+				snprintf(err, errsize, "--format wants md, json or stix");
+				return -1;
+			}
+			o->export_format = optarg;
+			break;
+		case OPT_OUTPUT:
+			o->export_output = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			o->help = true;
@@ -438,6 +467,18 @@ int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 	}
 	if (o->n_verbs && !o->batch) {
 		snprintf(err, errsize, "--%s goes with --batch", o->verbs[0].action);
+		return -1;
+	}
+	if (o->export_id && !o->batch) {
+		snprintf(err, errsize, "--export goes with --batch");
+		return -1;
+	}
+	if ((o->export_format || o->export_output) && !o->export_id) {
+		snprintf(err, errsize, "--format and --output go with --export");
+		return -1;
+	}
+	if (o->export_id && (o->n_resolve || o->n_verbs || o->json)) {
+		snprintf(err, errsize, "--export runs alone (no --json, --resolve or verbs)");
 		return -1;
 	}
 	if (o->n_resolve && !o->batch) {

@@ -76,6 +76,9 @@ struct wf_options {
 	struct wf_resolve_spec resolve[WF_RESOLVE_MAX];
 	size_t n_verbs; /* --declare, --propose, ... (batch only) */
 	struct wf_verb_spec verbs[WF_VERBS_MAX];
+	const char *export_id;	  /* --export INCIDENT (batch only) */
+	const char *export_format; /* --format md|json|stix (default md) */
+	const char *export_output; /* --output FILE (default stdout) */
 	bool help, version;
 };
 

@@ -39,3 +39,13 @@ void wf_screen_clear(void)
 	werase(stdscr);
 	wnoutrefresh(stdscr);
 }
+
+int wf_screen_export(const struct wf_screen_hooks *h, const char *incident_id,
+		     const char *format, const char *path, char *msg, size_t size)
+{
+	if (!h || !h->export) {
+		snprintf(msg, size, "export: not available here");
+		return -1;
+	}
+	return h->export(h->arg, incident_id, format, path, msg, size);
+}

@@ -26,6 +26,11 @@ struct wf_screen_hooks {
 	void *arg;
 	/* name NULL: the next theme. */
 	int (*theme)(void *arg, const char *name, char *msg, size_t size);
+	/* :export: start writing the record of incident_id in format ("md", "json",
+	 * "stix") to path (NULL: a name of its own in the current folder); the result
+	 * comes later as a message. */
+	int (*export)(void *arg, const char *incident_id, const char *format,
+		      const char *path, char *msg, size_t size);
 };
 
 struct wf_screen_ops {
@@ -87,6 +92,9 @@ void wf_screen_message(const struct wf_screen *s, int role, const char *fmt, ...
  * else "theme: ..."). */
 int wf_screen_theme(const struct wf_screen_hooks *h, const char *name, char *msg,
 		    size_t size);
+/* Calls the export hook; -1 with msg when there is none. */
+int wf_screen_export(const struct wf_screen_hooks *h, const char *incident_id,
+		     const char *format, const char *path, char *msg, size_t size);
 /* For screens: the next frame repaints the whole terminal (stdscr erased and
  * curscr invalidated, wnoutrefresh'ed; the caller draws and calls doupdate). */
 void wf_screen_clear(void);

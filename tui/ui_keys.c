@@ -354,6 +354,37 @@ static void drop_now(struct wf_ui *ui)
 		      dropped == 1 ? "" : "s");
 }
 
+/* :export [md|json|stix] [FILE]: the record of the focused incident (the
+ * context, else the selected one) from the backend, written by the loop's hook. */
+static unsigned ui_export(struct wf_ui *ui, const char *args)
+{
+	char format[16] = "md", path[1024] = "", msg[300] = "";
+	struct wf_view_ctx c;
+	wf_ui_view_ctx(ui, &c);
+	const char *inc = c.focus_incident;
+	size_t n = strcspn(args, " ");
+	if (n && n < sizeof(format) &&
+	    (!strncmp(args, "md", n) || !strncmp(args, "json", n) || !strncmp(args, "stix", n))) {
+		memcpy(format, args, n);
+		format[n] = '\0';
+		args += n;
+		while (*args == ' ')
+			args++;
+	} else if (n && args[n] == ' ') {
+		wf_ui_message(ui, WF_ROLE_ERROR, "export: format md, json or stix, then a file");
+		return WF_REACT_DRAW;
+	}
+	snprintf(path, sizeof(path), "%s", args);
+	if (!inc) {
+		wf_ui_message(ui, WF_ROLE_ERROR, "export: no incident selected");
+		return WF_REACT_DRAW;
+	}
+	int rc = wf_screen_export(&ui->hooks, inc, format, path[0] ? path : NULL, msg,
+				  sizeof(msg));
+	wf_ui_message(ui, rc < 0 ? WF_ROLE_ERROR : WF_ROLE_DIM, "%s", msg);
+	return WF_REACT_DRAW;
+}
+
 /* Dropping discards officers' decisions for good: it asks first (CONFIRM). */
 static unsigned act_drop(struct wf_ui *ui)
 {
@@ -613,6 +644,8 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 		return wf_ui_resend_start(ui);
 	case WF_ACTION_THEME:
 		return wf_ui_command(ui, "theme");
+	case WF_ACTION_EXPORT:
+		return wf_ui_command(ui, "export");
 	case WF_ACTION_PAUSE:
 		ui->paused = !ui->paused;
 		ui->paused_gen = wf_model_generation(ui->model);
@@ -651,6 +684,8 @@ unsigned wf_ui_command(struct wf_ui *ui, const char *line)
 			wf_ui_message(ui, WF_ROLE_ERROR, "filter: %s", err);
 		return WF_REACT_DRAW;
 	}
+	if (strcmp(name, "export") == 0)
+		return ui_export(ui, args);
 	if (strcmp(name, "theme") == 0) {
 		char msg[256];
 		if (wf_screen_theme(&ui->hooks, *args ? args : NULL, msg, sizeof(msg)) < 0) {

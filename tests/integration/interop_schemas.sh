@@ -2,7 +2,8 @@
 # interop_schemas.sh - every STIX object watchfloord exports validates against the
 # OASIS STIX 2.1 JSON schemas (../shared/reference/stix2-json-schemas beside the
 # checkout, or $STIX_SCHEMAS) with Debian's python3-jsonschema: the bundle of the
-# demo's simulated incident, of the quieter one, of an incident with a signal of
+# demo's simulated incident (from the API and from `watchfloor --batch --export
+# --format stix`), of the quieter one, of an incident with a signal of
 # every hash type and a note, and every page of every TAXII collection. Without
 # the schemas the test says so and exits 77 (SKIP in tests/run.sh), never 0.
 set -eu
@@ -38,6 +39,10 @@ jq -e '[.objects[].type] | index("note") and index("sighting") and index("incide
 	fail "the demo's bundle lacks notes, sightings or the incident"
 jq -e '[.objects[] | select(.type == "indicator") | .pattern] | (map(select(contains("x_pdq"))) | length) > 0' "$T/bundle-$MAIN.json" >/dev/null ||
 	fail "the demo's bundle has no PDQ indicator"
+
+# the dashboard's export of the same bundle
+WATCHFLOOR_TOKEN="$VIEWER" "$WF_BUILD/watchfloor" --batch --export "$MAIN" --format stix \
+	--output "$T/bundle-cli.json" "$URL" 2>/dev/null || fail "watchfloor --export --format stix"
 
 # every TAXII collection, every page
 [ "$(taxii "$VIEWER" /taxii2/feed/collections/)" = 200 ] || fail "collections"

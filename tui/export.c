@@ -1,0 +1,157 @@
+/* export.c - formats, default names, the check and re-serialisation of what the
+ * backend answered, and writing the export file in one piece. */
+#include "export.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+bool wf_export_format_parse(const char *s, enum wf_export_format *out)
+{
+	if (!s)
+		return false;
+	if (strcasecmp(s, "md") == 0 || strcasecmp(s, "markdown") == 0)
+		*out = WF_EXPORT_MD;
+	else if (strcasecmp(s, "json") == 0)
+		*out = WF_EXPORT_JSON;
+	else if (strcasecmp(s, "stix") == 0)
+		*out = WF_EXPORT_STIX;
+	else
+		return false;
+	return true;
+}
+
+const char *wf_export_format_name(enum wf_export_format f)
+{
+	return f == WF_EXPORT_MD ? "md" : f == WF_EXPORT_JSON ? "json" : "stix";
+}
+
+bool wf_export_is_stix(enum wf_export_format f)
+{
+	return f == WF_EXPORT_STIX;
+}
+
+void wf_export_default_name(const char *incident_id, enum wf_export_format f,
+			    int64_t now_ms, char *buf, size_t size)
+{
+	time_t t = (time_t)(now_ms / 1000);
+	struct tm tm;
+	char stamp[32];
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(buf, size, "watchfloor-%s-%s.%s", incident_id, stamp,
+		 f == WF_EXPORT_MD     ? "md"
+		 : f == WF_EXPORT_JSON ? "json"
+				       : "stix.json");
+}
+
+int wf_export_render(enum wf_export_format f, const char *body, size_t len, char **out,
+		     size_t *outlen, char *err, size_t errsize)
+{
+	json_error_t je;
+	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	*out = NULL;
+	if (!root) {
+		snprintf(err, errsize, "the server's answer is not JSON (line %d)",
+			 je.line);
+		return -1;
+	}
+	bool ok = f == WF_EXPORT_STIX
+			  ? json_is_object(root) &&
+				    json_is_string(json_object_get(root, "type")) &&
+				    strcmp(json_string_value(
+						   json_object_get(root, "type")),
+					   "bundle") == 0 &&
+				    json_is_array(json_object_get(root, "objects"))
+			  : json_is_object(json_object_get(root, "incident")) &&
+				    json_is_object(json_object_get(root, "figures")) &&
+				    json_is_array(json_object_get(root, "timeline"));
+	if (!ok) {
+		json_decref(root);
+		snprintf(err, errsize, "the server's answer is not %s",
+			 f == WF_EXPORT_STIX ? "a STIX bundle" : "an incident record");
+		return -1;
+	}
+	if (f == WF_EXPORT_MD) {
+		*out = wf_export_markdown(root, outlen);
+	} else {
+		/* Re-serialised: whatever arrived, the file is well-formed JSON. */
+		char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (text) {
+			*outlen = strlen(text);
+			*out = realloc(text, *outlen + 2);
+			if (*out) {
+				(*out)[(*outlen)++] = '\n';
+				(*out)[*outlen] = '\0';
+			} else {
+				free(text);
+			}
+		}
+	}
+	json_decref(root);
+	if (!*out) {
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int wf_export_write(const char *path, const char *data, size_t len, char *err,
+		    size_t errsize)
+{
+	if (strcmp(path, "-") == 0) {
+		if (write_all(STDOUT_FILENO, data, len) != 0) {
+			snprintf(err, errsize, "stdout: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	char tmp[4096];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp)) {
+		snprintf(err, errsize, "path too long");
+		return -1;
+	}
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	int rc =
+		write_all(fd, data, len) == 0 && fchmod(fd, 0644) == 0 && fsync(fd) == 0
+			? 0
+			: -1;
+	int saved = errno;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc != 0) {
+		unlink(tmp);
+		snprintf(err, errsize, "%s: %s", path, strerror(saved));
+	}
+	return rc;
+}
