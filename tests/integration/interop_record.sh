@@ -23,6 +23,12 @@ start_server
 req "$VIEWER" GET /v1/snapshot >/dev/null
 v=$(jq --arg i "$MAIN" '.incidents[] | select(.id == $i) | .version' "$T/body")
 expect 200 "$OFFICER" POST "/v1/incidents/$MAIN" "{\"state\":\"concluded\",\"version\":$v}"
+# on our incident, an activation by two organisations (olga's and ada's)
+expect 201 "$OFFICER" POST /v1/decisions "{\"kind\":\"activate\",\"incident_id\":\"$INC\",\"subject\":\"Activate\",\"subject_ref\":\"$INC\"}"
+DEC=$(jq -r .id "$T/body")
+expect 200 "$OFFICER" POST "/v1/decisions/$DEC/resolve" '{"action":"approve","reason":"criteria met","version":1}'
+expect 200 "$ADMIN" POST "/v1/decisions/$DEC/resolve" '{"action":"approve","reason":"agreed","version":2}'
+jq -e '.state == "approved"' "$T/body" >/dev/null || fail "the activation did not close: $(cat "$T/body")"
 
 export WATCHFLOOR_TOKEN="$VIEWER"
 "$WF" --batch --export "$MAIN" --format json --output "$T/record.json" "$URL" 2>"$T/export.err" ||
@@ -64,9 +70,10 @@ jq -e '([.timeline[] | select(.kind == "notification")] | length) == 1 and (.not
 	fail "no authority notification in the record"
 jq -e '[.timeline[] | select(.kind == "state" and .by == "olga" and (.text | endswith("-> concluded")))] | length == 1' "$T/record.json" >/dev/null ||
 	fail "the officer's conclusion (by olga) is not in the timeline"
-jq -e '[.timeline[] | select(.kind == "tier" and (.by | startswith("decision ")) and (.text | endswith("protocol_activated")))] | length == 1' "$T/record.json" >/dev/null ||
-	fail "the activation is not attributed to its decision"
-jq -e '[.decisions[] | select(.kind == "activate") | .needed, (.votes | length)] | .[0] == 2 and .[1] >= 2' "$T/record.json" >/dev/null ||
+"$WF" --batch --export "$INC" --format json --output "$T/ours.json" "$URL" 2>/dev/null || fail "export ours json"
+jq -e --arg d "$DEC" '[.timeline[] | select(.kind == "tier" and .by == "decision " + $d + " approved by olga, ada" and (.text | endswith("protocol_activated")))] | length == 1' "$T/ours.json" >/dev/null ||
+	fail "the activation is not attributed to its decision: $(jq -c '[.timeline[] | select(.kind == "tier")]' "$T/ours.json")"
+jq -e --arg d "$DEC" '[.decisions[] | select(.id == $d) | .needed, (.votes | length), .state] == [2, 2, "approved"] and .figures.time_to_activation_ms > 0' "$T/ours.json" >/dev/null ||
 	fail "the activate decision lacks its quorum or votes"
 jq -e '.figures.time_to_conclusion_ms > .figures.time_to_activation_ms and [.timeline[].seq] == ([.timeline[].seq] | sort)' "$T/record.json" >/dev/null ||
 	fail "conclusion figure or timeline order"
