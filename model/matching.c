@@ -27,6 +27,9 @@ static void feed_push_unmatched(struct wf_model *m, const struct wf_sightings *s
 	f->count = u->count;
 	f->distance = u->nearest_id ? u->nearest_distance : -1;
 	f->unmatched = true;
+	f->serial = ++m->unmatched_serial;
+	if (u->nearest_id)
+		strncpy(f->nearest_id, u->nearest_id, WF_ID_MAX);
 	m->feed_head = (m->feed_head + 1) % m->lim.feed;
 	if (m->feed_n < m->lim.feed)
 		m->feed_n++;

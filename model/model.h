@@ -213,6 +213,9 @@ struct wf_feed_item {
 	int distance;
 	bool unmatched; /* an upload that matched no signal (distance: its near miss's,
 			   -1 without one) */
+	uint64_t serial; /* unmatched: 1, 2, 3, ... in the order applied, never reused
+			    (a reset does not start it again); else 0 */
+	char nearest_id[WF_ID_MAX + 1]; /* unmatched: its near miss, or "" */
 };
 size_t wf_model_feed(const struct wf_model *m, const char *incident_id,
 		     struct wf_feed_item *out, size_t cap);

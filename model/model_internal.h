@@ -43,6 +43,7 @@ struct wf_model {
 	size_t feed_head, feed_n;
 	struct wf_near_miss near[WF_NEAR_MISSES]; /* ring, matching.c */
 	size_t near_head, near_n;
+	uint64_t unmatched_serial; /* last serial given to an unmatched upload */
 	int64_t cursor;
 	int64_t clock; /* newest event time seen: the reference for windows on apply */
 	int64_t now_limit; /* caller's wall clock plus skew (0: no limit) */

@@ -53,6 +53,7 @@ struct wf_notify {
 		bool set;
 		int64_t newest, from;
 	} reports_mark, signals_mark;
+	uint64_t unmatched_serial; /* the newest unmatched upload looked at */
 	const void **buf;
 	size_t buf_cap;
 	struct wf_notify_stats stats;
@@ -687,6 +688,41 @@ static void observe_signals(struct wf_notify *n, const struct wf_model *m, bool 
 	seen_sweep(&n->signals);
 }
 
+/* Unmatched uploads (a new variant spreading): the feed's entries newer than the
+ * last one looked at, checked on their platform's name, else id. */
+static void observe_unmatched(struct wf_notify *n, const struct wf_model *m, bool quiet,
+			      int64_t now)
+{
+	struct wf_feed_item f[64];
+	size_t cnt = wf_model_feed(m, NULL, f, 64);
+	uint64_t newest = n->unmatched_serial;
+	for (size_t i = cnt; i-- > 0;) {
+		if (!f[i].unmatched || f[i].serial <= n->unmatched_serial)
+			continue;
+		if (f[i].serial > newest)
+			newest = f[i].serial;
+		n->stats.walked++;
+		if (quiet)
+			continue;
+		char ctx[160];
+		if (f[i].nearest_id[0])
+			snprintf(ctx, sizeof ctx, "unmatched %s upload x%lld, near %s (d=%d)",
+				 wf_hash_type_name(f[i].hash_type), (long long)f[i].count,
+				 f[i].nearest_id, f[i].distance);
+		else
+			snprintf(ctx, sizeof ctx, "unmatched %s upload x%lld",
+				 wf_hash_type_name(f[i].hash_type), (long long)f[i].count);
+		const char *name = platform_name(m, f[i].platform_id);
+		size_t r;
+		if (name && wf_watch_match_ex(n->cfg.rules, WF_WATCH_UNMATCHED, name,
+					      strlen(name), &r))
+			watch_check(n, WF_WATCH_UNMATCHED, name, ctx, now);
+		else
+			watch_check(n, WF_WATCH_UNMATCHED, f[i].platform_id, ctx, now);
+	}
+	n->unmatched_serial = newest;
+}
+
 /* Whether the model is worth comparing now. Never while a snapshot is being read
  * (the model may be half reset); the first look waits for a synced model (live,
  * polling or replay), so the opening snapshot is recorded, not notified. */
@@ -720,6 +756,8 @@ static void look(struct wf_notify *n, const struct wf_model *m, bool changed,
 		observe_reports(n, m, quiet, now);
 	if (changed && (plat || wf_watch_has_field(r, WF_WATCH_HASH)))
 		observe_signals(n, m, quiet, now);
+	if (changed && wf_watch_has_field(r, WF_WATCH_UNMATCHED))
+		observe_unmatched(n, m, quiet, now);
 	n->generation = wf_model_generation(m);
 	n->primed = true;
 }

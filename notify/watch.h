@@ -14,7 +14,8 @@
 	X(TITLE, "title")	/* incident title */                                   \
 	X(REPORT, "report")	/* report text */                                      \
 	X(PLATFORM, "platform") /* platform id or name (signals, reports) */           \
-	X(HASH, "hash")		/* signal hash value */
+	X(HASH, "hash")		/* signal hash value */                                \
+	X(UNMATCHED, "unmatched") /* platform name or id of an upload no signal matched */
 
 #define WF_WATCH_FIELD_MEMBER(N, S) WF_WATCH_##N,
 enum wf_watch_field { WF_WATCH_FIELDS(WF_WATCH_FIELD_MEMBER) WF_WATCH__COUNT };

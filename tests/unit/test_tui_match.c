@@ -105,7 +105,7 @@ static void unmatched_batch(struct wf_harness *h, int64_t at)
 static bool row_with(struct wf_harness *h, const char *a, const char *b)
 {
 	char row[1024];
-	for (int y = 0; y < 60; y++) {
+	for (int y = 0; y < 90; y++) {
 		wf_harness_row(h, y, row, sizeof(row));
 		if (strstr(row, a) && strstr(row, b))
 			return true;
@@ -187,11 +187,58 @@ static void test_model_variants_and_neighbours(void **state)
 	wf_harness_close(&h);
 }
 
+/* The incident detail lists its variants with their signals; a decision about a
+ * signal shows the signal and its nearest neighbours. */
+static void test_details_show_variants_and_neighbours(void **state)
+{
+	struct wf_harness h;
+	char t[32], d[32];
+	(void)state;
+	assert_int_equal(wf_harness_open(&h, 90, 200, false, false), 0);
+	fill(&h);
+	ts(T0 - 5 * MIN, t);
+	ts(T0 + 30 * MIN, d);
+	assert_int_equal(wf_harness_apply(&h,
+					  "{\"seq\":%lld,\"type\":\"decision.opened\","
+					  "\"time\":\"%s\",\"data\":"
+					  "{\"id\":\"dec-1\",\"kind\":\"add_signal\","
+					  "\"incident_id\":\"inc-1\","
+					  "\"subject\":\"Share pdq candidate "
+					  "sig-3\",\"subject_ref\":\"sig-3\","
+					  "\"detail\":\"Nearest signal sig-1 at "
+					  "distance 44\",\"proposer\":\"p\","
+					  "\"priority\":\"normal\",\"created_at\":\"%"
+					  "s\",\"due_at\":\"%s\","
+					  "\"state\":\"pending\",\"votes\":[],"
+					  "\"rationale\":\"\",\"version\":1}}",
+					  (long long)++seq, t, t, d),
+			 0);
+	wf_harness_frame(&h, T0, false);
+	wf_harness_key(&h, '1', false);
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Variants (2, first seen first)"));
+	assert_true(row_with(&h, "v1", "2 signals"));
+	assert_true(row_with(&h, "v9", "1 signal "));
+	assert_true(row_with(&h, "sig-2", "~ sig-1 d=1"));
+	assert_true(row_with(&h, "sig-3", "~ sig-1 d=44"));
+	wf_harness_key(&h, 27, false);
+	wf_harness_key(&h, '4', false);
+	wf_harness_key(&h, '\r', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Signal sig-3"));
+	assert_true(wf_harness_find(&h, "Nearest neighbours (1)"));
+	assert_true(row_with(&h, "sig-1", "distance 44"));
+	assert_true(row_with(&h, "sig-1", "(nearest when this one was added)"));
+	wf_harness_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unmatched_in_panes_within_a_frame),
 		cmocka_unit_test(test_model_variants_and_neighbours),
+		cmocka_unit_test(test_details_show_variants_and_neighbours),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "detail_match.h"
 #include "look.h"
 #include "net/outbox.h"
 #include "net/request_verbs.h"
@@ -184,6 +185,10 @@ static void dec_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 	wf_lines_text(l, "Detail", d->detail && *d->detail ? d->detail : "-", t);
 	if (d->rationale && *d->rationale)
 		wf_lines_text(l, "Rationale", d->rationale, t);
+	if (d->subject_ref && wf_model_signal(c->model, d->subject_ref)) {
+		wf_lines_blank(l);
+		wf_detail_signal(c, l, d->subject_ref);
+	}
 	wf_lines_blank(l);
 	wf_lines_printf(l, h, "Votes and history (%zu)", d->n_votes);
 	for (size_t i = 0; i < d->n_votes; i++) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detail_match.h"
 #include "look.h"
 #include "notify/watch.h"
 #include "pane.h"
@@ -277,6 +278,8 @@ static void inc_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 		wf_lines_printf(l, t, "%s%*s %7s %7s %7s %6s %7s %7s", name, pad > 0 ? pad : 0,
 				"", a, b, d, e, buf, kx);
 	}
+	wf_lines_blank(l);
+	wf_detail_variants(c, l, inc->id);
 	wf_lines_blank(l);
 	wf_lines_printf(l, h, "Signals (newest first)");
 	const struct wf_signal *sig[64];
