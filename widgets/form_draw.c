@@ -133,7 +133,10 @@ int wf_form_height(const struct wf_form *f)
 	if (f->mode == WF_FORM_SUMMARY) {
 		for (int i = 0; i < f->n; i++)
 			if (!f->fields[i].hidden)
-				rows += f->fields[i].kind == WF_FIELD_MULTILINE ? 3 : 1;
+				rows += f->fields[i].kind == WF_FIELD_MULTILINE &&
+							f->fields[i].buf[0]
+						? 3
+						: 1;
 		rows += f->note[0] ? 2 : 0;
 	} else {
 		for (int i = 0; i < f->n; i++)
@@ -253,7 +256,8 @@ static void draw_summary(const struct wf_form *f, WINDOW *w, int h, int wd,
 				     (int)(st->value | A_BOLD));
 			y++;
 		} else if (fl->kind == WF_FIELD_MULTILINE) {
-			int rows = bottom - y < 3 ? bottom - y : 3;
+			int want = fl->buf[0] ? 3 : 1; /* an empty text takes one row */
+			int rows = bottom - y < want ? bottom - y : want;
 			int n = wf_text_draw_wrapped(w, y, vx, rows, vcols, 0, fl->buf,
 						     st->value | A_BOLD);
 			if (!fl->buf[0])
