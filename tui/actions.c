@@ -2,6 +2,7 @@
 #include <curses.h>
 
 #include "actions.h"
+#include "keymap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,13 +20,7 @@ const struct wf_action_def *wf_action_def(enum wf_action a)
 
 enum wf_action wf_action_for_key(int key)
 {
-	if (key == 0)
-		return WF_ACTION_NONE;
-	for (int a = 0; a < WF_ACTION__COUNT; a++)
-		for (int k = 0; k < 3; k++)
-			if (action_defs[a].keys[k] == key)
-				return (enum wf_action)a;
-	return WF_ACTION_NONE;
+	return wf_keymap_action(wf_keymap_current(), key);
 }
 
 enum wf_action wf_action_by_name(const char *name)
@@ -49,25 +44,5 @@ bool wf_action_permitted(const struct wf_action_def *def, bool read_only, bool w
 
 void wf_action_key_name(int key, char *out, size_t size)
 {
-	static const struct {
-		int key;
-		const char *name;
-	} names[] = {
-		{'\t', "Tab"},        {KEY_BTAB, "S-Tab"}, {KEY_DOWN, "Down"},
-		{KEY_UP, "Up"},       {KEY_NPAGE, "PgDn"}, {KEY_PPAGE, "PgUp"},
-		{KEY_HOME, "Home"},   {KEY_END, "End"},    {'\n', "Enter"},
-		{WF_KEY_ESC, "Esc"},  {KEY_LEFT, "Left"},  {' ', "Space"},
-		{KEY_F(1), "F1"},
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].key == key) {
-			snprintf(out, size, "%s", names[i].name);
-			return;
-		}
-	if (key > 0 && key < 32)
-		snprintf(out, size, "Ctrl-%c", key + 'A' - 1);
-	else if (key >= 32 && key < 127)
-		snprintf(out, size, "%c", key);
-	else
-		snprintf(out, size, "#%d", key);
+	wf_key_name(key, out, size);
 }

@@ -72,6 +72,7 @@ enum {
 	X(DROP, "drop", 'D', 0, 0, WF_ACT_CONFIRM, "Drop outbox records refused or in conflict, for good (confirm)") \
 	X(THEME, "theme", 'T', 0, 0, WF_ACT_WALL, "Cycle the colour theme (:theme NAME picks one)") \
 	X(PAUSE, "pause", 'p', 0, 0, 0, "Pause / resume the display (data keeps arriving)") \
+	X(RELOAD, "reload", 0, 0, 0, WF_ACT_WALL, "Read the config file again: keys, mouse (also on SIGHUP)") \
 	X(REDRAW, "redraw", WF_KEY_CTRL('l'), 0, 0, WF_ACT_WALL, "Redraw the whole screen")
 
 #define WF_ACTION_MEMBER(N, S, K1, K2, K3, F, H) WF_ACTION_##N,
@@ -86,14 +87,16 @@ struct wf_action_def {
 };
 
 const struct wf_action_def *wf_action_def(enum wf_action a);
-/* The action bound to a key, or WF_ACTION_NONE. */
+/* The action bound to a key in the keymap in force (tui/keymap.h: the defaults
+ * below changed by the config's bind/unbind lines), or WF_ACTION_NONE. */
 enum wf_action wf_action_for_key(int key);
 /* The action with that name (as on the command line), or WF_ACTION_NONE. */
 enum wf_action wf_action_by_name(const char *name);
 /* The one permission gate: false when def may not act, read-only (a MUTATES
  * action) or on the wall display (anything not flagged WALL). */
 bool wf_action_permitted(const struct wf_action_def *def, bool read_only, bool wall);
-/* The key as shown in help: "a", "Tab", "PgDn", "Ctrl-L", ... */
+/* The key as shown in help and written in the config: "a", "<Tab>", "<PageDown>",
+ * "C-l", "F1" (tui/keymap.h). */
 void wf_action_key_name(int key, char *out, size_t size);
 
 #endif

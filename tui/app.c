@@ -21,6 +21,7 @@
 #include "notify/notify.h" /* notifications hook, see app_notify_* */
 #include "themes/theme.h"
 #include "tui/batch_export.h" /* :export, see app_export */
+#include "tui/keymap.h"
 #include "tui/options.h"
 #include "tui/screen.h"
 #include "tui/signals.h"
@@ -252,6 +253,47 @@ static void app_export_done(struct app *a)
 			  rc == 0 ? "" : "export failed: ", safe);
 }
 
+/* Puts the keys (bind, unbind) and the mouse setting of a config text in force
+ * (tui/keymap.h); msg says how it went: the first bad line as FILE:LINE: message.
+ * Returns the number of bad lines. */
+static int app_keys_apply(struct app *a, const struct wf_config_file *cf, char *msg,
+			  size_t size)
+{
+	struct wf_keymap km;
+	char errs[1024];
+	int bad = wf_keymap_load(&km, cf, errs, sizeof(errs));
+	wf_keymap_install(&km);
+	/* The wall never reads the mouse (its screen takes no clicks). */
+	bool mouse = km.mouse && !a->wall;
+	mousemask(mouse ? ALL_MOUSE_EVENTS : 0, NULL);
+	mouseinterval(0); /* presses at once; double clicks are timed in ui_mouse.c */
+	if (bad) {
+		char *nl = strchr(errs, '\n');
+		if (nl)
+			*nl = '\0';
+		snprintf(msg, size, "config: %d bad line%s, the rest applies: %s", bad < 0 ? 1 : bad,
+			 bad == 1 ? "" : "s", errs);
+	} else {
+		snprintf(msg, size, "config read: keys and mouse (%s)", mouse ? "on" : "off");
+	}
+	return bad;
+}
+
+/* SIGHUP and :reload: the config file read again, its keys and mouse in force. */
+static int app_reload_keys(void *arg, char *msg, size_t size)
+{
+	struct wf_config_file cf;
+	char err[300];
+	if (wf_config_file_read(&cf, NULL, err, sizeof(err)) != 0) {
+		wf_config_file_free(&cf);
+		snprintf(msg, size, "config not read again: %s", err);
+		return 1;
+	}
+	int bad = app_keys_apply(arg, &cf, msg, size);
+	wf_config_file_free(&cf);
+	return bad;
+}
+
 static void app_resize(struct app *a)
 {
 	struct winsize ws;
@@ -266,10 +308,18 @@ static void app_signals_read(struct app *a)
 	ssize_t n;
 	while ((n = read(wf_signals_fd(), buf, sizeof(buf))) > 0) {
 		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == SIGWINCH)
+			if (buf[i] == SIGWINCH) {
 				app_resize(a);
-			else
+			} else if (buf[i] == SIGHUP) {
+				/* Reload, as :reload does. A terminal that hung up is found
+				 * by the dead-terminal check of the loop instead. */
+				char msg[512];
+				int bad = app_reload_keys(a, msg, sizeof(msg));
+				wf_screen_message(&a->screen, bad ? WF_ROLE_ERROR : WF_ROLE_DIM,
+						  "SIGHUP: %s", msg);
+			} else {
 				a->quit = true;
+			}
 		}
 	}
 }
@@ -355,7 +405,7 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 	char config_err[300];
 	wf_config_file_read(&a.config, NULL, config_err, sizeof(config_err));
 	const struct wf_screen_hooks hooks = {.arg = &a, .theme = app_theme,
-					      .export = app_export};
+					      .export = app_export, .reload = app_reload_keys};
 	app_wall_start(&a, opt, model, &hooks); /* --wall: the wall is the screen */
 	if (!a.wall) {
 		bool ro = !client || (opt && (opt->read_only || opt->wall)); /* replay: nothing to send */
@@ -373,6 +423,9 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		wf_ui_screen(&a.ui, &a.screen);
 	}
 	wf_screen_set_now(&a.screen, client ? wf_client_now_ms() : wf_clock_now_ms());
+	char keys_msg[512];
+	if (app_keys_apply(&a, &a.config, keys_msg, sizeof(keys_msg)) != 0 && !err[0])
+		snprintf(err, sizeof(err), "%s", keys_msg);
 	if (err[0])
 		wf_screen_message(&a.screen, WF_ROLE_ERROR, "%s", err);
 	else if (!client)

@@ -49,3 +49,12 @@ int wf_screen_export(const struct wf_screen_hooks *h, const char *incident_id,
 	}
 	return h->export(h->arg, incident_id, format, path, msg, size);
 }
+
+int wf_screen_reload(const struct wf_screen_hooks *h, char *msg, size_t size)
+{
+	if (!h || !h->reload) {
+		snprintf(msg, size, "reload is not available here");
+		return -1;
+	}
+	return h->reload(h->arg, msg, size);
+}

@@ -31,6 +31,9 @@ struct wf_screen_hooks {
 	 * comes later as a message. */
 	int (*export)(void *arg, const char *incident_id, const char *format,
 		      const char *path, char *msg, size_t size);
+	/* Reads the config file again (keys, mouse); what to show in msg. Returns the
+	 * number of bad lines (0: all good). */
+	int (*reload)(void *arg, char *msg, size_t size);
 };
 
 struct wf_screen_ops {
@@ -95,6 +98,8 @@ int wf_screen_theme(const struct wf_screen_hooks *h, const char *name, char *msg
 /* Calls the export hook; -1 with msg when there is none. */
 int wf_screen_export(const struct wf_screen_hooks *h, const char *incident_id,
 		     const char *format, const char *path, char *msg, size_t size);
+/* For screens: runs the reload hook (:reload); -1 with a message without one. */
+int wf_screen_reload(const struct wf_screen_hooks *h, char *msg, size_t size);
 /* For screens: the next frame repaints the whole terminal (stdscr erased and
  * curscr invalidated, wnoutrefresh'ed; the caller draws and calls doupdate). */
 void wf_screen_clear(void);

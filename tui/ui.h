@@ -100,6 +100,8 @@ struct wf_ui {
 	bool rows_stale; /* filter, sort or context changed since the rows were read */
 	unsigned frames;
 	const struct wf_watch_rules *watch; /* watch rules whose action is highlight */
+	int64_t click_at;	 /* the last click on a row (monotonic ms), 0: none */
+	int click_pane, click_row; /* where it was: a second one there opens it */
 };
 
 /* Call after initscr() and the theme's activation. */
@@ -111,6 +113,10 @@ void wf_ui_free(struct wf_ui *ui);
 void wf_ui_resize(struct wf_ui *ui);
 /* One key from wget_wch (is_key: a KEY_* code). Returns WF_REACT_*. */
 unsigned wf_ui_key(struct wf_ui *ui, wint_t ch, bool is_key);
+/* A mouse event at screen cell (y, x) (ncurses bstate; now_ms: a monotonic clock):
+ * focus and select on a click, open on a second click on the same row within
+ * 400 ms, scroll on the wheel (tui/ui_mouse.c). Returns WF_REACT_*. */
+unsigned wf_ui_mouse(struct wf_ui *ui, int y, int x, unsigned long bstate, int64_t now_ms);
 /* Runs one action through the gate (read-only, selection, pane). */
 unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a);
 /* Runs a command line ("approve", "filter RE", "drop", "theme dark", ...). */

@@ -6,6 +6,7 @@
 
 #include "net/outbox.h"
 #include "themes/theme.h"
+#include "tui/keymap.h"
 #include "ui.h"
 #include "widgets/format.h"
 #include "widgets/frame.h"
@@ -172,6 +173,53 @@ static const char *prompt_label(const struct wf_ui *ui, char *buf, size_t size)
 	}
 }
 
+/* The hint bar: the first key in force of the actions an officer needs most (the
+ * config's bind lines change it; an unbound action is left out). */
+static void hint_text(bool read_only, char *out, size_t size)
+{
+	static const struct {
+		enum wf_action a;
+		const char *label;
+		bool rw_only, ro_only;
+	} hints[] = {
+		{WF_ACTION_HELP, "help", false, false},
+		{WF_ACTION_NEXT_PANE, "pane", false, false},
+		{WF_ACTION_DOWN, "move", false, true},
+		{WF_ACTION_OPEN, "detail", false, false},
+		{WF_ACTION_FILTER, "filter", false, false},
+		{WF_ACTION_SORT, "sort", false, true},
+		{WF_ACTION_CONTEXT, "context", false, true},
+		{WF_ACTION_APPROVE, "approve", true, false},
+		{WF_ACTION_REJECT, "reject", true, false},
+		{WF_ACTION_ESCALATE, "escalate", true, false},
+		{WF_ACTION_NOTE, "note", true, false},
+		{WF_ACTION_TRIAGE, "triage", true, false},
+		{WF_ACTION_DISMISS, "dismiss", true, false},
+		{WF_ACTION_DECLARE, "declare", true, false},
+		{WF_ACTION_PROPOSE, "propose", true, false},
+		{WF_ACTION_NOTES, "notes", true, false},
+		{WF_ACTION_TAG, "tag", true, false},
+		{WF_ACTION_TAG_APPLY, "all-tagged", true, false},
+		{WF_ACTION_UNDO, "undo", true, false},
+		{WF_ACTION_OUTBOX, "outbox", true, false},
+		{WF_ACTION_PAUSE, "pause", false, true},
+		{WF_ACTION_QUIT, "quit", false, false},
+	};
+	const struct wf_keymap *km = wf_keymap_current();
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+		if ((hints[i].rw_only && read_only) || (hints[i].ro_only && !read_only))
+			continue;
+		char keys[64];
+		wf_keymap_keys_text(km, hints[i].a, keys, sizeof(keys));
+		if (!keys[0])
+			continue;
+		keys[strcspn(keys, " ")] = '\0'; /* the first one */
+		size_t len = strlen(out);
+		snprintf(out + len, size - len, "%s%s:%s", len ? "  " : "", keys, hints[i].label);
+	}
+}
+
 void wf_ui_draw_msgline(struct wf_ui *ui, WINDOW *w)
 {
 	char label[160];
@@ -210,10 +258,8 @@ void wf_ui_draw_msgline(struct wf_ui *ui, WINDOW *w)
 		wf_text_draw(w, 0, 0, "; the next action applies to every tagged row",
 			     getmaxx(w) - 1, wf_theme_attr(WF_ROLE_PROMPT));
 	} else {
-		const char *hint =
-			ui->read_only
-				? "?:help  Tab/1-5:pane  j/k:move  Enter:detail  /:filter  s:sort  i:context  p:pause  q:quit"
-				: "?:help  Tab/1-5:pane  Enter:detail  /:filter  a:approve r:reject e:escalate c:note  t/x:triage/dismiss  I/E/n/R/P:forms  N:notes  space:tag ;:all-tagged  u:undo  o:outbox  q:quit";
+		char hint[512];
+		hint_text(ui->read_only, hint, sizeof(hint));
 		wf_text_draw(w, 0, 0, hint, getmaxx(w) - 1, wf_theme_attr(WF_ROLE_DIM));
 	}
 	wnoutrefresh(w);
@@ -244,7 +290,7 @@ void wf_ui_draw_help(struct wf_ui *ui, WINDOW *w)
 {
 	int rows = getmaxy(w) - 2;
 	werase(w);
-	wf_frame_draw(w, "Help: keys (generated from the action table)",
+	wf_frame_draw(w, "Help: the keys in force (action table + config bind lines)",
 		      ui->read_only ? "read-only: greyed actions are refused" : "Esc/? close",
 		      wf_theme_attr(WF_ROLE_PANE_TITLE), wf_theme_attr(WF_ROLE_PANE_TITLE_FOCUS));
 	if (ui->help_skip > WF_ACTION__COUNT - rows)
@@ -252,16 +298,8 @@ void wf_ui_draw_help(struct wf_ui *ui, WINDOW *w)
 	for (int r = 0; r < rows && ui->help_skip + r < WF_ACTION__COUNT; r++) {
 		const struct wf_action_def *d = wf_action_def((enum wf_action)(ui->help_skip + r));
 		bool off = ui->read_only && (d->flags & WF_ACT_MUTATES);
-		char keys[64] = "";
-		for (int k = 0; k < 3 && d->keys[k]; k++) {
-			char kn[16];
-			if (d->keys[k] == '\r' || d->keys[k] == KEY_ENTER)
-				continue;
-			wf_action_key_name(d->keys[k], kn, sizeof(kn));
-			if (keys[0])
-				strncat(keys, " ", sizeof(keys) - strlen(keys) - 1);
-			strncat(keys, kn, sizeof(keys) - strlen(keys) - 1);
-		}
+		char keys[64];
+		wf_keymap_keys_text(wf_keymap_current(), d->action, keys, sizeof(keys));
 		int y = r + 1;
 		int ka = off ? wf_theme_attr(WF_ROLE_HELP_DISABLED) : wf_theme_attr(WF_ROLE_HELP_KEY);
 		int ta = off ? wf_theme_attr(WF_ROLE_HELP_DISABLED) : wf_theme_attr(WF_ROLE_TEXT);

@@ -3,6 +3,7 @@
  * marked MUTATES. Triage actions go to the outbox bound to decision ids and versions. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <wctype.h>
 
 #include "net/outbox.h"
@@ -267,6 +268,15 @@ unsigned wf_ui_key(struct wf_ui *ui, wint_t ch, bool is_key)
 	}
 	if (ui->verb.open) /* a form has every key until it is sent or cancelled */
 		return wf_ui_form_key(ui, ch, is_key);
+	if (is_key && ch == KEY_MOUSE) {
+		MEVENT ev;
+		if (getmouse(&ev) != OK)
+			return WF_REACT_NONE;
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		return wf_ui_mouse(ui, ev.y, ev.x, (unsigned long)ev.bstate,
+				   (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	}
 	if (ui->prompt != WF_PROMPT_NONE)
 		return prompt_key(ui, ch, is_key);
 	if (ui->layout == WF_LAYOUT_TOO_SMALL) {
@@ -653,6 +663,13 @@ unsigned wf_ui_dispatch(struct wf_ui *ui, enum wf_action a)
 	case WF_ACTION_REDRAW:
 		ui->full = true;
 		return WF_REACT_CLEAR | WF_REACT_DRAW;
+	case WF_ACTION_RELOAD: {
+		char msg[512];
+		int bad = wf_screen_reload(&ui->hooks, msg, sizeof(msg));
+		wf_ui_message(ui, bad ? WF_ROLE_ERROR : WF_ROLE_DIM, "%s", msg);
+		ui->msg_until = ui->now + (bad ? 20000 : 5000);
+		return WF_REACT_DRAW;
+	}
 	case WF_ACTION__COUNT:
 	case WF_ACTION_NONE:
 		break;

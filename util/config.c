@@ -1,5 +1,5 @@
 /* config.c - the config file (see config.h): its path, the one reader, and the one
- * walk over its `key = value` lines: which lines a part claims, the line length
+ * walk over its `key = value` and `WORD args` command lines: which lines a part claims, the line length
  * limit, trimming, " #" comments and the list of bad lines. */
 #include "config.h"
 
@@ -51,6 +51,14 @@ static const char *config_claim(const char *s, size_t n, const char *prefix,
 	size_t plen = strlen(prefix);
 	if (n < plen || strncmp(s, prefix, plen) != 0)
 		return NULL;
+	if (flags & WF_CONFIG_COMMAND) {
+		if (n > plen && s[plen] != ' ' && s[plen] != '\t')
+			return NULL;
+		size_t k = plen;
+		while (k < n && (s[k] == ' ' || s[k] == '\t'))
+			k++;
+		return k < n && s[k] == '=' ? NULL : s + plen; /* the separator */
+	}
 	if (!(flags & WF_CONFIG_WHOLE_KEY))
 		return memchr(s, '=', n);
 	size_t k = plen;
@@ -64,7 +72,7 @@ static const char *config_claim(const char *s, size_t n, const char *prefix,
 static int config_line(const char *raw, size_t n, int lineno, const char *prefix,
 		       size_t max_line, unsigned flags, wf_config_line_fn fn, void *ctx)
 {
-	char line[WF_CONFIG_LINE_MAX + 1];
+	char line[WF_CONFIG_LINE_MAX + 2];
 	const char *s = raw;
 	size_t sn = n;
 	while (sn && (*s == ' ' || *s == '\t')) {
@@ -87,6 +95,7 @@ static int config_line(const char *raw, size_t n, int lineno, const char *prefix
 	}
 	memcpy(line, s, sn);
 	line[sn] = '\0';
+	line[sn + 1] = '\0'; /* a command without arguments: value "" */
 	line[klen] = '\0';
 	char *key = wf_config_trim(line), *value = line + klen + 1;
 	bool keep = flags & WF_CONFIG_KEEP_LEADING;

@@ -25,6 +25,11 @@
  * holding a NUL reaches fn with value NULL, so the part can call it bad. Without
  * this flag such lines are skipped unseen, and max_line counts the whole line. */
 #define WF_CONFIG_REPORT_LONG 0x8u
+/* Command lines instead: `WORD args...` (tig's `bind KEY ACTION`), where WORD is
+ * key_prefix as a whole word followed by a blank or the end of the line, and the
+ * first non-blank after it is not '='. fn gets key = WORD and value = the arguments,
+ * trimmed ("" when none). */
+#define WF_CONFIG_COMMAND 0x10u
 
 /* Called for each claimed line: key and value are trimmed, NUL-terminated and
  * writable until fn returns; line counts from 1. Returns < 0 when the line is bad. */

@@ -203,6 +203,8 @@ void wf_pane_draw_list(struct wf_pane *p, const struct wf_view_ctx *c, WINDOW *w
 		r.h--;
 	}
 	p->page_rows = r.h > 1 ? r.h : 1;
+	p->list_y = r.y;
+	p->list_rows = r.h;
 	if (p->n == 0) {
 		wf_text_draw(w, r.y, r.x + 2, p->filter ? "(nothing matches the filter)"
 							: "(none)",

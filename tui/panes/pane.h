@@ -77,6 +77,8 @@ struct wf_pane {
 	bool pinned; /* the officer moved the selection: keep it by id; until then it
 			stays on the first row */
 	int page_rows; /* rows of the list as last drawn, for PgUp/PgDn */
+	int list_y, list_rows; /* where the list's first row was last drawn (window
+				  line) and how many rows it has: clicks (ui_mouse.c) */
 	int sort;
 	pcre2_code *filter;
 	pcre2_match_data *match;

@@ -482,6 +482,10 @@ static unsigned wall_screen_action(void *self, enum wf_action a)
 	case WF_ACTION_REDRAW:
 		w->full = true;
 		return WF_REACT_CLEAR | WF_REACT_DRAW;
+	case WF_ACTION_RELOAD:
+		wf_screen_reload(&w->hooks, msg, sizeof(msg));
+		wall_screen_message(w, WF_ROLE_DIM, msg);
+		return WF_REACT_DRAW;
 	default:
 		return WF_REACT_NONE;
 	}
