@@ -49,7 +49,10 @@ unsigned wf_ui_mouse(struct wf_ui *ui, int y, int x, unsigned long bstate, int64
 #else
 	bool wheel_down = false;
 #endif
+	/* ncurses folds a press and release read together into CLICKED, and two
+	 * clicks into DOUBLE_CLICKED (even with mouseinterval 0). */
 	bool press = bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED);
+	bool dbl = bstate & (BUTTON1_DOUBLE_CLICKED | BUTTON1_TRIPLE_CLICKED);
 	unsigned react = WF_REACT_NONE;
 	if (ui->layout == WF_LAYOUT_TOO_SMALL || ui->verb.open || ui->prompt != WF_PROMPT_NONE)
 		return WF_REACT_NONE; /* forms and prompts take keys only */
@@ -65,7 +68,7 @@ unsigned wf_ui_mouse(struct wf_ui *ui, int y, int x, unsigned long bstate, int64
 			react |= wf_ui_dispatch(ui, wheel_up ? WF_ACTION_UP : WF_ACTION_DOWN);
 		return react;
 	}
-	if (!press || overlay || i < 0)
+	if (!(press || dbl) || overlay || i < 0)
 		return WF_REACT_NONE;
 	if (i != ui->focus)
 		react |= wf_ui_dispatch(ui, (enum wf_action)(WF_ACTION_PANE1 + i));
@@ -78,8 +81,8 @@ unsigned wf_ui_mouse(struct wf_ui *ui, int y, int x, unsigned long bstate, int64
 	wf_pane_select_index(p, row);
 	ui->dirty = true;
 	react |= WF_REACT_DRAW;
-	bool twice = ui->click_at && now_ms - ui->click_at <= DOUBLE_CLICK_MS &&
-		     ui->click_pane == i && ui->click_row == row;
+	bool twice = dbl || (ui->click_at && now_ms - ui->click_at <= DOUBLE_CLICK_MS &&
+			     ui->click_pane == i && ui->click_row == row);
 	if (twice) {
 		ui->click_at = 0;
 		return react | wf_ui_dispatch(ui, WF_ACTION_OPEN);

@@ -38,7 +38,8 @@ shot() { tm capture-pane -p -t "$1" 2>/dev/null; }
 seen() { shot "$1" | grep -Eq -- "$2"; }
 wait_seen() { wait_for "$3" seen "$1" "$2" || fail "$1: no /$2/ on the screen: $(shot "$1")"; }
 # click SESSION Y X [twice]: a left click at the 0-based cell, in the session's
-# terminal's own encoding (X10 for tmux-256color, SGR for xterm-256color).
+# terminal's own encoding (X10 for tmux-256color, SGR for xterm-256color); twice:
+# X10 in one write (ncurses: DOUBLE_CLICKED), SGR as two writes (two presses).
 click() {
 	n=1
 	[ "${4:-}" = twice ] && n=2
@@ -46,6 +47,13 @@ click() {
 	while [ $i -lt $n ]; do
 		if [ "$(eval echo \$TERM_$1)" = xterm-256color ]; then
 			tm send-keys -t "$1" -l "$(printf '\033[<0;%d;%dM\033[<0;%d;%dm' $(($3 + 1)) $(($2 + 1)) $(($3 + 1)) $(($2 + 1)))"
+		elif [ $n = 2 ]; then
+			# both clicks in one write: ncurses reads them as one DOUBLE_CLICKED
+			cx=$(printf %x $((33 + $3))) cy=$(printf %x $((33 + $2)))
+			tm send-keys -t "$1" -H 1b 5b 4d 20 $cx $cy 1b 5b 4d 23 $cx $cy \
+				1b 5b 4d 20 $cx $cy 1b 5b 4d 23 $cx $cy
+			i=$n
+			continue
 		else
 			tm send-keys -t "$1" -H 1b 5b 4d 20 "$(printf %x $((33 + $3)))" "$(printf %x $((33 + $2)))" \
 				1b 5b 4d 23 "$(printf %x $((33 + $3)))" "$(printf %x $((33 + $2)))"
