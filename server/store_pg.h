@@ -1,5 +1,6 @@
-/* store_pg.h - what the two files of the PostgreSQL engine share: store_pg.c
- * (connections, schema, transactions, resources) and store_pg_sync.c (the LISTEN
+/* store_pg.h - what the three files of the PostgreSQL engine share: store_pg.c
+ * (connections, schema, transactions), store_pg_rows.c (resources, sightings, stats,
+ * idempotency, documents) and store_pg_sync.c (the LISTEN
  * thread that brings this replica's hub up to the database, and run-once jobs under
  * advisory locks). Internal to the engine. */
 #ifndef WFD_STORE_PG_H
@@ -8,6 +9,9 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <libpq-fe.h>
 
@@ -35,6 +39,10 @@ struct pg {
 	bool in_tx;
 	struct pg_pending *pend;
 	size_t n_pend, cap_pend;
+	/* The transaction's sighting rows in COPY text format, sent at commit in one
+	 * COPY (a 1000-item batch is one round trip, not 1000). */
+	char *sbuf;
+	size_t slen, scap;
 	unsigned commits;
 	char err[256];
 	/* The read connection: event log reads for streams and the hub's catch-up. */
@@ -72,6 +80,66 @@ int pg_catch_up_locked(struct pg *st, int64_t upto);
 /* Starts / stops the LISTEN thread (after the hub is attached). */
 int pg_listen_start(struct pg *st);
 void pg_listen_stop(struct pg *st);
+/* Small helpers of both files. */
+static inline struct pg *pg_of(struct store *base)
+{
+	return (struct pg *)base;
+}
+
+static inline int set_err(struct pg *st, const char *what, PGconn *c)
+{
+	const char *m = c ? PQerrorMessage(c) : "no connection";
+	size_t n = strcspn(m, "\n");
+	snprintf(st->err, sizeof(st->err), "%s: %.*s", what, (int)n, m);
+	return -1;
+}
+
+static inline PGresult *exec_prep(PGconn *c, const char *name, int n,
+				  const char *const *vals)
+{
+	return PQexecPrepared(c, name, n, vals, NULL, NULL, 0);
+}
+
+static inline bool res_ok(PGresult *r)
+{
+	ExecStatusType s = PQresultStatus(r);
+	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+}
+
+static inline void fmt_i64(char *buf, size_t size, int64_t v)
+{
+	snprintf(buf, size, "%lld", (long long)v);
+}
+
+static inline int64_t val_i64(PGresult *r, int row, int col, int64_t dflt)
+{
+	if (PQntuples(r) <= row || PQgetisnull(r, row, col))
+		return dflt;
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+/* store_ops members of store_pg_rows.c (resources, sightings, stats, idempotency,
+ * documents: the write connection, mu held by the caller's transaction or lock). */
+json_t *pg_get_resource(struct store *base, const char *kind, const char *id);
+int pg_put_resource(struct store *base, const char *kind, const char *id, json_t *obj,
+		    bool open, const char *group);
+bool pg_has_group(struct store *base, const char *kind, const char *group);
+json_t *pg_list_open_group(struct store *base, const char *kind, const char *group);
+json_t *pg_list_resources(struct store *base, const char *kind, int open_filter,
+			  int limit);
+int pg_add_sighting(struct store *base, int64_t seq, json_t *item);
+json_t *pg_list_sightings(struct store *base, int limit);
+int pg_add_stats(struct store *base, const char *incident_id, const char *platform_id,
+		 int64_t t_ms, const struct stats_delta *d);
+json_t *pg_list_stats(struct store *base, int64_t now_ms);
+int pg_idem_get(struct store *base, const char *token, const char *key, int *status,
+		char **body);
+int pg_idem_put(struct store *base, const char *token, const char *key, int status,
+		const char *body);
+json_t *pg_kv_get(struct store *base, const char *key);
+int pg_kv_put(struct store *base, const char *key, json_t *doc);
+/* Sends the transaction's buffered sighting rows (pg_commit, before COMMIT). */
+int pg_flush_sightings(struct pg *st);
 /* store_ops members of store_pg_sync.c. */
 int pg_sync_hub(struct store *base, int64_t upto);
 int pg_lead_try(struct store *base, const char *job);
