@@ -102,21 +102,33 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
-# libFuzzer targets: clang, ASan+UBSan, straight from the sources.
-FUZZ_CFLAGS := -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED -DWF_VERSION='"$(VERSION)"'
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+# libFuzzer targets: clang, ASan+UBSan. The library's sources are compiled once with
+# fuzzer instrumentation (fuzzer-no-link) into their own archive, which every target
+# links: no target recompiles the whole tree.
+FUZZ_FLAGS  := -g -O1 -std=c11 -fsanitize=address,undefined -fno-sanitize-recover=undefined -I. -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED -DWF_VERSION='"$(VERSION)"' -DWF_DATADIR='"$(DATADIR)"'
+FUZZ_OBJ    := $(LIB_SRC:%.c=$(BUILD)/fuzzobj/%.o)
+FUZZ_LIB    := $(BUILD)/fuzzobj/libwatchfloor-fuzz.a
+$(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) $< $(LIB_SRC) $(PKG_LIBS) -o $@
+	$(if $(Q),@echo "  FUZZCC  $@")
+	$(Q)clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP $(PKG_CFLAGS) -c $< -o $@
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< $(FUZZ_LIB) $(PKG_LIBS) -o $@
 
 demo: deps all
 	@sh scripts/demo.sh $(BUILD)
 
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # check: a plain build with warnings as errors (what users get), then the whole
 # suite against an ASan+UBSan build, then a short fuzzing run of every target.
 check: deps
-	$(MAKE) WERROR=1 all
-	$(MAKE) BUILD=build/san SAN=1 WERROR=1 all $(subst $(BUILD)/,build/san/,$(UNIT_BIN) $(TOOL_BIN))
-	$(MAKE) fuzz-build
+	$(MAKE) -j$(JOBS) WERROR=1 all
+	$(MAKE) -j$(JOBS) BUILD=build/san SAN=1 WERROR=1 all $(subst $(BUILD)/,build/san/,$(UNIT_BIN) $(TOOL_BIN))
+	$(MAKE) -j$(JOBS) fuzz-build
 	WF_BUILD=build/san WF_FUZZ=build/fuzz sh tests/run.sh
 
 test: all $(UNIT_BIN) $(TOOL_BIN)
@@ -195,4 +207,4 @@ install-list:
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/fuzzobj -name '*.d' 2>/dev/null)
