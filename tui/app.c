@@ -253,6 +253,15 @@ static void app_export_done(struct app *a)
 			  rc == 0 ? "" : "export failed: ", safe);
 }
 
+/* The config's `theme = NAME|PATH` line (the last one counts). */
+static int app_config_theme(char *key, char *value, int line, void *ctx)
+{
+	(void)key;
+	(void)line;
+	snprintf(ctx, 128, "%s", value);
+	return 0;
+}
+
 /* Puts the keys (bind, unbind) and the mouse setting of a config text in force
  * (tui/keymap.h); msg says how it went: the first bad line as FILE:LINE: message.
  * Returns the number of bad lines. */
@@ -394,16 +403,22 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		return 1;
 	}
 	app_curses_start();
+	/* The config file, read once: the wall and the notifier each take their keys,
+	 * the theme its `theme =` (which --theme overrides). */
+	char config_err[300], config_theme[128] = "";
+	wf_config_file_read(&a.config, NULL, config_err, sizeof(config_err));
+	if (a.config.text)
+		wf_config_foreach(a.config.text, a.config.len, "theme", sizeof(config_theme) - 1,
+				  WF_CONFIG_WHOLE_KEY | WF_CONFIG_STRIP_COMMENT, app_config_theme,
+				  config_theme);
 	const char *theme = opt && opt->theme ? opt->theme
+			    : config_theme[0] ? config_theme
 			    : opt && opt->wall ? "wall" /* the wall has its own default */
 					       : "default";
 	if (wf_theme_load(theme, &a.theme, err, sizeof(err)) != 0) {
 		/* the default is used; err is shown below */
 	}
 	wf_theme_activate(&a.theme);
-	/* The config file, read once: the wall and the notifier each take their keys. */
-	char config_err[300];
-	wf_config_file_read(&a.config, NULL, config_err, sizeof(config_err));
 	const struct wf_screen_hooks hooks = {.arg = &a, .theme = app_theme,
 					      .export = app_export, .reload = app_reload_keys};
 	app_wall_start(&a, opt, model, &hooks); /* --wall: the wall is the screen */

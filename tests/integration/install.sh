@@ -12,6 +12,7 @@ install_cleanup() {
 	ic_rc=$?
 	tmux -L "wfi$$" kill-server 2>/dev/null || true
 	tmux -L "wfi2$$" kill-server 2>/dev/null || true
+	tmux -L "wfi3$$" kill-server 2>/dev/null || true
 	(exit $ic_rc)
 	wf_cleanup
 }
@@ -76,7 +77,14 @@ tmux -L "wfi$$" new-session -d -x 100 -y 30 -c "$T/elsewhere" \
 	"env HOME='$T' XDG_CONFIG_HOME='$T/cfg' XDG_STATE_HOME='$T/state' TERM=tmux-256color $R$P/bin/watchfloor --replay /dev/null --theme only-installed; sleep 60"
 tmux -L "wfi2$$" new-session -d -x 100 -y 30 -c "$T/elsewhere" \
 	"env HOME='$T' XDG_CONFIG_HOME='$T/cfg' XDG_STATE_HOME='$T/state' TERM=tmux-256color $R$P/bin/watchfloor --replay /dev/null --theme not-there; sleep 60"
+# The config's theme = key is read too (a theme nowhere to be found is reported).
+mkdir -p "$T/cfg3/watchfloor"
+echo 'theme = nowhere-theme' >"$T/cfg3/watchfloor/config"
+tmux -L "wfi3$$" new-session -d -x 100 -y 30 -c "$T/elsewhere" \
+	"env HOME='$T' XDG_CONFIG_HOME='$T/cfg3' XDG_STATE_HOME='$T/state3' TERM=tmux-256color $R$P/bin/watchfloor --replay /dev/null; sleep 60"
 shown() { tmux -L "$1" capture-pane -p | grep -q "$2"; }
+wait_for 10 shown "wfi3$$" "theme 'nowhere-theme' not found" || fail "the config's theme = is not read"
+tmux -L "wfi3$$" kill-server
 wait_for 10 shown "wfi2$$" "theme 'not-there' not found" || fail "a missing theme is not reported"
 wait_for 10 shown "wfi$$" "replay" || fail "installed dashboard did not draw"
 if shown "wfi$$" "not found"; then fail "installed theme not found: $(tmux -L "wfi$$" capture-pane -p)"; fi
