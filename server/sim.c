@@ -111,7 +111,8 @@ struct sim_label *sim_find_label(struct sim *s, const char *name)
 	return NULL;
 }
 
-void sim_add_spread_signal(struct sim_incident *inc, const char *id, bool pdq)
+void sim_add_spread_signal(struct sim_incident *inc, const char *id, bool pdq,
+			   const char *value)
 {
 	struct sim_spread *sp = &inc->spread;
 	if (sp->n_signals + 1 > MAX_SIGNALS_PER_SPREAD)
@@ -121,7 +122,10 @@ void sim_add_spread_signal(struct sim_incident *inc, const char *id, bool pdq)
 	if (ns)
 		sp->signals = ns;
 	if (ns && copy) {
-		sp->signals[sp->n_signals++] = (struct sim_signal){copy, pdq};
+		struct sim_signal *ss = &sp->signals[sp->n_signals++];
+		*ss = (struct sim_signal){copy, pdq, ""};
+		if (pdq && value && strlen(value) == 64)
+			memcpy(ss->value, value, 65);
 		snprintf(inc->last_signal, sizeof(inc->last_signal), "%s", id);
 	} else {
 		free(copy);
@@ -166,7 +170,7 @@ void sim_make_variant(struct sim *s, struct sim_incident *inc, int line)
 		json_t *sig = sim_call(s, line, api_post_signal, &p->who, body, NULL);
 		const char *id = json_string_value(json_object_get(sig, "id"));
 		if (id)
-			sim_add_spread_signal(inc, id, pdq);
+			sim_add_spread_signal(inc, id, pdq, value);
 		json_decref(sig);
 	}
 }
@@ -178,6 +182,24 @@ static double blocked_share(const struct sim_spread *sp, const struct sim_platfo
 	if (p->lag_s < 0 || t <= p->lag_s)
 		return 0;
 	return sp->block_max * (1 - exp(-(t - p->lag_s) / sp->ramp));
+}
+
+/* An upload reported by its PDQ hash: the signal's hash edited by 0..44 bits, so
+ * the server attributes most (<= 31) and counts the rest unmatched, near misses. */
+static json_t *by_hash_item(struct sim *s, const struct sim_signal *sig, int64_t count,
+			    const char *outcome, const char *now)
+{
+	static const char digits[] = "0123456789abcdef";
+	char hex[65];
+	memcpy(hex, sig->value, 65);
+	int bits = (int)(sim_rng_next(s) % 45);
+	for (int i = 0; i < bits; i++) {
+		size_t k = sim_rng_next(s) % 64;
+		int v = (int)(strchr(digits, hex[k]) - digits) ^ (1 << (sim_rng_next(s) % 4));
+		hex[k] = digits[v];
+	}
+	return json_pack("{s:s,s:s,s:I,s:s,s:s}", "hash_type", "pdq", "hash", hex, "count",
+			 (json_int_t)count, "outcome", outcome, "seen_at", now);
 }
 
 /* One platform's batch for [t0, t1) of the spread: n attempts split by outcome over
@@ -215,9 +237,14 @@ static void post_batch(struct sim *s, struct sim_incident *inc, size_t pi, int64
 				idx = n_sig - 1 - (size_t)(sim_rng_unit(s) * (double)((n_sig + 1) / 2));
 			const struct sim_signal *sig =
 				&sp->signals[idx < n_sig ? idx : n_sig - 1];
-			json_t *it = json_pack("{s:s,s:I,s:s,s:s}", "signal_id", sig->id, "count",
-					       (json_int_t)c, "outcome", outcomes[o], "seen_at", now);
-			if (sig->pdq)
+			json_t *it;
+			if (sp->by_hash > 0 && sig->value[0] && sim_rng_unit(s) < sp->by_hash)
+				it = by_hash_item(s, sig, c, outcomes[o], now);
+			else
+				it = json_pack("{s:s,s:I,s:s,s:s}", "signal_id", sig->id,
+					       "count", (json_int_t)c, "outcome", outcomes[o],
+					       "seen_at", now);
+			if (sig->pdq && json_object_get(it, "signal_id"))
 				json_object_set_new(it, "distance",
 						    json_integer((json_int_t)(sim_rng_next(s) % 32)));
 			json_array_append_new(items, it);

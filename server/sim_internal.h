@@ -27,7 +27,8 @@ struct sim_platform {
 
 struct sim_signal {
 	char *id;
-	bool pdq; /* perceptual: its matches carry a distance */
+	bool pdq;       /* perceptual: its matches carry a distance */
+	char value[65]; /* pdq: its hash, for uploads reported by hash; else "" */
 };
 
 struct sim_spread {
@@ -38,6 +39,7 @@ struct sim_spread {
 	double theta;        /* gamma scale, seconds */
 	double variants, tau;
 	double block_max, ramp, removed, kept;
+	double by_hash; /* share of pdq items a platform reports by hash, not by id */
 	bool only[MAX_PLATFORMS]; /* platforms= restriction (all when none set) */
 	bool restricted;
 	double acc[MAX_PLATFORMS];
@@ -112,7 +114,9 @@ struct sim_incident *sim_find_incident(struct sim *s, const char *ref);
 /* The label named name, or NULL. */
 struct sim_label *sim_find_label(struct sim *s, const char *name);
 /* Records signal id as one of the spread's signals (picked for sightings). */
-void sim_add_spread_signal(struct sim_incident *inc, const char *id, bool pdq);
+/* value: the pdq hash (for uploads reported by hash), or NULL. */
+void sim_add_spread_signal(struct sim_incident *inc, const char *id, bool pdq,
+			   const char *value);
 
 /* The checkpoint (sim_state.c): save builds it, store writes it in its own
  * transaction, load restores it into s (1), or finds none for this ident (0). */

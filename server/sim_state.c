@@ -17,8 +17,9 @@ static json_t *spread_save(const struct sim *s, const struct sim_spread *sp)
 	for (size_t i = 0; i < s->n_plats; i++)
 		json_array_append_new(acc, json_real(sp->acc[i]));
 	for (size_t i = 0; i < sp->n_signals; i++)
-		json_array_append_new(sigs, json_pack("[s,b]", sp->signals[i].id,
-						      sp->signals[i].pdq));
+		json_array_append_new(sigs, json_pack("[s,b,s]", sp->signals[i].id,
+						      sp->signals[i].pdq,
+						      sp->signals[i].value));
 	return json_pack("{s:b,s:f,s:o,s:i,s:o}", "on", sp->on, "start", sp->start,
 			 "acc", acc, "made", sp->made, "signals", sigs);
 }
@@ -92,8 +93,11 @@ static void spread_restore(struct sim *s, struct sim_spread *sp, json_t *j)
 		char *copy = id ? strdup(id) : NULL;
 		if (!copy)
 			continue;
-		sp->signals[sp->n_signals++] =
-			(struct sim_signal){copy, json_is_true(json_array_get(e, 1))};
+		struct sim_signal *ss = &sp->signals[sp->n_signals++];
+		*ss = (struct sim_signal){copy, json_is_true(json_array_get(e, 1)), ""};
+		const char *v = json_string_value(json_array_get(e, 2)); /* older: none */
+		if (ss->pdq && v && strlen(v) == 64)
+			memcpy(ss->value, v, 65);
 	}
 }
 

@@ -80,11 +80,13 @@ static int check_spread(struct sim *s, const struct sim_step *st,
 	sp->ramp = scenario_duration(st, "block_ramp", 3600);
 	sp->removed = scenario_num(st, "removed", 0.85);
 	sp->kept = scenario_num(st, "kept", 0.02);
+	sp->by_hash = scenario_num(st, "by_hash", 0);
 	if (sp->share < 0 || sp->k < 1 || sp->k > 20 || sp->theta <= 0 || sp->variants < 0 ||
 	    sp->tau <= 0 || sp->block_max < 0 || sp->block_max > 1 || sp->ramp <= 0 ||
-	    sp->removed < 0 || sp->removed > 1 || sp->kept < 0 || sp->kept > 1) {
+	    sp->removed < 0 || sp->removed > 1 || sp->kept < 0 || sp->kept > 1 ||
+	    sp->by_hash < 0 || sp->by_hash > 1) {
 		snprintf(why, whysz, "spread: a value is out of range (share>=0, k 1..20, "
-				     "theta>0, 0<=block_max,removed,kept<=1)");
+				     "theta>0, 0<=block_max,removed,kept,by_hash<=1)");
 		return -1;
 	}
 	const char *only = scenario_arg(st, "platforms", NULL);
@@ -371,7 +373,7 @@ static void run_candidate(struct sim *s, const struct sim_step *st,
 	const char *id = json_string_value(json_object_get(sig, "id"));
 	struct sim_label *l = sim_find_label(s, scenario_arg(st, "label", NULL));
 	if (id) {
-		sim_add_spread_signal(inc, id, true);
+		sim_add_spread_signal(inc, id, true, value);
 		if (l) {
 			json_t *d = json_object_get(sig, "decision");
 			snprintf(l->decision, sizeof(l->decision), "%s",
