@@ -6,7 +6,8 @@
 #   lines are named FILE:LINE and the rest loads;
 # - :reload and SIGHUP read the config again (a new binding is in force);
 # - a click (X10 bytes with TERM=tmux-256color, SGR 1006 with TERM=xterm-256color)
-#   selects the clicked row, a second click on it opens the detail; the wheel moves;
+#   selects the clicked row, a second click on it opens the detail; the wheel moves
+#   the selection three rows;
 # - `mouse = off`: no mouse reporting is asked of the terminal (tmux's pane flags);
 # - on the wall, clicks and the wheel send nothing but GET.
 . tests/lib/tui_helpers.sh
@@ -137,7 +138,16 @@ mouse_check() { # SESSION
 	tm send-keys -t "$s" Escape
 	wait_for 5 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t '$s' | grep -Eq '(││|xx)> .*OVER'" ||
 		fail "$s: Esc did not close the detail"
-	echo "$s: click selects line $y, double click opens it"
+	# The wheel (button 65: down) over the pane moves the selection 3 rows.
+	fifth=$(echo "$rows" | sed -n 5p)
+	[ -n "$fifth" ] || fail "$s: fewer than five decisions: $(shot "$s")"
+	if [ "$(eval echo \$TERM_$s)" = xterm-256color ]; then
+		tm send-keys -t "$s" -l "$(printf '\033[<65;121;%dM' $second)"
+	else
+		tm send-keys -t "$s" -H 1b 5b 4d 61 "$(printf %x $((33 + 120)))" "$(printf %x $((33 + y)))"
+	fi
+	wait_for 5 sel_is "$s" "$fifth" || fail "$s: the wheel did not move the selection 3 rows: $(shot "$s")"
+	echo "$s: click selects line $y, double click opens it, the wheel moves 3 rows"
 }
 mouse_check main
 TERM_xt=xterm-256color
