@@ -288,6 +288,7 @@ void api_post_sightings(struct server *srv, const struct api_request *req,
 		json_t *row = json_copy(item);
 		json_object_set_new(row, "platform_id", json_string(platform_id));
 		json_object_set_new(row, "incident_id", json_string(incident_id));
+		json_object_del(row, "sighted_hash"); /* in the event only */
 		int rc = store_add_sighting(srv->st, seq, row);
 		json_decref(row);
 		if (rc ||

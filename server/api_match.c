@@ -208,20 +208,13 @@ int api_match_item(struct server *srv, json_t *item, const char *path,
 		   struct match_found *f, struct api_reply *rep)
 {
 	int len;
-	uint8_t *buf = malloc(MATCHER_VALUE_MAX);
+	uint8_t buf[MATCHER_VALUE_MAX];
 	f->signal_id[0] = '\0';
-	if (!buf) {
-		api_error(rep, 503, "out of memory");
+	if (hash_field(item, path, type, hex, buf, &len, rep))
 		return -1;
-	}
-	if (hash_field(item, path, type, hex, buf, &len, rep)) {
-		free(buf);
-		return -1;
-	}
 	int rc = srv->match ? match_index_nearest(srv->match, *type, buf, (size_t)len,
 						  incident_id, f)
 			    : -1;
-	free(buf);
 	if (rc < -1) {
 		api_error(rep, 503, "out of memory");
 		return -1;
