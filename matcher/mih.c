@@ -6,6 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Design. A hash is 16 substrings of 16 bits, paired into 8 aligned 32-bit chunks.
+ * Pigeonhole twice: a hash within r of the query has a chunk within S = r/8 bits,
+ * and that chunk has a half within S/2 bits. So table t (keyed by substring t) is
+ * probed with every key within r/16 bits of the query's substring t (17 probes per
+ * table at r = 31), and each entry found is checked first on its chunk: the entry
+ * stores its pair's other half (substring t^1) beside its id, and an entry whose
+ * two halves are more than S off is dropped without touching its hash. Only the few
+ * that pass (about 1%) read their 32-byte hash for the full distance. An entry is
+ * reported by the first table that reaches it (recomputed from the hash: no shared
+ * "seen" state, so queries run concurrently). The tables are counting-sorted arrays
+ * (offsets per key, then ids and halves: 6 bytes per hash per table); entries added
+ * after a build sit in a tail that is scanned, and rebuilt past ~n/128. When the
+ * probes would cost more than a scan (a small bank, or r/16 above 4) the query scans. */
+
 #define KEYS 65536	/* values of a 16-bit substring */
 #define MASK_BITS_MAX 4 /* probe radius per table beyond which we scan */
 #define MASKS_MAX 2517	/* masks of 16 bits with at most 4 bits set */
