@@ -1,6 +1,6 @@
 /* app.c - the dashboard's event loop (see app.h): curses setup and teardown, the
  * signals it routes to the self-pipe (tui/signals.h: SIGWINCH, SIGINT, SIGTERM,
- * SIGHUP), the config file read once for the parts that take keys from it, waiting
+ * SIGHUP), the config file (read once by main.c) handed to the parts, waiting
  * on the client with the terminal and the pipe as extra fds, key reading, frame
  * pacing and themes. */
 #include "app.h"
@@ -56,7 +56,7 @@ static void signals_restore(struct app_signals *s)
 }
 
 struct app {
-	struct wf_screen screen; /* what the loop drives: the dashboard (ui) or the wall */
+	struct wf_screen screen; /* what the loop drives: the dashboard or the wall */
 	struct wf_ui ui;
 	bool ui_ready; /* ui was initialized (not in --wall mode) */
 	struct wf_theme theme;
@@ -64,7 +64,7 @@ struct app {
 	int64_t last_frame;
 	int dead_tty; /* wake-ups in a row with the terminal readable but no key */
 	bool quit;
-	struct wf_config_file config; /* read once at start, for notify and the wall */
+	const struct wf_config_file *config; /* as main.c read it, or NULL */
 	struct wf_notify *notify;     /* notifications hook */
 	struct wf_watch_rules *watch; /* watch rules (wf_watch_match for highlights) */
 	struct wf_wall *wall;         /* --wall: the wall screen */
@@ -96,7 +96,7 @@ static void app_notify_write(void *ctx, const char *bytes, size_t len)
 static void app_notify_start(struct app *a, const struct wf_options *opt, int64_t now)
 {
 	char msg[1024];
-	a->notify = wf_notify_start(&a->config, opt ? opt->no_notify : false,
+	a->notify = wf_notify_start(a->config, opt ? opt->no_notify : false,
 				    opt ? opt->batch : false, opt ? opt->wall : false,
 				    app_notify_write, NULL, now, &a->watch, msg, sizeof msg);
 	a->ui.watch = a->watch;
@@ -123,8 +123,9 @@ static void app_wall_start(struct app *a, const struct wf_options *opt,
 	if (!opt || !opt->wall)
 		return;
 	wf_wall_config_default(&wc);
-	int bad = a->config.text ? wf_wall_config_parse(&wc, a->config.text, a->config.len,
-							a->config.path, err, sizeof(err))
+	const struct wf_config_file *cf = a->config;
+	int bad = cf && cf->text ? wf_wall_config_parse(&wc, cf->text, cf->len, cf->path, err,
+							sizeof(err))
 				 : 0;
 	if (opt->rotate_s > 0)
 		wc.rotate_s = opt->rotate_s;
@@ -389,26 +390,26 @@ static void app_curses_start(void)
 	refresh(); /* stdscr untouched from now on: wget_wch never repaints it */
 }
 
-int wf_app_run(const struct wf_options *opt, struct wf_client *client,
-	       struct wf_model *model)
+int wf_app_run(const struct wf_options *opt, const struct wf_config_file *config,
+	       struct wf_client *client, struct wf_model *model)
 {
 	struct app a; /* about 30 KiB, on the stack of the one thread */
 	struct app_signals sigs;
 	char err[300] = "";
 	memset(&a, 0, sizeof(a));
 	a.client = client;
+	a.config = config;
 	setlocale(LC_ALL, "");
 	if (signals_install(&sigs) != 0) {
 		fprintf(stderr, "watchfloor: cannot set up signal handling\n");
 		return 1;
 	}
 	app_curses_start();
-	/* The config file, read once: the wall and the notifier each take their keys,
-	 * the theme its `theme =` (which --theme overrides). */
-	char config_err[300], config_theme[128] = "";
-	wf_config_file_read(&a.config, NULL, config_err, sizeof(config_err));
-	if (a.config.text)
-		wf_config_foreach(a.config.text, a.config.len, "theme", sizeof(config_theme) - 1,
+	/* The config file as main.c read it: the wall, the notifier and the keys each
+	 * take their keys, the theme its `theme =` (which --theme overrides). */
+	char config_theme[128] = "";
+	if (config && config->text)
+		wf_config_foreach(config->text, config->len, "theme", sizeof(config_theme) - 1,
 				  WF_CONFIG_WHOLE_KEY | WF_CONFIG_STRIP_COMMENT, app_config_theme,
 				  config_theme);
 	const char *theme = opt && opt->theme ? opt->theme
@@ -427,7 +428,6 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 		if (wf_ui_init(&a.ui, model, client ? wf_client_outbox(client) : NULL, ro) != 0) {
 			endwin();
 			signals_restore(&sigs);
-			wf_config_file_free(&a.config);
 			fprintf(stderr, "watchfloor: out of memory\n");
 			return 1;
 		}
@@ -439,16 +439,15 @@ int wf_app_run(const struct wf_options *opt, struct wf_client *client,
 	}
 	wf_screen_set_now(&a.screen, client ? wf_client_now_ms() : wf_clock_now_ms());
 	char keys_msg[512];
-	if (app_keys_apply(&a, &a.config, keys_msg, sizeof(keys_msg)) != 0 && !err[0])
+	if (app_keys_apply(&a, config, keys_msg, sizeof(keys_msg)) != 0 && !err[0])
 		snprintf(err, sizeof(err), "%s", keys_msg);
 	if (err[0])
 		wf_screen_message(&a.screen, WF_ROLE_ERROR, "%s", err);
 	else if (!client)
 		wf_screen_message(&a.screen, WF_ROLE_DIM, "replay: nothing is sent from this view");
 	app_notify_start(&a, opt, client ? wf_client_now_ms() : wf_clock_now_ms()); /* notifications */
-	wf_config_file_free(&a.config);
-	if (config_err[0]) /* unreadable: every part keeps its defaults */
-		wf_screen_message(&a.screen, WF_ROLE_ERROR, "%s", config_err);
+	if (config && config->error[0]) /* unreadable: every part keeps its defaults */
+		wf_screen_message(&a.screen, WF_ROLE_ERROR, "%s", config->error);
 	if (client)
 		wf_client_start(client);
 	wf_screen_render(&a.screen, false);

@@ -10,11 +10,14 @@
 
 struct wf_options;
 struct wf_client;
+struct wf_config_file;
 
 /* Runs the dashboard until the officer quits or SIGINT/SIGTERM/SIGHUP. client may be
- * NULL (--replay: the model is already filled; nothing can be sent). The terminal is
- * restored on return. Returns the exit status (0). */
-int wf_app_run(const struct wf_options *opt, struct wf_client *client,
-	       struct wf_model *model);
+ * NULL (--replay: the model is already filled; nothing can be sent). config is the
+ * config file as tui/main.c read it (may be NULL): the wall and the notifier take
+ * their keys from it. The terminal is restored on return. Returns the exit status
+ * (0). */
+int wf_app_run(const struct wf_options *opt, const struct wf_config_file *config,
+	       struct wf_client *client, struct wf_model *model);
 
 #endif

@@ -14,6 +14,7 @@
 #include "tui/demo.h"
 #include "tui/options.h"
 #include "tui/signals.h"
+#include "util/config.h"
 #include "util/wipe.h"
 #include "widgets/sanitize.h"
 
@@ -39,7 +40,8 @@ static int setup_signals(void)
 	return 0;
 }
 
-static int run_replay(const struct wf_options *o, struct wf_model *m)
+static int run_replay(const struct wf_options *o, const struct wf_config_file *cf,
+		      struct wf_model *m)
 {
 	struct wf_replay_stats st;
 	char err[300];
@@ -54,11 +56,75 @@ static int run_replay(const struct wf_options *o, struct wf_model *m)
 	snprintf(c.message, sizeof(c.message), "%.159s", st.first_error);
 	wf_model_set_conn(m, &c);
 	if (!o->batch)
-		return wf_app_run(o, NULL, m);
+		return wf_app_run(o, cf, NULL, m);
 	struct wf_options bo = *o;
 	if (bo.iterations == 0)
 		bo.iterations = 1;
 	return wf_batch_run(&bo, NULL, m, wf_signals_fd());
+}
+
+/* Everything after the command line and the config file: the model, the client
+ * (or a replay, or the demo's server), then the dashboard or the batch modes. */
+static int run(struct wf_options *o, const struct wf_config_file *cf)
+{
+	char err[512];
+	if (setup_signals() != 0) {
+		fprintf(stderr, "watchfloor: cannot set up signal handling\n");
+		return 1;
+	}
+	struct wf_model *m = wf_model_new(&o->limits);
+	if (!m) {
+		fprintf(stderr, "watchfloor: out of memory\n");
+		return 1;
+	}
+	if (o->replay) {
+		int rc = run_replay(o, cf, m);
+		wf_model_free(m);
+		return rc;
+	}
+
+	struct wf_demo demo;
+	char *token = NULL;
+	int rc = 1;
+	memset(&demo, 0, sizeof(demo));
+	demo.out_fd = -1;
+	if (o->demo) {
+		if (wf_demo_start(&demo, o->demo_at_s, err, sizeof(err)) != 0) {
+			print_err(err);
+			wf_model_free(m);
+			return 1;
+		}
+		o->url = demo.url;
+		o->n_alt_urls = 0;
+		token = strdup(demo.token);
+	} else {
+		err[0] = '\0';
+		token = wf_client_read_token(o->token_file, err, sizeof(err));
+		if (!token && err[0]) {
+			print_err(err);
+			wf_model_free(m);
+			return 2;
+		}
+	}
+	struct wf_client_config cfg;
+	wf_options_client_config(o, token, &cfg);
+	/* A demo's outbox lives and dies with its private server. */
+	cfg.state_dir = o->demo ? demo.dir : NULL;
+	/* An export reads once and sends nothing: no outbox to open. */
+	cfg.no_outbox = o->export_id != NULL;
+	struct wf_client *client = wf_client_new(&cfg, m, err, sizeof(err));
+	wf_wipe_free(token);
+	if (!client) {
+		print_err(err);
+	} else {
+		rc = o->batch ? wf_batch_run(o, client, m, wf_signals_fd())
+			      : wf_app_run(o, cf, client, m);
+		wf_client_free(client);
+	}
+	wf_demo_stop(&demo);
+	wf_model_free(m);
+	wf_signals_close();
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -74,69 +140,19 @@ int main(int argc, char **argv)
 		wf_options_usage(stdout);
 		return 0;
 	}
-	/* A bad backends line is said and left out (its default stays), as any bad
-	 * config line. */
-	if (!o.demo && !o.replay && wf_options_load_backends(&o, err, sizeof(err)) != 0)
-		print_err(err);
 	if (o.version) {
 		printf("watchfloor %s\n", WF_VERSION);
 		return 0;
 	}
-	if (setup_signals() != 0) {
-		fprintf(stderr, "watchfloor: cannot set up signal handling\n");
-		return 1;
-	}
-	struct wf_model *m = wf_model_new(&o.limits);
-	if (!m) {
-		fprintf(stderr, "watchfloor: out of memory\n");
-		return 1;
-	}
-	if (o.replay) {
-		int rc = run_replay(&o, m);
-		wf_model_free(m);
-		return rc;
-	}
-
-	struct wf_demo demo;
-	char *token = NULL;
-	int rc = 1;
-	memset(&demo, 0, sizeof(demo));
-	demo.out_fd = -1;
-	if (o.demo) {
-		if (wf_demo_start(&demo, o.demo_at_s, err, sizeof(err)) != 0) {
-			print_err(err);
-			wf_model_free(m);
-			return 1;
-		}
-		o.url = demo.url;
-		o.n_alt_urls = 0;
-		token = strdup(demo.token);
-	} else {
-		err[0] = '\0';
-		token = wf_client_read_token(o.token_file, err, sizeof(err));
-		if (!token && err[0]) {
-			print_err(err);
-			wf_model_free(m);
-			return 2;
-		}
-	}
-	struct wf_client_config cfg;
-	wf_options_client_config(&o, token, &cfg);
-	/* A demo's outbox lives and dies with its private server. */
-	cfg.state_dir = o.demo ? demo.dir : NULL;
-	/* An export reads once and sends nothing: no outbox to open. */
-	cfg.no_outbox = o.export_id != NULL;
-	struct wf_client *client = wf_client_new(&cfg, m, err, sizeof(err));
-	wf_wipe_free(token);
-	if (!client) {
+	/* The config file, read once: each part takes its own keys (util/config.h). */
+	struct wf_config_file cf;
+	wf_config_file_read(&cf, NULL, NULL, 0);
+	/* A bad backends line is said and left out (its default stays), as any bad
+	 * config line. */
+	if (!o.demo && !o.replay &&
+	    wf_options_load_backends(&o, &cf, err, sizeof(err)) != 0)
 		print_err(err);
-	} else {
-		rc = o.batch ? wf_batch_run(&o, client, m, wf_signals_fd())
-			     : wf_app_run(&o, client, m);
-		wf_client_free(client);
-	}
-	wf_demo_stop(&demo);
-	wf_model_free(m);
-	wf_signals_close();
+	int rc = run(&o, &cf);
+	wf_config_file_free(&cf);
 	return rc;
 }

@@ -559,22 +559,13 @@ static int backends_line(char *key, char *value, int line, void *ctx)
 	return 0;
 }
 
-int wf_options_load_backends(struct wf_options *o, char *err, size_t errsize)
+int wf_options_load_backends(struct wf_options *o, const struct wf_config_file *cf,
+			      char *err, size_t errsize)
 {
-	char path[1024];
-	if (o->url_given || !wf_config_path(path, sizeof(path)))
-		return 0;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	char *text = malloc(1 << 20);
-	size_t len = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
-	fclose(f);
-	if (!text)
+	if (o->url_given || !cf || !cf->text)
 		return 0;
 	struct backends_ctx b = {o, err, errsize, 0};
-	wf_config_foreach(text, len, "backends", WF_CONFIG_LINE_MAX,
+	wf_config_foreach(cf->text, cf->len, "backends", WF_CONFIG_LINE_MAX,
 			  WF_CONFIG_STRIP_COMMENT | WF_CONFIG_WHOLE_KEY, backends_line, &b);
-	free(text);
 	return b.bad ? -1 : 0;
 }

@@ -87,10 +87,12 @@ struct wf_options {
 int wf_options_parse(int argc, char **argv, struct wf_options *o, char *err,
 		     size_t errsize);
 void wf_options_usage(FILE *f);
+struct wf_config_file;
 /* Without a URL on the command line: the `backends = URL ...` line of the config
- * file (util/config.h), if any, sets url and alt_urls. Returns 0, or -1 with a
- * message (the line number) in err. */
-int wf_options_load_backends(struct wf_options *o, char *err, size_t errsize);
+ * file as read once (util/config.h; NULL or no text: nothing), if any, sets url and
+ * alt_urls. Returns 0, or -1 with a message (the line number) in err. */
+int wf_options_load_backends(struct wf_options *o, const struct wf_config_file *cf,
+			      char *err, size_t errsize);
 
 struct wf_client_config;
 /* The network client's settings from the options (url, cacert, read-only, stream or

@@ -161,24 +161,23 @@ int wf_config_file_read(struct wf_config_file *f, const char *path, char *err,
 	if (!fp) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, errsize, "%s: %s", f->path, strerror(errno));
-		return -1;
+		snprintf(f->error, sizeof(f->error), "%s: %s", f->path, strerror(errno));
+	} else if (!(f->text = malloc(WF_CONFIG_FILE_MAX))) {
+		snprintf(f->error, sizeof(f->error), "%s: out of memory", f->path);
+	} else {
+		f->len = fread(f->text, 1, WF_CONFIG_FILE_MAX, fp);
+		if (ferror(fp)) {
+			wf_config_file_free(f);
+			snprintf(f->error, sizeof(f->error), "%s: read error", f->path);
+		}
 	}
-	f->text = malloc(WF_CONFIG_FILE_MAX);
-	if (!f->text) {
+	if (fp)
 		fclose(fp);
-		snprintf(err, errsize, "%s: out of memory", f->path);
-		return -1;
-	}
-	f->len = fread(f->text, 1, WF_CONFIG_FILE_MAX, fp);
-	bool bad = ferror(fp);
-	fclose(fp);
-	if (bad) {
-		wf_config_file_free(f);
-		snprintf(err, errsize, "%s: read error", f->path);
-		return -1;
-	}
-	return 0;
+	if (!f->error[0])
+		return 0;
+	if (err && errsize)
+		snprintf(err, errsize, "%s", f->error);
+	return -1;
 }
 
 void wf_config_file_free(struct wf_config_file *f)

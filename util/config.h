@@ -63,12 +63,13 @@ struct wf_config_file {
 	char path[1024]; /* for messages ("FILE:LINE: ..."); "" when there is none */
 	char *text;	 /* NULL when there is no file; not NUL-terminated */
 	size_t len;
+	char error[320]; /* why it could not be read ("PATH: reason"), "" when it was */
 };
 
 /* Reads path (NULL: wf_config_path()) into f, at most WF_CONFIG_FILE_MAX bytes. A
  * missing file (or no known path) is not an error: f->text stays NULL. Returns 0,
- * or -1 with "PATH: reason" in err when the file cannot be read. f is always
- * initialized (wf_config_file_free it). */
+ * or -1 with "PATH: reason" in f->error (and in err, which may be NULL) when the
+ * file cannot be read. f is always initialized (wf_config_file_free it). */
 int wf_config_file_read(struct wf_config_file *f, const char *path, char *err,
 			size_t errsize);
 void wf_config_file_free(struct wf_config_file *f);

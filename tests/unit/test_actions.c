@@ -19,6 +19,7 @@
 #include "tui/actions.h"
 #include "tui/batch.h"
 #include "tui/options.h"
+#include "util/config.h"
 
 static void test_gate(void **state)
 {
@@ -81,18 +82,21 @@ static void test_backends(void **state)
 	fputs("theme = dark\nbackends = http://r1:8470, http://r2:8470 # replicas\n", f);
 	fclose(f);
 	setenv("XDG_CONFIG_HOME", dir, 1);
+	struct wf_config_file cf; /* read once, as tui/main.c does */
+	assert_int_equal(wf_config_file_read(&cf, NULL, err, sizeof(err)), 0);
 	char *none[] = {"watchfloor", "--batch", NULL};
 	assert_int_equal(wf_options_parse(2, none, &o, err, sizeof(err)), 0);
-	assert_int_equal(wf_options_load_backends(&o, err, sizeof(err)), 0);
+	assert_int_equal(wf_options_load_backends(&o, &cf, err, sizeof(err)), 0);
 	assert_string_equal(o.url, "http://r1:8470");
 	assert_int_equal(o.n_alt_urls, 1);
 	assert_string_equal(o.alt_urls[0], "http://r2:8470");
 	/* A URL on the command line wins over the config. */
 	char *one[] = {"watchfloor", "http://x:1", NULL};
 	assert_int_equal(wf_options_parse(2, one, &o, err, sizeof(err)), 0);
-	assert_int_equal(wf_options_load_backends(&o, err, sizeof(err)), 0);
+	assert_int_equal(wf_options_load_backends(&o, &cf, err, sizeof(err)), 0);
 	assert_string_equal(o.url, "http://x:1");
 	assert_int_equal(o.n_alt_urls, 0);
+	wf_config_file_free(&cf);
 	unsetenv("XDG_CONFIG_HOME");
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/watchfloor", dir);
