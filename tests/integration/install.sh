@@ -92,7 +92,8 @@ tmux -L "wfi$$" kill-server
 tmux -L "wfi2$$" kill-server
 rm "$R$P/share/watchfloor/themes/only-installed.theme"
 
-# bash completion: options from --help, theme names, scenario files, token words.
+# bash completion: options from --help, theme names, scenario files, token words
+# and the names of the tokens file for revoke.
 if [ -f /usr/share/bash-completion/bash_completion ]; then
 	comp() { # FILE WORDS...: the completions of the last word
 		(cd "$T/elsewhere" && HOME=$T XDG_CONFIG_HOME=$T/cfg bash -c '. /usr/share/bash-completion/bash_completion; . "$1"; shift
@@ -112,6 +113,9 @@ if [ -f /usr/share/bash-completion/bash_completion ]; then
 	comp "$C/watchfloord" "$R$P/bin/watchfloord" --tok | grep -qx -- --tokens || fail "completion: --tokens"
 	comp "$C/watchfloord" "$R$P/bin/watchfloord" token new '' | grep -qx officer ||
 		fail "completion: token roles"
+	"$R$P/bin/watchfloord" token --tokens "$T/comp.tokens" new officer alice-comp >/dev/null 2>&1
+	comp "$C/watchfloord" "$R$P/bin/watchfloord" token --tokens "$T/comp.tokens" revoke '' |
+		grep -qx alice-comp || fail "completion: token names for revoke"
 	echo "install: bash completion: ok"
 else
 	echo "install: SKIP bash completion (bash-completion not installed)"
