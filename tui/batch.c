@@ -109,6 +109,10 @@ static json_t *platforms_json(const struct wf_model *m, int64_t now, json_int_t 
 		json_object_set_new(o, "kept_24h", json_integer((json_int_t)r.last24h.kept));
 		json_object_set_new(o, "kept_exception_24h",
 				    json_integer((json_int_t)r.last24h.kept_exception));
+		json_object_set_new(o, "unmatched_24h",
+				    json_integer((json_int_t)r.last24h.unmatched));
+		json_object_set_new(o, "near_misses_24h",
+				    json_integer((json_int_t)r.last24h.near_misses));
 	}
 	free(list);
 	return a;
