@@ -1,0 +1,210 @@
+/* test_stix.c - the STIX and TAXII building blocks: UUIDv5 ids equal to RFC 4122's
+ * (vectors from Python's uuid.uuid5 with watchfloor's namespace), hash patterns and
+ * their refusals, microsecond timestamps both ways, the Accept check, the query
+ * parser's answers and errors, the Authorization header (Bearer and Basic), and
+ * the Markdown escaping of the record export. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "server/auth.h"
+#include "server/stix.h"
+#include "server/taxii.h"
+#include "tui/export.h"
+
+static void test_uuid5(void **state)
+{
+	(void)state;
+	char id[100];
+	/* python3: uuid.uuid5(uuid.UUID(STIX_NAMESPACE), "watchfloor/" + NAME) */
+	stix_make_id("indicator", "signal/sig-21", id, sizeof(id));
+	assert_string_equal(id, "indicator--e2332779-52f6-577b-9b37-3ea5eed59a48");
+	stix_make_id("identity", "command-center", id, sizeof(id));
+	assert_string_equal(id, "identity--ab3df6c7-2118-5d5f-83e3-907f7a9ee4fe");
+	stix_uuid5("collection/*all*", id, sizeof(id));
+	assert_string_equal(id, "0d669f7b-595b-5e50-8707-b70048dfb316");
+}
+
+static void test_patterns(void **state)
+{
+	(void)state;
+	char p[200];
+	assert_true(stix_pattern("sha256", "ab12", p, sizeof(p)));
+	assert_string_equal(p, "[file:hashes.'SHA-256' = 'ab12']");
+	assert_true(stix_pattern("video_md5", "00ff", p, sizeof(p)));
+	assert_string_equal(p, "[file:hashes.'MD5' = '00ff']");
+	assert_true(stix_pattern("pdq", "0f", p, sizeof(p)));
+	assert_string_equal(p, "[file:hashes.'x_pdq' = '0f']");
+	assert_false(stix_pattern("pdq", "0F", p, sizeof(p))); /* not lowercase */
+	assert_false(stix_pattern("md5", "ab' OR '1", p, sizeof(p))); /* not hex */
+	assert_false(stix_pattern("crc32", "00", p, sizeof(p)));      /* unknown type */
+	assert_false(stix_pattern("md5", "", p, sizeof(p)));
+	assert_false(stix_pattern("md5", "00112233", p, 10)); /* too small */
+}
+
+static void test_times(void **state)
+{
+	(void)state;
+	int64_t us;
+	char buf[48];
+	assert_true(stix_parse_us("2026-11-26T04:30:00.123456Z", &us));
+	stix_format_us(us, buf, sizeof(buf));
+	assert_string_equal(buf, "2026-11-26T04:30:00.123456Z");
+	assert_true(stix_parse_us("2026-11-26T04:30:00Z", &us));
+	stix_format_us(us + 1, buf, sizeof(buf));
+	assert_string_equal(buf, "2026-11-26T04:30:00.000001Z");
+	assert_true(
+		stix_parse_us("2026-11-26T04:30:00.1234567891Z", &us)); /* cut to us */
+	stix_format_us(us, buf, sizeof(buf));
+	assert_string_equal(buf, "2026-11-26T04:30:00.123456Z");
+	assert_false(stix_parse_us("2026-11-26T04:30:00.Z", &us));
+	assert_false(stix_parse_us("yesterday", &us));
+	assert_false(stix_parse_us("2026-02-30T00:00:00Z", &us));
+}
+
+static void test_accept(void **state)
+{
+	(void)state;
+	assert_true(taxii_accept_ok("application/taxii+json;version=2.1"));
+	assert_true(taxii_accept_ok("application/taxii+json"));
+	assert_true(taxii_accept_ok(
+		"text/html, Application/TAXII+json ; version=\"2.1\"; q=0.4"));
+	assert_false(taxii_accept_ok("application/taxii+json;version=2.0"));
+	assert_false(taxii_accept_ok("application/taxii+json;q=0"));
+	assert_false(taxii_accept_ok("application/json"));
+	assert_false(taxii_accept_ok("*/*"));
+	assert_false(taxii_accept_ok(""));
+	assert_false(taxii_accept_ok(NULL));
+}
+
+struct kv {
+	const char *k[8], *v[8];
+};
+
+static const char *get(void *ctx, const char *key)
+{
+	struct kv *a = ctx;
+	for (int i = 0; i < 8 && a->k[i]; i++)
+		if (strcmp(a->k[i], key) == 0)
+			return a->v[i];
+	return NULL;
+}
+
+static void test_filter(void **state)
+{
+	(void)state;
+	struct feed_filter f;
+	char buf[1024], err[200];
+	struct kv a = {{"limit", "match[type]", "match[version]", "next",
+			"match[spec_version]"},
+		       {"5000", "indicator,sighting", "last,2026-11-26T04:30:00.123Z",
+			"42", "2.0"}};
+	assert_int_equal(
+		taxii_parse_filter(get, &a, &f, buf, sizeof(buf), err, sizeof(err)), 0);
+	assert_int_equal(f.limit, TAXII_PAGE_MAX);
+	assert_int_equal(f.n_types, 2);
+	assert_string_equal(f.types[1], "sighting");
+	assert_int_equal(f.n_versions, 0); /* last: the one version held */
+	assert_int_equal(f.next_us, 42);
+	assert_false(f.spec_21);
+	struct kv none = {{NULL}, {NULL}};
+	assert_int_equal(
+		taxii_parse_filter(get, &none, &f, buf, sizeof(buf), err, sizeof(err)),
+		0);
+	assert_int_equal(f.limit, TAXII_PAGE_DEFAULT);
+	assert_true(f.spec_21);
+	assert_true(f.after_us < 0 && f.next_us < 0);
+	static const char *const bad[][2] = {
+		{"limit", "0"},
+		{"limit", "x"},
+		{"next", "-1"},
+		{"added_after", "soon"},
+		{"match[type]", "Indicator"},
+		{"match[type]", "a,,b"},
+		{"match[version]", "now"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct kv b = {{bad[i][0]}, {bad[i][1]}};
+		err[0] = '\0';
+		assert_int_equal(taxii_parse_filter(get, &b, &f, buf, sizeof(buf), err,
+						    sizeof(err)),
+				 -1);
+		assert_true(strlen(err) > 0);
+	}
+}
+
+static void test_auth_header(void **state)
+{
+	(void)state;
+	char buf[128];
+	assert_string_equal(auth_header_token("Bearer  tok-1", buf, sizeof(buf)),
+			    "tok-1");
+	/* "misp:tok-1" */
+	assert_string_equal(
+		auth_header_token("Basic bWlzcDp0b2stMQ==", buf, sizeof(buf)), "tok-1");
+	/* ":tok" (no user name) */
+	assert_string_equal(auth_header_token("basic OnRvaw==", buf, sizeof(buf)),
+			    "tok");
+	assert_null(
+		auth_header_token("Basic bWlzcA==", buf, sizeof(buf))); /* no colon */
+	assert_null(auth_header_token("Basic !!!!", buf, sizeof(buf)));
+	assert_null(auth_header_token("Basic bWlzcDp0b2stMQ", buf,
+				      sizeof(buf))); /* length */
+	assert_null(auth_header_token("Digest x", buf, sizeof(buf)));
+	assert_null(auth_header_token(NULL, buf, sizeof(buf)));
+	assert_null(auth_header_token("Basic bWlzcDp0b2stMQ==", buf, 4)); /* no room */
+}
+
+static void test_markdown_escaping(void **state)
+{
+	(void)state;
+	const char *rec =
+		"{\"incident\":{\"id\":\"inc-1\",\"title\":\"# <script>x</script> | "
+		"[a](b) *\\u001b[31m\","
+		"\"summary\":\"- item\\n1. "
+		"two\\n\\u202eevil\"},\"figures\":{\"totals\":{},"
+		"\"platforms\":[]},\"timeline\":[{\"seq\":1,\"at\":\"t\",\"kind\":"
+		"\"note\","
+		"\"by\":\"a|b\",\"text\":\"line1\\nline2 | x\"}],\"complete\":true}";
+	char *out = NULL, err[200];
+	size_t len = 0;
+	assert_int_equal(wf_export_render(WF_EXPORT_MD, rec, strlen(rec), &out, &len,
+					  err, sizeof(err)),
+			 0);
+	assert_non_null(strstr(out,
+			       "# Incident record: \\# \\<script\\>x\\</script\\> \\| "
+			       "\\[a\\](b) \\*\xEF\xBF\xBD\\[31m\n"));
+	assert_non_null(strstr(out, "\\- item  \n1\\. two  \n\xEF\xBF\xBD"
+				    "evil"));
+	assert_non_null(strstr(out, "| 1 | t | note | a\\|b | line1 / line2 \\| x |"));
+	assert_null(strstr(out, "<script>"));
+	assert_null(strchr(out, '\x1b'));
+	free(out);
+	assert_int_equal(wf_export_render(WF_EXPORT_STIX, rec, strlen(rec), &out, &len,
+					  err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "STIX bundle"));
+	assert_int_equal(
+		wf_export_render(WF_EXPORT_JSON, "{", 1, &out, &len, err, sizeof(err)),
+		-1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_uuid5),
+		cmocka_unit_test(test_patterns),
+		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_accept),
+		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_auth_header),
+		cmocka_unit_test(test_markdown_escaping),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
