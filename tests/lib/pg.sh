@@ -27,7 +27,10 @@ pg_available() { [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ]; }
 pg_start() {
 	[ -n "${WF_PG_HOST:-}" ] && return 0
 	pg_available || return 1
-	WF_PG_HOST=$(mktemp -d "${TMPDIR:-/tmp}/wf-pg.XXXXXX") || return 1
+	# As root the cluster runs as postgres, which must reach the folder: /tmp, not
+	# a $TMPDIR that may be private.
+	if [ "$(id -u)" = 0 ]; then pg_tmp=/tmp; else pg_tmp=${TMPDIR:-/tmp}; fi
+	WF_PG_HOST=$(mktemp -d "$pg_tmp/wf-pg.XXXXXX") || return 1
 	WF_PG_PORT=5432 # only names the socket file: nothing listens on TCP
 	if [ "$(id -u)" = 0 ]; then
 		chown postgres "$WF_PG_HOST"
