@@ -506,6 +506,27 @@ static void test_watch_highlight(void **state)
 	wf_harness_close(&h);
 }
 
+/* Several backends: the status bar names the one in use (sanitized, no scheme). */
+static void test_status_backend(void **state)
+{
+	(void)state;
+	struct wf_harness h;
+	assert_int_equal(wf_harness_open(&h, 40, 160, false, false), 0);
+	struct wf_conn c = *wf_model_conn(h.model);
+	c.state = WF_CONN_LIVE;
+	wf_harness_frame(&h, T0, true);
+	assert_false(wf_harness_find(&h, "via "));
+	snprintf(c.backend, sizeof(c.backend), "http://10.0.0.12:8470\x1b[2J");
+	c.backend_index = 2;
+	c.n_backends = 2;
+	wf_model_set_conn(h.model, &c);
+	wf_harness_frame(&h, T0, true);
+	assert_true(wf_harness_find(&h, "via 10.0.0.12:8470"));
+	assert_true(wf_harness_find(&h, " 2/2"));
+	assert_false(wf_harness_frame_has(&h, "\x1b[2J", 4));
+	wf_harness_close(&h);
+}
+
 /* Outbox lines that could not be read at start are not silently gone: the status
  * bar counts them and the outbox view says where the copy is. */
 static void test_outbox_unreadable_lines_shown(void **state)
@@ -560,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_text_frame),
 		cmocka_unit_test(test_watch_highlight),
 		cmocka_unit_test(test_outbox_unreadable_lines_shown),
+		cmocka_unit_test(test_status_backend),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
