@@ -25,6 +25,8 @@ void wf_incident_clear(struct wf_incident *i)
 	free(i->location);
 	free(i->tier);
 	free(i->summary);
+	free(i->opened_by);
+	free(i->updated_by);
 	memset(i, 0, sizeof(*i));
 }
 

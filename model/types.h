@@ -51,6 +51,8 @@ struct wf_incident {
 	int64_t opened_at, activated_at, concluded_at;
 	char *summary;
 	int64_t version;
+	char *opened_by;  /* who opened it, or NULL (older servers) */
+	char *updated_by; /* the last change's author ("decision ID" for an effect), or NULL */
 };
 
 struct wf_signal {

@@ -303,7 +303,9 @@ static int dec_incident(struct dctx *c, json_t *o, struct wf_incident *i)
 	    get_time(c, o, "activated_at", true, &i->activated_at) ||
 	    get_time(c, o, "concluded_at", true, &i->concluded_at) ||
 	    get_str(c, o, "summary", 0, WF_SUMMARY_MAX, true, &i->summary) ||
-	    get_int(c, o, "version", 1, INT64_MAX, &i->version))
+	    get_int(c, o, "version", 1, INT64_MAX, &i->version) ||
+	    get_str(c, o, "opened_by", 1, WF_NAME_MAX, true, &i->opened_by) ||
+	    get_str(c, o, "updated_by", 1, WF_NAME_MAX, true, &i->updated_by))
 		return -1;
 	if (!wf_valid_tier(i->tier))
 		return fail(c, "tier", "must be [a-z_]{1,32}");

@@ -137,6 +137,15 @@ static void test_quorum_fields(void **state)
 	assert_false(d->votes[1].counted);
 	wf_event_clear(&ev);
 
+	/* who opened and last changed an incident (a decision's effect names it) */
+	assert_int_equal(decode(ENV("incident.updated", "{\"id\":\"inc-1\",\"title\":\"t\",\"tier\":\"protocol_activated\",\"state\":\"active\",\"opened_at\":\"" T0 "\",\"version\":3,\"opened_by\":\"olga\",\"updated_by\":\"decision dec-4\"}"), &ev, &err), 0);
+	assert_string_equal(ev.u.incident.opened_by, "olga");
+	assert_string_equal(ev.u.incident.updated_by, "decision dec-4");
+	wf_event_clear(&ev);
+	assert_int_equal(decode(ENV("incident.opened", INCIDENT), &ev, &err), 0);
+	assert_null(ev.u.incident.updated_by);
+	wf_event_clear(&ev);
+
 	/* an older decision: one vote closes it, nobody counted */
 	assert_int_equal(decode(ENV("decision.opened", DECISION), &ev, &err), 0);
 	assert_int_equal(ev.u.decision.needed, 1);

@@ -422,9 +422,17 @@ static void test_effects_in_detail(void **state)
 		"{\"platform_id\":\"p-a\",\"incident_id\":\"inc-1\",\"items\":[{\"signal_id\":\"sig-1\","
 		"\"count\":7,\"outcome\":\"kept\",\"seen_at\":\"%s\",\"exception_id\":\"exc-1\"}]}}",
 		(long long)++seq, t, t), 0);
+	assert_int_equal(wf_harness_apply(&h,
+		"{\"seq\":%lld,\"type\":\"incident.updated\",\"time\":\"%s\",\"data\":"
+		"{\"id\":\"inc-1\",\"title\":\"Live-streamed attack, Riverside mosque\","
+		"\"tier\":\"protocol_activated\",\"state\":\"active\",\"opened_at\":\"%s\","
+		"\"activated_at\":\"%s\",\"summary\":\"\",\"version\":2,\"updated_by\":\"decision dec-2\"}}",
+		(long long)++seq, t, t, t), 0);
 	wf_harness_key(&h, '1', false);
 	wf_harness_key(&h, '\r', false);
 	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Last change by: decision dec-2"));
+	assert_true(wf_harness_find(&h, "protocol activated"));
 	assert_true(wf_harness_find(&h, "public-interest exception granted"));
 	assert_true(wf_harness_find(&h, "News archive"));
 	assert_false(wf_harness_find(&h, "\x1b")); /* the ESC became a placeholder */

@@ -237,6 +237,8 @@ static void inc_detail(const struct wf_view_ctx *c, struct wf_lines *l, const ch
 	wf_lines_text(l, "State", wf_incident_state_name(inc->state), t);
 	wf_lines_text(l, "Location", inc->location, t);
 	wf_lines_text(l, "Summary", inc->summary, t);
+	if (inc->updated_by)
+		wf_lines_text(l, "Last change by", inc->updated_by, t);
 	struct wf_rates r;
 	wf_model_rates(c->model, inc->id, NULL, c->now, &r);
 	wf_fmt_percent(r.blocked_share15, a, sizeof(a));
