@@ -139,7 +139,18 @@ const struct wf_exception *wf_model_signal_exception(const struct wf_model *m,
 						     const char *signal_id,
 						     const char *platform_id);
 
-/* A decision's quorum: `needed` distinct organisations close it; `approvals` and
+/* Issue 12's fields, for the screens (types.h holds them, protocol.md defines them):
+ * - struct wf_decision: needed, approved_by / rejected_by (organisations counted),
+ *   proposed_tier (change_tier), keep_platform_id (public_interest), authority
+ *   (notify_authority); each wf_vote has its org and whether it counted.
+ * - struct wf_signal: state WF_SIG_PROPOSED (a candidate, not shared until its
+ *   add_signal decision is approved) or WF_SIG_REJECTED.
+ * - struct wf_report: decision_id (its triage decision), reason (why triaged or
+ *   dismissed). struct wf_incident: opened_by, updated_by ("decision ID" after an
+ *   effect).
+ * - struct wf_sighting_item: exception_id; wf_bucket_counts.kept_exception (part of
+ *   kept, left out of the blocked share); struct wf_conn: org (ours, from whoami).
+ * A decision's quorum: `needed` distinct organisations close it; `approvals` and
  * `rejections` are the organisations counted so far (approved_by, rejected_by). The
  * list shows "approvals/needed", e.g. 1/2. Who voted is d->votes (each with its org
  * and whether it counted). */
