@@ -45,13 +45,6 @@ run_one() { # name, command...
 	fi
 }
 
-for t in "$build"/tests/test_*; do
-	[ -x "$t" ] || continue
-	run_one "$(basename "$t")" "$t"
-	# cmocka's own summary, so the per-test counts show in the log
-	grep -E '^\[  (PASSED|FAILED)  \]' "$logdir/$(basename "$t").log" | sed 's/^/    /'
-done
-
 . tests/lib/pg.sh
 pg_ok=0
 if [ "${WF_PG:-1}" = 1 ]; then
@@ -66,6 +59,13 @@ if [ "${WF_PG:-1}" = 1 ]; then
 	fi
 fi
 
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] || continue
+	run_one "$(basename "$t")" "$t"
+	# cmocka's own summary, so the per-test counts show in the log
+	grep -E '^\[  (PASSED|FAILED)  \]' "$logdir/$(basename "$t").log" | sed 's/^/    /'
+done
+
 for t in tests/integration/*.sh; do
 	[ -f "$t" ] || continue
 	[ "$(basename "$t")" = lib.sh ] && continue # helpers, sourced by the tests
@@ -75,7 +75,9 @@ for t in tests/integration/*.sh; do
 		if [ "$pg_ok" = 1 ]; then
 			run_one "$(basename "$t" .sh)@pg" env WF_DB_ENGINE=pg sh "$t"
 		else
-			echo "SKIP $(basename "$t" .sh)@pg (no PostgreSQL)"
+			echo "SKIP $(basename "$t" .sh)@pg: no PostgreSQL"
+			skipped=$((skipped + 1))
+			skips="$skips $(basename "$t" .sh)@pg"
 		fi
 		;;
 	esac

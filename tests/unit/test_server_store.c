@@ -13,7 +13,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "server/store.h"
+#include <libpq-fe.h>
+
+#include "server/store_engine.h"
 
 static char dir[256];
 static char db_path[300];
@@ -165,6 +167,56 @@ static void test_seq_contract(void **state)
 	store_close(st);
 }
 
+/* Every member of the engine's ops table is set (a store function added to one
+ * engine only would be a NULL call in the other). */
+static void check_ops(const struct store_ops *ops)
+{
+	size_t first = offsetof(struct store_ops, close);
+	size_t n = (sizeof(*ops) - first) / sizeof(void (*)(void));
+	assert_true(n > 20);
+	for (size_t i = 0; i < n; i++) {
+		void (*fp)(void);
+		memcpy(&fp, (const unsigned char *)ops + first + i * sizeof(fp), sizeof(fp));
+		if (!fp)
+			fail_msg("%s: store_ops member %zu is NULL", ops->name, i);
+	}
+}
+
+static void test_ops_complete(void **state)
+{
+	(void)state;
+	char err[256] = "";
+	struct store *st = store_open(db_path, 1000, err, sizeof(err));
+	assert_non_null(st);
+	check_ops(st->ops);
+	store_close(st);
+	/* PostgreSQL: on the cluster tests/run.sh started (WF_PG_HOST...). */
+	const char *host = getenv("WF_PG_HOST"), *port = getenv("WF_PG_PORT"),
+		   *user = getenv("WF_PG_USER");
+	if (!host || !port || !user) {
+		printf("test_ops_complete: no PostgreSQL cluster, SQLite only\n");
+		return;
+	}
+	char ci[512], db[64];
+	snprintf(db, sizeof(db), "wf_unit_store_%d", (int)getpid());
+	snprintf(ci, sizeof(ci), "host=%s port=%s user=%s dbname=postgres", host, port, user);
+	PGconn *c = PQconnectdb(ci);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	char sql[128];
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", db);
+	PQclear(PQexec(c, sql));
+	snprintf(ci, sizeof(ci), "host=%s port=%s user=%s dbname=%s", host, port, user, db);
+	st = store_open(ci, 1000, err, sizeof(err));
+	if (!st)
+		fail_msg("store_open(%s): %s", ci, err);
+	assert_string_equal(store_engine_name(st), "postgresql");
+	check_ops(st->ops);
+	store_close(st);
+	snprintf(sql, sizeof(sql), "DROP DATABASE %s", db);
+	PQclear(PQexec(c, sql));
+	PQfinish(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +224,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_schema_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_contract, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ops_complete, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
