@@ -21,6 +21,7 @@
 #include "model/validate.h"
 #include "record.h"
 #include "taxii.h"
+#include "http_tokens.h"
 #include "util.h"
 
 #define BODY_MAX (1024 * 1024)
@@ -86,11 +87,7 @@ struct http {
 	pthread_mutex_t log_mu;
 	atomic_bool refusing;
 	int listen_fd; /* ours after MHD_quiesce_daemon, -1 before */
-	double rate;   /* requests a second per token, 0: no limit */
-	pthread_mutex_t rate_mu;
-	double *bucket;      /* per token of the tokens file: requests left */
-	int64_t *bucket_at;  /* when each bucket was last filled (monotonic ms) */
-	pthread_mutex_t auth_mu; /* srv->auth and the buckets (swapped by a reload) */
+	struct http_tokens *tokens; /* the tokens in force and their rate buckets */
 	char *tls_cert, *tls_key;
 	struct feed *feed; /* the STIX view: /v1/incidents/{id}/stix and TAXII */
 	char *stix_name;
@@ -98,9 +95,6 @@ struct http {
 
 /* Every path under /taxii2/ (taxii.c routes them); GET only, read-only. */
 static const struct route taxii_route = {"GET", "/taxii2/", R_ANY, RK_TAXII, NULL};
-
-/* Without a tokens file every client is this read-only identity. */
-static const struct auth_identity anonymous = {.name = "anonymous", .role = AUTH_VIEWER};
 
 /* Per-request state across the access handler's calls. */
 struct request {
@@ -273,22 +267,9 @@ static const struct auth_identity *authenticate(struct http *h, struct MHD_Conne
 		http_field_copy(c, "Authorization", hdr_buf, sizeof(hdr_buf)) >= 0
 			? hdr_buf
 			: NULL;
-	const struct auth_identity *found = NULL;
 	char buf[512];
-	pthread_mutex_lock(&h->auth_mu);
-	if (!h->srv->auth) {
-		found = &anonymous;
-		rq->token_index = SIZE_MAX;
-	} else {
-		const char *tok = auth_header_token(hdr, buf, sizeof(buf));
-		if (tok)
-			found = auth_find_token(h->srv->auth, tok, strlen(tok));
-		if (found)
-			rq->token_index = (size_t)(found - auth_at(h->srv->auth, 0));
-	}
-	if (found)
-		rq->me = *found;
-	pthread_mutex_unlock(&h->auth_mu);
+	bool found = http_tokens_find(h->tokens, auth_header_token(hdr, buf, sizeof(buf)),
+				      &rq->me, &rq->token_index);
 	explicit_bzero(hdr_buf, sizeof(hdr_buf)); /* the token's copy */
 	explicit_bzero(buf, sizeof(buf));
 	return found ? &rq->me : NULL;
@@ -494,35 +475,11 @@ static enum MHD_Result serve_write(struct http *h, struct MHD_Connection *c,
 	return ret;
 }
 
-/* Token bucket per token: rate a second, burst twice that. Returns 0 when the request
- * may go on, else the seconds to wait. */
+/* Token bucket per token (http_tokens.c): 0 when the request may go on, else the
+ * seconds to wait. */
 static int rate_check(struct http *h, const struct request *rq)
 {
-	size_t i = rq->token_index;
-	if (h->rate <= 0)
-		return 0;
-	int64_t now = util_mono_ms();
-	int wait = 0;
-	pthread_mutex_lock(&h->auth_mu);
-	if (!h->srv->auth || i >= auth_count(h->srv->auth) ||
-	    strcmp(auth_at(h->srv->auth, i)->key, rq->me.key) != 0) {
-		/* anonymous, or the tokens were reloaded since: no bucket to charge */
-		pthread_mutex_unlock(&h->auth_mu);
-		return 0;
-	}
-	pthread_mutex_lock(&h->rate_mu);
-	double b = h->bucket[i] + (double)(now - h->bucket_at[i]) / 1000.0 * h->rate;
-	if (b > 2 * h->rate)
-		b = 2 * h->rate;
-	h->bucket_at[i] = now;
-	if (b >= 1)
-		b -= 1;
-	else
-		wait = (int)((1 - b) / h->rate) + 1;
-	h->bucket[i] = b;
-	pthread_mutex_unlock(&h->rate_mu);
-	pthread_mutex_unlock(&h->auth_mu);
-	return wait;
+	return http_tokens_rate(h->tokens, rq->token_index, &rq->me);
 }
 
 /* Sends 429 with the Retry-After of the token bucket. */
@@ -531,7 +488,8 @@ static enum MHD_Result send_rate_limited(struct http *h, struct MHD_Connection *
 {
 	char ra[16];
 	struct api_reply rep = {0, NULL};
-	api_error(&rep, 429, "over %.0f requests a second for this token", h->rate);
+	api_error(&rep, 429, "over %.0f requests a second for this token",
+		  http_tokens_rate_limit(h->tokens));
 	char *text = rep.body ? json_dumps(rep.body, JSON_COMPACT) : NULL;
 	json_decref(rep.body);
 	struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -815,21 +773,12 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 	pthread_mutex_init(&h->log_mu, NULL);
 	atomic_init(&h->refusing, false);
 	h->listen_fd = -1;
-	h->rate = opt->rate_limit;
-	pthread_mutex_init(&h->rate_mu, NULL);
-	pthread_mutex_init(&h->auth_mu, NULL);
+	h->tokens = http_tokens_new(srv, opt->rate_limit);
 	h->stix_name = strdup(opt->stix_name ? opt->stix_name : "watchfloor command center");
 	h->feed = feed_new(h->stix_name, opt->tlp);
-	size_t n_tokens = auth_count(srv->auth);
-	h->bucket = calloc(n_tokens ? n_tokens : 1, sizeof(*h->bucket));
-	h->bucket_at = calloc(n_tokens ? n_tokens : 1, sizeof(*h->bucket_at));
-	if (!h->bucket || !h->bucket_at || !h->feed || !h->stix_name) {
+	if (!h->tokens || !h->feed || !h->stix_name) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
-	}
-	for (size_t i = 0; i < n_tokens; i++) {
-		h->bucket[i] = 2 * h->rate;
-		h->bucket_at[i] = util_mono_ms();
 	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_ALLOW_SUSPEND_RESUME;
@@ -870,12 +819,9 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 fail:
 	free(h->tls_cert);
 	free(h->tls_key);
-	free(h->bucket);
-	free(h->bucket_at);
-	pthread_mutex_destroy(&h->auth_mu);
+	http_tokens_free(h->tokens);
 	feed_free(h->feed);
 	free(h->stix_name);
-	pthread_mutex_destroy(&h->rate_mu);
 	pthread_mutex_destroy(&h->log_mu);
 	free(h);
 	return NULL;
@@ -903,59 +849,14 @@ void http_stop(struct http *h)
 		close(h->listen_fd);
 	free(h->tls_cert);
 	free(h->tls_key);
-	free(h->bucket);
-	free(h->bucket_at);
-	pthread_mutex_destroy(&h->auth_mu);
+	http_tokens_free(h->tokens);
 	feed_free(h->feed);
 	free(h->stix_name);
-	pthread_mutex_destroy(&h->rate_mu);
 	pthread_mutex_destroy(&h->log_mu);
 	free(h);
 }
 
-/* keep() of hub_revoke_streams: a stream stays while its token is in the new file. */
-static bool token_kept(void *ctx, const char *owner)
-{
-	return !owner[0] || auth_has_key(ctx, owner);
-}
-
 int http_reload_auth(struct http *h, struct auth *fresh, size_t *closed)
 {
-	size_t n = auth_count(fresh);
-	double *bucket = calloc(n ? n : 1, sizeof(*bucket));
-	int64_t *bucket_at = calloc(n ? n : 1, sizeof(*bucket_at));
-	if (!bucket || !bucket_at) {
-		free(bucket);
-		free(bucket_at);
-		return -1;
-	}
-	pthread_mutex_lock(&h->auth_mu);
-	pthread_mutex_lock(&h->rate_mu);
-	struct auth *old = h->srv->auth;
-	/* A token kept across the reload keeps its bucket; a new one starts full. */
-	for (size_t i = 0; i < n; i++) {
-		bucket[i] = 2 * h->rate;
-		bucket_at[i] = util_mono_ms();
-		for (size_t j = 0; j < auth_count(old); j++) {
-			if (strcmp(auth_at(old, j)->key, auth_at(fresh, i)->key) == 0) {
-				bucket[i] = h->bucket[j];
-				bucket_at[i] = h->bucket_at[j];
-				break;
-			}
-		}
-	}
-	free(h->bucket);
-	free(h->bucket_at);
-	h->bucket = bucket;
-	h->bucket_at = bucket_at;
-	h->srv->auth = fresh;
-	pthread_mutex_unlock(&h->rate_mu);
-	pthread_mutex_unlock(&h->auth_mu);
-	/* From here every request authenticates against fresh; no request holds a
-	 * pointer into old (identities are copied), so it can go. */
-	size_t c = hub_revoke_streams(h->srv->hub, token_kept, fresh);
-	if (closed)
-		*closed = c;
-	auth_free(old);
-	return 0;
+	return http_tokens_reload(h->tokens, fresh, closed);
 }
