@@ -44,15 +44,18 @@ static int incident_effect(struct server *srv, json_t *d, const char *tier,
 		return 0; /* about something we do not hold */
 	const char *ct = str(inc, "tier"), *cs = str(inc, "state");
 	int rc = 0;
-	if ((tier && (!ct || strcmp(ct, tier))) || (state && (!cs || strcmp(cs, state)))) {
+	if ((tier && (!ct || strcmp(ct, tier))) ||
+	    (state && (!cs || strcmp(cs, state)))) {
 		if (tier)
 			json_object_set_new(inc, "tier", json_string(tier));
 		if (state)
 			api_incident_set_state(inc, state, util_now_ms());
 		char by[100];
-		snprintf(by, sizeof(by), "decision %s", str(d, "id") ? str(d, "id") : "?");
+		snprintf(by, sizeof(by), "decision %s",
+			 str(d, "id") ? str(d, "id") : "?");
 		json_object_set_new(inc, "updated_by", json_string(by));
-		rc = api_save_emit(srv, "incident", inc, true, NULL, WF_EV_INCIDENT_UPDATED);
+		rc = api_save_emit(srv, "incident", inc, true, NULL,
+				   WF_EV_INCIDENT_UPDATED);
 	}
 	json_decref(inc);
 	return rc;
@@ -122,15 +125,17 @@ static int exception_effect(struct server *srv, json_t *d)
 	const char *detail = str(d, "detail");
 	char id[80], group[160];
 	api_next_id(srv, "exc", id, sizeof(id));
-	json_t *x = json_pack("{s:s,s:o,s:s,s:o,s:o,s:o,s:s,s:O,s:o,s:i}", "id", id,
-			      "incident_id", null_or(str(d, "incident_id")), "decision_id",
-			      str(d, "id"), "signal_id", null_or(sig_id), "report_id",
-			      null_or(rep_id), "platform_id", null_or(keeper), "reason",
-			      detail && *detail ? detail : str(d, "subject"), "granted_by",
-			      json_object_get(d, "approved_by"), "granted_at",
-			      util_json_time(util_now_ms()), "version", 0);
+	json_t *x =
+		json_pack("{s:s,s:o,s:s,s:o,s:o,s:o,s:s,s:O,s:o,s:i}", "id", id,
+			  "incident_id", null_or(str(d, "incident_id")), "decision_id",
+			  str(d, "id"), "signal_id", null_or(sig_id), "report_id",
+			  null_or(rep_id), "platform_id", null_or(keeper), "reason",
+			  detail && *detail ? detail : str(d, "subject"), "granted_by",
+			  json_object_get(d, "approved_by"), "granted_at",
+			  util_json_time(util_now_ms()), "version", 0);
 	/* Sightings look exceptions up by signal and keeping platform. */
-	snprintf(group, sizeof(group), "%s/%s", sig_id ? sig_id : "-", keeper ? keeper : "-");
+	snprintf(group, sizeof(group), "%s/%s", sig_id ? sig_id : "-",
+		 keeper ? keeper : "-");
 	int rc = x ? api_save_emit(srv, "exception", x, true, group,
 				   WF_EV_EXCEPTION_GRANTED)
 		   : -1;
@@ -145,11 +150,12 @@ static int notification_effect(struct server *srv, json_t *d, const char *by)
 	const char *authority = str(d, "authority");
 	char id[80];
 	api_next_id(srv, "ntf", id, sizeof(id));
-	json_t *n = json_pack("{s:s,s:o,s:s,s:s,s:s,s:O,s:o,s:i}", "id", id,
-			      "incident_id", null_or(str(d, "incident_id")), "decision_id",
-			      str(d, "id"), "authority", authority ? authority : str(d, "subject"),
-			      "by", by, "approved_by", json_object_get(d, "approved_by"),
-			      "at", util_json_time(util_now_ms()), "version", 0);
+	json_t *n =
+		json_pack("{s:s,s:o,s:s,s:s,s:s,s:O,s:o,s:i}", "id", id, "incident_id",
+			  null_or(str(d, "incident_id")), "decision_id", str(d, "id"),
+			  "authority", authority ? authority : str(d, "subject"), "by",
+			  by, "approved_by", json_object_get(d, "approved_by"), "at",
+			  util_json_time(util_now_ms()), "version", 0);
 	int rc = n ? api_save_emit(srv, "notification", n, true, NULL,
 				   WF_EV_AUTHORITY_NOTIFIED)
 		   : -1;

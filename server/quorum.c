@@ -30,7 +30,8 @@ int quorum_rules_parse(struct quorum_rules *r, const char *spec, char *err,
 		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%s", spec);
-	for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+	for (char *save, *t = strtok_r(buf, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(t, '='), *end;
 		enum wf_decision_kind k;
 		if (!eq) {
@@ -40,12 +41,13 @@ int quorum_rules_parse(struct quorum_rules *r, const char *spec, char *err,
 		*eq = '\0';
 		long n = strtol(eq + 1, &end, 10);
 		if (!wf_decision_kind_parse(t, &k)) {
-			snprintf(err, errsz, "--quorum: unknown decision kind '%.40s'", t);
+			snprintf(err, errsz, "--quorum: unknown decision kind '%.40s'",
+				 t);
 			return -1;
 		}
 		if (end == eq + 1 || *end || n < 1 || n > WF_ORGS_MAX) {
-			snprintf(err, errsz, "--quorum: %s wants 1..%d organisations", t,
-				 WF_ORGS_MAX);
+			snprintf(err, errsz, "--quorum: %s wants 1..%d organisations",
+				 t, WF_ORGS_MAX);
 			return -1;
 		}
 		r->needed[k] = (int)n;
@@ -71,7 +73,8 @@ static bool list_has(json_t *list, const char *org)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(list, i, v) {
+	json_array_foreach(list, i, v)
+	{
 		if (json_is_string(v) && strcmp(json_string_value(v), org) == 0)
 			return true;
 	}
@@ -101,7 +104,8 @@ static int needed_of(json_t *d, int dflt)
 enum quorum_outcome quorum_peek_vote(json_t *d, const char *org,
 				     enum wf_vote_action action, int dflt_needed)
 {
-	json_t *ap = json_object_get(d, "approved_by"), *rj = json_object_get(d, "rejected_by");
+	json_t *ap = json_object_get(d, "approved_by"),
+	       *rj = json_object_get(d, "rejected_by");
 	json_t *n = json_object_get(d, "needed");
 	int needed = json_is_integer(n) ? (int)json_integer_value(n) : dflt_needed;
 	if (action != WF_VOTE_APPROVE && action != WF_VOTE_REJECT)
