@@ -3,7 +3,8 @@
 # `make install-list`, and by hand the places that matter), the installed dashboard
 # finds its installed scenario and themes from any folder, the bash completion
 # completes options, theme names and scenario files, `systemd-analyze verify` passes
-# on the unit (skipped, visibly, without systemd-analyze), an operator's changed
+# on the unit (skipped, visibly, without systemd-analyze), the unit's command line
+# serves with the installed settings and a token of the installed tool, an operator's changed
 # settings survive a reinstall, and `make uninstall` removes everything it put there.
 set -eu
 . tests/integration/lib.sh
@@ -64,6 +65,35 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 else
 	echo "install: SKIP systemd-analyze verify (systemd-analyze not installed)"
 fi
+
+# The unit's own command line, as systemd would run it with the installed settings
+# (the state folder and the listen address pointed into $T): the installed token
+# tool issues a token, the server takes it, ExecReload (SIGHUP) reloads the file.
+. "$R$P/etc/watchfloor/watchfloord.env"
+[ "$WATCHFLOORD_LISTEN" = 127.0.0.1:8470 ] || fail "env file: WATCHFLOORD_LISTEN=$WATCHFLOORD_LISTEN"
+mkdir "$T/state-dir"
+TOK=$("$R$P/bin/watchfloord" token --tokens "$T/state-dir/tokens" new admin ops 2>/dev/null) ||
+	fail "installed token tool"
+cmd=$(sed -n 's/^ExecStart=//p' "$unit" | sed -e "s|\${WATCHFLOORD_LISTEN}|127.0.0.1:0|" \
+	-e "s|\${WATCHFLOORD_TOKENS}|$T/state-dir/tokens|" -e "s|/var/lib/watchfloord/|$T/state-dir/|" \
+	-e "s|\$WATCHFLOORD_OPTS|$WATCHFLOORD_OPTS|" -e "s|^$P/bin/|$R$P/bin/|")
+# shellcheck disable=SC2086 # the unit's words, as systemd splits them
+$cmd >"$T/svc.out" 2>"$T/svc.err" &
+SVC=$!
+BG_PIDS="$SVC"
+svc_up() { grep -q '^watchfloord listening on ' "$T/svc.out"; }
+wait_for 15 svc_up || fail "the unit's command did not start: $cmd: $(cat "$T/svc.err")"
+SURL=$(sed 's/^watchfloord listening on //' "$T/svc.out")
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" "$SURL/v1/whoami")" = 200 ] ||
+	fail "the service refuses the issued token"
+[ -f "$T/state-dir/watchfloord.db" ] || fail "no database in the state folder"
+kill -HUP "$SVC"
+svc_reloaded() { grep -q 'SIGHUP: reloaded' "$T/svc.err"; }
+wait_for 10 svc_reloaded || fail "ExecReload (SIGHUP) did not reload: $(cat "$T/svc.err")"
+kill -TERM "$SVC"
+wait "$SVC" || fail "the service did not stop cleanly on SIGTERM"
+BG_PIDS=
+echo "install: the unit's command serves with the installed settings"
 
 # The installed dashboard, run from a folder without themes/ or scenarios/, finds the
 # installed scenario (--demo) beside it.
