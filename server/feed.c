@@ -280,6 +280,12 @@ static int apply_event(struct feed *f, int64_t seq, const char *envelope)
 				     false);
 	} else if (strcmp(type, "sightings") == 0) {
 		rc |= apply_sightings(f, d, t, seq);
+	} else if (strcmp(type, "exception.granted") == 0 && inc) {
+		rc |= upsert(f, stix_exception_note(&f->x, d), inc,
+			     time_of(d, "granted_at"), t, seq, false);
+	} else if (strcmp(type, "authority.notified") == 0 && inc) {
+		rc |= upsert(f, stix_notification_note(&f->x, d), inc, time_of(d, "at"),
+			     t, seq, false);
 	} else if ((strcmp(type, "report.opened") == 0 ||
 		    strcmp(type, "report.updated") == 0) &&
 		   inc && json_string_value(json_object_get(d, "kind")) &&

@@ -389,3 +389,89 @@ json_t *stix_sighting(const struct stix_ctx *x, const char *incident_id,
 	json_object_set_new(o, "x_watchfloor_pending", json_integer(s->pending));
 	return o;
 }
+
+/* "a, b, c" of an array of strings into buf. */
+static const char *join_strings(json_t *arr, char *buf, size_t size)
+{
+	size_t n = 0, i;
+	json_t *v;
+	buf[0] = '\0';
+	json_array_foreach(arr, i, v)
+	{
+		if (json_is_string(v) && n < size)
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "",
+					      json_string_value(v));
+	}
+	return buf;
+}
+
+/* A note about incident inc (and the indicator of signal, when given). */
+static json_t *note_on(const struct stix_ctx *x, const char *name, const char *inc,
+		       const char *signal, const char *abstract, const char *content)
+{
+	char ref[120], n[160];
+	json_t *o = base(x, "note", name);
+	json_t *refs = json_array();
+	snprintf(n, sizeof(n), "incident/%s", inc);
+	stix_make_id("incident", n, ref, sizeof(ref));
+	json_array_append_new(refs, json_string(ref));
+	if (signal) {
+		snprintf(n, sizeof(n), "signal/%s", signal);
+		stix_make_id("indicator", n, ref, sizeof(ref));
+		json_array_append_new(refs, json_string(ref));
+	}
+	json_object_set_new(o, "abstract", json_string(abstract));
+	json_object_set_new(o, "content", json_string(content));
+	json_object_set_new(o, "object_refs", refs);
+	return o;
+}
+
+json_t *stix_exception_note(const struct stix_ctx *x, json_t *e)
+{
+	const char *id = str(e, "id"), *inc = str(e, "incident_id");
+	if (!id || !inc)
+		return NULL;
+	char name[100], orgs[400], *content = NULL;
+	snprintf(name, sizeof(name), "exception/%s", id);
+	const char *sig = str(e, "signal_id"), *rep = str(e, "report_id");
+	const char *plat = str(e, "platform_id") ? str(e, "platform_id") : "?";
+	const char *reason = str(e, "reason") ? str(e, "reason") : "";
+	if (asprintf(&content,
+		     "Public-interest exception %s: %s may keep copies of %s %s (not a "
+		     "failure to block). Granted by %s (decision %s). %s",
+		     id, plat, sig ? "signal" : "report",
+		     sig   ? sig
+		     : rep ? rep
+			   : "?",
+		     join_strings(json_object_get(e, "granted_by"), orgs, sizeof(orgs)),
+		     str(e, "decision_id") ? str(e, "decision_id") : "?", reason) < 0)
+		return NULL;
+	json_t *o = note_on(x, name, inc, sig, "Public-interest exception", content);
+	free(content);
+	json_object_set_new(o, "x_watchfloor_exception_id", json_string(id));
+	copy_str(o, "x_watchfloor_platform_id", e, "platform_id");
+	copy_str(o, "x_watchfloor_decision_id", e, "decision_id");
+	return o;
+}
+
+json_t *stix_notification_note(const struct stix_ctx *x, json_t *nt)
+{
+	const char *id = str(nt, "id"), *inc = str(nt, "incident_id");
+	if (!id || !inc)
+		return NULL;
+	char name[100], orgs[400], *content = NULL;
+	snprintf(name, sizeof(name), "notification/%s", id);
+	if (asprintf(&content,
+		     "Authority notified: %s, by %s (approved by %s; decision %s).",
+		     str(nt, "authority") ? str(nt, "authority") : "?",
+		     str(nt, "by") ? str(nt, "by") : "?",
+		     join_strings(json_object_get(nt, "approved_by"), orgs,
+				  sizeof(orgs)),
+		     str(nt, "decision_id") ? str(nt, "decision_id") : "?") < 0)
+		return NULL;
+	json_t *o = note_on(x, name, inc, NULL, "Authority notified", content);
+	free(content);
+	json_object_set_new(o, "x_watchfloor_notification_id", json_string(id));
+	copy_str(o, "x_watchfloor_decision_id", nt, "decision_id");
+	return o;
+}

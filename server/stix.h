@@ -59,6 +59,10 @@ json_t *stix_incident(const struct stix_ctx *x, json_t *incident);
 json_t *stix_indicator(const struct stix_ctx *x, json_t *signal);
 json_t *stix_indicates(const struct stix_ctx *x, json_t *signal);
 json_t *stix_note(const struct stix_ctx *x, json_t *report);
+/* A public-interest exception and an authority notification, as notes on the
+ * incident (and on the indicator the exception covers). */
+json_t *stix_exception_note(const struct stix_ctx *x, json_t *exception);
+json_t *stix_notification_note(const struct stix_ctx *x, json_t *notification);
 /* A sighting of signal_id on platform_id with the running figures. */
 struct stix_sighting_sums {
 	int64_t count, blocked, removed, kept, pending;

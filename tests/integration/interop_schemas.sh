@@ -43,6 +43,9 @@ jq -e '[.objects[].type] | index("note") and index("sighting") and index("incide
 	fail "the demo's bundle lacks notes, sightings or the incident"
 jq -e '[.objects[] | select(.type == "indicator") | .pattern] | (map(select(contains("x_pdq"))) | length) > 0' "$T/bundle-$MAIN.json" >/dev/null ||
 	fail "the demo's bundle has no PDQ indicator"
+jq -e '([.objects[] | select(.type == "note" and .x_watchfloor_exception_id and (.object_refs | length) == 2)] | length) == 1 and
+  ([.objects[] | select(.type == "note" and .x_watchfloor_notification_id)] | length) == 1' "$T/bundle-$MAIN.json" >/dev/null ||
+	fail "the demo's bundle lacks the exception's or the notification's note"
 
 # the dashboard's export of the same bundle
 WATCHFLOOR_TOKEN="$VIEWER" "$WF_BUILD/watchfloor" --batch --export "$MAIN" --format stix \
