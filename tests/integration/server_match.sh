@@ -129,6 +129,11 @@ R1=$(flip $FAR $(seqs 100 199)) R2=$(flip $FAR $(seqs 150 249))
 expect 200 "$OFFICER" POST /v1/match "{\"hashes\":[{\"hash_type\":\"vpdq\",\"hash\":\"$(flip $F1 1)$F2$F3$(flip $F4 9)$R1\"},{\"hash_type\":\"vpdq\",\"hash\":\"$F1$F2$F3$R1$R2\"}]}"
 body_has ".results[0].matches[0] | .signal_id == \"$V\" and .share == 80"
 body_has '.results[1].matches == []'
+# sightings by vPDQ: 80% of the frames attributes, 60% is unmatched with its share
+expect 202 "$PLAT_FB" POST /v1/sightings "{\"platform_id\":\"p-fb\",\"incident_id\":\"$INC\",\"items\":[$(item vpdq "$(flip $F1 1)$F2$F3$(flip $F4 9)$R1" 2 blocked "$NOW"),$(item vpdq "$F1$F2$F3$R1$R2" 3 pending "$NOW")]}"
+body_has '.attributed == 1 and .unmatched == 1'
+expect 200 "$VIEWER" GET "/v1/events?after=$(($(jq .seq "$T/body") - 1))&wait=5" -H 'Accept: application/json'
+body_has "[.events[] | select(.type == \"sightings\")][0].data | .items[0].signal_id == \"$V\" and .unmatched[0].nearest.signal_id == \"$V\" and .unmatched[0].nearest.share == 60"
 
 # a candidate beyond the threshold: a new variant, proposed, and its add_signal decision
 # names the nearest signal, the distance against the threshold and its first sighting
