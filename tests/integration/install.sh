@@ -20,7 +20,11 @@ install_cleanup() {
 trap install_cleanup EXIT
 R=$T/root
 P=/usr/local
-mk() { make -s --no-print-directory BUILD="$WF_BUILD" DESTDIR="$R" "$@"; }
+# The build's own flags, so that a stale object is rebuilt as it was (an ASan build
+# linked without -fsanitize fails).
+SANV=
+if grep -q __asan_init "$WF_BUILD/watchfloord" 2>/dev/null; then SANV=SAN=1; fi
+mk() { make -s --no-print-directory BUILD="$WF_BUILD" $SANV DESTDIR="$R" "$@"; }
 mk install >"$T/install.out" 2>&1 || fail "make install: $(tail -n 20 "$T/install.out")"
 
 # Every file installed is in the list, and the other way round.
