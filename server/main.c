@@ -396,6 +396,8 @@ out:
 	if (srv.hub)
 		hub_close(srv.hub);
 	http_stop(http);
+	if (srv.st)
+		store_attach_hub(srv.st, NULL, 0); /* nothing publishes into a freed hub */
 	hub_free(srv.hub);
 	match_index_free(srv.match);
 	store_close(srv.st);

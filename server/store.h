@@ -39,7 +39,9 @@ bool store_is_postgres(const char *db);
 /* "sqlite" or "postgresql". */
 const char *store_engine_name(struct store *st);
 void store_close(struct store *st);
-/* Loads the newest events into the hub and keeps publishing to it. */
+/* Loads the newest events into the hub and keeps publishing to it. h NULL detaches
+ * the hub (and stops the PostgreSQL engine's LISTEN thread): call it before
+ * hub_free, so that nothing publishes into a freed hub. */
 int store_attach_hub(struct store *st, struct hub *h, size_t preload);
 /* hub_fetch_fn over the event log (ctx is the store). */
 int store_fetch_events(void *ctx, int64_t after, int max, struct hub_event **out);

@@ -327,6 +327,13 @@ static int pg_fetch_events(struct store *base, int64_t after, int max,
 static int pg_attach_hub(struct store *base, struct hub *h, size_t preload)
 {
 	struct pg *st = pg_of(base);
+	if (!h) {
+		pg_listen_stop(st); /* it publishes: stopped before the hub goes */
+		pthread_mutex_lock(&st->pub_mu);
+		st->hub = NULL;
+		pthread_mutex_unlock(&st->pub_mu);
+		return 0;
+	}
 	pthread_mutex_lock(&st->pub_mu);
 	st->hub = h;
 	int64_t cursor = st->cursor;

@@ -291,6 +291,8 @@ static int sq_attach_hub(struct store *base, struct hub *h, size_t preload)
 	st->hub = h;
 	int64_t cursor = st->cursor, oldest = st->oldest;
 	pthread_mutex_unlock(&st->mu);
+	if (!h)
+		return 0;
 	int64_t from = cursor - (int64_t)preload;
 	if (from < oldest - 1)
 		from = oldest - 1;
