@@ -16,7 +16,7 @@
  * that pass (about 1%) read their 32-byte hash for the full distance. An entry is
  * reported by the first table that reaches it (recomputed from the hash: no shared
  * "seen" state, so queries run concurrently). The tables are counting-sorted arrays
- * (offsets per key, then ids and halves: 6 bytes per hash per table); entries added
+ * (offsets per key, then ids and halves: 5 bytes per hash per table); entries added
  * after a build sit in a tail that is scanned, and rebuilt past ~n/128. When the
  * probes would cost more than a scan (a small bank, or r/16 above 4) the query scans. */
 
@@ -41,12 +41,26 @@ struct mih {
 	size_t n, cap;
 	size_t nbase;		   /* entries 0..nbase-1 are in the tables */
 	uint32_t *off[MIH_TABLES]; /* KEYS+1 offsets into ids[t] and other[t] */
-	uint32_t *ids[MIH_TABLES]; /* nbase ids, grouped by key */
+	uint8_t *ids[MIH_TABLES];  /* nbase ids of 3 bytes, grouped by key */
 	uint16_t *
 		other[MIH_TABLES]; /* each id's substring t^1 (its pair's other half) */
 	uint16_t masks[MASKS_MAX]; /* by popcount: 1, 16, 120, 560, 1820 */
 	int masks_upto[MASK_BITS_MAX + 2];
 };
+
+/* Ids in the tables take 3 bytes (MIH_ENTRIES_MAX entries an index). */
+static inline void id_put(uint8_t *ids, size_t p, uint32_t id)
+{
+	ids[3 * p] = (uint8_t)id;
+	ids[3 * p + 1] = (uint8_t)(id >> 8);
+	ids[3 * p + 2] = (uint8_t)(id >> 16);
+}
+
+static inline uint32_t id_get(const uint8_t *ids, size_t p)
+{
+	return (uint32_t)ids[3 * p] | (uint32_t)ids[3 * p + 1] << 8 |
+	       (uint32_t)ids[3 * p + 2] << 16;
+}
 
 static inline unsigned sub_key(const uint64_t *h, int t)
 {
@@ -121,7 +135,7 @@ static int grow(struct mih *x)
 
 int64_t mih_add(struct mih *x, const uint64_t hash[MIH_WORDS])
 {
-	if (x->n >= UINT32_MAX || (x->n == x->cap && grow(x)))
+	if (x->n >= MIH_ENTRIES_MAX || (x->n == x->cap && grow(x)))
 		return -1;
 	memcpy(x->h[x->n], hash, sizeof(x->h[0]));
 	x->active[x->n / 8] |= (uint8_t)(1u << (x->n % 8));
@@ -163,11 +177,12 @@ int mih_build(struct mih *x, bool force)
 	size_t tail = x->n - x->nbase, bound = x->n / TAIL_DIV;
 	if (!force && tail <= (bound > TAIL_MIN ? bound : TAIL_MIN))
 		return 0;
-	uint32_t *off[MIH_TABLES] = {0}, *ids[MIH_TABLES] = {0};
+	uint32_t *off[MIH_TABLES] = {0};
+	uint8_t *ids[MIH_TABLES] = {0};
 	uint16_t *other[MIH_TABLES] = {0};
 	for (int t = 0; t < MIH_TABLES; t++) {
 		off[t] = calloc(KEYS + 1, sizeof(uint32_t));
-		ids[t] = malloc((x->n ? x->n : 1) * sizeof(uint32_t));
+		ids[t] = malloc((x->n ? x->n : 1) * 3);
 		other[t] = malloc((x->n ? x->n : 1) * sizeof(uint16_t));
 		if (!off[t] || !ids[t] || !other[t]) {
 			for (int u = 0; u <= t; u++) {
@@ -187,7 +202,7 @@ int mih_build(struct mih *x, bool force)
 			o[k + 1] += o[k];
 		for (size_t i = 0; i < x->n; i++) {
 			uint32_t p = o[sub_key(x->h[i], t)]++;
-			ids[t][p] = (uint32_t)i;
+			id_put(ids[t], p, (uint32_t)i);
 			other[t][p] = (uint16_t)sub_key(x->h[i], t ^ 1);
 		}
 		/* The scatter moved each start to the next key's start: shift back. */
@@ -314,7 +329,8 @@ static int probe_tables(const struct mih *x, const uint64_t q[MIH_WORDS], int r,
 	const int nmask = x->masks_upto[rd.half + 1];
 	uint32_t begin[MASKS_MAX], end[MASKS_MAX];
 	for (int t = 0; t < MIH_TABLES; t++) {
-		const uint32_t *off = x->off[t], *ids = x->ids[t];
+		const uint32_t *off = x->off[t];
+		const uint8_t *ids = x->ids[t];
 		const uint16_t *other = x->other[t];
 		const unsigned qo = qk[t ^ 1];
 		/* Memory first: every probe's offsets, then every bucket's start, so
@@ -333,7 +349,7 @@ static int probe_tables(const struct mih *x, const uint64_t q[MIH_WORDS], int r,
 			for (uint32_t p = begin[m]; p < end[m]; p++) {
 				if (__builtin_popcount(qo ^ other[p]) > left)
 					continue;
-				uint32_t id = ids[p];
+				uint32_t id = id_get(ids, p);
 				const uint64_t *h = x->h[id];
 				int d = __builtin_popcountll(h[0] ^ q[0]) +
 					__builtin_popcountll(h[1] ^ q[1]) +
@@ -379,7 +395,6 @@ size_t mih_memory(const struct mih *x)
 	size_t b = sizeof(*x) + x->cap * sizeof(x->h[0]) + x->cap / 8;
 	if (x->off[0])
 		b += MIH_TABLES * ((KEYS + 1) * sizeof(uint32_t) +
-				   (x->nbase ? x->nbase : 1) *
-					   (sizeof(uint32_t) + sizeof(uint16_t)));
+				   (x->nbase ? x->nbase : 1) * (3 + sizeof(uint16_t)));
 	return b;
 }

@@ -10,6 +10,7 @@
 
 #define MIH_WORDS 4   /* a hash is 4 x 64 bits */
 #define MIH_TABLES 16 /* substrings of 16 bits */
+#define MIH_ENTRIES_MAX ((1u << 24) - 1) /* ids are 3 bytes in the tables */
 
 struct mih;
 
@@ -31,7 +32,8 @@ struct mih *mih_new(void);
 void mih_free(struct mih *x);
 
 /* Appends a hash (active) and returns its id (0, 1, 2, ...), or -1 when out of
- * memory. The hash is searchable at once (in the tail until the next build). */
+ * memory or full (MIH_ENTRIES_MAX, about 16.7 million). The hash is searchable at
+ * once (in the tail until the next build). */
 int64_t mih_add(struct mih *x, const uint64_t hash[MIH_WORDS]);
 /* Active entries match; inactive ones (disabled, rejected) never do. */
 void mih_set_active(struct mih *x, uint32_t id, bool active);
