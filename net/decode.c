@@ -1,6 +1,8 @@
-/* decode.c - typed decoding of the v1 wire format with jansson. Each field reader
- * checks presence, type and limits and names the field in its error. */
+/* decode.c - typed decoding of the v1 wire format with jansson: envelopes and the
+ * resources they carry. Each field reader checks presence, type and limits and
+ * names the field in its error. Snapshots and long-poll answers: decode_batch.c. */
 #include "decode.h"
+#include "decode_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,13 +11,6 @@
 
 #include "model/validate.h"
 
-struct dctx {
-	const char *path; /* prefix for field names, e.g. "data" or "incidents[3]" */
-	struct wf_decode_error *err;
-	const char *list; /* set: the prefix is path.list[index], formatted only when
-			     an error is reported (items and votes are the hot path) */
-	size_t index;
-};
 
 /* The field-name prefix of c into buf. */
 static const char *ctx_path(const struct dctx *c, char *buf, size_t size)
@@ -744,170 +739,26 @@ int wf_decode_envelope(const char *buf, size_t len, struct wf_event *out,
 	return rc;
 }
 
-/* Appends the decoded elements of array `key` as events of `type`. */
-static int add_array(json_t *root, const char *key, enum wf_event_type type,
-		     struct wf_event **events, size_t *n, size_t *cap, size_t *n_bad,
-		     struct wf_decode_error *first_bad, struct wf_decode_error *err)
+/* The readers decode_batch.c shares (decode_internal.h). */
+int wf_dec_fail_msg(struct dctx *c, const char *key, const char *msg)
 {
-	json_t *arr = field(root, key);
-	if (!arr || json_is_null(arr))
-		return 0;
-	if (!json_is_array(arr)) {
-		if (err)
-			snprintf(err->msg, sizeof(err->msg), "field '%s': must be an array",
-				 key);
-		return -1;
-	}
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v)
-	{
-		char path[64];
-		struct wf_decode_error e;
-		struct wf_event ev;
-		memset(&ev, 0, sizeof(ev));
-		snprintf(path, sizeof(path), "%s[%zu]", key, i);
-		int rc;
-		if (type == WF_EV_SIGHTINGS) {
-			/* A snapshot sighting is one item plus its platform and incident. */
-			json_t *wrap = json_pack("{s:O,s:O,s:[O]}", "platform_id",
-						 field(v, "platform_id") ? field(v, "platform_id") : json_null(),
-						 "incident_id",
-						 field(v, "incident_id") ? field(v, "incident_id") : json_null(),
-						 "items", v);
-			rc = wrap && json_is_object(v)
-				     ? wf_decode_resource(type, wrap, path, &ev, &e)
-				     : -1;
-			if (!wrap || !json_is_object(v))
-				snprintf(e.msg, sizeof(e.msg), "'%s': must be an object", path);
-			json_decref(wrap);
-		} else {
-			rc = wf_decode_resource(type, v, path, &ev, &e);
-		}
-		if (rc) {
-			if ((*n_bad)++ == 0)
-				*first_bad = e;
-			continue;
-		}
-		if (*n == *cap) {
-			size_t nc = *cap ? *cap * 2 : 64;
-			struct wf_event *ne = realloc(*events, nc * sizeof(*ne));
-			if (!ne) {
-				wf_event_clear(&ev);
-				if (err)
-					snprintf(err->msg, sizeof(err->msg), "out of memory");
-				return -1;
-			}
-			*events = ne;
-			*cap = nc;
-		}
-		(*events)[(*n)++] = ev;
-	}
-	return 0;
+	return fail(c, key, "%s", msg);
 }
-
-int wf_decode_snapshot(const char *buf, size_t len, struct wf_snapshot *out,
-		       struct wf_decode_error *err)
+int wf_dec_need_object(struct dctx *c, json_t *o)
 {
-	static const struct {
-		const char *key;
-		enum wf_event_type type;
-	} parts[] = {
-		{"platforms", WF_EV_PLATFORM_UPDATED}, {"incidents", WF_EV_INCIDENT_OPENED},
-		{"signals", WF_EV_SIGNAL_ADDED},       {"reports", WF_EV_REPORT_OPENED},
-		{"decisions", WF_EV_DECISION_UPDATED}, {"stats", WF_EV_STATS},
-		{"sightings", WF_EV_SIGHTINGS},
-		{"exceptions", WF_EV_EXCEPTION_GRANTED},
-		{"notifications", WF_EV_AUTHORITY_NOTIFIED},
-	};
-	json_error_t jerr;
-	struct dctx c = {.path = "", .err = err};
-	size_t cap = 0;
-	memset(out, 0, sizeof(*out));
-	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		if (err)
-			snprintf(err->msg, sizeof(err->msg), "invalid JSON at %d: %s",
-				 jerr.position, jerr.text);
-		return -1;
-	}
-	int rc = need_object(&c, root) ||
-		 get_int(&c, root, "cursor", 0, INT64_MAX / 2, &out->cursor) ||
-		 get_time(&c, root, "server_time", false, &out->server_time);
-	out->heartbeat_s = 15;
-	if (!rc && field(root, "heartbeat_s"))
-		rc = get_int(&c, root, "heartbeat_s", 1, 3600, &out->heartbeat_s);
-	for (size_t i = 0; !rc && i < sizeof(parts) / sizeof(parts[0]); i++)
-		rc = add_array(root, parts[i].key, parts[i].type, &out->events,
-			       &out->n_events, &cap, &out->n_bad, &out->first_bad, err);
-	json_decref(root);
-	if (rc) {
-		wf_snapshot_clear(out);
-		return -1;
-	}
-	return 0;
+	return need_object(c, o);
 }
-
-void wf_snapshot_clear(struct wf_snapshot *s)
+int wf_dec_get_int(struct dctx *c, json_t *o, const char *key, int64_t min, int64_t max,
+		   int64_t *out)
 {
-	for (size_t i = 0; i < s->n_events; i++)
-		wf_event_clear(&s->events[i]);
-	free(s->events);
-	memset(s, 0, sizeof(*s));
+	return get_int(c, o, key, min, max, out);
 }
-
-int wf_decode_poll(const char *buf, size_t len, struct wf_poll_batch *out,
-		   struct wf_decode_error *err)
+int wf_dec_get_time(struct dctx *c, json_t *o, const char *key, bool nullable,
+		    int64_t *out)
 {
-	json_error_t jerr;
-	struct dctx c = {.path = "", .err = err};
-	bool reset = false;
-	memset(out, 0, sizeof(*out));
-	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		if (err)
-			snprintf(err->msg, sizeof(err->msg), "invalid JSON at %d: %s",
-				 jerr.position, jerr.text);
-		return -1;
-	}
-	int rc = need_object(&c, root) ||
-		 get_int(&c, root, "cursor", 0, INT64_MAX / 2, &out->cursor) ||
-		 get_bool(&c, root, "reset", false, &reset);
-	json_t *evs = rc ? NULL : field(root, "events");
-	if (!rc && evs && !json_is_array(evs))
-		rc = fail(&c, "events", "must be an array");
-	if (!rc && evs && json_array_size(evs)) {
-		size_t i;
-		json_t *v;
-		out->events = calloc(json_array_size(evs), sizeof(*out->events));
-		if (!out->events)
-			rc = fail(&c, "events", "out of memory");
-		json_array_foreach(evs, i, v)
-		{
-			struct wf_decode_error e;
-			if (rc)
-				break;
-			if (wf_decode_envelope_json(v, &out->events[out->n_events], &e)) {
-				if (out->n_bad++ == 0)
-					out->first_bad = e;
-				continue;
-			}
-			out->n_events++;
-		}
-	}
-	out->reset = reset;
-	json_decref(root);
-	if (rc) {
-		wf_poll_batch_clear(out);
-		return -1;
-	}
-	return 0;
+	return get_time(c, o, key, nullable, out);
 }
-
-void wf_poll_batch_clear(struct wf_poll_batch *b)
+int wf_dec_get_bool(struct dctx *c, json_t *o, const char *key, bool dflt, bool *out)
 {
-	for (size_t i = 0; i < b->n_events; i++)
-		wf_event_clear(&b->events[i]);
-	free(b->events);
-	memset(b, 0, sizeof(*b));
+	return get_bool(c, o, key, dflt, out);
 }
