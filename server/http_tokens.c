@@ -48,6 +48,16 @@ static int buckets_make(const struct http_tokens *t, const struct auth *a,
 	return 0;
 }
 
+/* The hub's stream check: the token is still in force. */
+static bool token_in_force(void *ctx, const char *owner)
+{
+	struct http_tokens *t = ctx;
+	pthread_mutex_lock(&t->mu);
+	bool ok = !t->srv->auth || auth_has_key(t->srv->auth, owner);
+	pthread_mutex_unlock(&t->mu);
+	return ok;
+}
+
 struct http_tokens *http_tokens_new(struct server *srv, double rate)
 {
 	struct http_tokens *t = calloc(1, sizeof(*t));
@@ -60,6 +70,8 @@ struct http_tokens *http_tokens_new(struct server *srv, double rate)
 		return NULL;
 	}
 	pthread_mutex_init(&t->mu, NULL);
+	if (srv->hub)
+		hub_set_stream_check(srv->hub, token_in_force, t);
 	return t;
 }
 
@@ -67,6 +79,8 @@ void http_tokens_free(struct http_tokens *t)
 {
 	if (!t)
 		return;
+	if (t->srv->hub)
+		hub_set_stream_check(t->srv->hub, NULL, NULL);
 	free(t->bucket);
 	free(t->bucket_at);
 	pthread_mutex_destroy(&t->mu);

@@ -49,6 +49,8 @@ struct hub {
 	size_t cap, count, head; /* head: index of the oldest entry */
 	size_t bytes, max_bytes; /* held by the ring's envelopes, and the budget */
 	struct stream *streams;
+	bool (*admit)(void *ctx, const char *owner); /* hub_set_stream_check, or NULL */
+	void *admit_ctx;
 	hub_fetch_fn fetch;
 	void *fetch_ctx;
 	hub_observe_fn observe;
@@ -475,12 +477,25 @@ struct MHD_Response *hub_open_stream(struct hub *h, struct MHD_Connection *conn,
 		if (pthread_create(&h->timer, NULL, timer_main, h) == 0)
 			h->timer_started = true;
 	}
+	/* Under the lock a revoke pass holds: a token revoked after its request was
+	 * admitted either finds this stream in the list or is refused here. */
+	if (s->owner[0] && h->admit && !h->admit(h->admit_ctx, s->owner))
+		atomic_store(&s->revoked, true);
 	s->next = h->streams;
 	if (h->streams)
 		h->streams->prev = s;
 	h->streams = s;
 	pthread_mutex_unlock(&h->mu);
 	return r;
+}
+
+void hub_set_stream_check(struct hub *h, bool (*admit)(void *ctx, const char *owner),
+			  void *ctx)
+{
+	pthread_mutex_lock(&h->mu);
+	h->admit = admit;
+	h->admit_ctx = ctx;
+	pthread_mutex_unlock(&h->mu);
 }
 
 size_t hub_revoke_streams(struct hub *h, bool (*keep)(void *ctx, const char *owner),

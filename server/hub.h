@@ -67,6 +67,10 @@ void hub_publish_event(struct hub *h, int64_t seq, enum wf_event_type type,
 struct MHD_Response *hub_open_stream(struct hub *h, struct MHD_Connection *conn,
 				     bool sse, bool has_after, int64_t after, int wait_s,
 				     const char *owner);
+/* A stream opened from now on by an owner admit() refuses (its token was revoked
+ * since its request was admitted) ends at once. admit runs under the hub's lock. */
+void hub_set_stream_check(struct hub *h, bool (*admit)(void *ctx, const char *owner),
+			  void *ctx);
 /* Ends every open stream whose owner keep() refuses (a token revoked by a reload of
  * the tokens file): its reader ends the response at its next call. Returns how many
  * streams it ended. */
