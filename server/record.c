@@ -147,6 +147,8 @@ static json_t *plat_row(struct walk *w, const char *plat)
 		      "blocked", (json_int_t)0, "removed", (json_int_t)0, "kept",
 		      (json_int_t)0, "pending", (json_int_t)0);
 	json_object_set_new(p, "kept_exception", json_integer(0));
+	json_object_set_new(p, "unmatched", json_integer(0));
+	json_object_set_new(p, "near_misses", json_integer(0));
 	json_object_set_new(w->plats, plat, p);
 	json_object_set_new(w->minutes, plat, json_object());
 	return p;
@@ -158,6 +160,32 @@ static void bump(json_t *o, const char *key, int64_t n)
 		o, key, json_integer(json_integer_value(json_object_get(o, key)) + n));
 }
 
+/* Counts one upload item (attempts, outcome, its minute) on platform row p; false
+ * when the item is not one. */
+static bool count_item(json_t *p, json_t *mins, json_t *it)
+{
+	int64_t seen = time_of(it, "seen_at"),
+		n = json_integer_value(json_object_get(it, "count"));
+	const char *out = str(it, "outcome");
+	if (!seen || n <= 0 || !out)
+		return false;
+	bump(p, "attempts", n);
+	if (strcmp(out, "kept") == 0 &&
+	    json_is_string(json_object_get(it, "exception_id")))
+		bump(p, "kept_exception", n);
+	bump(p,
+	     strcmp(out, "blocked") == 0   ? "blocked"
+	     : strcmp(out, "removed") == 0 ? "removed"
+	     : strcmp(out, "kept") == 0	   ? "kept"
+					   : "pending",
+	     n);
+	char key[32];
+	snprintf(key, sizeof(key), "%lld",
+		 (long long)(seen - ((seen % 60000) + 60000) % 60000));
+	bump(mins, key, n);
+	return true;
+}
+
 static void on_sightings(struct walk *w, int64_t seq, json_t *d)
 {
 	const char *plat = str(d, "platform_id");
@@ -167,27 +195,23 @@ static void on_sightings(struct walk *w, int64_t seq, json_t *d)
 		return;
 	w->batches++;
 	json_t *p = plat_row(w, plat), *mins = json_object_get(w->minutes, plat);
+	/* Uploads given by hash that matched no signal: attempts like any upload (as
+	 * the stats rows count them), but no sighting of a signal. */
+	json_array_foreach(json_object_get(d, "unmatched"), i, it)
+	{
+		if (!count_item(p, mins, it))
+			continue;
+		int64_t n = json_integer_value(json_object_get(it, "count"));
+		bump(p, "unmatched", n);
+		if (json_is_object(json_object_get(it, "nearest")))
+			bump(p, "near_misses", n);
+	}
 	json_array_foreach(items, i, it)
 	{
-		int64_t seen = time_of(it, "seen_at"),
-			n = json_integer_value(json_object_get(it, "count"));
-		const char *out = str(it, "outcome"), *sig = str(it, "signal_id");
-		if (!seen || n <= 0 || !out)
+		if (!count_item(p, mins, it))
 			continue;
-		bump(p, "attempts", n);
-		if (strcmp(out, "kept") == 0 &&
-		    json_is_string(json_object_get(it, "exception_id")))
-			bump(p, "kept_exception", n);
-		bump(p,
-		     strcmp(out, "blocked") == 0   ? "blocked"
-		     : strcmp(out, "removed") == 0 ? "removed"
-		     : strcmp(out, "kept") == 0	   ? "kept"
-						   : "pending",
-		     n);
-		char key[32];
-		snprintf(key, sizeof(key), "%lld",
-			 (long long)(seen - ((seen % 60000) + 60000) % 60000));
-		bump(mins, key, n);
+		int64_t seen = time_of(it, "seen_at");
+		const char *out = str(it, "outcome"), *sig = str(it, "signal_id");
 		int64_t first = time_of(p, "first_sighting");
 		if (!first || seen < first) {
 			if (!first)
@@ -446,10 +470,10 @@ static json_t *platform_figures(struct walk *w, json_t *totals)
 			row, "peak_minute",
 			peak_key ? util_json_time(strtoll(peak_key, NULL, 10))
 				 : json_null());
-		static const char *const sums[] = {"attempts", "blocked",
-						   "removed",  "kept",
-						   "pending",  "kept_exception"};
-		for (size_t i = 0; i < 6; i++)
+		static const char *const sums[] = {
+			"attempts", "blocked",	      "removed",   "kept",
+			"pending",  "kept_exception", "unmatched", "near_misses"};
+		for (size_t i = 0; i < 8; i++)
 			bump(totals, sums[i],
 			     json_integer_value(json_object_get(p, sums[i])));
 		json_array_append_new(out, row);
@@ -504,10 +528,12 @@ static json_t *span(json_t *inc, const char *a, const char *b)
 
 static json_t *figures(struct walk *w, json_t *inc)
 {
-	json_t *totals = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "attempts",
-				   (json_int_t)0, "blocked", (json_int_t)0, "removed",
-				   (json_int_t)0, "kept", (json_int_t)0, "pending",
-				   (json_int_t)0, "kept_exception", (json_int_t)0);
+	json_t *totals =
+		json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "attempts",
+			  (json_int_t)0, "blocked", (json_int_t)0, "removed",
+			  (json_int_t)0, "kept", (json_int_t)0, "pending",
+			  (json_int_t)0, "kept_exception", (json_int_t)0, "unmatched",
+			  (json_int_t)0, "near_misses", (json_int_t)0);
 	json_t *plats = platform_figures(w, totals);
 	int64_t att = json_integer_value(json_object_get(totals, "attempts"));
 	int64_t blk = json_integer_value(json_object_get(totals, "blocked"));

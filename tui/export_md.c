@@ -182,6 +182,8 @@ static void figures(FILE *f, json_t *fig)
 		{"Kept", "kept"},
 		{"Kept under a public-interest exception", "kept_exception"},
 		{"Pending review", "pending"},
+		{"Uploads matching no signal (given by hash)", "unmatched"},
+		{"Of which near misses", "near_misses"},
 		{"Signals (hashes)", "signals"},
 		{"Variants", "variants"},
 		{"Platforms with sightings", "platforms"},

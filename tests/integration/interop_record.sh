@@ -33,6 +33,9 @@ DEC=$(jq -r .id "$T/body")
 expect 200 "$OFFICER" POST "/v1/decisions/$DEC/resolve" '{"action":"approve","reason":"criteria met","version":1}'
 expect 200 "$ADMIN" POST "/v1/decisions/$DEC/resolve" '{"action":"approve","reason":"agreed","version":2}'
 jq -e '.state == "approved"' "$T/body" >/dev/null || fail "the activation did not close: $(cat "$T/body")"
+# and 7 uploads given by a hash that matches no signal: attempts, unmatched
+expect 202 "$PLAT_FB" POST /v1/sightings "{\"platform_id\":\"p-fb\",\"incident_id\":\"$INC\",\"items\":[{\"hash_type\":\"md5\",\"hash\":\"99999999999999999999999999999999\",\"count\":7,\"outcome\":\"removed\",\"seen_at\":\"$(now_z)\"}]}"
+jq -e '.unmatched == 1' "$T/body" >/dev/null || fail "the upload by hash matched something: $(cat "$T/body")"
 
 export WATCHFLOOR_TOKEN="$VIEWER"
 "$WF" --batch --export "$MAIN" --format json --output "$T/record.json" "$URL" 2>"$T/export.err" ||
@@ -79,6 +82,8 @@ jq -e --arg d "$DEC" '[.timeline[] | select(.kind == "tier" and .by == "decision
 	fail "the activation is not attributed to its decision: $(jq -c '[.timeline[] | select(.kind == "tier")]' "$T/ours.json")"
 jq -e --arg d "$DEC" '[.decisions[] | select(.id == $d) | .needed, (.votes | length), .state] == [2, 2, "approved"] and .figures.time_to_activation_ms > 0' "$T/ours.json" >/dev/null ||
 	fail "the activate decision lacks its quorum or votes"
+jq -e '.figures.totals.unmatched == 7 and .figures.totals.attempts == 15 and ([.figures.platforms[] | select(.platform_id == "p-fb")][0] | .attempts == 12 and .unmatched == 7 and .removed == 7)' "$T/ours.json" >/dev/null ||
+	fail "unmatched uploads: $(jq -c .figures.totals "$T/ours.json")"
 jq -e '.figures.time_to_conclusion_ms > .figures.time_to_activation_ms and [.timeline[].seq] == ([.timeline[].seq] | sort)' "$T/record.json" >/dev/null ||
 	fail "conclusion figure or timeline order"
 grep -q '^## Public-interest exceptions' "$T/record.md" && grep -q 'NZ Police' "$T/record.md" &&

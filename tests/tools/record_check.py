@@ -13,6 +13,10 @@ import sys
 from datetime import datetime, timezone
 
 
+KEYS = ("attempts", "blocked", "removed", "kept", "pending", "kept_exception",
+        "unmatched", "near_misses")
+
+
 def ms(t):
     if t is None:
         return None
@@ -42,22 +46,21 @@ def main():
     for row in snap["stats"]:
         if row["incident_id"] != inc or row["width_s"] != 3600:
             continue
-        p = want.setdefault(row["platform_id"], dict.fromkeys(
-            ("attempts", "blocked", "removed", "kept", "pending"), 0))
+        p = want.setdefault(row["platform_id"], dict.fromkeys(KEYS, 0))
         for k in p:
-            p[k] += row[k]
+            p[k] += row.get(k, 0)
         variants += row["variants"]
     plats = {p["platform_id"]: p for p in rec["figures"]["platforms"]}
     sighted = {k for k, v in want.items() if v["attempts"] > 0}
     check("platforms with sightings", set(plats), sighted)
     for pid in sighted & set(plats):
-        for k in ("attempts", "blocked", "removed", "kept", "pending"):
+        for k in KEYS:
             check(f"{pid} {k}", plats[pid][k], want[pid][k])
         share = want[pid]["blocked"] / want[pid]["attempts"]
         if abs(plats[pid]["blocked_share"] - share) > 1e-9:
             bad.append(f"{pid} blocked_share {plats[pid]['blocked_share']} != {share}")
     tot = rec["figures"]["totals"]
-    for k in ("attempts", "blocked", "removed", "kept", "pending"):
+    for k in KEYS:
         check(f"total {k}", tot[k], sum(p[k] for p in want.values()))
     check("variants", tot["variants"], variants)
 
@@ -75,18 +78,23 @@ def main():
         if ev["type"] != "sightings" or ev["data"]["incident_id"] != inc:
             continue
         pid = ev["data"]["platform_id"]
+        m = minutes.setdefault(pid, {})
+        # uploads that matched no signal are attempts (per minute) too, but no
+        # sighting of a signal: not a first sighting or block
+        for it in ev["data"].get("unmatched", []):
+            t = ms(it["seen_at"])
+            m[t - t % 60000] = m.get(t - t % 60000, 0) + it["count"]
         for it in ev["data"]["items"]:
             t = ms(it["seen_at"])
             first[pid] = min(first.get(pid, t), t)
             if it["outcome"] == "blocked":
                 block[pid] = min(block.get(pid, t), t)
-            m = minutes.setdefault(pid, {})
             m[t - t % 60000] = m.get(t - t % 60000, 0) + it["count"]
     for pid in sighted & set(plats):
         p = plats[pid]
         check(f"{pid} first_sighting", ms(p["first_sighting"]), first.get(pid))
         check(f"{pid} first_block", ms(p["first_block"]), block.get(pid))
-        ttb = block[pid] - first[pid] if pid in block else None
+        ttb = block[pid] - first[pid] if pid in block and pid in first else None
         check(f"{pid} time_to_first_block_ms", p["time_to_first_block_ms"], ttb)
         check(f"{pid} peak_per_min", p["peak_per_min"], max(minutes[pid].values()))
 
@@ -102,7 +110,8 @@ def main():
             continue
         # First sighting | Time to first block | Attempts | Blocked | Removed | Kept |
         # Pending | Blocked share | Peak per minute | Peak minute
-        check(f"markdown {pid} first sighting", r[0], fmt_ms(first[pid]))
+        check(f"markdown {pid} first sighting", r[0],
+              fmt_ms(first[pid]) if pid in first else "-")
         for n, k in enumerate(("attempts", "blocked", "removed", "kept", "pending")):
             check(f"markdown {pid} {k}", r[2 + n], str(want[pid][k]))
         check(f"markdown {pid} share", r[7],
