@@ -19,9 +19,11 @@ static const char *str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/* One line of untrusted text, sanitized and escaped. In a table cell (cell) the
- * pipe is escaped too; start says whether this is the start of a Markdown line
- * (where #, -, +, digits + '.' would start a block). */
+/* One line of untrusted text, sanitized and escaped. The pipe and '#' are escaped
+ * everywhere (a table column, a heading's closing sequence). start says whether
+ * this is the start of a Markdown line: there leading spaces are dropped (up to
+ * three still let '#', '-', '1.' or '1)' start a block; four make code) and the
+ * first character is escaped when it would start a block. */
 static void md_line(FILE *f, const char *s, size_t n, bool start)
 {
 	size_t cap = n * 3 + 8;
@@ -29,12 +31,15 @@ static void md_line(FILE *f, const char *s, size_t n, bool start)
 	if (!safe)
 		return;
 	wf_text_sanitize(s, n, -1, false, safe, cap * 2);
-	for (const char *p = safe; *p; p++) {
+	const char *begin = safe;
+	if (start)
+		begin += strspn(begin, " ");
+	size_t digits = strspn(begin, "0123456789");
+	for (const char *p = begin; *p; p++) {
 		char c = *p;
-		bool at_start = start && p == safe;
-		if (strchr("\\`*_[]<>|~&{}", c) || (at_start && strchr("#-+=>", c)) ||
-		    (c == '.' && p > safe && p[-1] >= '0' && p[-1] <= '9' &&
-		     strspn(safe, "0123456789") == (size_t)(p - safe) && start) ||
+		bool at_start = start && p == begin;
+		if (strchr("\\`*_[]<>|~&{}#", c) || (at_start && strchr("-+=>", c)) ||
+		    (start && digits && p == begin + digits && (c == '.' || c == ')')) ||
 		    (c == '!' && p[1] == '['))
 			fputc('\\', f);
 		fputc(c, f);

@@ -195,6 +195,29 @@ static void test_markdown_escaping(void **state)
 		-1);
 }
 
+/* Block starts behind up to three spaces, "1)" lists, four-space code after a blank
+ * line and a heading's closing '#'s: none survives into the Markdown record. */
+static void test_markdown_indented_blocks(void **state)
+{
+	(void)state;
+	const char *rec =
+		"{\"incident\":{\"id\":\"inc-1\",\"title\":\"Flood #\","
+		"\"summary\":\"  # Fake heading\\n   - item\\n2) two\\n\\n"
+		"    code\\n 10. ten\"},\"figures\":{\"totals\":{},"
+		"\"platforms\":[]},\"timeline\":[],\"complete\":true}";
+	char *out = NULL, err[200];
+	size_t len = 0;
+	assert_int_equal(wf_export_render(WF_EXPORT_MD, rec, strlen(rec), &out, &len,
+					  err, sizeof(err)),
+			 0);
+	assert_non_null(strstr(out, "# Incident record: Flood \\#\n"));
+	assert_non_null(strstr(out, "\n\\# Fake heading  \n\\- item  \n2\\) two  \n"
+				    "\ncode  \n10\\. ten  \n"));
+	assert_null(strstr(out, "\n  #"));
+	assert_null(strstr(out, "\n    code"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_auth_header),
 		cmocka_unit_test(test_markdown_escaping),
+		cmocka_unit_test(test_markdown_indented_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
