@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "widgets/sanitize.h"
 
 bool wf_export_format_parse(const char *s, enum wf_export_format *out)
 {
@@ -51,6 +54,48 @@ void wf_export_default_name(const char *incident_id, enum wf_export_format f,
 				       : "stix.json");
 }
 
+/* The Markdown record is UTF-8 whatever the terminal's locale: the sanitizer
+ * decides what is printable by wcwidth, which knows no letter beyond ASCII in the C
+ * locale (every one became U+FFFD); a UTF-8 LC_CTYPE is taken for the rendering. */
+static char *markdown_utf8(json_t *root, size_t *outlen)
+{
+	const char *cur = setlocale(LC_CTYPE, NULL);
+	char *saved = cur ? strdup(cur) : NULL;
+	bool switched = wf_text_ascii_locale() && (setlocale(LC_CTYPE, "C.UTF-8") ||
+						   setlocale(LC_CTYPE, "en_US.UTF-8"));
+	char *md = wf_export_markdown(root, outlen);
+	if (switched && saved)
+		setlocale(LC_CTYPE, saved);
+	free(saved);
+	return md;
+}
+
+/* text from json_dumps with DEL (which jansson leaves raw) as \u007f and a final
+ * newline; frees text. NULL when out of memory. */
+static char *json_text_finish(char *text, size_t *outlen)
+{
+	size_t n = 0, dels = 0;
+	for (; text[n]; n++)
+		dels += text[n] == 0x7f;
+	char *out = malloc(n + dels * 5 + 2);
+	if (out) {
+		size_t o = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (text[i] == 0x7f) {
+				memcpy(out + o, "\\u007f", 6);
+				o += 6;
+			} else {
+				out[o++] = text[i];
+			}
+		}
+		out[o++] = '\n';
+		out[o] = '\0';
+		*outlen = o;
+	}
+	free(text);
+	return out;
+}
+
 int wf_export_render(enum wf_export_format f, const char *body, size_t len, char **out,
 		     size_t *outlen, char *err, size_t errsize)
 {
@@ -79,20 +124,16 @@ int wf_export_render(enum wf_export_format f, const char *body, size_t len, char
 		return -1;
 	}
 	if (f == WF_EXPORT_MD) {
-		*out = wf_export_markdown(root, outlen);
+		*out = markdown_utf8(root, outlen);
 	} else {
-		/* Re-serialised: whatever arrived, the file is well-formed JSON. */
-		char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (text) {
-			*outlen = strlen(text);
-			*out = realloc(text, *outlen + 2);
-			if (*out) {
-				(*out)[(*outlen)++] = '\n';
-				(*out)[*outlen] = '\0';
-			} else {
-				free(text);
-			}
-		}
+		/* Re-serialised: whatever arrived, the file is well-formed JSON, and
+		 * ASCII (as --batch --json): C1 controls, bidi overrides and line
+		 * separators escaped, so the file can go to a terminal (the default
+		 * output is stdout) without one of them acting there. */
+		char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+						      JSON_ENSURE_ASCII);
+		if (text)
+			*out = json_text_finish(text, outlen);
 	}
 	json_decref(root);
 	if (!*out) {

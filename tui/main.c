@@ -1,6 +1,7 @@
 /* main.c - the watchfloor dashboard's entry point: parses the command line, reads
  * the token, starts the --demo server when asked, builds the model and the client,
  * and runs the interactive dashboard (tui/app.h), the batch modes or a replay. */
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,10 @@ int main(int argc, char **argv)
 {
 	struct wf_options o;
 	char err[512];
+	/* The terminal's character set for every mode, not only the dashboard: the
+	 * sanitizer's widths (wcwidth) and its UTF-8 test read LC_CTYPE, so without it
+	 * --batch printed every non-ASCII letter as '?'. */
+	setlocale(LC_CTYPE, "");
 	if (wf_options_parse(argc, argv, &o, err, sizeof(err)) != 0) {
 		print_err(err);
 		fputs("(watchfloor --help for the options)\n", stderr);
