@@ -268,12 +268,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-/* Every platform token's platform exists as a platform resource. */
+/* Every platform token's platform exists as a platform resource. An officer's
+ * fourth column is its organisation (for the quorum), not a platform: registering
+ * it made the officer a platform named after them (and, first come, renamed a
+ * scenario's platform of that id after the officer). */
 static int register_token_platforms(struct server *srv)
 {
 	for (size_t i = 0; i < auth_count(srv->auth); i++) {
 		const struct auth_identity *id = auth_at(srv->auth, i);
-		if (!id->platform_id[0])
+		if (!id->platform_id[0] || id->role != AUTH_PLATFORM)
 			continue;
 		json_t *ht = json_pack("[s,s]", "pdq", "md5");
 		int rc = api_ensure_platform(srv, id->platform_id, id->name, "member", ht);
