@@ -296,8 +296,11 @@ static void sim_advance(struct sim *s, double last, double t, bool replay)
 		if (s->shared && !replay)
 			sim_state_store(s, last);
 	}
+	/* A step's uploads are dated at its middle: dated at its end, each minute's
+	 * were half a minute late on average, and two steps of different lengths
+	 * stacked in one minute bucket where they meet. */
 	if (replay)
-		util_set_backdate((int64_t)((s->start_at - t) * 1000.0));
+		util_set_backdate((int64_t)((s->start_at - (last + t) / 2) * 1000.0));
 	for (size_t i = 0; i < s->n_incs; i++)
 		advance_spread(s, &s->incs[i], last, t);
 }
@@ -306,22 +309,39 @@ static void sim_advance(struct sim *s, double last, double t, bool replay)
  * written as if it were (start_at - t) ago, one wall-clock second per scenario second
  * (whatever --speed), so the streams' minute and hour buckets, the 15-minute and
  * 24-hour figures and the incident's record hold hours of history before the first
- * client connects. Steps of CATCHUP_FINE_S while less than CATCHUP_FINE_SPAN_S is
- * left (the minute buckets of the last hour), CATCHUP_COARSE_S before. */
-#define CATCHUP_FINE_S 60.0
+ * client connects. Steps of CATCHUP_COARSE_S while more than CATCHUP_FINE_SPAN_S is
+ * left; in the last CATCHUP_FINE_SPAN_S (the minute buckets of the last hour) the
+ * steps end where the wall clock's minutes end, so each lies in one minute bucket
+ * and the minute under way holds only its elapsed part (steps of a minute from the
+ * start put part of one minute into the next, and the last one a whole minute into
+ * the minute just begun: the first frame's rate was up to twice the real one,
+ * "accelerating", "doubling"). */
 #define CATCHUP_COARSE_S 600.0
 #define CATCHUP_FINE_SPAN_S 3900.0
+static double replay_step_end(double last, double start_at, double phase)
+{
+	double left = start_at - last;
+	if (left > CATCHUP_FINE_SPAN_S)
+		return last + CATCHUP_COARSE_S < start_at ? last + CATCHUP_COARSE_S : start_at;
+	/* Minute ends lie at start_at - phase - 60 k: the nearest one after last. */
+	double k = ceil((left - phase) / 60.0) - 1;
+	double t = k < 0 ? start_at : start_at - phase - 60.0 * k;
+	if (t <= last + 1e-3) /* rounding at a boundary: the next minute */
+		t = last + 60.0 < start_at ? last + 60.0 : start_at;
+	return t;
+}
+
 static void sim_replay_past(struct sim *s)
 {
 	double last = 0;
 	if (s->start_at <= 0)
 		return;
+	/* Seconds into the wall clock's minute at start_at (the replay takes moments). */
+	double phase = fmod((double)util_now_ms() / 1000.0, 60.0);
 	/* Simulated history: no fsync per write (a crash now loses only the replay). */
 	store_set_durable(s->srv->st, false);
 	while (last < s->start_at) {
-		double step = s->start_at - last > CATCHUP_FINE_SPAN_S ? CATCHUP_COARSE_S
-								       : CATCHUP_FINE_S;
-		double t = last + step < s->start_at ? last + step : s->start_at;
+		double t = replay_step_end(last, s->start_at, phase);
 		sim_advance(s, last, t, true);
 		last = t;
 	}
