@@ -497,7 +497,8 @@ static json_t *variants_over_time(struct walk *w)
 	if (n && !keys)
 		return out;
 	json_object_foreach(w->variants, key, v) keys[i++] = key;
-	qsort(keys, n, sizeof(*keys), cmp_keys);
+	if (n) /* qsort of NULL is undefined even for 0 items (a record without signals) */
+		qsort(keys, n, sizeof(*keys), cmp_keys);
 	int64_t total = 0;
 	for (i = 0; i < n; i++) {
 		int64_t k = json_integer_value(json_object_get(w->variants, keys[i]));

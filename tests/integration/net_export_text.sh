@@ -6,6 +6,8 @@
 # keeps them in a UTF-8 locale and in the C locale (the file is UTF-8; each was
 # U+FFFD); the JSON and STIX exports on stdout hold no raw control, C1, bidi or DEL
 # byte (escaped as \uXXXX: they reached the terminal raw) and decode to the title.
+# The incident has no signal yet: its record called qsort(NULL, 0) (server/record.c),
+# which the UBSan build of CI turns into a crash of watchfloord.
 . tests/lib/net_helpers.sh
 command -v python3 >/dev/null || { echo "skip: no python3"; exit 0; }
 start_server
