@@ -91,6 +91,7 @@ struct http {
 	char *tls_cert, *tls_key;
 	struct feed *feed; /* the STIX view: /v1/incidents/{id}/stix and TAXII */
 	char *stix_name;
+	char *public_url; /* --public-url without a trailing slash, or NULL */
 };
 
 /* Every path under /taxii2/ (taxii.c routes them); GET only, read-only. */
@@ -415,7 +416,9 @@ static enum MHD_Result serve_taxii(struct http *h, struct MHD_Connection *c,
 	 * host[:port], else relative ones. */
 	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
 	char base[300] = "";
-	if (host && *host && strlen(host) < 200 &&
+	if (h->public_url)
+		snprintf(base, sizeof(base), "%s", h->public_url);
+	else if (host && *host && strlen(host) < 200 &&
 	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
 		    strlen(host))
 		snprintf(base, sizeof(base), "%s://%s", h->tls_cert ? "https" : "http", host);
@@ -776,6 +779,12 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 	h->tokens = http_tokens_new(srv, opt->rate_limit);
 	h->stix_name = strdup(opt->stix_name ? opt->stix_name : "watchfloor command center");
 	h->feed = feed_new(h->stix_name, opt->tlp);
+	if (opt->public_url) {
+		h->public_url = strdup(opt->public_url);
+		size_t n = h->public_url ? strlen(h->public_url) : 0;
+		while (n > 0 && h->public_url[n - 1] == '/')
+			h->public_url[--n] = '\0';
+	}
 	if (!h->tokens || !h->feed || !h->stix_name) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
@@ -822,6 +831,7 @@ fail:
 	http_tokens_free(h->tokens);
 	feed_free(h->feed);
 	free(h->stix_name);
+	free(h->public_url);
 	pthread_mutex_destroy(&h->log_mu);
 	free(h);
 	return NULL;
@@ -852,6 +862,7 @@ void http_stop(struct http *h)
 	http_tokens_free(h->tokens);
 	feed_free(h->feed);
 	free(h->stix_name);
+	free(h->public_url);
 	pthread_mutex_destroy(&h->log_mu);
 	free(h);
 }

@@ -21,6 +21,7 @@ struct http_options {
 	double rate_limit;     /* requests a second per token (burst: twice); 0: off */
 	const char *stix_name; /* the command center's STIX identity name, or NULL */
 	enum stix_tlp tlp;     /* the TLP marking of every STIX object (default amber) */
+	const char *public_url; /* the base URL clients use (TAXII discovery), or NULL */
 };
 
 /* Starts serving srv. On failure returns NULL with err set. */

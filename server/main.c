@@ -34,6 +34,7 @@ struct options {
 	char host[64];
 	int port;
 	const char *db, *tokens, *simulate, *tls_cert, *tls_key, *log, *stix_name;
+	const char *public_url;
 	enum stix_tlp tlp;
 	double speed, scale, rate_limit;
 	double start_at; /* --start-at: scenario seconds replayed back-dated first */
@@ -80,6 +81,8 @@ static void usage(FILE *f)
 		"  --tlp LEVEL          TLP marking of the STIX export and the TAXII feed:\n"
 		"                       white, green, amber (default) or red\n"
 		"  --stix-name NAME     the command center's STIX identity name\n"
+		"  --public-url URL     how clients reach this server (TAXII discovery's\n"
+		"                       URLs behind a proxy), e.g. https://cc.example:8470\n"
 		"  --match-pdq N        PDQ hashes within N bits match (default 31)\n"
 		"  --match-near N       PDQ near misses up to N bits (default 48)\n"
 		"  --match-vpdq-frame N vPDQ frames within N bits match (default 31)\n"
@@ -114,7 +117,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_LISTEN = 256, O_DB, O_TOKENS, O_SIM, O_SPEED, O_SCALE, O_SEED, O_RET,
 	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION, O_RATE, O_GRACE, O_QUORUM,
-	       O_START_AT, O_TLP, O_STIX_NAME, O_M_PDQ, O_M_NEAR, O_M_FRAME, O_M_SHARE };
+	       O_START_AT, O_TLP, O_STIX_NAME, O_M_PDQ, O_M_NEAR, O_M_FRAME, O_M_SHARE,
+	       O_PUBLIC_URL };
 	static const struct option longs[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
 		{"db", required_argument, NULL, O_DB},
@@ -134,6 +138,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"quorum", required_argument, NULL, O_QUORUM},
 		{"tlp", required_argument, NULL, O_TLP},
 		{"stix-name", required_argument, NULL, O_STIX_NAME},
+		{"public-url", required_argument, NULL, O_PUBLIC_URL},
 		{"match-pdq", required_argument, NULL, O_M_PDQ},
 		{"match-near", required_argument, NULL, O_M_NEAR},
 		{"match-vpdq-frame", required_argument, NULL, O_M_FRAME},
@@ -167,6 +172,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		}
 		case O_STIX_NAME: o->stix_name = optarg; break;
+		case O_PUBLIC_URL:
+			if ((strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8)) ||
+			    strlen(optarg) > 200 || strpbrk(optarg, " \"\\?#")) {
+				fprintf(stderr, "watchfloord: --public-url wants "
+						"http(s)://HOST[:PORT][/PATH]\n");
+				return 2;
+			}
+			o->public_url = optarg;
+			break;
 		case O_TLP:
 			if (!stix_tlp_parse(optarg, &o->tlp)) {
 				fprintf(stderr, "watchfloord: --tlp wants white, green, amber "
@@ -361,7 +375,7 @@ static int run(const struct options *o, sigset_t *sigs)
 		goto out;
 	}
 	struct http_options ho = {o->host,       o->port, o->tls_cert, o->tls_key, log, 4,
-				  o->rate_limit, o->stix_name, o->tlp};
+				  o->rate_limit, o->stix_name, o->tlp, o->public_url};
 	if (!(http = http_start(&srv, &ho, err, sizeof(err))))
 		goto out;
 	/* The simulator before the listening line: with --start-at its past is written

@@ -4,7 +4,8 @@
 # sightings are posted between the pages (nothing skipped, nothing repeated, every
 # object's newest version seen), added_after boundaries, manifest, one object and
 # its versions, match[type] / match[id] / match[version] / match[spec_version], the
-# per-incident collection, Basic auth, and the 400/401/403/404/406 answers.
+# per-incident collection, Basic auth, the 400/401/403/404/406 answers, and
+# --public-url in the discovery.
 set -eu
 . tests/integration/lib.sh
 . tests/lib/interop_helpers.sh
@@ -168,5 +169,13 @@ for q in 'added_after=yesterday' 'limit=0' 'limit=-3' 'next=abc' 'match%5Btype%5
 	[ "$(taxii "$VIEWER" "$OBJ?$q")" = 400 ] || fail "$q: not 400"
 	body_has '.http_status == "400"'
 done
+# behind a proxy: --public-url names the URL clients use in the discovery
 stop_server
+start_server --public-url https://cc.example:9443/
+[ "$(taxii "$VIEWER" /taxii2/)" = 200 ] || fail "discovery with --public-url"
+body_has '.api_roots == ["https://cc.example:9443/taxii2/feed/"] and .default == "https://cc.example:9443/taxii2/feed/"'
+stop_server
+code=0
+"$WFD" --public-url 'ftp://x' --db "$T/x.db" >/dev/null 2>"$T/err" || code=$?
+[ $code = 2 ] && grep -q -- '--public-url' "$T/err" || fail "--public-url ftp://x: $code $(cat "$T/err")"
 echo "interop_taxii: OK ($pages pages, $walked versions walked, $cnt objects)"
