@@ -218,6 +218,32 @@ static void test_markdown_indented_blocks(void **state)
 	free(out);
 }
 
+/* The JSON and STIX exports (stdout by default, often a terminal) are ASCII: a
+ * C1 CSI, a bidi override and DEL from the server arrive escaped, the data the same. */
+static void test_json_export_ascii(void **state)
+{
+	(void)state;
+	const char *rec = "{\"type\":\"bundle\",\"objects\":[{\"name\":"
+			  "\"a\xC2\x9B" "31m\xE2\x80\xAE" "b\x7f" "c\xC3\xA9\"}]}";
+	char *out = NULL, err[200];
+	size_t len = 0;
+	assert_int_equal(wf_export_render(WF_EXPORT_STIX, rec, strlen(rec), &out, &len,
+					  err, sizeof(err)),
+			 0);
+	assert_int_equal(len, strlen(out));
+	for (size_t i = 0; i < len; i++)
+		assert_true((unsigned char)out[i] < 0x7f);
+	assert_non_null(strstr(out, "\"a\\u009B31m\\u202Eb\\u007fc\\u00E9\""));
+	json_t *back = json_loads(out, 0, NULL);
+	assert_non_null(back);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(back, "objects"), 0), "name")),
+		"a\xC2\x9B" "31m\xE2\x80\xAE" "b\x7f" "c\xC3\xA9");
+	json_decref(back);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_auth_header),
 		cmocka_unit_test(test_markdown_escaping),
 		cmocka_unit_test(test_markdown_indented_blocks),
+		cmocka_unit_test(test_json_export_ascii),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
