@@ -419,13 +419,17 @@ json_t *feed_incidents(struct feed *f)
 	return out;
 }
 
-json_t *feed_bundle(struct feed *f, struct store *st, const char *incident_id)
+json_t *feed_bundle(struct feed *f, struct store *st, const char *incident_id,
+		    int *status)
 {
+	*status = 503;
 	if (feed_sync(f, st) != 0)
 		return NULL;
 	feed_lock(f);
 	json_t *bundle = NULL;
-	if (json_object_get(f->incidents, incident_id)) {
+	if (!json_object_get(f->incidents, incident_id))
+		*status = 404;
+	else {
 		struct feed_filter flt = {.incident = incident_id,
 					  .after_us = -1,
 					  .next_us = -1,

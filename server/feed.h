@@ -55,8 +55,10 @@ json_t *feed_incidents(struct feed *f);
 int64_t feed_cursor(struct feed *f);
 int64_t feed_first_seq(struct feed *f);
 
-/* The STIX bundle of one incident (new reference), or NULL when the feed does not
- * know it. Syncs first. */
-json_t *feed_bundle(struct feed *f, struct store *st, const char *incident_id);
+/* The STIX bundle of one incident (new reference). Syncs first. NULL with *status
+ * 404 when the event log holds no event of the incident (pruned by --retention), or
+ * 503 when the store failed. */
+json_t *feed_bundle(struct feed *f, struct store *st, const char *incident_id,
+		    int *status);
 
 #endif

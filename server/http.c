@@ -387,9 +387,13 @@ static enum MHD_Result serve_stix(struct http *h, struct MHD_Connection *c, cons
 	json_decref(inc);
 	if (!inc)
 		return send_error(c, *status = 404, "no such incident");
-	json_t *bundle = feed_bundle(h->feed, h->srv->st, id);
+	int st = 503;
+	json_t *bundle = feed_bundle(h->feed, h->srv->st, id, &st);
 	if (!bundle)
-		return send_error(c, *status = 503, "store unavailable");
+		return send_error(c, *status = st,
+				  st == 404 ? "no event of this incident is left in the log "
+					      "(pruned by --retention)"
+					    : "store unavailable");
 	char *text = json_dumps(bundle, JSON_COMPACT);
 	json_decref(bundle);
 	if (!text)

@@ -7,7 +7,8 @@
 # situation note, the TLP marking on every object (amber, or --tlp); deterministic
 # ids: a second export after new sightings keeps every id, moves `modified` on the
 # objects that changed only, and a restarted server gives the same ids again; a
-# candidate signal is not exported until it is approved.
+# candidate signal is not exported until it is approved; an incident whose events
+# were pruned is a clear 404.
 set -eu
 . tests/integration/lib.sh
 . tests/lib/interop_helpers.sh
@@ -84,6 +85,22 @@ jq -e --arg r "$RED" '([.objects[] | select(.type == "marking-definition")] | ma
 	fail "--tlp red / --stix-name not applied"
 expect 404 "$VIEWER" GET /v1/incidents/inc-nope/stix
 expect 401 "" GET "/v1/incidents/$INC/stix"
+stop_server
+# history pruned by --retention: the feed, rebuilt at start, says the incident is
+# gone from the log (404, not a 503 or an empty bundle); the record says incomplete
+start_server --db "$T/pruned.db" --retention 20
+seed_incident
+i=0
+while [ $i -lt 30 ]; do
+	post_sighting "$PLAT_FB" p-fb "$SIG_PDQ" 1 blocked
+	i=$((i + 1))
+done
+stop_server
+start_server --db "$T/pruned.db" --retention 20
+expect 404 "$VIEWER" GET "/v1/incidents/$INC/stix"
+body_has '.error.message | contains("retention")'
+expect 200 "$VIEWER" GET "/v1/incidents/$INC/record"
+body_has '.complete == false and .first_seq > 1'
 stop_server
 code=0
 "$WFD" --tlp purple --db "$T/x.db" >/dev/null 2>"$T/err" || code=$?
