@@ -219,8 +219,11 @@ static void draw_detail(struct wf_ui *ui, const struct wf_view_ctx *c)
 		      wf_theme_attr(WF_ROLE_PANE_TITLE_FOCUS));
 	struct wf_lines l = {w, 1, 2, getmaxy(w) - 2, getmaxx(w) - 4, p->detail_skip, 0};
 	ops->draw_detail(c, &l, p->detail_id);
-	if (p->detail_skip > 0 && p->detail_skip >= l.line) {
-		p->detail_skip = l.line > 0 ? l.line - 1 : 0;
+	/* Scrolled no further than the last line at the bottom (G showed the last
+	 * line alone at the top, j scrolled the text off the screen). */
+	int max_skip = l.line - l.rows > 0 ? l.line - l.rows : 0;
+	if (p->detail_skip > max_skip) {
+		p->detail_skip = max_skip;
 		ui->dirty = true;
 	}
 	wnoutrefresh(w);

@@ -370,6 +370,18 @@ static void test_layouts_and_details(void **state)
 	wf_harness_frame(&h, T0, false);
 	assert_true(wf_harness_find(&h, "Timeline"));
 	assert_true(wf_harness_find(&h, "Signals (newest first)"));
+	/* G (and j past the end) stop with the last line at the bottom: a detail that
+	 * fits stays whole (G left its last line alone at the top) */
+	wf_harness_key(&h, 'G', false);
+	wf_harness_frame(&h, T0, false);
+	wf_harness_frame(&h, T0, false);
+	assert_int_equal(h.ui.panes[0].detail_skip, 0);
+	assert_true(wf_harness_find(&h, "Timeline"));
+	for (int i = 0; i < 100; i++)
+		wf_harness_key(&h, 'j', false);
+	wf_harness_frame(&h, T0, false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, "Signals (newest first)"));
 	wf_harness_key(&h, 27, false);
 	wf_harness_key(&h, '4', false);
 	wf_harness_key(&h, '\r', false);
