@@ -98,6 +98,11 @@ int wf_request_report_file(struct wf_request *r, const struct wf_report_draft *d
 	return finish(r, strcmp(d->kind, "situation_note") == 0 ? "note" : "report", o);
 }
 
+static void triage_path(char *buf, size_t size, const char *id)
+{
+	snprintf(buf, size, "/v1/reports/%s/triage", id);
+}
+
 int wf_request_report_triage(struct wf_request *r, const char *id, bool dismiss,
 			     const char *reason, int64_t version)
 {
@@ -107,8 +112,17 @@ int wf_request_report_triage(struct wf_request *r, const char *id, bool dismiss,
 	json_t *o = json_pack("{s:s, s:s, s:I}", "state",
 			      dismiss ? "dismissed" : "triaged", "reason",
 			      reason ? reason : "", "version", (json_int_t)version);
-	snprintf(r->path, sizeof(r->path), "/v1/reports/%s/triage", id);
+	triage_path(r->path, sizeof(r->path), id);
 	return finish(r, dismiss ? "dismiss" : "triage", o);
+}
+
+bool wf_request_is_triage_of(const char *path, const char *id)
+{
+	char want[sizeof(((struct wf_request *)0)->path)];
+	if (!path || !id)
+		return false;
+	triage_path(want, sizeof(want), id);
+	return strcmp(path, want) == 0;
 }
 
 int wf_request_decision_propose(struct wf_request *r, const struct wf_decision_draft *d)

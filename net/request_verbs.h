@@ -40,6 +40,8 @@ int wf_request_report_file(struct wf_request *r, const struct wf_report_draft *d
 /* POST /v1/reports/{id}/triage: "triaged" (dismiss false) or "dismissed". */
 int wf_request_report_triage(struct wf_request *r, const char *id, bool dismiss,
 			     const char *reason, int64_t version);
+/* True when path (an outbox record's) is a triage or dismissal of report id. */
+bool wf_request_is_triage_of(const char *path, const char *id);
 
 struct wf_decision_draft {
 	const char *kind, *incident_id, *subject, *subject_ref, *detail, *priority;

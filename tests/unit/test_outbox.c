@@ -417,6 +417,13 @@ static void test_resolve_request(void **state)
 	assert_false(wf_request_is_resolve_of(rq.path, "dec-"));
 	assert_false(wf_request_is_resolve_of("/v1/reports/dec-7/triage", "dec-7"));
 	assert_false(wf_request_is_resolve_of(NULL, "dec-7"));
+	struct wf_request tr;
+	assert_int_equal(wf_request_report_triage(&tr, "rep-1", true, "dup", 2), 0);
+	assert_true(wf_request_is_triage_of(tr.path, "rep-1"));
+	assert_false(wf_request_is_triage_of(tr.path, "rep-"));
+	assert_false(wf_request_is_triage_of(tr.path, "v1"));
+	assert_false(wf_request_is_triage_of(rq.path, "dec-7"));
+	assert_false(wf_request_is_triage_of(NULL, "rep-1"));
 	struct wf_outbox *ob = open_ob();
 	uint64_t id;
 	assert_int_equal(wf_outbox_enqueue_request(ob, &rq, 1000, &id), 0);

@@ -314,12 +314,19 @@ static void test_reports_pane_and_notes(void **state)
 	/* detail of a report */
 	wf_harness_key(&h, '5', false);
 	wf_harness_key(&h, 'g', false);
+	wf_harness_key(&h, 't', false); /* held in the outbox: the detail lists it */
+	wf_harness_key(&h, '\r', false);
+	assert_int_equal(wf_outbox_count(h.outbox), 1);
 	wf_harness_key(&h, '\r', false);
 	wf_harness_frame(&h, T0, false);
 	assert_true(wf_harness_find(&h, "Report rep-1: referral, open"));
 	assert_true(wf_harness_find(&h, "second line"));
 	assert_true(wf_harness_find(&h, "Linked decision"));
+	assert_true(wf_harness_find(&h, "Your actions in the outbox"));
+	assert_true(wf_harness_find(&h, "triage   held (u undoes it)"));
 	wf_harness_key(&h, 27, false);
+	wf_harness_key(&h, 'u', false);
+	assert_int_equal(wf_outbox_count(h.outbox), 0);
 	/* a triaged report's detail gives the reason */
 	char t[32];
 	wf_time_format(T0 - 9 * MIN, t, sizeof(t));

@@ -9,6 +9,7 @@
 
 #include "look.h"
 #include "net/outbox.h"
+#include "net/request_verbs.h"
 #include "pane.h"
 #include "widgets/format.h"
 #include "widgets/text.h"
@@ -169,11 +170,10 @@ static void outbox_lines(const struct wf_view_ctx *c, struct wf_lines *l,
 			 const char *id)
 {
 	const struct wf_outbox_record *rec[64];
-	char path[128], a[16];
+	char a[16];
 	size_t n = c->outbox ? wf_outbox_list(c->outbox, rec, 64) : 0, shown = 0;
-	snprintf(path, sizeof(path), "/%s/", id); /* the report's own requests */
 	for (size_t i = 0; i < n; i++) {
-		if (!rec[i]->path || !strstr(rec[i]->path, path))
+		if (!wf_request_is_triage_of(rec[i]->path, id)) /* the report's own */
 			continue;
 		if (shown++ == 0) {
 			wf_lines_blank(l);
