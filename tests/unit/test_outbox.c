@@ -424,6 +424,7 @@ static void test_resolve_request(void **state)
 	assert_false(wf_request_is_triage_of(tr.path, "v1"));
 	assert_false(wf_request_is_triage_of(rq.path, "dec-7"));
 	assert_false(wf_request_is_triage_of(NULL, "rep-1"));
+	wf_request_clear(&tr);
 	struct wf_outbox *ob = open_ob();
 	uint64_t id;
 	assert_int_equal(wf_outbox_enqueue_request(ob, &rq, 1000, &id), 0);
