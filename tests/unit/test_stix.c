@@ -244,6 +244,100 @@ static void test_json_export_ascii(void **state)
 	free(out);
 }
 
+/* Random records built from Markdown's special characters, controls and line
+ * breaks: no line of the Markdown starts a heading but ours, a list, a quote, a
+ * code block or a thematic break, no table row gains a column, and no control
+ * byte is left. */
+static const char md_alphabet[] = "#|`*_-+=>< \n\r\t.1)[]!\\&~{}:/aZ\x1b\x7f";
+
+static char *md_random(unsigned *seed, int n)
+{
+	char *s = malloc((size_t)n + 1);
+	assert_non_null(s);
+	for (int i = 0; i < n; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		s[i] = md_alphabet[(*seed >> 16) % (sizeof(md_alphabet) - 1)];
+	}
+	s[n] = '\0';
+	return s;
+}
+
+static int md_pipes(const char *l)
+{
+	int n = 0;
+	for (const char *p = l; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '|')
+			n++;
+	}
+	return n;
+}
+
+static void md_check_line(const char *line, int *cols)
+{
+	if (line[0] == '|') {
+		bool head = !strncmp(line, "| Seq", 5) || !strncmp(line, "| Voter", 7);
+		if (head)
+			*cols = md_pipes(line);
+		else if (*cols >= 0)
+			assert_int_equal(md_pipes(line), *cols);
+		return;
+	}
+	*cols = -1;
+	const char *q = line + strspn(line, " ");
+	if (!*q)
+		return; /* blank */
+	assert_true(q - line < 4);
+	if (*q == '#')
+		assert_true(!strncmp(line, "# Incident record: ", 19) ||
+			    !strncmp(line, "## ", 3) || !strncmp(line, "### dec-1: ", 11));
+	if (strchr("+*>=~`", *q))
+		fail_msg("a block starts: [%s]", line);
+	if (*q == '-')
+		assert_true(q == line && line[1] == ' '); /* our own list items */
+	size_t d = strspn(q, "0123456789");
+	assert_false(d && (q[d] == '.' || q[d] == ')'));
+}
+
+static void test_markdown_random_structure(void **state)
+{
+	(void)state;
+	unsigned seed = 1;
+	for (int it = 0; it < 3000; it++) {
+		char *t = md_random(&seed, it % 30), *sum = md_random(&seed, it % 61),
+		     *tx = md_random(&seed, it % 29), *by = md_random(&seed, it % 11),
+		     *sub = md_random(&seed, it % 23);
+		json_t *rec = json_pack(
+			"{s:{s:s,s:s,s:s},s:{s:{},s:[]},s:[{s:i,s:s,s:s,s:s,s:s}],"
+			"s:[{s:s,s:s,s:[{s:s,s:s,s:s}]}],s:b}",
+			"incident", "id", "inc-1", "title", t, "summary", sum, "figures",
+			"totals", "platforms", "timeline", "seq", 1, "at", "t", "kind",
+			"note", "by", by, "text", tx, "decisions", "id", "dec-1", "subject",
+			sub, "votes", "by", by, "reason", tx, "action", "approve",
+			"complete", 1);
+		assert_non_null(rec);
+		size_t len = 0;
+		char *md = wf_export_markdown(rec, &len);
+		assert_non_null(md);
+		for (size_t i = 0; i < len; i++)
+			assert_false(md[i] == '\x1b' || md[i] == '\x7f' || md[i] == '\r' ||
+				     md[i] == '\t');
+		int cols = -1;
+		char *save = NULL;
+		for (char *line = strtok_r(md, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			md_check_line(line, &cols);
+		free(md);
+		json_decref(rec);
+		free(t);
+		free(sum);
+		free(tx);
+		free(by);
+		free(sub);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_markdown_escaping),
 		cmocka_unit_test(test_markdown_indented_blocks),
 		cmocka_unit_test(test_json_export_ascii),
+		cmocka_unit_test(test_markdown_random_structure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
