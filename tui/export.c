@@ -157,6 +157,28 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* The mode a new file gets from open(2) (0666 less the umask): mkstemp's 0600 is
+ * widened only as far as the user allows (a record may be TLP:AMBER; umask 077
+ * keeps it private). */
+static mode_t export_mode(void)
+{
+	/* Read without changing it (umask(2) would, for a moment, for every thread). */
+	unsigned mask = 022;
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+	bool found = false;
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "Umask: %o", &mask) == 1;
+	if (f)
+		fclose(f);
+	if (!found) {
+		mode_t m = umask(022);
+		umask(m);
+		mask = m;
+	}
+	return (mode_t)(0666 & ~mask & 0777);
+}
+
 int wf_export_write(const char *path, const char *data, size_t len, char *err,
 		    size_t errsize)
 {
@@ -177,10 +199,10 @@ int wf_export_write(const char *path, const char *data, size_t len, char *err,
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	int rc =
-		write_all(fd, data, len) == 0 && fchmod(fd, 0644) == 0 && fsync(fd) == 0
-			? 0
-			: -1;
+	int rc = write_all(fd, data, len) == 0 && fchmod(fd, export_mode()) == 0 &&
+				 fsync(fd) == 0
+			 ? 0
+			 : -1;
 	int saved = errno;
 	if (close(fd) != 0 && rc == 0) {
 		rc = -1;

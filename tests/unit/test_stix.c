@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -338,6 +340,28 @@ static void test_markdown_random_structure(void **state)
 	}
 }
 
+/* An exported file gets the mode the user's umask allows, as any new file: 0644
+ * under umask 022, 0600 under 077 (a record may be TLP:AMBER). */
+static void test_export_write_mode(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/wf-export-XXXXXX", path[64], err[200];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/r.md", dir);
+	mode_t old = umask(077);
+	assert_int_equal(wf_export_write(path, "x\n", 2, err, sizeof(err)), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	umask(022);
+	assert_int_equal(wf_export_write(path, "y\n", 2, err, sizeof(err)), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	umask(old);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_markdown_indented_blocks),
 		cmocka_unit_test(test_json_export_ascii),
 		cmocka_unit_test(test_markdown_random_structure),
+		cmocka_unit_test(test_export_write_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
