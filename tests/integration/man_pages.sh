@@ -3,8 +3,9 @@
 # every --option of `watchfloor --help` is an `.It Fl -option` of man/watchfloor.1
 # and the other way round, the same for watchfloord and man/watchfloord.8; and the
 # KEYS list of watchfloor(1) holds every action of the action table with its default
-# keys (build/tests/tools/keys_dump). Every failure names the option or action and
-# the file to change, all of them at once.
+# keys (build/tests/tools/keys_dump); watchfloor.conf(5) names every config key the
+# sources read. Every failure names the option, action or key and the file to
+# change, all of them at once.
 set -u
 WF_BUILD=${WF_BUILD:-build}
 problems=0
@@ -57,8 +58,22 @@ else
 	say "no $WF_BUILD/tests/tools/keys_dump (make $WF_BUILD/tests/tools/keys_dump)"
 fi
 
+# watchfloor.conf(5): every key a part claims (the prefixes its wf_config_foreach
+# walks take, the notifier's and the wall's key tables) is a `.It Cm KEY` item there.
+{
+	grep -rhoE 'wf_config_foreach\([^,]*, [^,]*, "[a-z_]+"' --include=*.c notify tui |
+		grep -oE '"[a-z_]+"$'
+	grep -ohE '"notify[a-z_]*"' notify/notify_config.c
+	grep -ohE '"wall_[a-z_]+"' tui/wall/wall_config.c
+} | tr -d '"' | grep -v '_$' | sort -u >"$T/keys.code"
+grep -oE '^\.It Cm [a-z_]+' man/watchfloor.conf.5 | sed 's/^\.It Cm //' | sort -u >"$T/keys.page"
+[ -s "$T/keys.code" ] || say "found no config key in the sources"
+for k in $(comm -23 "$T/keys.code" "$T/keys.page"); do
+	say "the config key $k is read (notify/, tui/) but man/watchfloor.conf.5 lacks '.It Cm $k ...'"
+done
+
 if [ "$problems" -gt 0 ]; then
 	echo "man_pages: $problems problems" >&2
 	exit 1
 fi
-echo "man_pages: ok (lint clean, options and keys match)"
+echo "man_pages: ok (lint clean, options, keys and config keys match)"
