@@ -39,7 +39,8 @@ static void md_line(FILE *f, const char *s, size_t n, bool start)
 		char c = *p;
 		bool at_start = start && p == begin;
 		if (strchr("\\`*_[]<>|~&{}#", c) || (at_start && strchr("-+=>", c)) ||
-		    (start && digits && p == begin + digits && (c == '.' || c == ')')) ||
+		    (start && digits && p == begin + digits &&
+		     (c == '.' || c == ')')) ||
 		    (c == '!' && p[1] == '['))
 			fputc('\\', f);
 		fputc(c, f);

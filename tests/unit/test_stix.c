@@ -202,11 +202,10 @@ static void test_markdown_escaping(void **state)
 static void test_markdown_indented_blocks(void **state)
 {
 	(void)state;
-	const char *rec =
-		"{\"incident\":{\"id\":\"inc-1\",\"title\":\"Flood #\","
-		"\"summary\":\"  # Fake heading\\n   - item\\n2) two\\n\\n"
-		"    code\\n 10. ten\"},\"figures\":{\"totals\":{},"
-		"\"platforms\":[]},\"timeline\":[],\"complete\":true}";
+	const char *rec = "{\"incident\":{\"id\":\"inc-1\",\"title\":\"Flood #\","
+			  "\"summary\":\"  # Fake heading\\n   - item\\n2) two\\n\\n"
+			  "    code\\n 10. ten\"},\"figures\":{\"totals\":{},"
+			  "\"platforms\":[]},\"timeline\":[],\"complete\":true}";
 	char *out = NULL, err[200];
 	size_t len = 0;
 	assert_int_equal(wf_export_render(WF_EXPORT_MD, rec, strlen(rec), &out, &len,
@@ -226,7 +225,10 @@ static void test_json_export_ascii(void **state)
 {
 	(void)state;
 	const char *rec = "{\"type\":\"bundle\",\"objects\":[{\"name\":"
-			  "\"a\xC2\x9B" "31m\xE2\x80\xAE" "b\x7f" "c\xC3\xA9\"}]}";
+			  "\"a\xC2\x9B"
+			  "31m\xE2\x80\xAE"
+			  "b\x7f"
+			  "c\xC3\xA9\"}]}";
 	char *out = NULL, err[200];
 	size_t len = 0;
 	assert_int_equal(wf_export_render(WF_EXPORT_STIX, rec, strlen(rec), &out, &len,
@@ -241,7 +243,10 @@ static void test_json_export_ascii(void **state)
 	assert_string_equal(
 		json_string_value(json_object_get(
 			json_array_get(json_object_get(back, "objects"), 0), "name")),
-		"a\xC2\x9B" "31m\xE2\x80\xAE" "b\x7f" "c\xC3\xA9");
+		"a\xC2\x9B"
+		"31m\xE2\x80\xAE"
+		"b\x7f"
+		"c\xC3\xA9");
 	json_decref(back);
 	free(out);
 }
@@ -293,7 +298,8 @@ static void md_check_line(const char *line, int *cols)
 	assert_true(q - line < 4);
 	if (*q == '#')
 		assert_true(!strncmp(line, "# Incident record: ", 19) ||
-			    !strncmp(line, "## ", 3) || !strncmp(line, "### dec-1: ", 11));
+			    !strncmp(line, "## ", 3) ||
+			    !strncmp(line, "### dec-1: ", 11));
 	if (strchr("+*>=~`", *q))
 		fail_msg("a block starts: [%s]", line);
 	if (*q == '-')
@@ -313,18 +319,18 @@ static void test_markdown_random_structure(void **state)
 		json_t *rec = json_pack(
 			"{s:{s:s,s:s,s:s},s:{s:{},s:[]},s:[{s:i,s:s,s:s,s:s,s:s}],"
 			"s:[{s:s,s:s,s:[{s:s,s:s,s:s}]}],s:b}",
-			"incident", "id", "inc-1", "title", t, "summary", sum, "figures",
-			"totals", "platforms", "timeline", "seq", 1, "at", "t", "kind",
-			"note", "by", by, "text", tx, "decisions", "id", "dec-1", "subject",
-			sub, "votes", "by", by, "reason", tx, "action", "approve",
-			"complete", 1);
+			"incident", "id", "inc-1", "title", t, "summary", sum,
+			"figures", "totals", "platforms", "timeline", "seq", 1, "at",
+			"t", "kind", "note", "by", by, "text", tx, "decisions", "id",
+			"dec-1", "subject", sub, "votes", "by", by, "reason", tx,
+			"action", "approve", "complete", 1);
 		assert_non_null(rec);
 		size_t len = 0;
 		char *md = wf_export_markdown(rec, &len);
 		assert_non_null(md);
 		for (size_t i = 0; i < len; i++)
-			assert_false(md[i] == '\x1b' || md[i] == '\x7f' || md[i] == '\r' ||
-				     md[i] == '\t');
+			assert_false(md[i] == '\x1b' || md[i] == '\x7f' ||
+				     md[i] == '\r' || md[i] == '\t');
 		int cols = -1;
 		char *save = NULL;
 		for (char *line = strtok_r(md, "\n", &save); line;
