@@ -300,10 +300,12 @@ void wf_ui_draw_help(struct wf_ui *ui, WINDOW *w)
 		bool off = ui->read_only && (d->flags & WF_ACT_MUTATES);
 		char keys[64];
 		wf_keymap_keys_text(wf_keymap_current(), d->action, keys, sizeof(keys));
+		if (!keys[0]) /* no key: its `:` command (a "-" read as the key -) */
+			snprintf(keys, sizeof(keys), ":%s", d->name);
 		int y = r + 1;
 		int ka = off ? wf_theme_attr(WF_ROLE_HELP_DISABLED) : wf_theme_attr(WF_ROLE_HELP_KEY);
 		int ta = off ? wf_theme_attr(WF_ROLE_HELP_DISABLED) : wf_theme_attr(WF_ROLE_TEXT);
-		wf_text_draw(w, y, 2, keys[0] ? keys : "-", 18, ka);
+		wf_text_draw(w, y, 2, keys, 18, ka);
 		wf_text_draw(w, y, 21, d->name, 12, ta);
 		char help[200];
 		snprintf(help, sizeof(help), "%s%s%s", d->help,

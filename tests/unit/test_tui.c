@@ -285,6 +285,12 @@ static void test_read_only_gate(void **state)
 	wf_harness_key(&h, '?', false);
 	wf_harness_frame(&h, T0, false);
 	assert_true(wf_harness_find(&h, "(read-only: off)"));
+	/* an action without a key shows its : command, not "-" (read as the key -) */
+	wf_harness_key(&h, 'G', false);
+	wf_harness_frame(&h, T0, false);
+	assert_true(wf_harness_find(&h, ":untag"));
+	assert_true(wf_harness_find(&h, ":reload"));
+	assert_false(wf_harness_find(&h, "│ -  "));
 	wf_harness_close(&h);
 }
 
