@@ -22,6 +22,7 @@
 #include "themes/theme.h"
 #include "tui/batch_export.h" /* :export, see app_export */
 #include "tui/keymap.h"
+#include "tui/keyseq.h" /* escape sequences dropped from the keys */
 #include "tui/options.h"
 #include "tui/screen.h"
 #include "tui/signals.h"
@@ -74,6 +75,7 @@ struct app {
 	bool exporting;               /* :export: a fetch is running */
 	enum wf_export_format export_format;
 	char export_path[1024];
+	struct wf_keyseq keyseq; /* escape sequences dropped from the keys */
 };
 
 /* --- notifications hook (notify/notify.h, docs/notifications.md) ---------------
@@ -337,14 +339,20 @@ static void app_signals_read(struct app *a)
 /* Reads keys until none is left; returns how many. */
 static int app_keys_read(struct app *a)
 {
-	wint_t ch;
+	wint_t ch, keys[2];
+	bool is_key[2];
 	int r, n = 0;
 	while (!a->quit && (r = wget_wch(stdscr, &ch)) != ERR) {
-		unsigned react = wf_screen_key(&a->screen, ch, r == KEY_CODE_YES);
-		if (react & WF_REACT_QUIT)
-			a->quit = true;
+		/* Escape sequences terminfo does not know (a paste) are dropped. */
+		int k = wf_keyseq_feed(&a->keyseq, ch, r == KEY_CODE_YES, keys, is_key);
+		for (int i = 0; i < k && !a->quit; i++)
+			if (wf_screen_key(&a->screen, keys[i], is_key[i]) & WF_REACT_QUIT)
+				a->quit = true;
 		n++;
 	}
+	if (!a->quit && wf_keyseq_flush(&a->keyseq, &ch) &&
+	    (wf_screen_key(&a->screen, ch, false) & WF_REACT_QUIT))
+		a->quit = true;
 	return n;
 }
 
