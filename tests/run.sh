@@ -1,8 +1,8 @@
 #!/bin/sh
 # run.sh - runs every test: the cmocka unit binaries, the integration scripts
 # (tests/integration/*.sh, each exiting 0 on success) and a short libFuzzer run of
-# every fuzz target. Ends with the line "N passed, N failed, N skipped". A test that
-# exits 77 is skipped (it lacks something it needs, e.g. reference data beside the
+# every fuzz target. Ends with the line "N passed, N failed, N skipped". An integration
+# script that exits 77 is skipped (it lacks something it needs, e.g. reference data beside the
 # checkout) and says why on its last line; a skip is listed, never counted as a pass.
 # WF_BUILD: the build folder holding watchfloor, watchfloord and tests/.
 # WF_FUZZ: folder of fuzz binaries (empty: skip). FUZZ_SECONDS: per target (5).
@@ -33,7 +33,7 @@ run_one() { # name, command...
 	if [ $rc = 0 ]; then
 		passed=$((passed + 1))
 		echo "PASS $name ($(($(date +%s) - start))s)"
-	elif [ $rc = 77 ]; then
+	elif [ $rc = 77 ] && [ "${may_skip:-0}" = 1 ]; then
 		skipped=$((skipped + 1))
 		skips="$skips $name"
 		echo "SKIP $name: $(tail -n 1 "$logdir/$name.log")"
@@ -69,6 +69,8 @@ done
 for t in tests/integration/*.sh; do
 	[ -f "$t" ] || continue
 	[ "$(basename "$t")" = lib.sh ] && continue # helpers, sourced by the tests
+	may_skip=1 # only a script may skip: 77 from a unit binary (77 failures) or a
+	# fuzz target (libFuzzer's exit code for a crash) is a failure
 	run_one "$(basename "$t" .sh)" sh "$t"
 	case $(basename "$t") in
 	server_*.sh)
@@ -82,6 +84,7 @@ for t in tests/integration/*.sh; do
 		;;
 	esac
 done
+may_skip=0
 
 if [ -n "$fuzz" ]; then
 	for f in "$fuzz"/fuzz_*; do
