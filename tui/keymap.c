@@ -153,8 +153,10 @@ void wf_key_name(int key, char *out, size_t size)
 	}
 	if (key >= KEY_F(1) && key <= KEY_F(63))
 		snprintf(out, size, "F%d", key - KEY_F0);
-	else if (key > 0 && key < 32)
+	else if (key > 0 && key <= 26)
 		snprintf(out, size, "C-%c", key + 'a' - 1);
+	else if (key > 26 && key < 32) /* C-[ C-\ C-] C-^ C-_, as ctrl_key reads them */
+		snprintf(out, size, "C-%c", key + '@');
 	else if (key > ' ' && key < 127)
 		snprintf(out, size, "%c", key);
 	else
