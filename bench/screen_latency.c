@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (bench_post(c, srv.url, token, "/v1/incidents",
-		 "{\"title\":\"ABCDEFGH\",\"tier\":\"protocol_activated\",\"state\":\"active\"}",
+		 "{\"title\":\"ABCDEFGH\",\"tier\":\"content_incident\",\"state\":\"active\"}",
 		 &a) != 201) {
 		fprintf(stderr, "screen_latency: create: %s\n", a.buf);
 		goto out;

@@ -18,6 +18,18 @@ static void store_failed(struct server *srv, struct api_reply *rep)
 	api_error(rep, 503, "store: %s", store_last_error(srv->st));
 }
 
+/* The board decides activation, tier changes and conclusion (activate, change_tier and
+ * conclude decisions, closed by a quorum of organisations): an officer may not set
+ * them directly. An admin (the operator, or the simulator's board) still may. */
+static bool board_decides(const struct api_request *req, struct api_reply *rep,
+			  const char *what, const char *kind)
+{
+	if (req->who->role == AUTH_ADMIN)
+		return false;
+	api_error(rep, 422, "%s is decided by the board: propose a %s decision", what, kind);
+	return true;
+}
+
 void api_create_incident(struct server *srv, const struct api_request *req,
 			 struct api_reply *rep)
 {
@@ -37,6 +49,11 @@ void api_create_incident(struct server *srv, const struct api_request *req,
 		api_error(rep, 400, "field 'tier': must be [a-z_]{1,32}");
 		return;
 	}
+	if (strcmp(tier, "protocol_activated") == 0 &&
+	    board_decides(req, rep, "tier protocol_activated", "activate"))
+		return;
+	if (state == WF_INC_CONCLUDED && board_decides(req, rep, "state concluded", "conclude"))
+		return;
 	char id[80];
 	int64_t now = util_now_ms();
 	api_next_id(srv, "inc", id, sizeof(id));
@@ -83,6 +100,18 @@ void api_update_incident(struct server *srv, const struct api_request *req,
 	json_t *inc = api_load_versioned(srv, "incident", req->id, version, rep);
 	if (!inc)
 		return;
+	const char *cur_tier = json_string_value(json_object_get(inc, "tier"));
+	const char *cur_state = json_string_value(json_object_get(inc, "state"));
+	bool tier_moves = tier && (!cur_tier || strcmp(tier, cur_tier) != 0);
+	bool concludes = state == WF_INC_CONCLUDED &&
+			 (!cur_state || strcmp(cur_state, "concluded") != 0);
+	if ((tier_moves && board_decides(req, rep, "a tier change",
+					 strcmp(tier, "protocol_activated") == 0 ? "activate"
+										 : "change_tier")) ||
+	    (concludes && board_decides(req, rep, "state concluded", "conclude"))) {
+		json_decref(inc);
+		return;
+	}
 	if (title)
 		json_object_set_new(inc, "title", json_string(title));
 	if (location)

@@ -15,6 +15,9 @@ static const char *const report_kinds[] = {WF_REPORT_KINDS(ENUM_STR)};
 static const char *const tiers_all[] = {WF_TIERS(ENUM_STR)};
 static const char *const *const tiers = tiers_all + 1; /* without "" (unknown) */
 #define N_TIERS (ARRAY_LEN(tiers_all) - 1)
+/* A declared incident starts below protocol_activated: only the board (an activate
+ * decision closed by its quorum) activates the protocol; the server refuses it too. */
+#define N_DECLARE_TIERS (N_TIERS - 1)
 static const char *const states[] = {"monitoring", "proposed", "active",
 				     "de_escalating"};
 static const char *const priorities[] = {"normal", "high", "low"};
@@ -192,8 +195,8 @@ static void form_declare(struct wf_verb *v)
 	wf_form_init(f, "Declare an incident");
 	wf_form_add_text(f, "title", "Title", WF_TITLE_MAX, WF_FIELD_REQUIRED);
 	wf_form_add_text(f, "location", "Location", WF_LOCATION_MAX, 0);
-	wf_form_add_enum(f, "tier", "Tier", tiers, NULL, N_TIERS,
-			 index_of(tiers, N_TIERS, "incident"));
+	wf_form_add_enum(f, "tier", "Tier", tiers, NULL, N_DECLARE_TIERS,
+			 index_of(tiers, N_DECLARE_TIERS, "incident"));
 	wf_form_add_enum(f, "state", "State", states, NULL, ARRAY_LEN(states), 0);
 	wf_form_add_multiline(f, "summary", "Summary", WF_SUMMARY_MAX, 4, 0);
 	wf_form_set_hint(f, "title", "what happened, where: one line");

@@ -53,6 +53,9 @@ B --declare --set colour=red >/dev/null 2>"$T/e5" && fail "unknown field: accept
 grep -q "no field 'colour'" "$T/e5" || fail "message: $(cat "$T/e5")"
 B --declare --set title=x --set tier=Not-a-tier >/dev/null 2>"$T/e6" && fail "bad enum: accepted"
 grep -q "field 'tier': not a value it takes" "$T/e6" || fail "message: $(cat "$T/e6")"
+# the protocol tier is the board's (an activate decision), not a declared one
+B --declare --set title=x --set tier=protocol_activated >/dev/null 2>"$T/e6b" && fail "declared activated"
+grep -q "field 'tier': not a value it takes" "$T/e6b" || fail "message: $(cat "$T/e6b")"
 rc=0
 "$WF" --batch --read-only --iterations 1 --token-file "$T/officer.token" --declare --set title=x \
 	"$URL" >/dev/null 2>"$T/e7" || rc=$?

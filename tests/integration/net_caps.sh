@@ -28,7 +28,7 @@ bg_pid $CLIENT
 line_is() { [ "$(tail -n 1 "$T/client.out" | jq -r "$1" 2>/dev/null)" = "$2" ]; }
 wait_for 20 line_is '[.counts.incidents, .not_held.incidents] | map(tostring) | join(" ")' "256 45" ||
 	fail "cap 256: $(tail -n 1 "$T/client.out" | jq -c '[.counts, .not_held]')"
-NEW=$(api POST /v1/incidents '{"title":"Protocol now","location":"","tier":"protocol_activated","state":"active","summary":""}' | jq -r .id)
+NEW=$(api POST /v1/incidents '{"title":"Protocol now","location":"","tier":"protocol_activated","state":"active","summary":""}' "$ADMIN" | jq -r .id)
 [ -n "$NEW" ] && [ "$NEW" != null ] || fail "posting the new incident"
 wait_for 20 line_is "[.counts.incidents, .not_held.incidents, (.incidents[0].id == \"$NEW\")] | map(tostring) | join(\" \")" "256 46 true" ||
 	fail "the new incident is not held first: $(tail -n 1 "$T/client.out" | jq -c '[.counts.incidents, .not_held, .incidents[0]]')"

@@ -25,7 +25,7 @@ until [ "$(req "$VIEWER" GET /v1/snapshot)" = 200 ] && jq -e '.incidents | lengt
 	sleep 0.1
 done
 MAIN=$(jq -r '.incidents[0].id' "$T/body")
-expect 200 "$OFFICER" POST "/v1/incidents/$MAIN" '{"state":"active","tier":"protocol_activated","version":1}'
+expect 200 "$ADMIN" POST "/v1/incidents/$MAIN" '{"state":"active","tier":"protocol_activated","version":1}'
 # Until the scenario has got far enough (up to 18 min in, 12 s at --speed 90; more
 # on a slow machine): the checks below that only grow. The hoax's conclude decision
 # comes at 16 min, well after the main incident's update at 6 min, so once it is
