@@ -21,12 +21,14 @@ req "$VIEWER" GET /v1/snapshot >/dev/null
 MAIN=$(jq -r '.incidents[] | select(.title | startswith("Live-streamed attack")) | .id' "$T/body")
 [ -n "$MAIN" ] || fail "no simulated incident"
 seed_incident # one of ours, with markup in its title and note
-# freeze: the same database without the simulator, then an officer concludes
+# freeze: the same database without the simulator, then the operator (admin: an
+# officer alone may not conclude, the board does) concludes it directly
 stop_server
 start_server
 req "$VIEWER" GET /v1/snapshot >/dev/null
 v=$(jq --arg i "$MAIN" '.incidents[] | select(.id == $i) | .version' "$T/body")
-expect 200 "$OFFICER" POST "/v1/incidents/$MAIN" "{\"state\":\"concluded\",\"version\":$v}"
+expect 422 "$OFFICER" POST "/v1/incidents/$MAIN" "{\"state\":\"concluded\",\"version\":$v}"
+expect 200 "$ADMIN" POST "/v1/incidents/$MAIN" "{\"state\":\"concluded\",\"version\":$v}"
 # on our incident, an activation by two organisations (olga's and ada's)
 expect 201 "$OFFICER" POST /v1/decisions "{\"kind\":\"activate\",\"incident_id\":\"$INC\",\"subject\":\"Activate\",\"subject_ref\":\"$INC\"}"
 DEC=$(jq -r .id "$T/body")
@@ -75,8 +77,8 @@ jq -e '([.timeline[] | select(.kind == "exception")] | length) == 1 and (.except
 	fail "no exception in the record"
 jq -e '([.timeline[] | select(.kind == "notification")] | length) == 1 and (.notifications | length) == 1' "$T/record.json" >/dev/null ||
 	fail "no authority notification in the record"
-jq -e '[.timeline[] | select(.kind == "state" and .by == "olga" and (.text | endswith("-> concluded")))] | length == 1' "$T/record.json" >/dev/null ||
-	fail "the officer's conclusion (by olga) is not in the timeline"
+jq -e '[.timeline[] | select(.kind == "state" and .by == "ada" and (.text | endswith("-> concluded")))] | length == 1' "$T/record.json" >/dev/null ||
+	fail "the operator's conclusion (by ada) is not in the timeline"
 "$WF" --batch --export "$INC" --format json --output "$T/ours.json" "$URL" 2>/dev/null || fail "export ours json"
 jq -e --arg d "$DEC" '[.timeline[] | select(.kind == "tier" and .by == "decision " + $d + " approved by olga, ada" and (.text | endswith("protocol_activated")))] | length == 1' "$T/ours.json" >/dev/null ||
 	fail "the activation is not attributed to its decision: $(jq -c '[.timeline[] | select(.kind == "tier")]' "$T/ours.json")"
