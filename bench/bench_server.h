@@ -60,6 +60,31 @@ static inline size_t bench_keep(char *p, size_t s, size_t n, void *u)
 	return k;
 }
 
+/* An event stream read line by line (a CURLOPT_WRITEFUNCTION with the struct as its
+ * WRITEDATA): on_line gets each line without its newline; longer lines are cut. */
+struct bench_lines {
+	char carry[8192];
+	size_t len;
+	int ready; /* for on_line: the stream has said retry: */
+	void (*on_line)(struct bench_lines *s, const char *line);
+};
+
+static inline size_t bench_lines_write(char *p, size_t sz, size_t n, void *u)
+{
+	struct bench_lines *s = u;
+	size_t k = sz * n;
+	for (size_t i = 0; i < k; i++) {
+		if (p[i] == '\n') {
+			s->carry[s->len] = '\0';
+			s->on_line(s, s->carry);
+			s->len = 0;
+		} else if (s->len + 1 < sizeof(s->carry)) {
+			s->carry[s->len++] = p[i];
+		}
+	}
+	return k;
+}
+
 /* POSTs a JSON body to base_url + path as token; returns the status (0 when the
  * request failed), the answer in a (NULL: discarded). */
 static inline long bench_post(CURL *c, const char *base_url, const char *token,

@@ -166,13 +166,7 @@ static double *lat;
 static atomic_long n_lat;
 static atomic_int n_ready, sse_stop;
 
-struct stream {
-	char carry[8192];
-	size_t len;
-	int ready;
-};
-
-static void on_line(struct stream *s, const char *line)
+static void on_line(struct bench_lines *s, const char *line)
 {
 	if (!s->ready && strncmp(line, "retry:", 6) == 0) {
 		s->ready = 1;
@@ -186,22 +180,6 @@ static void on_line(struct stream *s, const char *line)
 			lat[i] = bench_now_s() - atomic_load(&sent_at[k]);
 		}
 	}
-}
-
-static size_t on_data(char *p, size_t sz, size_t n, void *u)
-{
-	struct stream *s = u;
-	size_t k = sz * n;
-	for (size_t i = 0; i < k; i++) {
-		if (p[i] == '\n') {
-			s->carry[s->len] = '\0';
-			on_line(s, s->carry);
-			s->len = 0;
-		} else if (s->len + 1 < sizeof(s->carry)) {
-			s->carry[s->len++] = p[i];
-		}
-	}
-	return k;
 }
 
 static void *sse_thread(void *arg)
@@ -225,7 +203,7 @@ static int cmp_double(const void *a, const void *b)
 static long fanout(struct bench_server *s, int n, double *p50, double *p99)
 {
 	char url[2][256], auth[128];
-	struct stream *ss = calloc(STREAMS, sizeof(*ss));
+	struct bench_lines *ss = calloc(STREAMS, sizeof(*ss));
 	CURL **hs = calloc(STREAMS, sizeof(*hs));
 	struct curl_slist *h = NULL;
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
@@ -239,7 +217,8 @@ static long fanout(struct bench_server *s, int n, double *p50, double *p99)
 		hs[i] = curl_easy_init();
 		curl_easy_setopt(hs[i], CURLOPT_URL, url[i % n]);
 		curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, on_data);
+		ss[i].on_line = on_line;
+		curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, bench_lines_write);
 		curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &ss[i]);
 		curl_easy_setopt(hs[i], CURLOPT_FORBID_REUSE, 1L);
 		curl_multi_add_handle(m, hs[i]);
