@@ -30,6 +30,12 @@ const char *api_error_code(int status)
 		return "invalid_state";
 	case 429:
 		return "rate_limited";
+	case 431:
+		return "header_too_large";
+	case 501:
+		return "not_implemented";
+	case 505:
+		return "version_not_supported";
 	default:
 		return "unavailable";
 	}

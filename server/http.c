@@ -13,11 +13,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api_match.h"
 #include "feed.h"
 #include "http_fields.h"
+#include "http_front.h"
 #include "model/validate.h"
 #include "record.h"
 #include "taxii.h"
@@ -87,6 +89,7 @@ struct http {
 	pthread_mutex_t log_mu;
 	atomic_bool refusing;
 	int listen_fd; /* ours after MHD_quiesce_daemon, -1 before */
+	struct http_front *front; /* the relay checking header blocks, or NULL */
 	struct http_tokens *tokens; /* the tokens in force and their rate buckets */
 	char *tls_cert, *tls_key;
 	struct feed *feed; /* the STIX view: /v1/incidents/{id}/stix and TAXII */
@@ -166,20 +169,27 @@ static const char *log_escape(const char *s, char *out)
 	return out;
 }
 
-static void log_request(struct http *h, const char *method, const char *url, int status,
-			const struct request *r, const struct auth_identity *who)
+/* One access log line: time, method, path, status, duration, the token's owner. */
+static void log_line(struct http *h, const char *method, const char *url, int status,
+		     int64_t started, const char *who)
 {
 	if (!h->log)
 		return;
 	char t[40], m[LOG_FIELD_MAX], u[LOG_FIELD_MAX];
 	wf_time_format(util_now_ms(), t, sizeof(t));
-	log_escape(method, m);
-	log_escape(url, u);
+	log_escape(*method ? method : "-", m);
+	log_escape(*url ? url : "-", u);
 	pthread_mutex_lock(&h->log_mu);
 	fprintf(h->log, "%s %s %s %d %lldms %s\n", t, m, u, status,
-		(long long)(util_mono_ms() - r->started), who ? who->name : "-");
+		(long long)(util_mono_ms() - started), who);
 	fflush(h->log);
 	pthread_mutex_unlock(&h->log_mu);
+}
+
+static void log_request(struct http *h, const char *method, const char *url, int status,
+			const struct request *r, const struct auth_identity *who)
+{
+	log_line(h, method, url, status, r->started, who ? who->name : "-");
 }
 
 static enum MHD_Result send_text(struct MHD_Connection *c, int status, const char *text,
@@ -658,9 +668,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ret = send_error(c, status = 413, "request body over 1 MiB");
 	} else {
 		switch (rq->rt->kind) {
-		case RK_HEALTH:
-			ret = send_json(c, 200, api_health(h->srv));
+		case RK_HEALTH: {
+			json_t *health = api_health(h->srv);
+			json_object_set_new(health, "malformed_requests",
+					    h->front ? json_integer((json_int_t)http_front_refused(
+							       h->front))
+						     : json_null());
+			ret = send_json(c, 200, health);
 			break;
+		}
 		case RK_WHOAMI:
 			ret = send_json(c, 200, api_whoami(rq->who));
 			break;
@@ -694,15 +710,61 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **state,
 			 enum MHD_RequestTerminationCode toe)
 {
+	struct http *h = cls;
 	struct request *rq = *state;
-	(void)cls;
-	(void)c;
 	(void)toe;
+	if (h->front) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci)
+			http_front_completed(h->front, ci->connect_fd);
+	}
 	if (rq) {
 		free(rq->body);
 		free(rq);
 	}
 	*state = NULL;
+}
+
+/* The relay's answer to a request it refused (http_front.h): our error body, or
+ * TAXII's under /taxii2/, logged like any other; the connection closes after it. */
+static size_t refuse_answer(void *ctx, const struct http_refusal *r, char *out,
+			    size_t size)
+{
+	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	struct http *h = ctx;
+	const char *phrase = r->status == 431   ? "Request Header Fields Too Large"
+			     : r->status == 501 ? "Not Implemented"
+			     : r->status == 505 ? "HTTP Version Not Supported"
+						: "Bad Request";
+	const char *ctype = "application/json";
+	char *body = NULL;
+	if (strncmp(r->target, "/taxii2/", 8) == 0) {
+		struct taxii_reply tr = {0};
+		taxii_error(&tr, r->status, r->reason);
+		body = tr.body;
+		ctype = TAXII_MEDIA_TYPE;
+	} else {
+		struct api_reply rep = {0, NULL};
+		api_error(&rep, r->status, "%s", r->reason);
+		body = rep.body ? json_dumps(rep.body, JSON_COMPACT) : NULL;
+		json_decref(rep.body);
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	int n = snprintf(out, size,
+			 "HTTP/1.1 %d %s\r\nDate: %s, %02d %s %d %02d:%02d:%02d GMT\r\n"
+			 "Content-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
+			 "Connection: close\r\n\r\n%s",
+			 r->status, phrase, days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+			 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, ctype,
+			 body ? strlen(body) : 0, body ? body : "");
+	free(body);
+	log_line(h, r->method, r->target, r->status, util_mono_ms(), "-");
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
 static char *read_file(const char *path)
@@ -795,6 +857,11 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_ALLOW_SUSPEND_RESUME;
+	/* Plain HTTP goes through the relay (http_front.h) unless told otherwise; over
+	 * TLS libmicrohttpd reads the socket itself. */
+	bool relay = opt->header_relay && !opt->tls_cert;
+	if (relay)
+		flags |= MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
 	if (opt->tls_cert) {
 		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
 			snprintf(err, errsz, "this libmicrohttpd has no TLS support");
@@ -811,21 +878,31 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 	int fd = listen_on(opt->host, opt->port, &h->port, err, errsz);
 	if (fd < 0)
 		goto fail;
-	struct MHD_OptionItem tls[] = {
-		{MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert},
-		{MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key},
-		{MHD_OPTION_END, 0, NULL},
-	};
+	/* The listening socket is libmicrohttpd's only without the relay; then the
+	 * certificate, when serving TLS. */
+	struct MHD_OptionItem items[4];
+	size_t ni = 0;
+	if (!relay)
+		items[ni++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
+	if (opt->tls_cert) {
+		items[ni++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert};
+		items[ni++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key};
+	}
+	items[ni] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	h->mhd = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, h, MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_THREAD_POOL_SIZE, opt->threads ? opt->threads : 4,
-		MHD_OPTION_CONNECTION_LIMIT, 4000, MHD_OPTION_CONNECTION_TIMEOUT, 120,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_ARRAY,
-		opt->tls_cert ? tls : tls + 2, MHD_OPTION_END);
+		flags, 0, NULL, NULL, on_request, h, MHD_OPTION_THREAD_POOL_SIZE,
+		opt->threads ? opt->threads : 4, MHD_OPTION_CONNECTION_LIMIT, 4000,
+		MHD_OPTION_CONNECTION_TIMEOUT, 120, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)128 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+		MHD_OPTION_ARRAY, items, MHD_OPTION_END);
 	if (!h->mhd) {
 		close(fd);
 		snprintf(err, errsz, "libmicrohttpd failed to start");
+		goto fail;
+	}
+	if (relay && !(h->front = http_front_start(fd, h->mhd, refuse_answer, h, err, errsz))) {
+		MHD_stop_daemon(h->mhd);
+		close(fd);
 		goto fail;
 	}
 	return h;
@@ -849,7 +926,9 @@ int http_port(const struct http *h)
 void http_refuse_new(struct http *h)
 {
 	atomic_store(&h->refusing, true);
-	if (h->listen_fd < 0)
+	if (h->front)
+		http_front_quiesce(h->front);
+	else if (h->listen_fd < 0)
 		h->listen_fd = MHD_quiesce_daemon(h->mhd);
 }
 
@@ -858,6 +937,7 @@ void http_stop(struct http *h)
 	if (!h)
 		return;
 	http_refuse_new(h);
+	http_front_stop(h->front); /* before the daemon: its sockets close first */
 	MHD_stop_daemon(h->mhd);
 	if (h->listen_fd >= 0)
 		close(h->listen_fd);

@@ -3,6 +3,7 @@
 #ifndef WFD_HTTP_H
 #define WFD_HTTP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -22,6 +23,7 @@ struct http_options {
 	const char *stix_name; /* the command center's STIX identity name, or NULL */
 	enum stix_tlp tlp;     /* the TLP marking of every STIX object (default amber) */
 	const char *public_url; /* the base URL clients use (TAXII discovery), or NULL */
+	bool header_relay;      /* plain HTTP through http_front.h (--header-check relay) */
 };
 
 /* Starts serving srv. On failure returns NULL with err set. */

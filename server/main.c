@@ -35,6 +35,7 @@ struct options {
 	int port;
 	const char *db, *tokens, *simulate, *tls_cert, *tls_key, *log, *stix_name;
 	const char *public_url;
+	bool header_library; /* --header-check library: no relay in front */
 	enum stix_tlp tlp;
 	double speed, scale, rate_limit;
 	double start_at; /* --start-at: scenario seconds replayed back-dated first */
@@ -74,6 +75,12 @@ static void usage(FILE *f)
 		"                       (default 1000; 0: no limit)\n"
 		"  --tls-cert FILE      PEM certificate: serve HTTPS (with --tls-key)\n"
 		"  --tls-key FILE       PEM private key\n"
+		"  --header-check relay|library\n"
+		"                       relay (default): each plain HTTP request's header\n"
+		"                       block is read before libmicrohttpd and refused (400)\n"
+		"                       for a NUL, a control byte or a folded line in it;\n"
+		"                       library: libmicrohttpd alone, one copy less (behind a\n"
+		"                       proxy that already refuses them; always over TLS)\n"
 		"  --quorum KIND=N,...  organisations that close a decision kind (defaults:\n"
 		"                       activate, conclude, change_tier, public_interest 2;\n"
 		"                       the others 1; see GET /v1/rules)\n"
@@ -118,7 +125,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	enum { O_LISTEN = 256, O_DB, O_TOKENS, O_SIM, O_SPEED, O_SCALE, O_SEED, O_RET,
 	       O_HB, O_CERT, O_KEY, O_LOG, O_HELP, O_VERSION, O_RATE, O_GRACE, O_QUORUM,
 	       O_START_AT, O_TLP, O_STIX_NAME, O_M_PDQ, O_M_NEAR, O_M_FRAME, O_M_SHARE,
-	       O_PUBLIC_URL };
+	       O_PUBLIC_URL, O_HEADER_CHECK };
 	static const struct option longs[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
 		{"db", required_argument, NULL, O_DB},
@@ -139,6 +146,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"tlp", required_argument, NULL, O_TLP},
 		{"stix-name", required_argument, NULL, O_STIX_NAME},
 		{"public-url", required_argument, NULL, O_PUBLIC_URL},
+		{"header-check", required_argument, NULL, O_HEADER_CHECK},
 		{"match-pdq", required_argument, NULL, O_M_PDQ},
 		{"match-near", required_argument, NULL, O_M_NEAR},
 		{"match-vpdq-frame", required_argument, NULL, O_M_FRAME},
@@ -172,6 +180,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		}
 		case O_STIX_NAME: o->stix_name = optarg; break;
+		case O_HEADER_CHECK:
+			if (strcmp(optarg, "relay") != 0 && strcmp(optarg, "library") != 0) {
+				fprintf(stderr, "watchfloord: --header-check wants relay or "
+						"library\n");
+				return 2;
+			}
+			o->header_library = strcmp(optarg, "library") == 0;
+			break;
 		case O_PUBLIC_URL:
 			if ((strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8)) ||
 			    strlen(optarg) > 200 || strpbrk(optarg, " \"\\?#")) {
@@ -375,7 +391,8 @@ static int run(const struct options *o, sigset_t *sigs)
 		goto out;
 	}
 	struct http_options ho = {o->host,       o->port, o->tls_cert, o->tls_key, log, 4,
-				  o->rate_limit, o->stix_name, o->tlp, o->public_url};
+				  o->rate_limit, o->stix_name, o->tlp, o->public_url,
+				  !o->header_library};
 	if (!(http = http_start(&srv, &ho, err, sizeof(err))))
 		goto out;
 	/* The simulator before the listening line: with --start-at its past is written
@@ -392,6 +409,10 @@ static int run(const struct options *o, sigset_t *sigs)
 	if (!srv.auth)
 		fprintf(stderr, "watchfloord: no --tokens: every client is a read-only "
 				"viewer\n");
+	if (o->tls_cert && !o->header_library)
+		fprintf(stderr, "watchfloord: over TLS libmicrohttpd reads the header "
+				"blocks: a NUL in a value and folded lines are not refused "
+				"(terminate TLS in front for that, docs/deploy.md)\n");
 	if (o->expire_grace > 0 &&
 	    !(sweep = sweep_start(&srv, o->expire_grace, err, sizeof(err))))
 		goto out;

@@ -19,7 +19,9 @@ void taxii_error(struct taxii_reply *rep, int status, const char *description)
 	} titles[] = {{400, "Bad Request"},	   {401, "Unauthorized"},
 		      {403, "Forbidden"},	   {404, "Not Found"},
 		      {405, "Method Not Allowed"}, {406, "Not Acceptable"},
-		      {429, "Too Many Requests"},  {503, "Service Unavailable"}};
+		      {429, "Too Many Requests"},  {431, "Request Header Fields Too Large"},
+		      {501, "Not Implemented"},	   {503, "Service Unavailable"},
+		      {505, "HTTP Version Not Supported"}};
 	const char *title = "Error";
 	char code[8];
 	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)

@@ -1,43 +1,92 @@
 #!/bin/sh
-# server_headers.sh - header hygiene in watchfloord, over raw sockets: optional
-# whitespace around a value is not part of it (a valid token followed by a space and
-# a tab is accepted, "Last-Event-ID: 1 " is 1), a space before the colon and a control
-# character in a value are 400. (A NUL inside a value and obs-fold continuation lines
-# are not caught: libmicrohttpd 0.9.75 cuts the value at the NUL and folds a
-# continuation into the field name before the server sees either; docs/protocol.md.)
+# server_headers.sh - header hygiene in watchfloord, over raw sockets
+# (tests/tools/raw_http.py): optional whitespace around a value is not part of it (a
+# valid token followed by a space and a tab is accepted, "Last-Event-ID: 1 " is 1); a
+# space before the colon, a control byte, a NUL inside a value and an obs-fold line
+# are 400, on the first request of a connection and on a later one (keep-alive,
+# pipelined: the answers before it come first, in order); ambiguous framing is
+# refused; chunked bodies, trailers and half-closed connections still work. The
+# refused are counted (/v1/health malformed_requests) and logged. --header-check
+# library shows what libmicrohttpd 0.9.75 alone lets through (the NUL case).
 . tests/integration/lib.sh
 wf_setup
-start_server --heartbeat 1
+start_server --heartbeat 1 --log "$T/access.log"
+PORT=${LISTEN##*:}
 expect 201 "$OFFICER" POST /v1/incidents '{"title":"T","location":"","tier":"incident","state":"active","summary":""}'
-status() { # REQUEST (printf format, CRLF as \r\n): prints the status code
-	/usr/bin/python3 - "${LISTEN##*:}" "$1" <<'PY'
-import socket, sys
-req = sys.argv[2].encode().decode("unicode_escape").encode("latin-1")
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
-s.sendall(req)
-data = b""
-while b"\r\n" not in data:
-    chunk = s.recv(4096)
-    if not chunk:
-        break
-    data += chunk
-print(data.split(b" ")[1].decode() if data.startswith(b"HTTP/") else "none")
-PY
+raw() { # [flags] REQUEST...: the answers' statuses and eof/open, one a line, joined by spaces
+	/usr/bin/python3 tests/tools/raw_http.py "$@" | tr '\n' ' ' | sed 's/ $//'
 }
-want() { # STATUS NAME REQUEST
-	got=$(status "$3")
-	[ "$got" = "$1" ] || fail "$2: want $1, got $got"
+want() { # WANT NAME [flags] PORT REQUEST...
+	w=$1 name=$2
+	shift 2
+	got=$(raw "$@")
+	[ "$got" = "$w" ] || fail "$name: want '$w', got '$got'"
 }
-H='Host: x\r\nConnection: close\r\n'
-want 200 "a plain token" "GET /v1/whoami HTTP/1.1\r\n${H}Authorization: Bearer $OFFICER\r\n\r\n"
-want 200 "a token with trailing space and tab" "GET /v1/whoami HTTP/1.1\r\n${H}Authorization: Bearer $OFFICER \t\r\n\r\n"
-want 200 "leading whitespace" "GET /v1/whoami HTTP/1.1\r\n${H}Authorization: \t  Bearer $OFFICER\r\n\r\n"
-want 200 "Last-Event-ID with trailing space" "GET /v1/events?wait=0 HTTP/1.1\r\n${H}Accept: application/json\r\nAuthorization: Bearer $OFFICER\r\nLast-Event-ID: 1 \r\n\r\n"
-want 400 "a bad Last-Event-ID" "GET /v1/events?wait=0 HTTP/1.1\r\n${H}Accept: application/json\r\nAuthorization: Bearer $OFFICER\r\nLast-Event-ID: 1 x\r\n\r\n"
-want 400 "a space before the colon" "GET /v1/whoami HTTP/1.1\r\n${H}Authorization : Bearer $OFFICER\r\n\r\n"
-want 400 "a tab before the colon" "GET /v1/whoami HTTP/1.1\r\n${H}X-Note\t: a\r\nAuthorization: Bearer $OFFICER\r\n\r\n"
-want 400 "a control character in a value" "GET /v1/whoami HTTP/1.1\r\n${H}X-Note: a\x01b\r\nAuthorization: Bearer $OFFICER\r\n\r\n"
-want 400 "a too long Idempotency-Key" "POST /v1/incidents HTTP/1.1\r\n${H}Authorization: Bearer $OFFICER\r\nContent-Type: application/json\r\nIdempotency-Key: $(printf 'k%.0s' $(seq 1 140))\r\nContent-Length: 2\r\n\r\n{}"
-want 400 "a bad name on any path" "GET /nope HTTP/1.1\r\n${H}Bad Name: x\r\n\r\n"
+H='Host: x\r\n'
+A="Authorization: Bearer $OFFICER\r\n"
+WHO="GET /v1/whoami HTTP/1.1\r\n${H}${A}\r\n"
+EV='GET /v1/events?wait=0 HTTP/1.1\r\n'"${H}${A}"'Accept: application/json\r\n'
+
+# Optional whitespace, a space before the colon, control bytes (as before the relay).
+want "200 open" "a plain token" "$PORT" "$WHO"
+want "200 open" "a token with trailing space and tab" "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}Authorization: Bearer $OFFICER \t\r\n\r\n"
+want "200 open" "leading whitespace" "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}Authorization: \t  Bearer $OFFICER\r\n\r\n"
+want "200 open" "Last-Event-ID with trailing space" "$PORT" "${EV}Last-Event-ID: 1 \r\n\r\n"
+want "400 open" "a bad Last-Event-ID" "$PORT" "${EV}Last-Event-ID: 1 x\r\n\r\n"
+want "400 eof" "a space before the colon" "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}Authorization : Bearer $OFFICER\r\n\r\n"
+want "400 eof" "a tab before the colon" "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}X-Note\t: a\r\n${A}\r\n"
+want "400 eof" "a control character in a value" "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}X-Note: a\x01b\r\n${A}\r\n"
+want "400 open" "a too long Idempotency-Key" "$PORT" "POST /v1/incidents HTTP/1.1\r\n${H}${A}Content-Type: application/json\r\nIdempotency-Key: $(printf 'k%.0s' $(seq 1 140))\r\nContent-Length: 2\r\n\r\n{}"
+want "400 eof" "a bad name on any path" "$PORT" "GET /nope HTTP/1.1\r\n${H}Bad Name: x\r\n\r\n"
+
+# Issue 10 item 3: a NUL inside a value, an obsolete folded line.
+want "400 eof" "a NUL after a valid token" "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}Authorization: Bearer $OFFICER\x00junk\r\n\r\n"
+want "400 eof" "Last-Event-ID 20 NUL junk" "$PORT" "${EV}Last-Event-ID: 20\x00junk\r\n\r\n"
+want "400 eof" "an obs-fold Last-Event-ID" "$PORT" "${EV}Last-Event-ID: 20\r\n 0\r\n\r\n"
+want "400 eof" "an obs-fold line with a tab" "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}X-Note: a\r\n\tb\r\n${A}\r\n"
+want "400 eof" "whitespace before the first field" "$PORT" "GET /v1/whoami HTTP/1.1\r\n ${H}${A}\r\n"
+want "400 eof" "a bare CR in a value" "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}X-Note: a\rb\r\n${A}\r\n"
+body=$(/usr/bin/python3 tests/tools/raw_http.py --body "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}Authorization: Bearer $OFFICER\x00junk\r\n\r\n" | head -n 1)
+printf '%s' "$body" | grep -q '^400 {"error":{"code":"bad_request","message":"header .Authorization.: a NUL byte in the value"}}$' ||
+	fail "the NUL's answer names the field and the fault: $body"
+body=$(/usr/bin/python3 tests/tools/raw_http.py --body "$PORT" "GET /taxii2/ HTTP/1.1\r\n${H}X-Note: a\r\n b\r\n\r\n" | head -n 1)
+printf '%s' "$body" | grep -q '"title":"Bad Request".*obsolete line folding.*"http_status":"400"' ||
+	fail "under /taxii2/ the refusal is a TAXII error: $body"
+
+# On a keep-alive connection: the answers before a refused request come first.
+want "200 200 400 eof" "keep-alive: two good, then a NUL" "$PORT" "$WHO" "$WHO" "GET /v1/whoami HTTP/1.1\r\n${H}X-Note: a\x00\r\n${A}\r\n"
+want "200 200 400 eof" "pipelined: two good, then a fold" --pipeline "$PORT" "$WHO" "$WHO" "${EV}Last-Event-ID: 20\r\n 0\r\n\r\n"
+want "200 200 200 open" "pipelined: three good" --pipeline "$PORT" "$WHO" "$WHO" "$WHO"
+want "200 eof" "half-closed after a request: answered, then closed" --half-close "$PORT" "$WHO"
+
+# Framing: chunked bodies and trailers go through; what two readers could disagree on
+# is refused.
+INC='{"title":"Chunked","location":"","tier":"incident","state":"active","summary":""}'
+len=$(printf '%s' "$INC" | wc -c)
+n=$(printf '%x' "$len")
+want "201 400 eof" "a body, then a refused request" --pipeline "$PORT" "POST /v1/incidents HTTP/1.1\r\n${H}${A}Content-Type: application/json\r\nContent-Length: $len\r\n\r\n$INC" "GET /v1/whoami HTTP/1.1\r\n${H}X: \x00\r\n\r\n"
+want "201 201 open" "chunked bodies, with a trailer" "$PORT" \
+	"POST /v1/incidents HTTP/1.1\r\n${H}${A}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n$n\r\n$INC\r\n0\r\n\r\n" \
+	"POST /v1/incidents HTTP/1.1\r\n${H}${A}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\n$(printf '%s' "$INC" | cut -c1-4)\r\n$(printf '%x' $(($(printf '%s' "$INC" | wc -c) - 4)))\r\n$(printf '%s' "$INC" | cut -c5-)\r\n0\r\nX-Trailer: t\r\n\r\n"
+want "400 eof" "a NUL in a trailer" "$PORT" "POST /v1/incidents HTTP/1.1\r\n${H}${A}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nX-T: \x00\r\n\r\n"
+want "400 eof" "Content-Length and Transfer-Encoding" "$PORT" "POST /v1/incidents HTTP/1.1\r\n${H}${A}Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+want "400 eof" "two different Content-Length" "$PORT" "POST /v1/incidents HTTP/1.1\r\n${H}${A}Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}"
+want "400 eof" "a malformed chunk size" "$PORT" "POST /v1/incidents HTTP/1.1\r\n${H}${A}Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"
+want "501 eof" "a coding other than chunked" "$PORT" "POST /v1/incidents HTTP/1.1\r\n${H}${A}Transfer-Encoding: gzip\r\n\r\n"
+want "505 eof" "HTTP/2.0 in the request line" "$PORT" "GET /v1/whoami HTTP/2.0\r\n${H}\r\n"
+want "431 eof" "a header block over 32 KiB" "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}X-Big: $(head -c 33000 /dev/zero | tr '\0' a)\r\n\r\n"
+
+# Counted and logged; the stream goes on for everyone else.
+got=$(curl -s "$URL/v1/health" | jq .malformed_requests)
+[ "$got" = 22 ] || fail "health malformed_requests: want 22, got $got"
+grep -q ' GET /v1/whoami 400 0ms -$' "$T/access.log" || fail "the refusal is not in the access log"
+expect 200 "$OFFICER" GET /v1/snapshot
 stop_server
-echo "ok: trailing whitespace trimmed; space before colon, control characters: 400"
+
+# What libmicrohttpd alone does with a NUL: cuts the value there (200), uncounted.
+start_server --header-check library
+PORT=${LISTEN##*:}
+want "200 open" "library: a NUL after a valid token passes" "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}Authorization: Bearer $OFFICER\x00junk\r\n\r\n"
+[ "$(curl -s "$URL/v1/health" | jq .malformed_requests)" = null ] || fail "library: malformed_requests is not null"
+stop_server
+echo "ok: NUL, obs-fold, whitespace before the colon, control bytes: 400 on any request of a connection; framing checked; counted"

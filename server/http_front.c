@@ -1,0 +1,488 @@
+/* http_front.c - the relay of http_front.h: one thread, epoll (edge-triggered), a
+ * connection each client: the client's TCP socket, our end of a socketpair whose
+ * other end libmicrohttpd serves, a buffer each way. Client bytes go on as
+ * http_frame releases them; libmicrohttpd's go back as they come. */
+#include "http_front.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "http_frame.h"
+#include "util.h"
+
+#define IN_CAP (HTTP_FRAME_HEAD_MAX + 16 * 1024) /* a whole header block and more */
+#define OUT_CAP (16 * 1024)
+#define CONN_MAX 4000  /* as libmicrohttpd's MHD_OPTION_CONNECTION_LIMIT */
+#define LINGER_MS 2000 /* after our last byte, the client's are read and dropped */
+#define LINGER_BYTES (1 << 20)
+#define TICK_MS 10 /* re-checks of connections waiting on libmicrohttpd */
+#define COMPLETED_MAX (1 << 20)
+
+enum phase {
+	P_OPEN,	    /* relaying */
+	P_REFUSING, /* a request refused: waiting for the answers before it */
+	P_CLOSING,  /* our last bytes going out */
+	P_LINGER,   /* written and shut: reading the client's last bytes */
+};
+
+struct conn {
+	struct conn *prev, *next;
+	int cfd; /* the client's socket */
+	int rfd; /* our end of the socketpair, -1 once closed */
+	int mfd; /* libmicrohttpd's end: the index of its completion count */
+	enum phase phase;
+	struct http_frame frame;
+	char *in; /* client bytes: [sent, ok) released, [ok, len) held */
+	size_t in_len, in_ok, in_sent;
+	char out[OUT_CAP]; /* libmicrohttpd's bytes (or our answer) for the client */
+	size_t out_len, out_sent;
+	bool client_eof;    /* the client shut its side */
+	bool mhd_eof;	    /* libmicrohttpd closed (or reset) its side */
+	bool mhd_shut;	    /* we shut libmicrohttpd's read side (client EOF) */
+	bool mhd_idle;	    /* the last read of rfd found nothing */
+	unsigned completed; /* libmicrohttpd's count, taken before that read */
+	bool dead;	    /* closed: freed after this batch of events */
+	int64_t linger_until;
+	size_t lingered;
+};
+
+struct http_front {
+	int listen_fd, epfd, wake_fd;
+	struct MHD_Daemon *mhd;
+	http_front_refuse_fn refuse;
+	void *ctx;
+	pthread_t thread;
+	atomic_bool stopping, quiescing;
+	bool accepting;
+	atomic_uint *completed; /* requests libmicrohttpd ended, by its fd */
+	size_t ncompleted;
+	struct conn *conns;
+	struct conn *dead; /* closed this batch, freed after it */
+	size_t nconns;
+	atomic_uint_fast64_t refused;
+};
+
+/* Closes c; it is freed after the batch of events, which may still name it. */
+static void conn_kill(struct http_front *fr, struct conn *c)
+{
+	close(c->cfd); /* closing removes it from epoll */
+	if (c->rfd >= 0)
+		close(c->rfd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		fr->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	fr->nconns--;
+	c->dead = true;
+	c->next = fr->dead;
+	fr->dead = c;
+}
+
+static void free_dead(struct http_front *fr)
+{
+	while (fr->dead) {
+		struct conn *c = fr->dead;
+		fr->dead = c->next;
+		free(c->in);
+		free(c);
+	}
+}
+
+/* Every request released to libmicrohttpd had been answered when the count was
+ * taken, but one whose body was cut by a refusal (it never ends there). The count
+ * is taken before rfd is read: an answer libmicrohttpd counted was written before,
+ * so reading rfd until it is empty finds all of it. */
+static bool all_answered(const struct conn *c)
+{
+	unsigned need = c->frame.requests - (c->frame.in_message ? 1u : 0u);
+	return c->completed >= need;
+}
+
+static void close_mhd_side(struct conn *c)
+{
+	if (c->rfd >= 0) {
+		close(c->rfd);
+		c->rfd = -1;
+	}
+	c->mhd_eof = true;
+}
+
+/* Reads the client's bytes and passes on what the framer releases. */
+static bool pump_in(struct http_front *fr, struct conn *c)
+{
+	bool progress = false;
+	if (c->phase == P_OPEN && !c->client_eof && c->in_len < IN_CAP) {
+		ssize_t n = recv(c->cfd, c->in + c->in_len, IN_CAP - c->in_len, 0);
+		if (n > 0) {
+			size_t rel;
+			bool ok = http_frame_feed(&c->frame, c->in + c->in_len,
+						  (size_t)n, &rel);
+			c->in_len += (size_t)n;
+			c->in_ok += rel;
+			if (!ok) {
+				c->phase = P_REFUSING;
+				atomic_fetch_add(&fr->refused, 1);
+			}
+			progress = true;
+		} else if (n == 0) {
+			c->client_eof = true;
+			progress = true;
+		} else if (errno != EAGAIN && errno != EINTR) {
+			return false;
+		}
+	}
+	if (c->in_sent < c->in_ok && !c->mhd_eof) {
+		ssize_t n = send(c->rfd, c->in + c->in_sent, c->in_ok - c->in_sent,
+				 MSG_NOSIGNAL);
+		if (n > 0) {
+			c->in_sent += (size_t)n;
+			progress = true;
+		} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			c->mhd_eof = true; /* libmicrohttpd closed: nothing more goes
+					      there */
+		}
+	}
+	if (c->in_sent > 0 && (c->in_sent == c->in_ok || c->in_sent >= IN_CAP / 2)) {
+		memmove(c->in, c->in + c->in_sent, c->in_len - c->in_sent);
+		c->in_len -= c->in_sent;
+		c->in_ok -= c->in_sent;
+		c->in_sent = 0;
+	}
+	if (c->phase == P_OPEN && c->client_eof && !c->mhd_shut && !c->mhd_eof &&
+	    c->in_sent == c->in_ok) {
+		shutdown(c->rfd, SHUT_WR); /* held bytes of a cut request are dropped */
+		c->mhd_shut = true;
+	}
+	return progress;
+}
+
+/* Reads libmicrohttpd's bytes and writes what is buffered to the client. */
+static int pump_out(struct conn *c)
+{
+	bool progress = false;
+	c->mhd_idle = false;
+	if (!c->mhd_eof && c->out_len < OUT_CAP) {
+		ssize_t n = recv(c->rfd, c->out + c->out_len, OUT_CAP - c->out_len, 0);
+		if (n > 0) {
+			c->out_len += (size_t)n;
+			progress = true;
+		} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+			c->mhd_eof = true;
+			progress = true;
+		} else {
+			c->mhd_idle = true;
+		}
+	}
+	if (c->out_sent < c->out_len) {
+		ssize_t n = send(c->cfd, c->out + c->out_sent, c->out_len - c->out_sent,
+				 MSG_NOSIGNAL);
+		if (n > 0) {
+			c->out_sent += (size_t)n;
+			progress = true;
+		} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			return -1;
+		}
+	}
+	if (c->out_sent == c->out_len)
+		c->out_sent = c->out_len = 0;
+	return progress;
+}
+
+/* Our answer to the refused request, after every byte libmicrohttpd sent before. */
+static void queue_refusal(struct http_front *fr, struct conn *c)
+{
+	struct http_refusal r = {c->frame.status, c->frame.reason, c->frame.method,
+				 c->frame.target};
+	close_mhd_side(c);
+	c->out_len = fr->refuse(fr->ctx, &r, c->out, sizeof(c->out));
+	c->out_sent = 0;
+	c->phase = P_CLOSING;
+}
+
+/* Moves c on after its sockets were read and written: returns false when c is to be
+ * freed. */
+static bool advance(struct http_front *fr, struct conn *c)
+{
+	bool flushed = c->out_len == 0;
+	switch (c->phase) {
+	case P_OPEN:
+		if (c->mhd_eof && flushed) {
+			c->phase = P_CLOSING;
+			break;
+		}
+		/* The client is done and every request of it has been answered:
+		 * libmicrohttpd keeps a half-closed connection open, we need not. */
+		if (c->client_eof && c->mhd_shut && flushed && c->mhd_idle &&
+		    all_answered(c))
+			return false;
+		return true;
+	case P_REFUSING:
+		if (c->mhd_eof && flushed) {
+			queue_refusal(fr, c);
+			break;
+		}
+		/* The count was read before the last read of rfd found it empty, so
+		 * the answers it counts were all read and forwarded. */
+		if (flushed && c->mhd_idle && all_answered(c))
+			queue_refusal(fr, c);
+		return true;
+	default:
+		break;
+	}
+	if (c->phase == P_CLOSING && c->out_len == 0) {
+		close_mhd_side(c);
+		shutdown(c->cfd, SHUT_WR);
+		c->phase = P_LINGER;
+		c->linger_until = util_mono_ms() + LINGER_MS;
+	}
+	if (c->phase == P_LINGER) {
+		char drop[4096];
+		for (;;) {
+			ssize_t n = recv(c->cfd, drop, sizeof(drop), 0);
+			if (n > 0 && (c->lingered += (size_t)n) < LINGER_BYTES)
+				continue;
+			if (n < 0 && (errno == EAGAIN || errno == EINTR) &&
+			    util_mono_ms() < c->linger_until)
+				return true;
+			return false;
+		}
+	}
+	return true;
+}
+
+static void pump(struct http_front *fr, struct conn *c)
+{
+	c->completed =
+		atomic_load_explicit(&fr->completed[c->mfd], memory_order_acquire);
+	for (int rounds = 0; rounds < 64 && c->phase < P_CLOSING; rounds++) {
+		bool in = pump_in(fr, c);
+		int out = pump_out(c);
+		if (out < 0) {
+			conn_kill(fr, c);
+			return;
+		}
+		if (!in && !out)
+			break;
+	}
+	if (c->phase == P_CLOSING && pump_out(c) < 0) {
+		conn_kill(fr, c);
+		return;
+	}
+	if (!advance(fr, c))
+		conn_kill(fr, c);
+}
+
+static void accept_all(struct http_front *fr)
+{
+	for (;;) {
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		int cfd = accept4(fr->listen_fd, (struct sockaddr *)&peer, &plen,
+				  SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			return; /* EAGAIN, or out of descriptors: the next event retries
+				 */
+		}
+		int sv[2] = {-1, -1};
+		struct conn *c = NULL;
+		if (fr->nconns >= CONN_MAX ||
+		    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
+		    (size_t)sv[1] >= fr->ncompleted || !(c = calloc(1, sizeof(*c))) ||
+		    !(c->in = malloc(IN_CAP))) {
+			if (c)
+				free(c);
+			close(cfd);
+			if (sv[0] >= 0) {
+				close(sv[0]);
+				close(sv[1]);
+			}
+			continue;
+		}
+		int one = 1;
+		setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+		c->cfd = cfd;
+		c->rfd = sv[0];
+		c->mfd = sv[1];
+		http_frame_init(&c->frame);
+		atomic_store_explicit(&fr->completed[c->mfd], 0, memory_order_release);
+		/* libmicrohttpd closes sv[1] itself, also when it refuses it. */
+		if (MHD_add_connection(fr->mhd, sv[1], (struct sockaddr *)&peer,
+				       plen) != MHD_YES) {
+			close(cfd);
+			close(sv[0]);
+			free(c->in);
+			free(c);
+			continue;
+		}
+		c->next = fr->conns;
+		if (fr->conns)
+			fr->conns->prev = c;
+		fr->conns = c;
+		fr->nconns++;
+		struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP |
+						   EPOLLET,
+					 .data.ptr = c};
+		if (epoll_ctl(fr->epfd, EPOLL_CTL_ADD, c->cfd, &ev) != 0 ||
+		    epoll_ctl(fr->epfd, EPOLL_CTL_ADD, c->rfd, &ev) != 0) {
+			conn_kill(fr, c);
+			continue;
+		}
+		pump(fr, c);
+	}
+}
+
+/* True when some connection waits on something no socket event announces: a
+ * completion count, or the end of its linger. */
+static bool any_waiting(const struct http_front *fr)
+{
+	for (const struct conn *c = fr->conns; c; c = c->next)
+		if (c->phase != P_OPEN || c->client_eof)
+			return true;
+	return false;
+}
+
+static void *front_main(void *arg)
+{
+	struct http_front *fr = arg;
+	struct epoll_event evs[64];
+	while (!atomic_load(&fr->stopping)) {
+		if (fr->accepting && atomic_load(&fr->quiescing)) {
+			epoll_ctl(fr->epfd, EPOLL_CTL_DEL, fr->listen_fd, NULL);
+			fr->accepting = false;
+		}
+		int n = epoll_wait(fr->epfd, evs, 64, any_waiting(fr) ? TICK_MS : -1);
+		for (int i = 0; i < n; i++) {
+			void *p = evs[i].data.ptr;
+			if (p == &fr->listen_fd) {
+				if (fr->accepting)
+					accept_all(fr);
+			} else if (p == &fr->wake_fd) {
+				uint64_t v;
+				if (read(fr->wake_fd, &v, sizeof(v)) < 0) {
+					/* nothing to do: the loop re-reads the flags */
+				}
+			} else {
+				struct conn *c = p;
+				if (!c->dead) /* closed by an earlier event of the batch
+					       */
+					pump(fr, c);
+			}
+		}
+		/* Those waiting on a count or a deadline. */
+		for (struct conn *c = fr->conns, *next; c; c = next) {
+			next = c->next;
+			if (c->phase != P_OPEN || c->client_eof)
+				pump(fr, c);
+		}
+		free_dead(fr);
+	}
+	return NULL;
+}
+
+struct http_front *http_front_start(int listen_fd, struct MHD_Daemon *mhd,
+				    http_front_refuse_fn refuse, void *ctx, char *err,
+				    size_t errsz)
+{
+	struct http_front *fr = calloc(1, sizeof(*fr));
+	if (!fr) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	/* Three descriptors a connection: the client's, ours and libmicrohttpd's. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	fr->ncompleted = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > COMPLETED_MAX
+				 ? COMPLETED_MAX
+				 : (size_t)rl.rlim_cur;
+	fr->completed = calloc(fr->ncompleted, sizeof(*fr->completed));
+	fr->listen_fd = listen_fd;
+	fr->mhd = mhd;
+	fr->refuse = refuse;
+	fr->ctx = ctx;
+	fr->accepting = true;
+	fr->epfd = epoll_create1(EPOLL_CLOEXEC);
+	fr->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct epoll_event lev = {.events = EPOLLIN, .data.ptr = &fr->listen_fd};
+	struct epoll_event wev = {.events = EPOLLIN, .data.ptr = &fr->wake_fd};
+	if (!fr->completed || fr->epfd < 0 || fr->wake_fd < 0 ||
+	    fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK) != 0 ||
+	    epoll_ctl(fr->epfd, EPOLL_CTL_ADD, listen_fd, &lev) != 0 ||
+	    epoll_ctl(fr->epfd, EPOLL_CTL_ADD, fr->wake_fd, &wev) != 0 ||
+	    pthread_create(&fr->thread, NULL, front_main, fr) != 0) {
+		snprintf(err, errsz, "cannot start the HTTP relay: %s",
+			 strerror(errno));
+		if (fr->epfd >= 0)
+			close(fr->epfd);
+		if (fr->wake_fd >= 0)
+			close(fr->wake_fd);
+		free(fr->completed);
+		free(fr);
+		return NULL;
+	}
+	return fr;
+}
+
+void http_front_completed(struct http_front *fr, int fd)
+{
+	if (fr && fd >= 0 && (size_t)fd < fr->ncompleted)
+		atomic_fetch_add_explicit(&fr->completed[fd], 1, memory_order_release);
+}
+
+static void wake(struct http_front *fr)
+{
+	uint64_t one = 1;
+	if (write(fr->wake_fd, &one, sizeof(one)) < 0) {
+		/* the counter is full: the thread is awake already */
+	}
+}
+
+void http_front_quiesce(struct http_front *fr)
+{
+	if (!fr)
+		return;
+	atomic_store(&fr->quiescing, true);
+	wake(fr);
+}
+
+uint64_t http_front_refused(const struct http_front *fr)
+{
+	return fr ? atomic_load(&((struct http_front *)fr)->refused) : 0;
+}
+
+void http_front_stop(struct http_front *fr)
+{
+	if (!fr)
+		return;
+	atomic_store(&fr->stopping, true);
+	wake(fr);
+	pthread_join(fr->thread, NULL);
+	while (fr->conns)
+		conn_kill(fr, fr->conns);
+	free_dead(fr);
+	close(fr->listen_fd);
+	close(fr->epfd);
+	close(fr->wake_fd);
+	free(fr->completed);
+	free(fr);
+}
