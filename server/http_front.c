@@ -54,6 +54,7 @@ struct conn {
 	bool mhd_idle;	    /* the last read of rfd found nothing */
 	unsigned completed; /* libmicrohttpd's count, taken before that read */
 	bool dead;	    /* closed: freed after this batch of events */
+	bool waiting;	    /* counted in nwaiting */
 	int64_t linger_until;
 	size_t lingered;
 };
@@ -71,6 +72,8 @@ struct http_front {
 	struct conn *conns;
 	struct conn *dead; /* closed this batch, freed after it */
 	size_t nconns;
+	size_t nwaiting;   /* connections waiting on a count or a deadline */
+	int64_t next_tick; /* when those are looked at next */
 	atomic_uint_fast64_t refused;
 };
 
@@ -87,6 +90,8 @@ static void conn_kill(struct http_front *fr, struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	fr->nconns--;
+	if (c->waiting)
+		fr->nwaiting--;
 	c->dead = true;
 	c->next = fr->dead;
 	fr->dead = c;
@@ -264,6 +269,20 @@ static bool advance(struct http_front *fr, struct conn *c)
 	return true;
 }
 
+/* A connection waits on what no socket event announces: libmicrohttpd's count of
+ * answers (refusing, or the client done), or the end of its linger. */
+static void note_waiting(struct http_front *fr, struct conn *c)
+{
+	bool w = c->phase != P_OPEN || c->client_eof;
+	if (w != c->waiting) {
+		c->waiting = w;
+		if (w)
+			fr->nwaiting++;
+		else
+			fr->nwaiting--;
+	}
+}
+
 static void pump(struct http_front *fr, struct conn *c)
 {
 	c->completed =
@@ -284,6 +303,8 @@ static void pump(struct http_front *fr, struct conn *c)
 	}
 	if (!advance(fr, c))
 		conn_kill(fr, c);
+	else
+		note_waiting(fr, c);
 }
 
 static void accept_all(struct http_front *fr)
@@ -348,16 +369,6 @@ static void accept_all(struct http_front *fr)
 	}
 }
 
-/* True when some connection waits on something no socket event announces: a
- * completion count, or the end of its linger. */
-static bool any_waiting(const struct http_front *fr)
-{
-	for (const struct conn *c = fr->conns; c; c = c->next)
-		if (c->phase != P_OPEN || c->client_eof)
-			return true;
-	return false;
-}
-
 static void *front_main(void *arg)
 {
 	struct http_front *fr = arg;
@@ -367,7 +378,7 @@ static void *front_main(void *arg)
 			epoll_ctl(fr->epfd, EPOLL_CTL_DEL, fr->listen_fd, NULL);
 			fr->accepting = false;
 		}
-		int n = epoll_wait(fr->epfd, evs, 64, any_waiting(fr) ? TICK_MS : -1);
+		int n = epoll_wait(fr->epfd, evs, 64, fr->nwaiting ? TICK_MS : -1);
 		for (int i = 0; i < n; i++) {
 			void *p = evs[i].data.ptr;
 			if (p == &fr->listen_fd) {
@@ -379,17 +390,22 @@ static void *front_main(void *arg)
 					/* nothing to do: the loop re-reads the flags */
 				}
 			} else {
+				/* Skipped when closed by an earlier event of the batch.
+				 */
 				struct conn *c = p;
-				if (!c->dead) /* closed by an earlier event of the batch
-					       */
+				if (!c->dead)
 					pump(fr, c);
 			}
 		}
-		/* Those waiting on a count or a deadline. */
-		for (struct conn *c = fr->conns, *next; c; c = next) {
-			next = c->next;
-			if (c->phase != P_OPEN || c->client_eof)
-				pump(fr, c);
+		/* Those waiting on a count or a deadline, once a tick. */
+		int64_t now = fr->nwaiting ? util_mono_ms() : 0;
+		if (fr->nwaiting && now >= fr->next_tick) {
+			fr->next_tick = now + TICK_MS;
+			for (struct conn *c = fr->conns, *next; c; c = next) {
+				next = c->next;
+				if (c->waiting)
+					pump(fr, c);
+			}
 		}
 		free_dead(fr);
 	}

@@ -46,10 +46,10 @@ want "400 eof" "an obs-fold Last-Event-ID" "$PORT" "${EV}Last-Event-ID: 20\r\n 0
 want "400 eof" "an obs-fold line with a tab" "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}X-Note: a\r\n\tb\r\n${A}\r\n"
 want "400 eof" "whitespace before the first field" "$PORT" "GET /v1/whoami HTTP/1.1\r\n ${H}${A}\r\n"
 want "400 eof" "a bare CR in a value" "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}X-Note: a\rb\r\n${A}\r\n"
-body=$(/usr/bin/python3 tests/tools/raw_http.py --body "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}Authorization: Bearer $OFFICER\x00junk\r\n\r\n" | head -n 1)
+body=$(/usr/bin/python3 tests/tools/raw_http.py --body "$PORT" "GET /v1/whoami HTTP/1.1\r\n${H}Authorization: Bearer $OFFICER\x00junk\r\n\r\n" | sed -n 1p)
 printf '%s' "$body" | grep -q '^400 {"error":{"code":"bad_request","message":"header .Authorization.: a NUL byte in the value"}}$' ||
 	fail "the NUL's answer names the field and the fault: $body"
-body=$(/usr/bin/python3 tests/tools/raw_http.py --body "$PORT" "GET /taxii2/ HTTP/1.1\r\n${H}X-Note: a\r\n b\r\n\r\n" | head -n 1)
+body=$(/usr/bin/python3 tests/tools/raw_http.py --body "$PORT" "GET /taxii2/ HTTP/1.1\r\n${H}X-Note: a\r\n b\r\n\r\n" | sed -n 1p)
 printf '%s' "$body" | grep -q '"title":"Bad Request".*obsolete line folding.*"http_status":"400"' ||
 	fail "under /taxii2/ the refusal is a TAXII error: $body"
 
