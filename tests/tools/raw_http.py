@@ -8,7 +8,7 @@ Each REQUEST is a Python string literal body ("\\r\\n", "\\x00" escapes). By def
 a request is sent, its answer read, then the next one (keep-alive); --pipeline sends
 them all at once first; --half-close shuts the write side after the last one.
 Prints one line per answer, "STATUS" (with --body: "STATUS BODY"), then "eof" when
-the server closed the connection within 3 s, else "open"."""
+the server closed the connection within 1.5 s, else "open"."""
 import socket
 import sys
 import time
@@ -98,11 +98,11 @@ def main():
                 sock.shutdown(socket.SHUT_WR)
             if not answer():
                 break
-    sock.settimeout(3)
+    sock.settimeout(1.5)
     state = "open"
     start = time.monotonic()
     try:
-        while time.monotonic() - start < 3:
+        while time.monotonic() - start < 1.5:
             if not sock.recv(65536):
                 state = "eof"
                 break
