@@ -29,6 +29,7 @@
 #define LINGER_BYTES (1 << 20)
 #define TICK_MS 10 /* re-checks of connections waiting on libmicrohttpd */
 #define COMPLETED_MAX (1 << 20)
+#define PUMP_ROUNDS 16 /* reads and writes a turn, before the next connection's */
 
 enum phase {
 	P_OPEN,	    /* relaying */
@@ -48,13 +49,17 @@ struct conn {
 	size_t in_len, in_ok, in_sent;
 	char out[OUT_CAP]; /* libmicrohttpd's bytes (or our answer) for the client */
 	size_t out_len, out_sent;
-	bool client_eof;    /* the client shut its side */
-	bool mhd_eof;	    /* libmicrohttpd closed (or reset) its side */
-	bool mhd_shut;	    /* we shut libmicrohttpd's read side (client EOF) */
-	bool mhd_idle;	    /* the last read of rfd found nothing */
+	bool client_eof; /* the client shut its side */
+	bool mhd_eof;	 /* libmicrohttpd closed (or reset) its side */
+	bool mhd_shut;	 /* we shut libmicrohttpd's read side (client EOF) */
+	bool mhd_idle;	 /* the last read of rfd found nothing */
+	bool cfd_ready;	 /* may hold bytes: an edge came since a short read */
+	bool rfd_ready;
 	unsigned completed; /* libmicrohttpd's count, taken before that read */
 	bool dead;	    /* closed: freed after this batch of events */
 	bool waiting;	    /* counted in nwaiting */
+	bool again;	    /* on the list to pump again */
+	struct conn *again_next;
 	int64_t linger_until;
 	size_t lingered;
 };
@@ -72,8 +77,9 @@ struct http_front {
 	struct conn *conns;
 	struct conn *dead; /* closed this batch, freed after it */
 	size_t nconns;
-	size_t nwaiting;   /* connections waiting on a count or a deadline */
-	int64_t next_tick; /* when those are looked at next */
+	struct conn *again; /* cut short by PUMP_ROUNDS: pumped again next loop */
+	size_t nwaiting;    /* connections waiting on a count or a deadline */
+	int64_t next_tick;  /* when those are looked at next */
 	atomic_uint_fast64_t refused;
 };
 
@@ -126,12 +132,18 @@ static void close_mhd_side(struct conn *c)
 	c->mhd_eof = true;
 }
 
-/* Reads the client's bytes and passes on what the framer releases. */
-static bool pump_in(struct http_front *fr, struct conn *c)
+/* Reads the client's bytes and passes on what the framer releases: 1 when bytes
+ * moved, 0 when none could, -1 when the client's socket failed (a reset). */
+static int pump_in(struct http_front *fr, struct conn *c)
 {
 	bool progress = false;
-	if (c->phase == P_OPEN && !c->client_eof && c->in_len < IN_CAP) {
-		ssize_t n = recv(c->cfd, c->in + c->in_len, IN_CAP - c->in_len, 0);
+	if (c->phase == P_OPEN && !c->client_eof && c->in_len < IN_CAP &&
+	    c->cfd_ready) {
+		size_t want = IN_CAP - c->in_len;
+		ssize_t n = recv(c->cfd, c->in + c->in_len, want, 0);
+		/* Edge-triggered: a short read emptied the socket; the next edge
+		 * says when it has more. */
+		c->cfd_ready = n > 0 && (size_t)n == want;
 		if (n > 0) {
 			size_t rel;
 			bool ok = http_frame_feed(&c->frame, c->in + c->in_len,
@@ -146,8 +158,10 @@ static bool pump_in(struct http_front *fr, struct conn *c)
 		} else if (n == 0) {
 			c->client_eof = true;
 			progress = true;
-		} else if (errno != EAGAIN && errno != EINTR) {
-			return false;
+		} else if (errno == EINTR) {
+			c->cfd_ready = true;
+		} else if (errno != EAGAIN) {
+			return -1;
 		}
 	}
 	if (c->in_sent < c->in_ok && !c->mhd_eof) {
@@ -157,8 +171,8 @@ static bool pump_in(struct http_front *fr, struct conn *c)
 			c->in_sent += (size_t)n;
 			progress = true;
 		} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			c->mhd_eof = true; /* libmicrohttpd closed: nothing more goes
-					      there */
+			/* libmicrohttpd closed: nothing more goes there */
+			c->mhd_eof = true;
 		}
 	}
 	if (c->in_sent > 0 && (c->in_sent == c->in_ok || c->in_sent >= IN_CAP / 2)) {
@@ -175,21 +189,29 @@ static bool pump_in(struct http_front *fr, struct conn *c)
 	return progress;
 }
 
-/* Reads libmicrohttpd's bytes and writes what is buffered to the client. */
+/* Reads libmicrohttpd's bytes and writes what is buffered to the client: 1, 0 or
+ * -1 as pump_in. */
 static int pump_out(struct conn *c)
 {
 	bool progress = false;
 	c->mhd_idle = false;
-	if (!c->mhd_eof && c->out_len < OUT_CAP) {
-		ssize_t n = recv(c->rfd, c->out + c->out_len, OUT_CAP - c->out_len, 0);
+	/* Waiting on the count, rfd is read whatever its edges said: an answer
+	 * counted was written before, and its edge may not have been handled yet. */
+	bool waits = c->phase != P_OPEN || c->client_eof;
+	if (!c->mhd_eof && c->out_len < OUT_CAP && (c->rfd_ready || waits)) {
+		size_t want = OUT_CAP - c->out_len;
+		ssize_t n = recv(c->rfd, c->out + c->out_len, want, 0);
+		c->rfd_ready = n > 0 && (size_t)n == want;
 		if (n > 0) {
 			c->out_len += (size_t)n;
+			c->mhd_idle = (size_t)n < want;
 			progress = true;
 		} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 			c->mhd_eof = true;
 			progress = true;
 		} else {
-			c->mhd_idle = true;
+			c->mhd_idle = errno == EAGAIN;
+			c->rfd_ready = errno == EINTR;
 		}
 	}
 	if (c->out_sent < c->out_len) {
@@ -287,9 +309,10 @@ static void pump(struct http_front *fr, struct conn *c)
 {
 	c->completed =
 		atomic_load_explicit(&fr->completed[c->mfd], memory_order_acquire);
-	for (int rounds = 0; rounds < 64 && c->phase < P_CLOSING; rounds++) {
-		bool in = pump_in(fr, c);
-		int out = pump_out(c);
+	int rounds = 0;
+	for (; rounds < PUMP_ROUNDS && c->phase < P_CLOSING; rounds++) {
+		int in = pump_in(fr, c);
+		int out = in < 0 ? -1 : pump_out(c);
 		if (out < 0) {
 			conn_kill(fr, c);
 			return;
@@ -301,10 +324,18 @@ static void pump(struct http_front *fr, struct conn *c)
 		conn_kill(fr, c);
 		return;
 	}
-	if (!advance(fr, c))
+	if (!advance(fr, c)) {
 		conn_kill(fr, c);
-	else
-		note_waiting(fr, c);
+		return;
+	}
+	note_waiting(fr, c);
+	/* Stopped with bytes still to move: no new edge will say so, so it goes
+	 * again after the other connections of this batch had their turn. */
+	if (rounds == PUMP_ROUNDS && !c->again) {
+		c->again = true;
+		c->again_next = fr->again;
+		fr->again = c;
+	}
 }
 
 static void accept_all(struct http_front *fr)
@@ -343,7 +374,9 @@ static void accept_all(struct http_front *fr)
 		c->mfd = sv[1];
 		http_frame_init(&c->frame);
 		atomic_store_explicit(&fr->completed[c->mfd], 0, memory_order_release);
-		/* libmicrohttpd closes sv[1] itself, also when it refuses it. */
+		/* libmicrohttpd closes sv[1] itself, also when it refuses it. It gets
+		 * the client's address (0.9.75 sets its TCP options on the socketpair
+		 * whatever address it is given; they fail, harmless). */
 		if (MHD_add_connection(fr->mhd, sv[1], (struct sockaddr *)&peer,
 				       plen) != MHD_YES) {
 			close(cfd);
@@ -357,11 +390,16 @@ static void accept_all(struct http_front *fr)
 			fr->conns->prev = c;
 		fr->conns = c;
 		fr->nconns++;
-		struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP |
-						   EPOLLET,
-					 .data.ptr = c};
-		if (epoll_ctl(fr->epfd, EPOLL_CTL_ADD, c->cfd, &ev) != 0 ||
-		    epoll_ctl(fr->epfd, EPOLL_CTL_ADD, c->rfd, &ev) != 0) {
+		/* Our end of the socketpair is told apart by the low bit. */
+		struct epoll_event cev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP |
+						    EPOLLET,
+					  .data.u64 = (uintptr_t)c};
+		struct epoll_event rev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP |
+						    EPOLLET,
+					  .data.u64 = (uintptr_t)c | 1u};
+		c->cfd_ready = c->rfd_ready = true;
+		if (epoll_ctl(fr->epfd, EPOLL_CTL_ADD, c->cfd, &cev) != 0 ||
+		    epoll_ctl(fr->epfd, EPOLL_CTL_ADD, c->rfd, &rev) != 0) {
 			conn_kill(fr, c);
 			continue;
 		}
@@ -378,24 +416,45 @@ static void *front_main(void *arg)
 			epoll_ctl(fr->epfd, EPOLL_CTL_DEL, fr->listen_fd, NULL);
 			fr->accepting = false;
 		}
-		int n = epoll_wait(fr->epfd, evs, 64, fr->nwaiting ? TICK_MS : -1);
+		/* The connections cut short last turn go first, without waiting. */
+		struct conn *again = fr->again;
+		fr->again = NULL;
+		for (struct conn *c = again, *next; c; c = next) {
+			next = c->again_next;
+			c->again = false;
+			if (!c->dead)
+				pump(fr, c);
+		}
+		free_dead(fr);
+		int timeout = fr->again ? 0 : fr->nwaiting ? TICK_MS : -1;
+		int n = epoll_wait(fr->epfd, evs, 64, timeout);
 		for (int i = 0; i < n; i++) {
-			void *p = evs[i].data.ptr;
-			if (p == &fr->listen_fd) {
+			uint64_t tag = evs[i].data.u64;
+			if (tag == (uintptr_t)&fr->listen_fd) {
 				if (fr->accepting)
 					accept_all(fr);
-			} else if (p == &fr->wake_fd) {
+				continue;
+			}
+			if (tag == (uintptr_t)&fr->wake_fd) {
 				uint64_t v;
 				if (read(fr->wake_fd, &v, sizeof(v)) < 0) {
 					/* nothing to do: the loop re-reads the flags */
 				}
-			} else {
-				/* Skipped when closed by an earlier event of the batch.
-				 */
-				struct conn *c = p;
-				if (!c->dead)
-					pump(fr, c);
+				continue;
 			}
+			/* A connection closed by an earlier event of the batch is
+			 * skipped (it is freed after the batch). */
+			struct conn *c = (struct conn *)(uintptr_t)(tag & ~(uint64_t)1);
+			if (c->dead)
+				continue;
+			if (evs[i].events &
+			    (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+				if (tag & 1)
+					c->rfd_ready = true;
+				else
+					c->cfd_ready = true;
+			}
+			pump(fr, c);
 		}
 		/* Those waiting on a count or a deadline, once a tick. */
 		int64_t now = fr->nwaiting ? util_mono_ms() : 0;
@@ -439,8 +498,10 @@ struct http_front *http_front_start(int listen_fd, struct MHD_Daemon *mhd,
 	fr->accepting = true;
 	fr->epfd = epoll_create1(EPOLL_CLOEXEC);
 	fr->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	struct epoll_event lev = {.events = EPOLLIN, .data.ptr = &fr->listen_fd};
-	struct epoll_event wev = {.events = EPOLLIN, .data.ptr = &fr->wake_fd};
+	struct epoll_event lev = {.events = EPOLLIN,
+				  .data.u64 = (uintptr_t)&fr->listen_fd};
+	struct epoll_event wev = {.events = EPOLLIN,
+				  .data.u64 = (uintptr_t)&fr->wake_fd};
 	if (!fr->completed || fr->epfd < 0 || fr->wake_fd < 0 ||
 	    fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK) != 0 ||
 	    epoll_ctl(fr->epfd, EPOLL_CTL_ADD, listen_fd, &lev) != 0 ||

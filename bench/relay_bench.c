@@ -1,0 +1,385 @@
+/* relay_bench.c - `make bench` rows for the header-check relay in front of
+ * libmicrohttpd (server/http_front.c): two private watchfloords on loopback ports,
+ * one as by default (--header-check relay) and one with --header-check library
+ * (libmicrohttpd reads the TCP sockets itself), measured in turn in the same run,
+ * ROUNDS rounds (relay first in the 1st and 3rd, library first in the 2nd, so
+ * neither always follows the other), the median of each mode's rounds printed with the
+ * ratio relay/library:
+ *   1. keep-alive GET /v1/whoami: requests/s over 4 connections, each thread its
+ *      own easy handle (the connection reused), a small request and answer;
+ *   2. ingest: sightings/s accepted with batched POST /v1/sightings (1000 items a
+ *      batch, 4 connections), as server_bench.c's ingest row;
+ *   3. SSE delivery: latency POST /v1/incidents sent -> frame received, p50/p99,
+ *      to STREAMS concurrent GET /v1/events streams, and the frames received out
+ *      of those expected (all rounds). */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "bench_server.h"
+
+#define ROUNDS 3
+#define THREADS 4
+#define WHOAMI_SECONDS 1.5
+#define ITEMS 1000
+#define INGEST_SECONDS 2.0
+#define STREAMS 200
+#define EVENTS 50
+#define EVENT_GAP_MS 20
+
+enum { RELAY, LIBRARY, NMODES };
+
+struct mode {
+	const char *name;
+	struct bench_server srv;
+	char *batch; /* the sightings batch, naming this server's incident and signal */
+	double whoami[ROUNDS], ingest[ROUNDS], p50[ROUNDS], p99[ROUNDS];
+	long frames;
+	long errors[3]; /* failed requests of rows 1, 2, 3 */
+};
+
+static struct mode modes[NMODES] = {{.name = "relay"}, {.name = "library"}};
+static const char *token = "bench-admin-token";
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(const double *v)
+{
+	double s[ROUNDS];
+	memcpy(s, v, sizeof(s));
+	qsort(s, ROUNDS, sizeof(s[0]), cmp_double);
+	return s[ROUNDS / 2];
+}
+
+static void stop_all(void)
+{
+	for (int m = 0; m < NMODES; m++)
+		bench_server_stop(&modes[m].srv);
+}
+
+/* An incident and a signal on m's server, and the batch of ITEMS sightings of it. */
+static int prepare(struct mode *m)
+{
+	CURL *c = curl_easy_init();
+	struct bench_answer a;
+	char inc[80] = "", sig[80] = "", body[512];
+	long st = bench_post(c, m->srv.url, token, "/v1/incidents",
+			     "{\"title\":\"bench\"}", &a);
+	const char *id = strstr(a.buf, "\"id\":\"");
+	if (st != 201 || !id || sscanf(id + 6, "%79[^\"]", inc) != 1) {
+		fprintf(stderr, "relay_bench: %s: incident: %ld %s\n", m->name, st,
+			a.buf);
+		curl_easy_cleanup(c);
+		return -1;
+	}
+	snprintf(body, sizeof(body),
+		 "{\"incident_id\":\"%s\",\"type\":\"md5\","
+		 "\"value\":\"0123456789abcdef0123456789abcdef\",\"quality\":90,"
+		 "\"variant_id\":\"v1\",\"platform_id\":\"p-b\"}",
+		 inc);
+	st = bench_post(c, m->srv.url, token, "/v1/signals", body, &a);
+	id = strstr(a.buf, "\"id\":\"");
+	curl_easy_cleanup(c);
+	if (st != 201 || !id || sscanf(id + 6, "%79[^\"]", sig) != 1) {
+		fprintf(stderr, "relay_bench: %s: signal: %ld %s\n", m->name, st,
+			a.buf);
+		return -1;
+	}
+	size_t cap = 128 + ITEMS * 160;
+	m->batch = malloc(cap);
+	if (!m->batch)
+		return -1;
+	size_t len = (size_t)snprintf(
+		m->batch, cap,
+		"{\"platform_id\":\"p-b\",\"incident_id\":\"%s\",\"items\":[", inc);
+	for (int i = 0; i < ITEMS; i++)
+		len += (size_t)snprintf(
+			m->batch + len, cap - len,
+			"%s{\"signal_id\":\"%s\",\"count\":1,\"outcome\":\"blocked\","
+			"\"seen_at\":\"2026-11-26T04:30:00Z\",\"distance\":3}",
+			i ? "," : "", sig);
+	snprintf(m->batch + len, cap - len, "]}");
+	return 0;
+}
+
+/* ---- whoami and ingest: THREADS connections until a deadline ---- */
+
+struct job {
+	struct mode *m;
+	double deadline;
+	long ok, bad;
+};
+
+static void *whoami_thread(void *arg)
+{
+	struct job *j = arg;
+	char url[256], auth[160];
+	struct curl_slist *h = NULL;
+	CURL *c = curl_easy_init();
+	snprintf(url, sizeof(url), "%s/v1/whoami", j->m->srv.url);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	h = curl_slist_append(h, auth);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, bench_sink);
+	while (bench_now_s() < j->deadline) {
+		long status = 0;
+		if (curl_easy_perform(c) == CURLE_OK)
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		if (status == 200)
+			j->ok++;
+		else
+			j->bad++;
+	}
+	curl_easy_cleanup(c);
+	curl_slist_free_all(h);
+	return NULL;
+}
+
+static void *ingest_thread(void *arg)
+{
+	struct job *j = arg;
+	CURL *c = curl_easy_init();
+	while (bench_now_s() < j->deadline)
+		if (bench_post(c, j->m->srv.url, token, "/v1/sightings", j->m->batch,
+			       NULL) == 202)
+			j->ok++;
+		else
+			j->bad++;
+	curl_easy_cleanup(c);
+	return NULL;
+}
+
+/* Successful requests a second over THREADS threads running fn for seconds; the
+ * failed ones counted in *errors. */
+static double run_threads(struct mode *m, void *(*fn)(void *), double seconds,
+			  long *errors)
+{
+	pthread_t t[THREADS];
+	struct job j[THREADS];
+	double start = bench_now_s();
+	long ok = 0;
+	for (int i = 0; i < THREADS; i++) {
+		j[i] = (struct job){m, start + seconds, 0, 0};
+		pthread_create(&t[i], NULL, fn, &j[i]);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		pthread_join(t[i], NULL);
+		ok += j[i].ok;
+		*errors += j[i].bad;
+	}
+	return (double)ok / (bench_now_s() - start);
+}
+
+/* ---- SSE delivery ---- */
+
+static int generation; /* tags the titles of one measurement's events */
+static _Atomic double sent_at[EVENTS];
+static double lat[STREAMS * EVENTS];
+static atomic_long n_lat;
+static atomic_int n_ready;
+static atomic_int sse_stop;
+
+static void on_line(struct bench_lines *s, const char *line)
+{
+	if (!s->ready && strncmp(line, "retry:", 6) == 0) {
+		s->ready = 1;
+		atomic_fetch_add(&n_ready, 1);
+	}
+	const char *t = strstr(line, "\"title\":\"relaybench-");
+	int g, k;
+	if (strncmp(line, "data: ", 6) == 0 && t && strstr(line, "incident.opened") &&
+	    sscanf(t + 20, "%d-%d", &g, &k) == 2 && g == generation && k >= 0 &&
+	    k < EVENTS) {
+		long i = atomic_fetch_add(&n_lat, 1);
+		if (i < STREAMS * EVENTS)
+			lat[i] = bench_now_s() - atomic_load(&sent_at[k]);
+	}
+}
+
+static void *sse_thread(void *arg)
+{
+	CURLM *multi = arg;
+	int running = 1;
+	while (!atomic_load(&sse_stop) && running) {
+		curl_multi_perform(multi, &running);
+		curl_multi_poll(multi, NULL, 0, 50, NULL);
+	}
+	return NULL;
+}
+
+/* STREAMS streams on m's server, EVENTS incidents posted; p50/p99 into round r. */
+static void run_sse(struct mode *m, int r)
+{
+	char url[256], auth[160];
+	static struct bench_lines ss[STREAMS];
+	CURL *hs[STREAMS];
+	struct curl_slist *h = NULL;
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	h = curl_slist_append(h, auth);
+	h = curl_slist_append(h, "Accept: text/event-stream");
+	snprintf(url, sizeof(url), "%s/v1/events", m->srv.url);
+	CURLM *multi = curl_multi_init();
+	curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
+	generation++;
+	memset(ss, 0, sizeof(ss));
+	for (int i = 0; i < STREAMS; i++) {
+		hs[i] = curl_easy_init();
+		curl_easy_setopt(hs[i], CURLOPT_URL, url);
+		curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, h);
+		ss[i].on_line = on_line;
+		curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, bench_lines_write);
+		curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &ss[i]);
+		curl_easy_setopt(hs[i], CURLOPT_FORBID_REUSE, 1L);
+		curl_multi_add_handle(multi, hs[i]);
+	}
+	atomic_store(&n_lat, 0);
+	atomic_store(&n_ready, 0);
+	atomic_store(&sse_stop, 0);
+	pthread_t t;
+	pthread_create(&t, NULL, sse_thread, multi);
+	double until = bench_now_s() + 10;
+	while (atomic_load(&n_ready) < STREAMS && bench_now_s() < until)
+		usleep(10000);
+	if (atomic_load(&n_ready) < STREAMS)
+		fprintf(stderr, "relay_bench: %s: only %d of %d streams ready\n",
+			m->name, atomic_load(&n_ready), STREAMS);
+	CURL *c = curl_easy_init();
+	for (int k = 0; k < EVENTS; k++) {
+		char body[128];
+		snprintf(body, sizeof(body), "{\"title\":\"relaybench-%d-%d\"}",
+			 generation, k);
+		atomic_store(&sent_at[k], bench_now_s());
+		if (bench_post(c, m->srv.url, token, "/v1/incidents", body, NULL) !=
+		    201)
+			m->errors[2]++;
+		usleep(EVENT_GAP_MS * 1000);
+	}
+	curl_easy_cleanup(c);
+	until = bench_now_s() + 5;
+	while (atomic_load(&n_lat) < (long)STREAMS * EVENTS && bench_now_s() < until)
+		usleep(10000);
+	atomic_store(&sse_stop, 1);
+	pthread_join(t, NULL);
+	long got = atomic_load(&n_lat);
+	if (got > STREAMS * EVENTS)
+		got = STREAMS * EVENTS;
+	qsort(lat, (size_t)got, sizeof(lat[0]), cmp_double);
+	m->p50[r] = got ? lat[got / 2] * 1000 : 0;
+	m->p99[r] = got ? lat[got * 99 / 100] * 1000 : 0;
+	m->frames += got;
+	for (int i = 0; i < STREAMS; i++) {
+		curl_multi_remove_handle(multi, hs[i]);
+		curl_easy_cleanup(hs[i]);
+	}
+	curl_multi_cleanup(multi);
+	curl_slist_free_all(h);
+	/* The server finds a stream gone only when writing to it fails (the relay on
+	 * the third event after, libmicrohttpd on the second): a few events now, so
+	 * the next round does not write to these. */
+	c = curl_easy_init();
+	for (int k = 0; k < 3; k++) {
+		bench_post(c, m->srv.url, token, "/v1/incidents",
+			   "{\"title\":\"flush\"}", NULL);
+		usleep(30000);
+	}
+	curl_easy_cleanup(c);
+}
+
+/* The i-th mode measured in round r (from 0): relay first in rounds 0 and 2,
+ * library first in round 1. */
+static struct mode *turn(int r, int i)
+{
+	return &modes[r % 2 ? NMODES - 1 - i : i];
+}
+
+static double ratio(double a, double b)
+{
+	return b > 0 ? a / b : 0;
+}
+
+int main(void)
+{
+	static const struct bench_token tokens[] = {
+		{"bench-admin-token", "admin bench"},
+		{"bench-platform", "platform bench-platform p-b"},
+	};
+	/* No rate limit: its default (1000 a second a token) would be measured. */
+	static const char *const extra[NMODES][5] = {
+		{"--header-check", "relay", "--rate-limit", "0", NULL},
+		{"--header-check", "library", "--rate-limit", "0", NULL},
+	};
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	for (int i = 0; i < NMODES; i++) {
+		if (bench_server_start(&modes[i].srv, tokens, 2, extra[i]) != 0 ||
+		    prepare(&modes[i]) != 0) {
+			fprintf(stderr, "relay_bench: cannot start watchfloord (%s)\n",
+				modes[i].name);
+			stop_all();
+			return 1;
+		}
+	}
+
+	for (int r = 0; r < ROUNDS; r++)
+		for (int i = 0; i < NMODES; i++) {
+			struct mode *m = turn(r, i);
+			m->whoami[r] = run_threads(m, whoami_thread, WHOAMI_SECONDS,
+						   &m->errors[0]);
+		}
+	for (int r = 0; r < ROUNDS; r++)
+		for (int i = 0; i < NMODES; i++) {
+			struct mode *m = turn(r, i);
+			m->ingest[r] = run_threads(m, ingest_thread, INGEST_SECONDS,
+						   &m->errors[1]) *
+				       ITEMS;
+		}
+	for (int r = 0; r < ROUNDS; r++)
+		for (int i = 0; i < NMODES; i++)
+			run_sse(turn(r, i), r);
+
+	struct mode *rl = &modes[RELAY], *lb = &modes[LIBRARY];
+	double w[NMODES], g[NMODES], p50[NMODES], p99[NMODES];
+	for (int i = 0; i < NMODES; i++) {
+		w[i] = median(modes[i].whoami);
+		g[i] = median(modes[i].ingest);
+		p50[i] = median(modes[i].p50);
+		p99[i] = median(modes[i].p99);
+	}
+	printf("watchfloord header check: relay (default) beside "
+	       "--header-check library, %d rounds, medians\n",
+	       ROUNDS);
+	printf("  keep-alive GET /v1/whoami, %d conns  "
+	       "relay %8.0f req/s    library %8.0f req/s    (%.2fx)\n",
+	       THREADS, w[RELAY], w[LIBRARY], ratio(w[RELAY], w[LIBRARY]));
+	printf("  ingest, %d-item batches, %d conns  "
+	       "relay %8.0f items/s  library %8.0f items/s  (%.2fx)\n",
+	       ITEMS, THREADS, g[RELAY], g[LIBRARY], ratio(g[RELAY], g[LIBRARY]));
+	printf("  SSE, %d streams, %d events %d ms apart, "
+	       "POST sent -> frame received:\n",
+	       STREAMS, EVENTS, EVENT_GAP_MS);
+	printf("    relay    p50 %7.2f ms  p99 %7.2f ms  (%ld/%d frames)\n", p50[RELAY],
+	       p99[RELAY], rl->frames, ROUNDS * STREAMS * EVENTS);
+	printf("    library  p50 %7.2f ms  p99 %7.2f ms  (%ld/%d frames)\n",
+	       p50[LIBRARY], p99[LIBRARY], lb->frames, ROUNDS * STREAMS * EVENTS);
+	printf("    relay/library  p50 %.2fx  p99 %.2fx\n",
+	       ratio(p50[RELAY], p50[LIBRARY]), ratio(p99[RELAY], p99[LIBRARY]));
+	for (int k = 0; k < 3; k++)
+		if (rl->errors[k] || lb->errors[k])
+			printf("  failed requests of row %d: relay %ld, library %ld\n",
+			       k + 1, rl->errors[k], lb->errors[k]);
+
+	for (int i = 0; i < NMODES; i++)
+		free(modes[i].batch);
+	stop_all();
+	curl_global_cleanup();
+	return 0;
+}
