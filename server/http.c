@@ -1,8 +1,10 @@
 /* http.c - request handling: a route table (method, path pattern, roles, handler),
  * bearer-token authentication, body accumulation with the 1 MiB limit, JSON error
  * answers, snapshot ETags, event streams and the access log (which names the
- * token's owner, never the token). */
+ * token's owner, never the token). The daemon's start, stop and reload are in
+ * http_daemon.c. */
 #include "http.h"
+#include "http_internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -70,9 +72,12 @@ static const struct route routes[] = {
 	{"GET", "/v1/incidents/*/record", R_ANY, RK_RECORD, NULL},
 	{"GET", "/v1/incidents/*/stix", R_ANY, RK_STIX, NULL},
 	{"POST", "/v1/sightings", R_PLATFORM | R_ADMIN, RK_WRITE, api_post_sightings},
-	{"POST", "/v1/signals", R_PLATFORM | R_OFFICER | R_ADMIN, RK_WRITE, api_post_signal},
-	{"POST", "/v1/reports", R_PLATFORM | R_OFFICER | R_ADMIN, RK_WRITE, api_post_report},
-	{"POST", "/v1/reports/*/triage", R_OFFICER | R_ADMIN, RK_WRITE, api_triage_report},
+	{"POST", "/v1/signals", R_PLATFORM | R_OFFICER | R_ADMIN, RK_WRITE,
+	 api_post_signal},
+	{"POST", "/v1/reports", R_PLATFORM | R_OFFICER | R_ADMIN, RK_WRITE,
+	 api_post_report},
+	{"POST", "/v1/reports/*/triage", R_OFFICER | R_ADMIN, RK_WRITE,
+	 api_triage_report},
 	{"POST", "/v1/incidents", R_OFFICER | R_ADMIN, RK_WRITE, api_create_incident},
 	{"POST", "/v1/incidents/*", R_OFFICER | R_ADMIN, RK_WRITE, api_update_incident},
 	{"POST", "/v1/decisions", R_OFFICER | R_ADMIN, RK_WRITE, api_create_decision},
@@ -81,33 +86,17 @@ static const struct route routes[] = {
 	{"POST", "/v1/match", R_PLATFORM | R_OFFICER | R_ADMIN, RK_QUERY, api_match},
 };
 
-struct http {
-	struct server *srv;
-	struct MHD_Daemon *mhd;
-	int port;
-	FILE *log;
-	pthread_mutex_t log_mu;
-	atomic_bool refusing;
-	int listen_fd; /* ours after MHD_quiesce_daemon, -1 before */
-	struct http_front *front; /* the relay checking header blocks, or NULL */
-	struct http_tokens *tokens; /* the tokens in force and their rate buckets */
-	char *tls_cert, *tls_key;
-	struct feed *feed; /* the STIX view: /v1/incidents/{id}/stix and TAXII */
-	char *stix_name;
-	char *public_url; /* --public-url without a trailing slash, or NULL */
-};
-
 /* Every path under /taxii2/ (taxii.c routes them); GET only, read-only. */
 static const struct route taxii_route = {"GET", "/taxii2/", R_ANY, RK_TAXII, NULL};
 
 /* Per-request state across the access handler's calls. */
 struct request {
-	const struct route *rt;          /* set by admit_request */
+	const struct route *rt;		 /* set by admit_request */
 	const struct auth_identity *who; /* NULL for routes without a token, else &me */
-	struct auth_identity me;         /* a copy: a reload may free the tokens */
-	size_t token_index;              /* me's entry in the tokens file, for the rate */
-	char id[80];                     /* the path's {id}, "" when none */
-	char *body;                      /* writes only */
+	struct auth_identity me;	 /* a copy: a reload may free the tokens */
+	size_t token_index; /* me's entry in the tokens file, for the rate */
+	char id[80];	    /* the path's {id}, "" when none */
+	char *body;	    /* writes only */
 	size_t len, cap;
 	bool too_large;
 	bool answered; /* a response is queued: nothing more to do */
@@ -169,9 +158,8 @@ static const char *log_escape(const char *s, char *out)
 	return out;
 }
 
-/* One access log line: time, method, path, status, duration, the token's owner. */
-static void log_line(struct http *h, const char *method, const char *url, int status,
-		     int64_t started, const char *who)
+void http_log_line(struct http *h, const char *method, const char *url, int status,
+		   int64_t started, const char *who)
 {
 	if (!h->log)
 		return;
@@ -189,7 +177,7 @@ static void log_line(struct http *h, const char *method, const char *url, int st
 static void log_request(struct http *h, const char *method, const char *url, int status,
 			const struct request *r, const struct auth_identity *who)
 {
-	log_line(h, method, url, status, r->started, who ? who->name : "-");
+	http_log_line(h, method, url, status, r->started, who ? who->name : "-");
 }
 
 static enum MHD_Result send_text(struct MHD_Connection *c, int status, const char *text,
@@ -213,8 +201,9 @@ static enum MHD_Result send_json(struct MHD_Connection *c, int status, json_t *b
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	if (!text)
-		return send_text(c, 503, "{\"error\":{\"code\":\"unavailable\",\"message\":"
-					 "\"out of memory\"}}",
+		return send_text(c, 503,
+				 "{\"error\":{\"code\":\"unavailable\",\"message\":"
+				 "\"out of memory\"}}",
 				 "application/json");
 	enum MHD_Result ret = send_text(c, status, text, "application/json");
 	free(text);
@@ -248,7 +237,8 @@ static enum MHD_Result send_taxii(struct MHD_Connection *c, struct taxii_reply *
 	if (tr->date_last[0])
 		MHD_add_response_header(r, "X-TAXII-Date-Added-Last", tr->date_last);
 	if (tr->status == 401)
-		MHD_add_response_header(r, "WWW-Authenticate", "Basic realm=\"watchfloor\"");
+		MHD_add_response_header(r, "WWW-Authenticate",
+					"Basic realm=\"watchfloor\"");
 	if (tr->status == 503 || tr->status == 429)
 		MHD_add_response_header(r, "Retry-After", "2");
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)tr->status, r);
@@ -269,8 +259,8 @@ static enum MHD_Result send_err(struct MHD_Connection *c, const struct request *
 
 /* The request's identity, copied into rq->me (the tokens may be swapped by a reload
  * while the request runs), or NULL for a missing or unknown token. */
-static const struct auth_identity *authenticate(struct http *h, struct MHD_Connection *c,
-						struct request *rq)
+static const struct auth_identity *
+authenticate(struct http *h, struct MHD_Connection *c, struct request *rq)
 {
 	/* Without its trailing whitespace; too long for any token: none. */
 	char hdr_buf[1024];
@@ -279,8 +269,9 @@ static const struct auth_identity *authenticate(struct http *h, struct MHD_Conne
 			? hdr_buf
 			: NULL;
 	char buf[512];
-	bool found = http_tokens_find(h->tokens, auth_header_token(hdr, buf, sizeof(buf)),
-				      &rq->me, &rq->token_index);
+	bool found =
+		http_tokens_find(h->tokens, auth_header_token(hdr, buf, sizeof(buf)),
+				 &rq->me, &rq->token_index);
 	explicit_bzero(hdr_buf, sizeof(hdr_buf)); /* the token's copy */
 	explicit_bzero(buf, sizeof(buf));
 	return found ? &rq->me : NULL;
@@ -307,15 +298,18 @@ static enum MHD_Result serve_events(struct http *h, struct MHD_Connection *c,
 	char last_buf[32];
 	int last_n = http_field_copy(c, "Last-Event-ID", last_buf, sizeof(last_buf));
 	const char *last = last_n == -1 ? NULL : last_buf; /* too long: "" is refused */
-	const char *after_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
-	const char *wait_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wait");
+	const char *after_s =
+		MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+	const char *wait_s =
+		MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wait");
 	bool sse = accept && strstr(accept, "text/event-stream");
 	int64_t after = 0, wait = 25;
 	bool has_after = false;
 	if (last && (*last || last_n == -2)) {
 		if (!parse_cursor(last, &after))
-			return send_error(c, *status = 400,
-					  "header 'Last-Event-ID': must be an event seq");
+			return send_error(
+				c, *status = 400,
+				"header 'Last-Event-ID': must be an event seq");
 		has_after = true;
 	} else if (after_s) {
 		if (!parse_cursor(after_s, &after))
@@ -324,13 +318,14 @@ static enum MHD_Result serve_events(struct http *h, struct MHD_Connection *c,
 		has_after = true;
 	}
 	if (wait_s && (!parse_cursor(wait_s, &wait) || wait > 60))
-		return send_error(c, *status = 400, "field 'wait': must be an integer 0..60");
+		return send_error(c, *status = 400,
+				  "field 'wait': must be an integer 0..60");
 	/* A cursor from another replica may be ahead of this one's hub by a NOTIFY in
 	 * flight: read up to it from the store first (a no-op for SQLite). */
 	if (has_after && after > hub_cursor(h->srv->hub))
 		store_sync_hub(h->srv->st, after);
-	struct MHD_Response *r =
-		hub_open_stream(h->srv->hub, c, sse, has_after, after, (int)wait, who->key);
+	struct MHD_Response *r = hub_open_stream(h->srv->hub, c, sse, has_after, after,
+						 (int)wait, who->key);
 	if (!r)
 		return send_error(c, *status = 503, "out of memory");
 	MHD_add_response_header(r, "Content-Type",
@@ -351,8 +346,8 @@ static enum MHD_Result serve_snapshot(struct http *h, struct MHD_Connection *c,
 	snprintf(etag, sizeof(etag), "\"%lld\"", (long long)hub_cursor(h->srv->hub));
 	if (http_field_copy(c, "If-None-Match", inm, sizeof(inm)) >= 0 &&
 	    strcmp(inm, etag) == 0) {
-		struct MHD_Response *r =
-			MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+		struct MHD_Response *r = MHD_create_response_from_buffer(
+			0, NULL, MHD_RESPMEM_PERSISTENT);
 		MHD_add_response_header(r, "ETag", etag);
 		*status = 304;
 		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, r);
@@ -366,8 +361,8 @@ static enum MHD_Result serve_snapshot(struct http *h, struct MHD_Connection *c,
 	if (!text)
 		return send_error(c, *status = 503, "out of memory");
 	snprintf(etag, sizeof(etag), "\"%lld\"", (long long)cursor);
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text,
+								 MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	MHD_add_response_header(r, "ETag", etag);
 	MHD_add_response_header(r, "Cache-Control", "no-cache");
@@ -383,12 +378,13 @@ static enum MHD_Result serve_record(struct http *h, struct MHD_Connection *c,
 	json_t *rec = record_build(h->srv->st, id, status);
 	if (!rec)
 		return send_error(c, *status,
-				  *status == 404 ? "no such incident" : "store unavailable");
+				  *status == 404 ? "no such incident"
+						 : "store unavailable");
 	return send_json(c, 200, rec);
 }
 
-static enum MHD_Result serve_stix(struct http *h, struct MHD_Connection *c, const char *id,
-				  int *status)
+static enum MHD_Result serve_stix(struct http *h, struct MHD_Connection *c,
+				  const char *id, int *status)
 {
 	json_t *inc = NULL;
 	store_lock(h->srv->st);
@@ -400,16 +396,17 @@ static enum MHD_Result serve_stix(struct http *h, struct MHD_Connection *c, cons
 	int st = 503;
 	json_t *bundle = feed_bundle(h->feed, h->srv->st, id, &st);
 	if (!bundle)
-		return send_error(c, *status = st,
-				  st == 404 ? "no event of this incident is left in the log "
-					      "(pruned by --retention)"
-					    : "store unavailable");
+		return send_error(
+			c, *status = st,
+			st == 404 ? "no event of this incident is left in the log "
+				    "(pruned by --retention)"
+				  : "store unavailable");
 	char *text = json_dumps(bundle, JSON_COMPACT);
 	json_decref(bundle);
 	if (!text)
 		return send_error(c, *status = 503, "out of memory");
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text,
+								 MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, "Content-Type", "application/stix+json;version=2.1");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	*status = 200;
@@ -433,20 +430,22 @@ static enum MHD_Result serve_taxii(struct http *h, struct MHD_Connection *c,
 	if (h->public_url)
 		snprintf(base, sizeof(base), "%s", h->public_url);
 	else if (host && *host && strlen(host) < 200 &&
-	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
-		    strlen(host))
-		snprintf(base, sizeof(base), "%s://%s", h->tls_cert ? "https" : "http", host);
+		 strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123"
+			      "456789.-:[]") == strlen(host))
+		snprintf(base, sizeof(base), "%s://%s", h->tls_cert ? "https" : "http",
+			 host);
 	struct taxii_reply tr = {0};
 	taxii_handle(h->feed, h->srv->st, url + 7,
-		     MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"), taxii_arg, c,
-		     base, h->stix_name, &tr);
+		     MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"),
+		     taxii_arg, c, base, h->stix_name, &tr);
 	*status = tr.status;
 	return send_taxii(c, &tr);
 }
 
 static enum MHD_Result serve_write(struct http *h, struct MHD_Connection *c,
-				   const struct route *rt, const struct auth_identity *who,
-				   const char *id, struct request *rq, int *out_status)
+				   const struct route *rt,
+				   const struct auth_identity *who, const char *id,
+				   struct request *rq, int *out_status)
 {
 	char key_buf[130]; /* 128 at most (docs/protocol.md); longer is refused */
 	int key_n = http_field_copy(c, "Idempotency-Key", key_buf, sizeof(key_buf));
@@ -479,8 +478,8 @@ static enum MHD_Result serve_write(struct http *h, struct MHD_Connection *c,
 	json_decref(body);
 	if (!text)
 		return send_error(c, *out_status = 503, "out of memory");
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text,
+								 MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	if (replayed)
 		MHD_add_response_header(r, "Idempotent-Replayed", "true");
@@ -526,7 +525,8 @@ static enum MHD_Result send_rate_limited(struct http *h, struct MHD_Connection *
 /* Whether the request announces a body (a length above 0, or chunked). */
 static bool has_body(struct MHD_Connection *c)
 {
-	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	const char *cl =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 	const char *te =
 		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
 	return (cl && strtoull(cl, NULL, 10) > 0) || te;
@@ -569,7 +569,8 @@ static int admit_request(struct http *h, struct MHD_Connection *c, const char *u
 	}
 	if (!rt) {
 		*ret = send_error(c, path_known ? 405 : 404,
-				  path_known ? "method not allowed on this path" : "no such path");
+				  path_known ? "method not allowed on this path"
+					     : "no such path");
 		return path_known ? 405 : 404;
 	}
 	if (rt->roles != R_NONE && !(rq->who = authenticate(h, c, rq))) {
@@ -583,22 +584,25 @@ static int admit_request(struct http *h, struct MHD_Connection *c, const char *u
 	if (rq->taxii && strcmp(method, "GET") != 0) {
 		/* Every collection is can_write false: adding objects is forbidden. */
 		bool post = strcmp(method, "POST") == 0;
-		*ret = send_err(c, rq, post ? 403 : 405,
-				post ? "this TAXII server is read-only (can_write: false)"
-				     : "method not allowed on this path");
+		*ret = send_err(
+			c, rq, post ? 403 : 405,
+			post ? "this TAXII server is read-only (can_write: false)"
+			     : "method not allowed on this path");
 		return post ? 403 : 405;
 	}
 	if (rt->roles != R_NONE && !(rt->roles & (1u << rq->who->role))) {
-		*ret = send_error(c, 403,
-				  h->srv->auth ? "this token's role may not do this"
-					       : "read-only: the server runs without --tokens");
+		*ret = send_error(
+			c, 403,
+			h->srv->auth ? "this token's role may not do this"
+				     : "read-only: the server runs without --tokens");
 		return 403;
 	}
 	if (rt->kind != RK_WRITE && rt->kind != RK_QUERY && has_body(c)) {
 		*ret = send_err(c, rq, 400, "this request takes no body");
 		return 400;
 	}
-	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	const char *cl =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 	if (cl && strtoull(cl, NULL, 10) > BODY_MAX) {
 		*ret = send_error(c, 413, "request body over 1 MiB");
 		return 413;
@@ -629,9 +633,9 @@ static bool body_append(struct request *rq, const char *data, size_t n)
 	return true;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-				  const char *method, const char *version,
-				  const char *upload, size_t *upload_size, void **state)
+enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, const char *url,
+				const char *method, const char *version,
+				const char *upload, size_t *upload_size, void **state)
 {
 	struct http *h = cls;
 	struct request *rq = *state;
@@ -670,10 +674,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		switch (rq->rt->kind) {
 		case RK_HEALTH: {
 			json_t *health = api_health(h->srv);
-			json_object_set_new(health, "malformed_requests",
-					    h->front ? json_integer((json_int_t)http_front_refused(
-							       h->front))
-						     : json_null());
+			json_object_set_new(
+				health, "malformed_requests",
+				h->front ? json_integer((json_int_t)http_front_refused(
+						   h->front))
+					 : json_null());
 			ret = send_json(c, 200, health);
 			break;
 		}
@@ -707,8 +712,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return ret;
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **state,
-			 enum MHD_RequestTerminationCode toe)
+void http_on_completed(void *cls, struct MHD_Connection *c, void **state,
+		       enum MHD_RequestTerminationCode toe)
 {
 	struct http *h = cls;
 	struct request *rq = *state;
@@ -724,234 +729,4 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
 		free(rq);
 	}
 	*state = NULL;
-}
-
-/* The relay's answer to a request it refused (http_front.h): our error body, or
- * TAXII's under /taxii2/, logged like any other; the connection closes after it. */
-static size_t refuse_answer(void *ctx, const struct http_refusal *r, char *out,
-			    size_t size)
-{
-	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	struct http *h = ctx;
-	const char *phrase = r->status == 431   ? "Request Header Fields Too Large"
-			     : r->status == 501 ? "Not Implemented"
-			     : r->status == 505 ? "HTTP Version Not Supported"
-						: "Bad Request";
-	const char *ctype = "application/json";
-	char *body = NULL;
-	if (strncmp(r->target, "/taxii2/", 8) == 0) {
-		struct taxii_reply tr = {0};
-		taxii_error(&tr, r->status, r->reason);
-		body = tr.body;
-		ctype = TAXII_MEDIA_TYPE;
-	} else {
-		struct api_reply rep = {0, NULL};
-		api_error(&rep, r->status, "%s", r->reason);
-		body = rep.body ? json_dumps(rep.body, JSON_COMPACT) : NULL;
-		json_decref(rep.body);
-	}
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	int n = snprintf(out, size,
-			 "HTTP/1.1 %d %s\r\nDate: %s, %02d %s %d %02d:%02d:%02d GMT\r\n"
-			 "Content-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
-			 "Connection: close\r\n\r\n%s",
-			 r->status, phrase, days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-			 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, ctype,
-			 body ? strlen(body) : 0, body ? body : "");
-	free(body);
-	log_line(h, r->method, r->target, r->status, util_mono_ms(), "-");
-	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
-}
-
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	char chunk[4096];
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (len + n + 1 > cap) {
-			cap = (len + n + 1) * 2;
-			char *b = realloc(buf, cap);
-			if (!b) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = b;
-		}
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	fclose(f);
-	if (buf)
-		buf[len] = '\0';
-	return buf;
-}
-
-/* Binds and listens on host:port ourselves, so port 0 can be read back. */
-static int listen_on(const char *host, int port, int *bound, char *err, size_t errsz)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	memset(&ss, 0, sizeof(ss));
-	struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
-	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-		v4->sin_family = AF_INET;
-		v4->sin_port = htons((uint16_t)port);
-		sl = sizeof(*v4);
-	} else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-		v6->sin6_family = AF_INET6;
-		v6->sin6_port = htons((uint16_t)port);
-		sl = sizeof(*v6);
-	} else {
-		snprintf(err, errsz, "--listen: '%s' is not a numeric address", host);
-		return -1;
-	}
-	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int one = 1;
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&ss, sl) || listen(fd, 1024) ||
-	    getsockname(fd, (struct sockaddr *)&ss, &sl)) {
-		snprintf(err, errsz, "cannot listen on %s:%d: %s", host, port, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	*bound = ntohs(ss.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
-	return fd;
-}
-
-struct http *http_start(struct server *srv, const struct http_options *opt, char *err,
-			size_t errsz)
-{
-	struct http *h = calloc(1, sizeof(*h));
-	if (!h) {
-		snprintf(err, errsz, "out of memory");
-		return NULL;
-	}
-	h->srv = srv;
-	h->log = opt->log;
-	pthread_mutex_init(&h->log_mu, NULL);
-	atomic_init(&h->refusing, false);
-	h->listen_fd = -1;
-	h->tokens = http_tokens_new(srv, opt->rate_limit);
-	h->stix_name = strdup(opt->stix_name ? opt->stix_name : "watchfloor command center");
-	h->feed = feed_new(h->stix_name, opt->tlp);
-	if (opt->public_url) {
-		h->public_url = strdup(opt->public_url);
-		size_t n = h->public_url ? strlen(h->public_url) : 0;
-		while (n > 0 && h->public_url[n - 1] == '/')
-			h->public_url[--n] = '\0';
-	}
-	if (!h->tokens || !h->feed || !h->stix_name) {
-		snprintf(err, errsz, "out of memory");
-		goto fail;
-	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_ALLOW_SUSPEND_RESUME;
-	/* Plain HTTP goes through the relay (http_front.h) unless told otherwise; over
-	 * TLS libmicrohttpd reads the socket itself. */
-	bool relay = opt->header_relay && !opt->tls_cert;
-	if (relay)
-		flags |= MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
-	if (opt->tls_cert) {
-		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
-			snprintf(err, errsz, "this libmicrohttpd has no TLS support");
-			goto fail;
-		}
-		h->tls_cert = read_file(opt->tls_cert);
-		h->tls_key = read_file(opt->tls_key);
-		if (!h->tls_cert || !h->tls_key) {
-			snprintf(err, errsz, "cannot read --tls-cert or --tls-key");
-			goto fail;
-		}
-		flags |= MHD_USE_TLS;
-	}
-	int fd = listen_on(opt->host, opt->port, &h->port, err, errsz);
-	if (fd < 0)
-		goto fail;
-	/* The listening socket is libmicrohttpd's only without the relay; then the
-	 * certificate, when serving TLS. */
-	struct MHD_OptionItem items[4];
-	size_t ni = 0;
-	if (!relay)
-		items[ni++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
-	if (opt->tls_cert) {
-		items[ni++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert};
-		items[ni++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key};
-	}
-	items[ni] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
-	h->mhd = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, h, MHD_OPTION_THREAD_POOL_SIZE,
-		opt->threads ? opt->threads : 4, MHD_OPTION_CONNECTION_LIMIT, 4000,
-		MHD_OPTION_CONNECTION_TIMEOUT, 120, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)128 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-		MHD_OPTION_ARRAY, items, MHD_OPTION_END);
-	if (!h->mhd) {
-		close(fd);
-		snprintf(err, errsz, "libmicrohttpd failed to start");
-		goto fail;
-	}
-	if (relay && !(h->front = http_front_start(fd, h->mhd, refuse_answer, h, err, errsz))) {
-		MHD_stop_daemon(h->mhd);
-		close(fd);
-		goto fail;
-	}
-	return h;
-fail:
-	free(h->tls_cert);
-	free(h->tls_key);
-	http_tokens_free(h->tokens);
-	feed_free(h->feed);
-	free(h->stix_name);
-	free(h->public_url);
-	pthread_mutex_destroy(&h->log_mu);
-	free(h);
-	return NULL;
-}
-
-int http_port(const struct http *h)
-{
-	return h->port;
-}
-
-void http_refuse_new(struct http *h)
-{
-	atomic_store(&h->refusing, true);
-	if (h->front)
-		http_front_quiesce(h->front);
-	else if (h->listen_fd < 0)
-		h->listen_fd = MHD_quiesce_daemon(h->mhd);
-}
-
-void http_stop(struct http *h)
-{
-	if (!h)
-		return;
-	http_refuse_new(h);
-	http_front_stop(h->front); /* before the daemon: its sockets close first */
-	MHD_stop_daemon(h->mhd);
-	if (h->listen_fd >= 0)
-		close(h->listen_fd);
-	free(h->tls_cert);
-	free(h->tls_key);
-	http_tokens_free(h->tokens);
-	feed_free(h->feed);
-	free(h->stix_name);
-	free(h->public_url);
-	pthread_mutex_destroy(&h->log_mu);
-	free(h);
-}
-
-int http_reload_auth(struct http *h, struct auth *fresh, size_t *closed)
-{
-	return http_tokens_reload(h->tokens, fresh, closed);
 }
