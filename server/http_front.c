@@ -55,10 +55,11 @@ struct conn {
 	bool mhd_idle;	 /* the last read of rfd found nothing */
 	bool cfd_ready;	 /* may hold bytes: an edge came since a short read */
 	bool rfd_ready;
-	unsigned completed; /* libmicrohttpd's count, taken before that read */
-	bool dead;	    /* closed: freed after this batch of events */
-	bool waiting;	    /* counted in nwaiting */
-	bool again;	    /* on the list to pump again */
+	bool cfd_hup, rfd_hup; /* its peer shut: read until the EOF, short or not */
+	unsigned completed;    /* libmicrohttpd's count, taken before that read */
+	bool dead;	       /* closed: freed after this batch of events */
+	bool waiting;	       /* counted in nwaiting */
+	bool again;	       /* on the list to pump again */
 	struct conn *again_next;
 	int64_t linger_until;
 	size_t lingered;
@@ -143,7 +144,7 @@ static int pump_in(struct http_front *fr, struct conn *c)
 		ssize_t n = recv(c->cfd, c->in + c->in_len, want, 0);
 		/* Edge-triggered: a short read emptied the socket; the next edge
 		 * says when it has more. */
-		c->cfd_ready = n > 0 && (size_t)n == want;
+		c->cfd_ready = n > 0 && ((size_t)n == want || c->cfd_hup);
 		if (n > 0) {
 			size_t rel;
 			bool ok = http_frame_feed(&c->frame, c->in + c->in_len,
@@ -201,7 +202,7 @@ static int pump_out(struct conn *c)
 	if (!c->mhd_eof && c->out_len < OUT_CAP && (c->rfd_ready || waits)) {
 		size_t want = OUT_CAP - c->out_len;
 		ssize_t n = recv(c->rfd, c->out + c->out_len, want, 0);
-		c->rfd_ready = n > 0 && (size_t)n == want;
+		c->rfd_ready = n > 0 && ((size_t)n == want || c->rfd_hup);
 		if (n > 0) {
 			c->out_len += (size_t)n;
 			c->mhd_idle = (size_t)n < want;
@@ -447,12 +448,18 @@ static void *front_main(void *arg)
 			struct conn *c = (struct conn *)(uintptr_t)(tag & ~(uint64_t)1);
 			if (c->dead)
 				continue;
-			if (evs[i].events &
-			    (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
-				if (tag & 1)
+			uint32_t e = evs[i].events;
+			bool hup = e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR);
+			if ((e & EPOLLIN) || hup) {
+				/* A shut peer's bytes and its EOF may come in one edge:
+				 * then a short read does not mean that all was read. */
+				if (tag & 1) {
 					c->rfd_ready = true;
-				else
+					c->rfd_hup |= hup;
+				} else {
 					c->cfd_ready = true;
+					c->cfd_hup |= hup;
+				}
 			}
 			pump(fr, c);
 		}

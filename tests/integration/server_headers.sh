@@ -58,6 +58,27 @@ want "200 200 400 eof" "keep-alive: two good, then a NUL" "$PORT" "$WHO" "$WHO" 
 want "200 200 400 eof" "pipelined: two good, then a fold" --pipeline "$PORT" "$WHO" "$WHO" "${EV}Last-Event-ID: 20\r\n 0\r\n\r\n"
 want "200 200 200 open" "pipelined: three good" --pipeline "$PORT" "$WHO" "$WHO" "$WHO"
 want "200 eof" "half-closed after a request: answered, then closed" --half-close "$PORT" "$WHO"
+# The request and the client's FIN often come in one edge: 300 times, each closed.
+/usr/bin/python3 - "$PORT" "$OFFICER" <<'PY' || fail "a half-closed connection was left open"
+import socket, sys
+port, tok = int(sys.argv[1]), sys.argv[2]
+req = ("GET /v1/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n" % tok).encode()
+stuck = 0
+for i in range(300):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(2)
+    s.sendall(req)
+    s.shutdown(socket.SHUT_WR)
+    try:
+        while s.recv(65536):
+            pass
+    except socket.timeout:
+        stuck += 1
+        if stuck == 3:
+            break
+    s.close()
+sys.exit(1 if stuck else 0)
+PY
 
 # Framing: chunked bodies and trailers go through; what two readers could disagree on
 # is refused.
