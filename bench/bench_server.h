@@ -1,11 +1,14 @@
 /* bench_server.h - what the benchmarks that need a backend share: a private
- * watchfloord on a loopback port with a temporary database and tokens file, and a
- * POST helper. Header-only (static inline), because every bench C file is its own
- * program. */
+ * watchfloord on a loopback port with a temporary database and tokens file, a
+ * POST helper, and the SSE fan-out pieces (event streams read by a thread, and a
+ * recorder of POST -> frame latencies). Header-only (static inline), because every
+ * bench C file is its own program. */
 #ifndef WF_BENCH_SERVER_H
 #define WF_BENCH_SERVER_H
 
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +70,7 @@ struct bench_lines {
 	size_t len;
 	int ready; /* for on_line: the stream has said retry: */
 	void (*on_line)(struct bench_lines *s, const char *line);
+	void *user; /* for on_line */
 };
 
 static inline size_t bench_lines_write(char *p, size_t sz, size_t n, void *u)
@@ -110,6 +114,194 @@ static inline long bench_post(CURL *c, const char *base_url, const char *token,
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	curl_slist_free_all(h);
 	return status;
+}
+
+/* For qsort: doubles in ascending order. */
+static inline int bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Sleeps in 10 ms steps until *v reaches want or seconds have passed. */
+static inline void bench_wait_count(atomic_long *v, long want, double seconds)
+{
+	double until = bench_now_s() + seconds;
+	while (atomic_load(v) < want && bench_now_s() < until)
+		usleep(10000);
+}
+
+/* ---- SSE fan-out ---- */
+
+/* POST -> frame latencies of incident.opened events: event k is posted with the title
+ * PREFIXk (or PREFIXg-k when generation g > 0, frames of other generations then
+ * ignored), and every frame of it a stream receives records now - sent_at[k]. Its
+ * on_line is bench_lat_on_line, with the recorder as the streams' user. */
+struct bench_lat {
+	const char *prefix;
+	char marker[64]; /* "title":"PREFIX, as it stands in a data: line */
+	int generation;
+	int events;
+	_Atomic double *sent_at; /* [events] */
+	double *lat;		 /* [cap] seconds, the first n_lat filled */
+	long cap;
+	atomic_long n_lat;
+	atomic_long n_ready; /* streams that have said retry: */
+};
+
+/* A recorder for events 0..events-1 and up to cap frames; -1 when out of memory
+ * (bench_lat_free it either way). */
+static inline int bench_lat_init(struct bench_lat *r, const char *prefix,
+				 int generation, int events, long cap)
+{
+	r->prefix = prefix;
+	snprintf(r->marker, sizeof(r->marker), "\"title\":\"%s", prefix);
+	r->generation = generation;
+	r->events = events;
+	r->sent_at = calloc((size_t)events, sizeof(*r->sent_at));
+	r->lat = calloc((size_t)cap, sizeof(*r->lat));
+	r->cap = cap;
+	atomic_init(&r->n_lat, 0);
+	atomic_init(&r->n_ready, 0);
+	return r->sent_at && r->lat ? 0 : -1;
+}
+
+/* Frees the recorder's arrays. */
+static inline void bench_lat_free(struct bench_lat *r)
+{
+	free(r->sent_at);
+	free(r->lat);
+}
+
+/* A bench_lines on_line: counts the stream ready on its first retry: line, records a
+ * latency on a data: line of one of the recorder's incident.opened events. */
+static inline void bench_lat_on_line(struct bench_lines *s, const char *line)
+{
+	struct bench_lat *r = s->user;
+	if (!s->ready && strncmp(line, "retry:", 6) == 0) {
+		s->ready = 1;
+		atomic_fetch_add(&r->n_ready, 1);
+	}
+	const char *t = strstr(line, r->marker);
+	if (strncmp(line, "data: ", 6) != 0 || !t || !strstr(line, "incident.opened"))
+		return;
+	t += strlen(r->marker);
+	int g = 0, k = -1;
+	if (r->generation > 0 ? sscanf(t, "%d-%d", &g, &k) == 2 && g == r->generation
+			      : sscanf(t, "%d", &k) == 1) {
+		if (k >= 0 && k < r->events) {
+			long i = atomic_fetch_add(&r->n_lat, 1);
+			if (i < r->cap)
+				r->lat[i] = bench_now_s() - atomic_load(&r->sent_at[k]);
+		}
+	}
+}
+
+/* POSTs event k (an incident with the recorder's title) to base_url as token, its
+ * send time noted first; returns the status. */
+static inline long bench_lat_post(struct bench_lat *r, CURL *c, const char *base_url,
+				  const char *token, int k)
+{
+	char body[128];
+	if (r->generation > 0)
+		snprintf(body, sizeof(body), "{\"title\":\"%s%d-%d\"}", r->prefix,
+			 r->generation, k);
+	else
+		snprintf(body, sizeof(body), "{\"title\":\"%s%d\"}", r->prefix, k);
+	atomic_store(&r->sent_at[k], bench_now_s());
+	return bench_post(c, base_url, token, "/v1/incidents", body, NULL);
+}
+
+/* Once the streams are closed: sorts the latencies, p50 and p99 in ms (0 when there
+ * are none); returns how many were recorded (at most cap). */
+static inline long bench_lat_result(struct bench_lat *r, double *p50, double *p99)
+{
+	long got = atomic_load(&r->n_lat);
+	if (got > r->cap)
+		got = r->cap;
+	qsort(r->lat, (size_t)got, sizeof(r->lat[0]), bench_cmp_double);
+	*p50 = got ? r->lat[got / 2] * 1000 : 0;
+	*p99 = got ? r->lat[got * 99 / 100] * 1000 : 0;
+	return got;
+}
+
+/* n GET /v1/events streams on one multi handle, driven by a thread of their own
+ * (bench_multi_thread) from bench_sse_open to bench_sse_close. */
+struct bench_sse {
+	CURLM *m;
+	atomic_int stop;
+	pthread_t thread;
+	int n;
+	CURL **hs;
+	struct bench_lines *ss;
+	struct curl_slist *h;
+};
+
+/* The streams' thread: runs the multi handle until stop is set or every transfer
+ * has ended. */
+static inline void *bench_multi_thread(void *arg)
+{
+	struct bench_sse *e = arg;
+	int running = 1;
+	while (!atomic_load(&e->stop) && running) {
+		curl_multi_perform(e->m, &running);
+		curl_multi_poll(e->m, NULL, 0, 50, NULL);
+	}
+	return NULL;
+}
+
+/* Opens n streams as token, stream i on base_urls[i % n_urls] (each a server's
+ * http://host:port), every line to on_line with user, and starts their thread. */
+static inline int
+bench_sse_open(struct bench_sse *e, int n, const char *const *base_urls, int n_urls,
+	       const char *token,
+	       void (*on_line)(struct bench_lines *s, const char *line), void *user)
+{
+	char url[256], auth[160];
+	memset(e, 0, sizeof(*e));
+	e->n = n;
+	e->hs = calloc((size_t)n, sizeof(*e->hs));
+	e->ss = calloc((size_t)n, sizeof(*e->ss));
+	if (!e->hs || !e->ss) {
+		free(e->hs);
+		free(e->ss);
+		return -1;
+	}
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	e->h = curl_slist_append(e->h, auth);
+	e->h = curl_slist_append(e->h, "Accept: text/event-stream");
+	e->m = curl_multi_init();
+	curl_multi_setopt(e->m, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
+	for (int i = 0; i < n; i++) {
+		snprintf(url, sizeof(url), "%s/v1/events", base_urls[i % n_urls]);
+		e->hs[i] = curl_easy_init();
+		curl_easy_setopt(e->hs[i], CURLOPT_URL, url);
+		curl_easy_setopt(e->hs[i], CURLOPT_HTTPHEADER, e->h);
+		e->ss[i].on_line = on_line;
+		e->ss[i].user = user;
+		curl_easy_setopt(e->hs[i], CURLOPT_WRITEFUNCTION, bench_lines_write);
+		curl_easy_setopt(e->hs[i], CURLOPT_WRITEDATA, &e->ss[i]);
+		curl_easy_setopt(e->hs[i], CURLOPT_FORBID_REUSE, 1L);
+		curl_multi_add_handle(e->m, e->hs[i]);
+	}
+	atomic_init(&e->stop, 0);
+	pthread_create(&e->thread, NULL, bench_multi_thread, e);
+	return 0;
+}
+
+/* Stops the thread and closes the streams. */
+static inline void bench_sse_close(struct bench_sse *e)
+{
+	atomic_store(&e->stop, 1);
+	pthread_join(e->thread, NULL);
+	for (int i = 0; i < e->n; i++) {
+		curl_multi_remove_handle(e->m, e->hs[i]);
+		curl_easy_cleanup(e->hs[i]);
+	}
+	curl_multi_cleanup(e->m);
+	curl_slist_free_all(e->h);
+	free(e->hs);
+	free(e->ss);
 }
 
 /* The folder of the running benchmark's binary's parent (build/), into buf. */

@@ -46,17 +46,11 @@ struct mode {
 static struct mode modes[NMODES] = {{.name = "relay"}, {.name = "library"}};
 static const char *token = "bench-admin-token";
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 static double median(const double *v)
 {
 	double s[ROUNDS];
 	memcpy(s, v, sizeof(s));
-	qsort(s, ROUNDS, sizeof(s[0]), cmp_double);
+	qsort(s, ROUNDS, sizeof(s[0]), bench_cmp_double);
 	return s[ROUNDS / 2];
 }
 
@@ -183,106 +177,36 @@ static double run_threads(struct mode *m, void *(*fn)(void *), double seconds,
 /* ---- SSE delivery ---- */
 
 static int generation; /* tags the titles of one measurement's events */
-static _Atomic double sent_at[EVENTS];
-static double lat[STREAMS * EVENTS];
-static atomic_long n_lat;
-static atomic_int n_ready;
-static atomic_int sse_stop;
-
-static void on_line(struct bench_lines *s, const char *line)
-{
-	if (!s->ready && strncmp(line, "retry:", 6) == 0) {
-		s->ready = 1;
-		atomic_fetch_add(&n_ready, 1);
-	}
-	const char *t = strstr(line, "\"title\":\"relaybench-");
-	int g, k;
-	if (strncmp(line, "data: ", 6) == 0 && t && strstr(line, "incident.opened") &&
-	    sscanf(t + 20, "%d-%d", &g, &k) == 2 && g == generation && k >= 0 &&
-	    k < EVENTS) {
-		long i = atomic_fetch_add(&n_lat, 1);
-		if (i < STREAMS * EVENTS)
-			lat[i] = bench_now_s() - atomic_load(&sent_at[k]);
-	}
-}
-
-static void *sse_thread(void *arg)
-{
-	CURLM *multi = arg;
-	int running = 1;
-	while (!atomic_load(&sse_stop) && running) {
-		curl_multi_perform(multi, &running);
-		curl_multi_poll(multi, NULL, 0, 50, NULL);
-	}
-	return NULL;
-}
 
 /* STREAMS streams on m's server, EVENTS incidents posted; p50/p99 into round r. */
 static void run_sse(struct mode *m, int r)
 {
-	char url[256], auth[160];
-	static struct bench_lines ss[STREAMS];
-	CURL *hs[STREAMS];
-	struct curl_slist *h = NULL;
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-	h = curl_slist_append(h, auth);
-	h = curl_slist_append(h, "Accept: text/event-stream");
-	snprintf(url, sizeof(url), "%s/v1/events", m->srv.url);
-	CURLM *multi = curl_multi_init();
-	curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
+	struct bench_lat rec;
+	struct bench_sse e;
+	const char *base = m->srv.url;
 	generation++;
-	memset(ss, 0, sizeof(ss));
-	for (int i = 0; i < STREAMS; i++) {
-		hs[i] = curl_easy_init();
-		curl_easy_setopt(hs[i], CURLOPT_URL, url);
-		curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, h);
-		ss[i].on_line = on_line;
-		curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, bench_lines_write);
-		curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &ss[i]);
-		curl_easy_setopt(hs[i], CURLOPT_FORBID_REUSE, 1L);
-		curl_multi_add_handle(multi, hs[i]);
+	if (bench_lat_init(&rec, "relaybench-", generation, EVENTS,
+			   (long)STREAMS * EVENTS) != 0 ||
+	    bench_sse_open(&e, STREAMS, &base, 1, token, bench_lat_on_line, &rec)) {
+		fprintf(stderr, "relay_bench: %s: out of memory\n", m->name);
+		bench_lat_free(&rec);
+		return;
 	}
-	atomic_store(&n_lat, 0);
-	atomic_store(&n_ready, 0);
-	atomic_store(&sse_stop, 0);
-	pthread_t t;
-	pthread_create(&t, NULL, sse_thread, multi);
-	double until = bench_now_s() + 10;
-	while (atomic_load(&n_ready) < STREAMS && bench_now_s() < until)
-		usleep(10000);
-	if (atomic_load(&n_ready) < STREAMS)
-		fprintf(stderr, "relay_bench: %s: only %d of %d streams ready\n",
-			m->name, atomic_load(&n_ready), STREAMS);
+	bench_wait_count(&rec.n_ready, STREAMS, 10);
+	if (atomic_load(&rec.n_ready) < STREAMS)
+		fprintf(stderr, "relay_bench: %s: only %ld of %d streams ready\n",
+			m->name, atomic_load(&rec.n_ready), STREAMS);
 	CURL *c = curl_easy_init();
 	for (int k = 0; k < EVENTS; k++) {
-		char body[128];
-		snprintf(body, sizeof(body), "{\"title\":\"relaybench-%d-%d\"}",
-			 generation, k);
-		atomic_store(&sent_at[k], bench_now_s());
-		if (bench_post(c, m->srv.url, token, "/v1/incidents", body, NULL) !=
-		    201)
+		if (bench_lat_post(&rec, c, m->srv.url, token, k) != 201)
 			m->errors[2]++;
 		usleep(EVENT_GAP_MS * 1000);
 	}
 	curl_easy_cleanup(c);
-	until = bench_now_s() + 5;
-	while (atomic_load(&n_lat) < (long)STREAMS * EVENTS && bench_now_s() < until)
-		usleep(10000);
-	atomic_store(&sse_stop, 1);
-	pthread_join(t, NULL);
-	long got = atomic_load(&n_lat);
-	if (got > STREAMS * EVENTS)
-		got = STREAMS * EVENTS;
-	qsort(lat, (size_t)got, sizeof(lat[0]), cmp_double);
-	m->p50[r] = got ? lat[got / 2] * 1000 : 0;
-	m->p99[r] = got ? lat[got * 99 / 100] * 1000 : 0;
-	m->frames += got;
-	for (int i = 0; i < STREAMS; i++) {
-		curl_multi_remove_handle(multi, hs[i]);
-		curl_easy_cleanup(hs[i]);
-	}
-	curl_multi_cleanup(multi);
-	curl_slist_free_all(h);
+	bench_wait_count(&rec.n_lat, (long)STREAMS * EVENTS, 5);
+	bench_sse_close(&e);
+	m->frames += bench_lat_result(&rec, &m->p50[r], &m->p99[r]);
+	bench_lat_free(&rec);
 	/* The server finds a stream gone only when writing to it fails (the relay on
 	 * the third event after, libmicrohttpd on the second): a few events now, so
 	 * the next round does not write to these. */

@@ -7,7 +7,6 @@
  *   2. SSE fan-out: POST -> frame p50/p99 to 500 streams on one replica, beside 500
  *      streams split 250/250 over two replicas (POSTs to the first). */
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,104 +160,28 @@ static double ingest_row(const char *name, int n, const char *db)
 
 /* ---- SSE fan-out ---- */
 
-static _Atomic double sent_at[EVENTS];
-static double *lat;
-static atomic_long n_lat;
-static atomic_int n_ready, sse_stop;
-
-static void on_line(struct bench_lines *s, const char *line)
-{
-	if (!s->ready && strncmp(line, "retry:", 6) == 0) {
-		s->ready = 1;
-		atomic_fetch_add(&n_ready, 1);
-	}
-	const char *m = strstr(line, "\"title\":\"fan-");
-	if (strncmp(line, "data: ", 6) == 0 && m && strstr(line, "incident.opened")) {
-		int k = atoi(m + 13);
-		if (k >= 0 && k < EVENTS) {
-			long i = atomic_fetch_add(&n_lat, 1);
-			lat[i] = bench_now_s() - atomic_load(&sent_at[k]);
-		}
-	}
-}
-
-static void *sse_thread(void *arg)
-{
-	CURLM *m = arg;
-	int running = 1;
-	while (!atomic_load(&sse_stop) && running) {
-		curl_multi_perform(m, &running);
-		curl_multi_poll(m, NULL, 0, 50, NULL);
-	}
-	return NULL;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* STREAMS streams split over n replicas, EVENTS POSTs to the first; p50/p99 ms. */
 static long fanout(struct bench_server *s, int n, double *p50, double *p99)
 {
-	char url[2][256], auth[128];
-	struct bench_lines *ss = calloc(STREAMS, sizeof(*ss));
-	CURL **hs = calloc(STREAMS, sizeof(*hs));
-	struct curl_slist *h = NULL;
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-	h = curl_slist_append(h, auth);
-	h = curl_slist_append(h, "Accept: text/event-stream");
-	CURLM *m = curl_multi_init();
-	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
-	for (int i = 0; i < n; i++)
-		snprintf(url[i], sizeof(url[i]), "%s/v1/events", s[i].url);
-	for (int i = 0; i < STREAMS; i++) {
-		hs[i] = curl_easy_init();
-		curl_easy_setopt(hs[i], CURLOPT_URL, url[i % n]);
-		curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, h);
-		ss[i].on_line = on_line;
-		curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, bench_lines_write);
-		curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &ss[i]);
-		curl_easy_setopt(hs[i], CURLOPT_FORBID_REUSE, 1L);
-		curl_multi_add_handle(m, hs[i]);
+	struct bench_lat r;
+	struct bench_sse e;
+	const char *base[2] = {s[0].url, n > 1 ? s[1].url : s[0].url};
+	if (bench_lat_init(&r, "fan-", 0, EVENTS, (long)STREAMS * EVENTS) != 0 ||
+	    bench_sse_open(&e, STREAMS, base, n, token, bench_lat_on_line, &r)) {
+		bench_lat_free(&r);
+		return 0;
 	}
-	lat = calloc((size_t)STREAMS * EVENTS, sizeof(*lat));
-	atomic_store(&n_lat, 0);
-	atomic_store(&n_ready, 0);
-	atomic_store(&sse_stop, 0);
-	pthread_t t;
-	pthread_create(&t, NULL, sse_thread, m);
-	double until = bench_now_s() + 20;
-	while (atomic_load(&n_ready) < STREAMS && bench_now_s() < until)
-		usleep(10000);
+	bench_wait_count(&r.n_ready, STREAMS, 20);
 	CURL *c = curl_easy_init();
 	for (int k = 0; k < EVENTS; k++) {
-		char body[128];
-		snprintf(body, sizeof(body), "{\"title\":\"fan-%d\"}", k);
-		atomic_store(&sent_at[k], bench_now_s());
-		bench_post(c, s[0].url, token, "/v1/incidents", body, NULL);
+		bench_lat_post(&r, c, s[0].url, token, k);
 		usleep(EVENT_GAP_MS * 1000);
 	}
 	curl_easy_cleanup(c);
-	until = bench_now_s() + 5;
-	while (atomic_load(&n_lat) < (long)STREAMS * EVENTS && bench_now_s() < until)
-		usleep(10000);
-	atomic_store(&sse_stop, 1);
-	pthread_join(t, NULL);
-	long got = atomic_load(&n_lat);
-	qsort(lat, (size_t)got, sizeof(*lat), cmp_double);
-	*p50 = got ? lat[got / 2] * 1000 : 0;
-	*p99 = got ? lat[got * 99 / 100] * 1000 : 0;
-	for (int i = 0; i < STREAMS; i++) {
-		curl_multi_remove_handle(m, hs[i]);
-		curl_easy_cleanup(hs[i]);
-	}
-	curl_multi_cleanup(m);
-	curl_slist_free_all(h);
-	free(lat);
-	free(hs);
-	free(ss);
+	bench_wait_count(&r.n_lat, (long)STREAMS * EVENTS, 5);
+	bench_sse_close(&e);
+	long got = bench_lat_result(&r, p50, p99);
+	bench_lat_free(&r);
 	return got;
 }
 

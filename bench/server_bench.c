@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,110 +155,29 @@ static double raw_sqlite_rate(void)
 
 /* ---- SSE fan-out ---- */
 
-static _Atomic double sent_at[EVENTS];
-static double *lat;
-static atomic_long n_lat;
-static atomic_int n_ready;
-
-static void on_line(struct bench_lines *s, const char *line)
-{
-	if (!s->ready && strncmp(line, "retry:", 6) == 0) {
-		s->ready = 1;
-		atomic_fetch_add(&n_ready, 1);
-	}
-	const char *m = strstr(line, "\"title\":\"bench-");
-	if (strncmp(line, "data: ", 6) == 0 && m && strstr(line, "incident.opened")) {
-		int k = atoi(m + 15);
-		if (k >= 0 && k < EVENTS) {
-			long i = atomic_fetch_add(&n_lat, 1);
-			lat[i] = bench_now_s() - atomic_load(&sent_at[k]);
-		}
-	}
-}
-
-static atomic_int sse_stop;
-
-struct fanout {
-	int n;
-	CURLM *m;
-};
-
-static void *sse_thread(void *arg)
-{
-	struct fanout *f = arg;
-	int running = 1;
-	while (!atomic_load(&sse_stop) && running) {
-		curl_multi_perform(f->m, &running);
-		curl_multi_poll(f->m, NULL, 0, 50, NULL);
-	}
-	return NULL;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Latency p50/p99 in ms over n streams; returns frames delivered. */
 static long run_fanout(int n, double *p50, double *p99)
 {
-	char url[256], auth[128];
-	struct bench_lines *ss = calloc((size_t)n, sizeof(*ss));
-	CURL **hs = calloc((size_t)n, sizeof(*hs));
-	struct curl_slist *h = NULL;
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-	h = curl_slist_append(h, auth);
-	h = curl_slist_append(h, "Accept: text/event-stream");
-	snprintf(url, sizeof(url), "%s/v1/events", srv.url);
-	struct fanout f = {n, curl_multi_init()};
-	curl_multi_setopt(f.m, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
-	for (int i = 0; i < n; i++) {
-		hs[i] = curl_easy_init();
-		curl_easy_setopt(hs[i], CURLOPT_URL, url);
-		curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, h);
-		ss[i].on_line = on_line;
-		curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, bench_lines_write);
-		curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &ss[i]);
-		curl_easy_setopt(hs[i], CURLOPT_FORBID_REUSE, 1L);
-		curl_multi_add_handle(f.m, hs[i]);
+	struct bench_lat r;
+	struct bench_sse e;
+	const char *base = srv.url;
+	*p50 = *p99 = 0;
+	if (bench_lat_init(&r, "bench-", 0, EVENTS, (long)n * EVENTS) != 0 ||
+	    bench_sse_open(&e, n, &base, 1, token, bench_lat_on_line, &r)) {
+		bench_lat_free(&r);
+		return 0;
 	}
-	lat = calloc((size_t)n * EVENTS, sizeof(*lat));
-	atomic_store(&n_lat, 0);
-	atomic_store(&n_ready, 0);
-	atomic_store(&sse_stop, 0);
-	pthread_t t;
-	pthread_create(&t, NULL, sse_thread, &f);
-	double until = bench_now_s() + 20;
-	while (atomic_load(&n_ready) < n && bench_now_s() < until)
-		usleep(10000);
+	bench_wait_count(&r.n_ready, n, 20);
 	CURL *c = curl_easy_init();
 	for (int k = 0; k < EVENTS; k++) {
-		char body[128];
-		snprintf(body, sizeof(body), "{\"title\":\"bench-%d\"}", k);
-		atomic_store(&sent_at[k], bench_now_s());
-		post(c, "/v1/incidents", body, NULL);
+		bench_lat_post(&r, c, srv.url, token, k);
 		usleep(EVENT_GAP_MS * 1000);
 	}
 	curl_easy_cleanup(c);
-	until = bench_now_s() + 5;
-	while (atomic_load(&n_lat) < (long)n * EVENTS && bench_now_s() < until)
-		usleep(10000);
-	atomic_store(&sse_stop, 1);
-	pthread_join(t, NULL);
-	long got = atomic_load(&n_lat);
-	qsort(lat, (size_t)got, sizeof(*lat), cmp_double);
-	*p50 = got ? lat[got / 2] * 1000 : 0;
-	*p99 = got ? lat[got * 99 / 100] * 1000 : 0;
-	for (int i = 0; i < n; i++) {
-		curl_multi_remove_handle(f.m, hs[i]);
-		curl_easy_cleanup(hs[i]);
-	}
-	curl_multi_cleanup(f.m);
-	curl_slist_free_all(h);
-	free(lat);
-	free(hs);
-	free(ss);
+	bench_wait_count(&r.n_lat, (long)n * EVENTS, 5);
+	bench_sse_close(&e);
+	long got = bench_lat_result(&r, p50, p99);
+	bench_lat_free(&r);
 	return got;
 }
 
