@@ -3,7 +3,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := ncursesw libcurl jansson libpcre2-8 libnotify libmicrohttpd sqlite3 libcrypto libpq
+PKGS    := ncursesw libcurl jansson libpcre2-8 libnotify libmicrohttpd sqlite3 libssl libcrypto libpq
 VERSION := 0.1.0
 
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wno-unused-parameter \

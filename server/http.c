@@ -432,7 +432,7 @@ static enum MHD_Result serve_taxii(struct http *h, struct MHD_Connection *c,
 	else if (host && *host && strlen(host) < 200 &&
 		 strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123"
 			      "456789.-:[]") == strlen(host))
-		snprintf(base, sizeof(base), "%s://%s", h->tls_cert ? "https" : "http",
+		snprintf(base, sizeof(base), "%s://%s", h->tls ? "https" : "http",
 			 host);
 	struct taxii_reply tr = {0};
 	taxii_handle(h->feed, h->srv->st, url + 7,

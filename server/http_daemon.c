@@ -156,12 +156,12 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_ALLOW_SUSPEND_RESUME;
-	/* Plain HTTP goes through the relay (http_front.h) unless told otherwise; over
-	 * TLS libmicrohttpd reads the socket itself. */
-	bool relay = opt->header_relay && !opt->tls_cert;
+	/* Requests go through the relay (http_front.h) unless told otherwise; it then
+	 * terminates TLS too, and libmicrohttpd serves plain HTTP behind it. */
+	bool relay = opt->header_relay;
 	if (relay)
 		flags |= MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
-	if (opt->tls_cert) {
+	if (opt->tls_cert && !relay) {
 		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
 			snprintf(err, errsz, "this libmicrohttpd has no TLS support");
 			goto fail;
@@ -174,6 +174,7 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 		}
 		flags |= MHD_USE_TLS;
 	}
+	h->tls = opt->tls_cert != NULL;
 	int fd = listen_on(opt->host, opt->port, &h->port, err, errsz);
 	if (fd < 0)
 		goto fail;
@@ -184,7 +185,7 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 	if (!relay)
 		items[ni++] =
 			(struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
-	if (opt->tls_cert) {
+	if (opt->tls_cert && !relay) {
 		items[ni++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0,
 						      h->tls_cert};
 		items[ni++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0,
@@ -203,7 +204,8 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 		goto fail;
 	}
 	if (relay &&
-	    !(h->front = http_front_start(fd, h->mhd, refuse_answer, h, err, errsz))) {
+	    !(h->front = http_front_start(fd, h->mhd, opt->tls_cert, opt->tls_key,
+					  refuse_answer, h, err, errsz))) {
 		MHD_stop_daemon(h->mhd);
 		close(fd);
 		goto fail;

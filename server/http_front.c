@@ -5,6 +5,7 @@
 #include "http_front.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -18,6 +19,9 @@
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "http_frame.h"
 #include "util.h"
@@ -52,10 +56,13 @@ struct conn {
 	bool client_eof; /* the client shut its side */
 	bool mhd_eof;	 /* libmicrohttpd closed (or reset) its side */
 	bool mhd_shut;	 /* we shut libmicrohttpd's read side (client EOF) */
+	bool mhd_gone;	 /* libmicrohttpd takes no more bytes (a send failed) */
 	bool mhd_idle;	 /* the last read of rfd found nothing */
 	bool cfd_ready;	 /* may hold bytes: an edge came since a short read */
 	bool rfd_ready;
 	bool cfd_hup, rfd_hup; /* its peer shut: read until the EOF, short or not */
+	SSL *ssl;	       /* the client's TLS, or NULL for plain HTTP */
+	bool tls_up;	       /* its handshake is done */
 	unsigned completed;    /* libmicrohttpd's count, taken before that read */
 	bool dead;	       /* closed: freed after this batch of events */
 	bool waiting;	       /* counted in nwaiting */
@@ -82,11 +89,13 @@ struct http_front {
 	size_t nwaiting;    /* connections waiting on a count or a deadline */
 	int64_t next_tick;  /* when those are looked at next */
 	atomic_uint_fast64_t refused;
+	SSL_CTX *tls; /* --tls-cert: the relay terminates TLS; NULL for plain HTTP */
 };
 
 /* Closes c; it is freed after the batch of events, which may still name it. */
 static void conn_kill(struct http_front *fr, struct conn *c)
 {
+	SSL_free(c->ssl);
 	close(c->cfd); /* closing removes it from epoll */
 	if (c->rfd >= 0)
 		close(c->rfd);
@@ -130,7 +139,63 @@ static void close_mhd_side(struct conn *c)
 		close(c->rfd);
 		c->rfd = -1;
 	}
-	c->mhd_eof = true;
+	c->mhd_eof = c->mhd_gone = true;
+}
+
+/* What a failed TLS call means, as recv()/send() would say it: 0 at the client's
+ * close_notify (or its EOF), -1 with errno EAGAIN when it waits for the socket, else
+ * -1 with ECONNRESET. */
+static ssize_t tls_result(struct conn *c, int r)
+{
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_ZERO_RETURN:
+		return 0;
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE:
+		errno = EAGAIN;
+		return -1;
+	default:
+		ERR_clear_error();
+		errno = ECONNRESET;
+		return -1;
+	}
+}
+
+/* The client's bytes as recv() gives them, decrypted when it speaks TLS (its
+ * handshake driven here first). */
+static ssize_t client_recv(struct conn *c, char *buf, size_t n)
+{
+	if (!c->ssl)
+		return recv(c->cfd, buf, n, 0);
+	if (!c->tls_up) {
+		int r = SSL_accept(c->ssl);
+		if (r != 1) {
+			ssize_t v = tls_result(c, r);
+			if (v == 0)
+				errno = ECONNRESET; /* closed during the handshake */
+			return -1;
+		}
+		c->tls_up = true;
+	}
+	int r = SSL_read(c->ssl, buf, n > INT_MAX ? INT_MAX : (int)n);
+	return r > 0 ? r : tls_result(c, r);
+}
+
+/* Sends to the client as send() would, through TLS when it speaks it. */
+static ssize_t client_send(struct conn *c, const char *buf, size_t n)
+{
+	if (!c->ssl)
+		return send(c->cfd, buf, n, MSG_NOSIGNAL);
+	if (!c->tls_up) {
+		errno = EAGAIN;
+		return -1;
+	}
+	int r = SSL_write(c->ssl, buf, n > INT_MAX ? INT_MAX : (int)n);
+	if (r > 0)
+		return r;
+	if (tls_result(c, r) == 0)
+		errno = EPIPE;
+	return -1;
 }
 
 /* Reads the client's bytes and passes on what the framer releases: 1 when bytes
@@ -141,10 +206,11 @@ static int pump_in(struct http_front *fr, struct conn *c)
 	if (c->phase == P_OPEN && !c->client_eof && c->in_len < IN_CAP &&
 	    c->cfd_ready) {
 		size_t want = IN_CAP - c->in_len;
-		ssize_t n = recv(c->cfd, c->in + c->in_len, want, 0);
+		ssize_t n = client_recv(c, c->in + c->in_len, want);
 		/* Edge-triggered: a short read emptied the socket; the next edge
-		 * says when it has more. */
-		c->cfd_ready = n > 0 && ((size_t)n == want || c->cfd_hup);
+		 * says when it has more. TLS reads a record at a time: there only
+		 * its "want read" says the socket is empty. */
+		c->cfd_ready = n > 0 && ((size_t)n == want || c->cfd_hup || c->ssl);
 		if (n > 0) {
 			size_t rel;
 			bool ok = http_frame_feed(&c->frame, c->in + c->in_len,
@@ -165,15 +231,16 @@ static int pump_in(struct http_front *fr, struct conn *c)
 			return -1;
 		}
 	}
-	if (c->in_sent < c->in_ok && !c->mhd_eof) {
+	if (c->in_sent < c->in_ok && !c->mhd_gone) {
 		ssize_t n = send(c->rfd, c->in + c->in_sent, c->in_ok - c->in_sent,
 				 MSG_NOSIGNAL);
 		if (n > 0) {
 			c->in_sent += (size_t)n;
 			progress = true;
 		} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			/* libmicrohttpd closed: nothing more goes there */
-			c->mhd_eof = true;
+			/* libmicrohttpd closed: nothing more goes there, but its
+			 * answer may still wait in rfd (an early 401 or 413). */
+			c->mhd_gone = true;
 		}
 	}
 	if (c->in_sent > 0 && (c->in_sent == c->in_ok || c->in_sent >= IN_CAP / 2)) {
@@ -182,7 +249,7 @@ static int pump_in(struct http_front *fr, struct conn *c)
 		c->in_ok -= c->in_sent;
 		c->in_sent = 0;
 	}
-	if (c->phase == P_OPEN && c->client_eof && !c->mhd_shut && !c->mhd_eof &&
+	if (c->phase == P_OPEN && c->client_eof && !c->mhd_shut && !c->mhd_gone &&
 	    c->in_sent == c->in_ok) {
 		shutdown(c->rfd, SHUT_WR); /* held bytes of a cut request are dropped */
 		c->mhd_shut = true;
@@ -216,8 +283,8 @@ static int pump_out(struct conn *c)
 		}
 	}
 	if (c->out_sent < c->out_len) {
-		ssize_t n = send(c->cfd, c->out + c->out_sent, c->out_len - c->out_sent,
-				 MSG_NOSIGNAL);
+		ssize_t n =
+			client_send(c, c->out + c->out_sent, c->out_len - c->out_sent);
 		if (n > 0) {
 			c->out_sent += (size_t)n;
 			progress = true;
@@ -273,6 +340,8 @@ static bool advance(struct http_front *fr, struct conn *c)
 	}
 	if (c->phase == P_CLOSING && c->out_len == 0) {
 		close_mhd_side(c);
+		if (c->ssl && c->tls_up)
+			SSL_shutdown(c->ssl); /* close_notify, best effort */
 		shutdown(c->cfd, SHUT_WR);
 		c->phase = P_LINGER;
 		c->linger_until = util_mono_ms() + LINGER_MS;
@@ -373,6 +442,16 @@ static void accept_all(struct http_front *fr)
 		c->cfd = cfd;
 		c->rfd = sv[0];
 		c->mfd = sv[1];
+		if (fr->tls &&
+		    (!(c->ssl = SSL_new(fr->tls)) || SSL_set_fd(c->ssl, cfd) != 1)) {
+			SSL_free(c->ssl);
+			close(cfd);
+			close(sv[0]);
+			close(sv[1]);
+			free(c->in);
+			free(c);
+			continue;
+		}
 		http_frame_init(&c->frame);
 		atomic_store_explicit(&fr->completed[c->mfd], 0, memory_order_release);
 		/* libmicrohttpd closes sv[1] itself, also when it refuses it. It gets
@@ -380,6 +459,7 @@ static void accept_all(struct http_front *fr)
 		 * whatever address it is given; they fail, harmless). */
 		if (MHD_add_connection(fr->mhd, sv[1], (struct sockaddr *)&peer,
 				       plen) != MHD_YES) {
+			SSL_free(c->ssl);
 			close(cfd);
 			close(sv[0]);
 			free(c->in);
@@ -450,7 +530,10 @@ static void *front_main(void *arg)
 				continue;
 			uint32_t e = evs[i].events;
 			bool hup = e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR);
-			if ((e & EPOLLIN) || hup) {
+			/* TLS may wait on writing to read (and on reading to write):
+			 * any edge of its socket is worth a try. */
+			bool tls = !(tag & 1) && c->ssl;
+			if ((e & EPOLLIN) || hup || tls) {
 				/* A shut peer's bytes and its EOF may come in one edge:
 				 * then a short read does not mean that all was read. */
 				if (tag & 1) {
@@ -478,13 +561,52 @@ static void *front_main(void *arg)
 	return NULL;
 }
 
+/* The TLS server context of --tls-cert and --tls-key (PEM files: the certificate
+ * chain, the key); NULL with err set. TLS 1.2 and up, no renegotiation; an EOF
+ * without close_notify is an EOF (curl and most clients just close). */
+static SSL_CTX *tls_context(const char *cert, const char *key, char *err, size_t errsz)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	const char *what = "cannot set up TLS";
+	if (!ctx)
+		goto fail;
+	what = "--tls-cert";
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1)
+		goto fail;
+	what = "--tls-key";
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
+		goto fail;
+	what = "--tls-key does not match --tls-cert";
+	if (SSL_CTX_check_private_key(ctx) != 1)
+		goto fail;
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_options(ctx,
+			    SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_RENEGOTIATION);
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+				      SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+				      SSL_MODE_RELEASE_BUFFERS);
+	return ctx;
+fail:;
+	char e[200];
+	ERR_error_string_n(ERR_get_error(), e, sizeof(e));
+	ERR_clear_error();
+	snprintf(err, errsz, "%s: %s", what, e);
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
 struct http_front *http_front_start(int listen_fd, struct MHD_Daemon *mhd,
+				    const char *tls_cert, const char *tls_key,
 				    http_front_refuse_fn refuse, void *ctx, char *err,
 				    size_t errsz)
 {
 	struct http_front *fr = calloc(1, sizeof(*fr));
 	if (!fr) {
 		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	if (tls_cert && !(fr->tls = tls_context(tls_cert, tls_key, err, errsz))) {
+		free(fr);
 		return NULL;
 	}
 	/* Three descriptors a connection: the client's, ours and libmicrohttpd's. */
@@ -521,6 +643,7 @@ struct http_front *http_front_start(int listen_fd, struct MHD_Daemon *mhd,
 		if (fr->wake_fd >= 0)
 			close(fr->wake_fd);
 		free(fr->completed);
+		SSL_CTX_free(fr->tls);
 		free(fr);
 		return NULL;
 	}
@@ -568,5 +691,6 @@ void http_front_stop(struct http_front *fr)
 	close(fr->epfd);
 	close(fr->wake_fd);
 	free(fr->completed);
+	SSL_CTX_free(fr->tls);
 	free(fr);
 }

@@ -1,4 +1,5 @@
-/* http_front.h - the relay in front of libmicrohttpd for plain HTTP: watchfloord
+/* http_front.h - the relay in front of libmicrohttpd (plain HTTP, and HTTPS whose
+ * TLS it terminates): watchfloord
  * accepts each connection itself and passes its bytes to libmicrohttpd over a
  * socketpair, a request's header block only once http_frame.c has read all of it
  * and found it well formed. libmicrohttpd 0.9.75 (Debian 12) cuts a value at a NUL
@@ -32,10 +33,14 @@ typedef size_t (*http_front_refuse_fn)(void *ctx, const struct http_refusal *r,
 				       char *out, size_t size);
 
 /* Starts relaying connections accepted on listen_fd (listening; the relay owns it
- * from now on) to mhd, a daemon started with MHD_USE_NO_LISTEN_SOCKET and MHD_USE_ITC.
- * Raises the soft limit of open files to the hard one (three a connection). On
- * failure returns NULL with err set; listen_fd is then still the caller's. */
+ * from now on) to mhd, a daemon started with MHD_USE_NO_LISTEN_SOCKET and MHD_USE_ITC
+ * (and without MHD_USE_TLS). With tls_cert and tls_key (PEM files) the relay
+ * terminates TLS (OpenSSL), so the check holds over HTTPS too; OpenSSL writes with
+ * write(2), so the process must ignore SIGPIPE (server/main.c does). Raises the soft
+ * limit of open files to the hard one (three a connection). On failure returns NULL
+ * with err set; listen_fd is then still the caller's. */
 struct http_front *http_front_start(int listen_fd, struct MHD_Daemon *mhd,
+				    const char *tls_cert, const char *tls_key,
 				    http_front_refuse_fn refuse, void *ctx, char *err,
 				    size_t errsz);
 

@@ -22,7 +22,8 @@ struct http {
 	int listen_fd;		    /* ours after MHD_quiesce_daemon, -1 before */
 	struct http_front *front;   /* the relay checking header blocks, or NULL */
 	struct http_tokens *tokens; /* the tokens in force and their rate buckets */
-	char *tls_cert, *tls_key;
+	char *tls_cert, *tls_key;   /* PEM, for libmicrohttpd's own TLS (no relay) */
+	bool tls;		    /* serving HTTPS (either way) */
 	struct feed *feed; /* the STIX view: /v1/incidents/{id}/stix and TAXII */
 	char *stix_name;
 	char *public_url; /* --public-url without a trailing slash, or NULL */

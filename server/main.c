@@ -76,11 +76,11 @@ static void usage(FILE *f)
 		"  --tls-cert FILE      PEM certificate: serve HTTPS (with --tls-key)\n"
 		"  --tls-key FILE       PEM private key\n"
 		"  --header-check relay|library\n"
-		"                       relay (default): each plain HTTP request's header\n"
-		"                       block is read before libmicrohttpd and refused (400)\n"
-		"                       for a NUL, a control byte or a folded line in it;\n"
-		"                       library: libmicrohttpd alone, one copy less (behind a\n"
-		"                       proxy that already refuses them; always over TLS)\n"
+		"                       relay (default): each request's header block is\n"
+		"                       read before libmicrohttpd (TLS terminated first) and\n"
+		"                       refused (400) for a NUL, a control byte or a folded\n"
+		"                       line in it; library: libmicrohttpd alone, one copy\n"
+		"                       less (behind a proxy that already refuses them)\n"
 		"  --quorum KIND=N,...  organisations that close a decision kind (defaults:\n"
 		"                       activate, conclude, change_tier, public_interest 2;\n"
 		"                       the others 1; see GET /v1/rules)\n"
@@ -409,10 +409,6 @@ static int run(const struct options *o, sigset_t *sigs)
 	if (!srv.auth)
 		fprintf(stderr, "watchfloord: no --tokens: every client is a read-only "
 				"viewer\n");
-	if (o->tls_cert && !o->header_library)
-		fprintf(stderr, "watchfloord: over TLS libmicrohttpd reads the header "
-				"blocks: a NUL in a value and folded lines are not refused "
-				"(terminate TLS in front for that, docs/deploy.md)\n");
 	if (o->expire_grace > 0 &&
 	    !(sweep = sweep_start(&srv, o->expire_grace, err, sizeof(err))))
 		goto out;

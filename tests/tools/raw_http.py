@@ -2,14 +2,16 @@
 """raw_http.py - sends hand-made HTTP/1.1 requests on one TCP connection and prints
 what comes back, for header hygiene tests that no HTTP client library would send.
 
-    raw_http.py [--pipeline] [--half-close] [--body] PORT REQUEST...
+    raw_http.py [--pipeline] [--half-close] [--body] [--tls CAFILE] PORT REQUEST...
 
 Each REQUEST is a Python string literal body ("\\r\\n", "\\x00" escapes). By default
 a request is sent, its answer read, then the next one (keep-alive); --pipeline sends
 them all at once first; --half-close shuts the write side after the last one.
 Prints one line per answer, "STATUS" (with --body: "STATUS BODY"), then "eof" when
-the server closed the connection within 1.5 s, else "open"."""
+the server closed the connection within 1.5 s, else "open". --tls speaks TLS,
+trusting the certificates of CAFILE for 127.0.0.1."""
 import socket
+import ssl
 import sys
 import time
 
@@ -62,14 +64,20 @@ def read_answer(sock, buf):
 def main():
     args = sys.argv[1:]
     pipeline = half_close = show_body = False
+    cafile = None
     while args and args[0].startswith("--"):
         flag = args.pop(0)
+        if flag == "--tls":
+            cafile = args.pop(0)
         pipeline |= flag == "--pipeline"
         half_close |= flag == "--half-close"
         show_body |= flag == "--body"
     port = int(args.pop(0))
     reqs = [a.encode().decode("unicode_escape").encode("latin-1") for a in args]
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    if cafile:
+        sock = ssl.create_default_context(cafile=cafile).wrap_socket(
+            sock, server_hostname="127.0.0.1")
     buf = [b""]
     out = []
 
