@@ -127,6 +127,19 @@ static int listen_on(const char *host, int port, int *bound, char *err, size_t e
 	return fd;
 }
 
+/* Frees what http_start allocated (the daemon and the relay are stopped apart). */
+static void http_free(struct http *h)
+{
+	free(h->tls_cert);
+	free(h->tls_key);
+	http_tokens_free(h->tokens);
+	feed_free(h->feed);
+	free(h->stix_name);
+	free(h->public_url);
+	pthread_mutex_destroy(&h->log_mu);
+	free(h);
+}
+
 struct http *http_start(struct server *srv, const struct http_options *opt, char *err,
 			size_t errsz)
 {
@@ -212,14 +225,7 @@ struct http *http_start(struct server *srv, const struct http_options *opt, char
 	}
 	return h;
 fail:
-	free(h->tls_cert);
-	free(h->tls_key);
-	http_tokens_free(h->tokens);
-	feed_free(h->feed);
-	free(h->stix_name);
-	free(h->public_url);
-	pthread_mutex_destroy(&h->log_mu);
-	free(h);
+	http_free(h);
 	return NULL;
 }
 
@@ -246,14 +252,7 @@ void http_stop(struct http *h)
 	MHD_stop_daemon(h->mhd);
 	if (h->listen_fd >= 0)
 		close(h->listen_fd);
-	free(h->tls_cert);
-	free(h->tls_key);
-	http_tokens_free(h->tokens);
-	feed_free(h->feed);
-	free(h->stix_name);
-	free(h->public_url);
-	pthread_mutex_destroy(&h->log_mu);
-	free(h);
+	http_free(h);
 }
 
 int http_reload_auth(struct http *h, struct auth *fresh, size_t *closed)
