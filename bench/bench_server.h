@@ -317,7 +317,8 @@ static inline int bench_build_dir(char *buf, size_t size)
 }
 
 /* Starts build/watchfloord with the given tokens (and extra flags, NULL-ended list
- * in extra, may be NULL). Returns 0 with s->url set, or -1. */
+ * in extra, may be NULL). Returns 0 with s->url set (http://host:port, or
+ * https://host:port with --tls-cert among the flags), or -1. */
 static inline int bench_server_start(struct bench_server *s, const struct bench_token *tok,
 				     size_t n_tok, const char *const *extra)
 {
@@ -375,7 +376,9 @@ static inline int bench_server_start(struct bench_server *s, const struct bench_
 		return -1;
 	}
 	fclose(in);
-	char *u = strstr(line, "http://");
+	char *u = strstr(line, "https://");
+	if (!u)
+		u = strstr(line, "http://");
 	if (!u)
 		return -1;
 	u[strcspn(u, "\r\n")] = '\0';

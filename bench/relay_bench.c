@@ -11,7 +11,18 @@
  *      batch, 4 connections), as server_bench.c's ingest row;
  *   3. SSE delivery: latency POST /v1/incidents sent -> frame received, p50/p99,
  *      to STREAMS concurrent GET /v1/events streams, and the frames received out
- *      of those expected (all rounds). */
+ *      of those expected (all rounds);
+ * and over HTTPS (--tls-cert/--tls-key, a self-signed certificate made with the
+ * openssl command at start): two more watchfloords, the relay terminating TLS with
+ * OpenSSL beside libmicrohttpd doing it with GnuTLS:
+ *   4. a new connection per request: GET /v1/health (no token), FRESH requests a
+ *      round one after the other, each a full handshake (no connection reuse, no
+ *      TLS session resumption) -> mean ms a request. libcurl sets TCP_NODELAY;
+ *      a client with Nagle's algorithm on waits a delayed ACK (~40 ms) on every
+ *      new connection to libmicrohttpd's GnuTLS, which sends nothing after the
+ *      handshake (no session ticket) that would carry the ACK of the client's
+ *      Finished, so the request written after it is held; not measured here;
+ *   5. keep-alive GET /v1/whoami over HTTPS: requests/s over 4 connections, as 1. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -31,20 +42,29 @@
 #define STREAMS 200
 #define EVENTS 50
 #define EVENT_GAP_MS 20
+#define FRESH 100
 
 enum { RELAY, LIBRARY, NMODES };
+
+#define ROWS 5
 
 struct mode {
 	const char *name;
 	struct bench_server srv;
+	struct bench_server tls; /* the same mode with --tls-cert */
 	char *batch; /* the sightings batch, naming this server's incident and signal */
 	double whoami[ROUNDS], ingest[ROUNDS], p50[ROUNDS], p99[ROUNDS];
+	double fresh_ms[ROUNDS], tls_whoami[ROUNDS];
 	long frames;
-	long errors[3]; /* failed requests of rows 1, 2, 3 */
+	long errors[ROWS]; /* failed requests of rows 1..5 */
 };
 
 static struct mode modes[NMODES] = {{.name = "relay"}, {.name = "library"}};
 static const char *token = "bench-admin-token";
+
+/* The folder of the self-signed certificate (cert.pem) and key (key.pem). */
+static char tls_dir[64];
+static char tls_cert[96], tls_key[96];
 
 static double median(const double *v)
 {
@@ -56,8 +76,49 @@ static double median(const double *v)
 
 static void stop_all(void)
 {
-	for (int m = 0; m < NMODES; m++)
+	for (int m = 0; m < NMODES; m++) {
 		bench_server_stop(&modes[m].srv);
+		bench_server_stop(&modes[m].tls);
+	}
+	if (tls_dir[0]) {
+		char cmd[128];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tls_dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "relay_bench: could not remove %s\n", tls_dir);
+		tls_dir[0] = '\0';
+	}
+}
+
+/* A self-signed certificate for 127.0.0.1 and its key, in a new folder. */
+static int make_cert(void)
+{
+	char cmd[512];
+	snprintf(tls_dir, sizeof(tls_dir), "/tmp/wf-relaybench-tls.XXXXXX");
+	if (!mkdtemp(tls_dir)) {
+		tls_dir[0] = '\0';
+		return -1;
+	}
+	snprintf(tls_cert, sizeof(tls_cert), "%s/cert.pem", tls_dir);
+	snprintf(tls_key, sizeof(tls_key), "%s/key.pem", tls_dir);
+	snprintf(
+		cmd, sizeof(cmd),
+		"openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+		"-addext subjectAltName=IP:127.0.0.1 -keyout '%s' -out '%s' "
+		">/dev/null 2>&1",
+		tls_key, tls_cert);
+	if (system(cmd) != 0 || access(tls_cert, R_OK) || access(tls_key, R_OK)) {
+		fprintf(stderr,
+			"relay_bench: openssl req could not make a certificate\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Trusts the bench certificate on c when base is an https:// URL. */
+static void trust(CURL *c, const char *base)
+{
+	if (strncmp(base, "https://", 8) == 0)
+		curl_easy_setopt(c, CURLOPT_CAINFO, tls_cert);
 }
 
 /* An incident and a signal on m's server, and the batch of ITEMS sightings of it. */
@@ -109,6 +170,7 @@ static int prepare(struct mode *m)
 
 struct job {
 	struct mode *m;
+	const char *base; /* the server's URL: m->srv's or m->tls's */
 	double deadline;
 	long ok, bad;
 };
@@ -119,9 +181,10 @@ static void *whoami_thread(void *arg)
 	char url[256], auth[160];
 	struct curl_slist *h = NULL;
 	CURL *c = curl_easy_init();
-	snprintf(url, sizeof(url), "%s/v1/whoami", j->m->srv.url);
+	snprintf(url, sizeof(url), "%s/v1/whoami", j->base);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 	h = curl_slist_append(h, auth);
+	trust(c, j->base);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, bench_sink);
@@ -153,17 +216,17 @@ static void *ingest_thread(void *arg)
 	return NULL;
 }
 
-/* Successful requests a second over THREADS threads running fn for seconds; the
- * failed ones counted in *errors. */
-static double run_threads(struct mode *m, void *(*fn)(void *), double seconds,
-			  long *errors)
+/* Successful requests a second over THREADS threads running fn on the server at
+ * base for seconds; the failed ones counted in *errors. */
+static double run_threads(struct mode *m, const char *base, void *(*fn)(void *),
+			  double seconds, long *errors)
 {
 	pthread_t t[THREADS];
 	struct job j[THREADS];
 	double start = bench_now_s();
 	long ok = 0;
 	for (int i = 0; i < THREADS; i++) {
-		j[i] = (struct job){m, start + seconds, 0, 0};
+		j[i] = (struct job){m, base, start + seconds, 0, 0};
 		pthread_create(&t[i], NULL, fn, &j[i]);
 	}
 	for (int i = 0; i < THREADS; i++) {
@@ -172,6 +235,36 @@ static double run_threads(struct mode *m, void *(*fn)(void *), double seconds,
 		*errors += j[i].bad;
 	}
 	return (double)ok / (bench_now_s() - start);
+}
+
+/* ---- HTTPS, a new connection per request ---- */
+
+/* FRESH GET /v1/health on m's TLS server one after the other, each on a connection
+ * of its own with a full handshake; mean ms a request into round r. A request
+ * that fails, is not answered 200 or did not open a connection is an error. */
+static void run_fresh(struct mode *m, int r)
+{
+	char url[256];
+	CURL *c = curl_easy_init();
+	snprintf(url, sizeof(url), "%s/v1/health", m->tls.url);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	trust(c, m->tls.url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, bench_sink);
+	curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+	/* No session resumption either: every connection a full handshake. */
+	curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+	double start = bench_now_s();
+	for (int k = 0; k < FRESH; k++) {
+		long status = 0, conns = 0;
+		if (curl_easy_perform(c) == CURLE_OK) {
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+			curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &conns);
+		}
+		if (status != 200 || conns != 1)
+			m->errors[3]++;
+	}
+	m->fresh_ms[r] = (bench_now_s() - start) * 1000 / FRESH;
+	curl_easy_cleanup(c);
 }
 
 /* ---- SSE delivery ---- */
@@ -242,9 +335,22 @@ int main(void)
 		{"--header-check", "relay", "--rate-limit", "0", NULL},
 		{"--header-check", "library", "--rate-limit", "0", NULL},
 	};
+	const char *tls_extra[NMODES][9];
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (make_cert() != 0) {
+		stop_all();
+		return 1;
+	}
 	for (int i = 0; i < NMODES; i++) {
+		memcpy(tls_extra[i], extra[i], 4 * sizeof(tls_extra[i][0]));
+		tls_extra[i][4] = "--tls-cert";
+		tls_extra[i][5] = tls_cert;
+		tls_extra[i][6] = "--tls-key";
+		tls_extra[i][7] = tls_key;
+		tls_extra[i][8] = NULL;
 		if (bench_server_start(&modes[i].srv, tokens, 2, extra[i]) != 0 ||
+		    bench_server_start(&modes[i].tls, tokens, 2, tls_extra[i]) != 0 ||
+		    strncmp(modes[i].tls.url, "https://", 8) != 0 ||
 		    prepare(&modes[i]) != 0) {
 			fprintf(stderr, "relay_bench: cannot start watchfloord (%s)\n",
 				modes[i].name);
@@ -256,23 +362,34 @@ int main(void)
 	for (int r = 0; r < ROUNDS; r++)
 		for (int i = 0; i < NMODES; i++) {
 			struct mode *m = turn(r, i);
-			m->whoami[r] = run_threads(m, whoami_thread, WHOAMI_SECONDS,
-						   &m->errors[0]);
+			m->whoami[r] = run_threads(m, m->srv.url, whoami_thread,
+						   WHOAMI_SECONDS, &m->errors[0]);
 		}
 	for (int r = 0; r < ROUNDS; r++)
 		for (int i = 0; i < NMODES; i++) {
 			struct mode *m = turn(r, i);
-			m->ingest[r] = run_threads(m, ingest_thread, INGEST_SECONDS,
-						   &m->errors[1]) *
+			m->ingest[r] = run_threads(m, m->srv.url, ingest_thread,
+						   INGEST_SECONDS, &m->errors[1]) *
 				       ITEMS;
 		}
 	for (int r = 0; r < ROUNDS; r++)
 		for (int i = 0; i < NMODES; i++)
 			run_sse(turn(r, i), r);
+	for (int r = 0; r < ROUNDS; r++)
+		for (int i = 0; i < NMODES; i++)
+			run_fresh(turn(r, i), r);
+	for (int r = 0; r < ROUNDS; r++)
+		for (int i = 0; i < NMODES; i++) {
+			struct mode *m = turn(r, i);
+			m->tls_whoami[r] = run_threads(m, m->tls.url, whoami_thread,
+						       WHOAMI_SECONDS, &m->errors[4]);
+		}
 
 	struct mode *rl = &modes[RELAY], *lb = &modes[LIBRARY];
-	double w[NMODES], g[NMODES], p50[NMODES], p99[NMODES];
+	double w[NMODES], g[NMODES], p50[NMODES], p99[NMODES], f[NMODES], tw[NMODES];
 	for (int i = 0; i < NMODES; i++) {
+		f[i] = median(modes[i].fresh_ms);
+		tw[i] = median(modes[i].tls_whoami);
 		w[i] = median(modes[i].whoami);
 		g[i] = median(modes[i].ingest);
 		p50[i] = median(modes[i].p50);
@@ -296,7 +413,16 @@ int main(void)
 	       p50[LIBRARY], p99[LIBRARY], lb->frames, ROUNDS * STREAMS * EVENTS);
 	printf("    relay/library  p50 %.2fx  p99 %.2fx\n",
 	       ratio(p50[RELAY], p50[LIBRARY]), ratio(p99[RELAY], p99[LIBRARY]));
-	for (int k = 0; k < 3; k++)
+	printf("  HTTPS (relay: OpenSSL, library: GnuTLS):\n");
+	char label[64];
+	snprintf(label, sizeof(label), "new connection + GET /v1/health, %d in turn",
+		 FRESH);
+	printf("    %-44s  relay %8.2f ms     library %8.2f ms     (%.2fx)\n", label,
+	       f[RELAY], f[LIBRARY], ratio(f[RELAY], f[LIBRARY]));
+	snprintf(label, sizeof(label), "keep-alive GET /v1/whoami, %d conns", THREADS);
+	printf("    %-44s  relay %8.0f req/s  library %8.0f req/s  (%.2fx)\n", label,
+	       tw[RELAY], tw[LIBRARY], ratio(tw[RELAY], tw[LIBRARY]));
+	for (int k = 0; k < ROWS; k++)
 		if (rl->errors[k] || lb->errors[k])
 			printf("  failed requests of row %d: relay %ld, library %ld\n",
 			       k + 1, rl->errors[k], lb->errors[k]);
