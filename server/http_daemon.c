@@ -248,8 +248,10 @@ void http_stop(struct http *h)
 	if (!h)
 		return;
 	http_refuse_new(h);
-	http_front_stop(h->front); /* before the daemon: its sockets close first */
+	/* The daemon first: while it closes its connections it calls the completion
+	 * callback, which counts into the relay; then the relay. */
 	MHD_stop_daemon(h->mhd);
+	http_front_stop(h->front);
 	if (h->listen_fd >= 0)
 		close(h->listen_fd);
 	http_free(h);

@@ -97,11 +97,18 @@ static const char *trimmed_value(struct http_frame *f)
 	return f->value;
 }
 
-/* The fields that frame the message: Content-Length and Transfer-Encoding. */
+/* The fields that frame the message: Content-Length and Transfer-Encoding.
+ * Whitespace after their value is refused: libmicrohttpd 0.9.75 keeps it (it strips
+ * only the leading), so "chunked " would frame the body differently there. */
 static bool frame_field(struct http_frame *f)
 {
 	if (f->name_len >= sizeof(f->name))
 		return true;
+	bool framing = strcasecmp(f->name, "content-length") == 0 ||
+		       strcasecmp(f->name, "transfer-encoding") == 0;
+	if (framing && f->value_len > 0 && !f->value_long &&
+	    (f->value[f->value_len - 1] == ' ' || f->value[f->value_len - 1] == '\t'))
+		return fail(f, 400, "header '%s': whitespace after the value", f->name);
 	if (strcasecmp(f->name, "content-length") == 0) {
 		const char *v = trimmed_value(f);
 		size_t n = strlen(v);

@@ -31,9 +31,13 @@
 #define CONN_MAX 4000  /* as libmicrohttpd's MHD_OPTION_CONNECTION_LIMIT */
 #define LINGER_MS 2000 /* after our last byte, the client's are read and dropped */
 #define LINGER_BYTES (1 << 20)
-#define TICK_MS 10 /* re-checks of connections waiting on libmicrohttpd */
+#define SWEEP_MS 1000  /* deadlines looked at (linger, idle clients, accepting) */
+#define IDLE_MS 150000 /* a client that takes none of what waits for it this long */
+#define ACCEPT_PAUSE_MS 100 /* out of descriptors: accepting waits this long */
 #define COMPLETED_MAX (1 << 20)
+#ifndef PUMP_ROUNDS    /* a test build may make it small */
 #define PUMP_ROUNDS 16 /* reads and writes a turn, before the next connection's */
+#endif
 
 enum phase {
 	P_OPEN,	    /* relaying */
@@ -60,13 +64,15 @@ struct conn {
 	bool mhd_idle;	 /* the last read of rfd found nothing */
 	bool cfd_ready;	 /* may hold bytes: an edge came since a short read */
 	bool rfd_ready;
-	bool cfd_hup, rfd_hup; /* its peer shut: read until the EOF, short or not */
-	SSL *ssl;	       /* the client's TLS, or NULL for plain HTTP */
-	bool tls_up;	       /* its handshake is done */
-	unsigned completed;    /* libmicrohttpd's count, taken before that read */
-	bool dead;	       /* closed: freed after this batch of events */
-	bool waiting;	       /* counted in nwaiting */
-	bool again;	       /* on the list to pump again */
+	bool cfd_hup, rfd_hup;	/* its peer shut: read until the EOF, short or not */
+	SSL *ssl;		/* the client's TLS, or NULL for plain HTTP */
+	bool tls_up;		/* its handshake is done */
+	unsigned completed;	/* libmicrohttpd's count, taken before that read */
+	bool dead;		/* closed: freed after this batch of events */
+	bool waiting;		/* waits on libmicrohttpd's count (in nwaiting) */
+	bool notify_sent;	/* TLS close_notify written */
+	int64_t last_client_io; /* when a byte last moved to or from the client */
+	bool again;		/* on the list to pump again */
 	struct conn *again_next;
 	int64_t linger_until;
 	size_t lingered;
@@ -81,13 +87,15 @@ struct http_front {
 	atomic_bool stopping, quiescing;
 	bool accepting;
 	atomic_uint *completed; /* requests libmicrohttpd ended, by its fd */
+	atomic_bool *wants; /* by its fd: a waiting connection, woken by its count */
 	size_t ncompleted;
 	struct conn *conns;
 	struct conn *dead; /* closed this batch, freed after it */
 	size_t nconns;
-	struct conn *again; /* cut short by PUMP_ROUNDS: pumped again next loop */
-	size_t nwaiting;    /* connections waiting on a count or a deadline */
-	int64_t next_tick;  /* when those are looked at next */
+	struct conn *again;    /* cut short by PUMP_ROUNDS: pumped again next loop */
+	size_t nwaiting;       /* connections waiting on a count */
+	int64_t next_sweep;    /* when deadlines are looked at next */
+	int64_t accept_resume; /* out of descriptors: when accepting resumes, or 0 */
 	atomic_uint_fast64_t refused;
 	SSL_CTX *tls; /* --tls-cert: the relay terminates TLS; NULL for plain HTTP */
 };
@@ -95,6 +103,8 @@ struct http_front {
 /* Closes c; it is freed after the batch of events, which may still name it. */
 static void conn_kill(struct http_front *fr, struct conn *c)
 {
+	if (c->ssl && c->tls_up && !c->notify_sent)
+		SSL_shutdown(c->ssl); /* close_notify, one try */
 	SSL_free(c->ssl);
 	close(c->cfd); /* closing removes it from epoll */
 	if (c->rfd >= 0)
@@ -106,8 +116,11 @@ static void conn_kill(struct http_front *fr, struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	fr->nconns--;
-	if (c->waiting)
+	if (c->waiting) {
 		fr->nwaiting--;
+		if (!c->mhd_eof) /* else its fd may be another's already */
+			atomic_store(&fr->wants[c->mfd], false);
+	}
 	c->dead = true;
 	c->next = fr->dead;
 	fr->dead = c;
@@ -207,6 +220,8 @@ static int pump_in(struct http_front *fr, struct conn *c)
 	    c->cfd_ready) {
 		size_t want = IN_CAP - c->in_len;
 		ssize_t n = client_recv(c, c->in + c->in_len, want);
+		if (n > 0)
+			c->last_client_io = util_mono_ms();
 		/* Edge-triggered: a short read emptied the socket; the next edge
 		 * says when it has more. TLS reads a record at a time: there only
 		 * its "want read" says the socket is empty. */
@@ -286,6 +301,7 @@ static int pump_out(struct conn *c)
 		ssize_t n =
 			client_send(c, c->out + c->out_sent, c->out_len - c->out_sent);
 		if (n > 0) {
+			c->last_client_io = util_mono_ms();
 			c->out_sent += (size_t)n;
 			progress = true;
 		} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
@@ -297,7 +313,18 @@ static int pump_out(struct conn *c)
 	return progress;
 }
 
-/* Our answer to the refused request, after every byte libmicrohttpd sent before. */
+/* Pumps c again after the other connections had their turn. */
+static void pump_again(struct http_front *fr, struct conn *c)
+{
+	if (!c->again) {
+		c->again = true;
+		c->again_next = fr->again;
+		fr->again = c;
+	}
+}
+
+/* Our answer to the refused request, after every byte libmicrohttpd sent before;
+ * written on c's next turn (no edge of an idle socket would ask for it). */
 static void queue_refusal(struct http_front *fr, struct conn *c)
 {
 	struct http_refusal r = {c->frame.status, c->frame.reason, c->frame.method,
@@ -306,6 +333,7 @@ static void queue_refusal(struct http_front *fr, struct conn *c)
 	c->out_len = fr->refuse(fr->ctx, &r, c->out, sizeof(c->out));
 	c->out_sent = 0;
 	c->phase = P_CLOSING;
+	pump_again(fr, c);
 }
 
 /* Moves c on after its sockets were read and written: returns false when c is to be
@@ -327,7 +355,14 @@ static bool advance(struct http_front *fr, struct conn *c)
 		return true;
 	case P_REFUSING:
 		if (c->mhd_eof && flushed) {
-			queue_refusal(fr, c);
+			/* libmicrohttpd closed: all it will count is counted. Our 400
+			 * goes out only when the requests before are answered, else
+			 * it would read as the answer to one of them. */
+			c->completed = atomic_load(&fr->completed[c->mfd]);
+			if (all_answered(c))
+				queue_refusal(fr, c);
+			else
+				c->phase = P_CLOSING;
 			break;
 		}
 		/* The count was read before the last read of rfd found it empty, so
@@ -340,8 +375,13 @@ static bool advance(struct http_front *fr, struct conn *c)
 	}
 	if (c->phase == P_CLOSING && c->out_len == 0) {
 		close_mhd_side(c);
-		if (c->ssl && c->tls_up)
-			SSL_shutdown(c->ssl); /* close_notify, best effort */
+		if (c->ssl && c->tls_up && !c->notify_sent) {
+			int r = SSL_shutdown(c->ssl);
+			if (r < 0 && SSL_get_error(c->ssl, r) == SSL_ERROR_WANT_WRITE)
+				return true; /* the socket's next edge tries again */
+			ERR_clear_error();
+			c->notify_sent = true;
+		}
 		shutdown(c->cfd, SHUT_WR);
 		c->phase = P_LINGER;
 		c->linger_until = util_mono_ms() + LINGER_MS;
@@ -361,24 +401,30 @@ static bool advance(struct http_front *fr, struct conn *c)
 	return true;
 }
 
-/* A connection waits on what no socket event announces: libmicrohttpd's count of
- * answers (refusing, or the client done), or the end of its linger. */
+/* A connection waits on libmicrohttpd's count of answers when it refused a request
+ * or its client is done: no socket event says when that count moves, so its flag
+ * makes the completion callback wake the relay (http_front_completed). */
 static void note_waiting(struct http_front *fr, struct conn *c)
 {
-	bool w = c->phase != P_OPEN || c->client_eof;
+	bool w = c->phase == P_REFUSING || (c->phase == P_OPEN && c->client_eof);
 	if (w != c->waiting) {
 		c->waiting = w;
 		if (w)
 			fr->nwaiting++;
 		else
 			fr->nwaiting--;
+		if (w || !c->mhd_eof)
+			atomic_store(&fr->wants[c->mfd], w);
 	}
+	/* The count moved after it was taken and maybe before the flag was up: that
+	 * wake may have been missed (seq_cst both sides, so one of them sees it). */
+	if (w && atomic_load(&fr->completed[c->mfd]) != c->completed)
+		pump_again(fr, c);
 }
 
 static void pump(struct http_front *fr, struct conn *c)
 {
-	c->completed =
-		atomic_load_explicit(&fr->completed[c->mfd], memory_order_acquire);
+	c->completed = atomic_load(&fr->completed[c->mfd]);
 	int rounds = 0;
 	for (; rounds < PUMP_ROUNDS && c->phase < P_CLOSING; rounds++) {
 		int in = pump_in(fr, c);
@@ -401,11 +447,8 @@ static void pump(struct http_front *fr, struct conn *c)
 	note_waiting(fr, c);
 	/* Stopped with bytes still to move: no new edge will say so, so it goes
 	 * again after the other connections of this batch had their turn. */
-	if (rounds == PUMP_ROUNDS && !c->again) {
-		c->again = true;
-		c->again_next = fr->again;
-		fr->again = c;
-	}
+	if (rounds == PUMP_ROUNDS)
+		pump_again(fr, c);
 }
 
 static void accept_all(struct http_front *fr)
@@ -418,8 +461,14 @@ static void accept_all(struct http_front *fr)
 		if (cfd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			return; /* EAGAIN, or out of descriptors: the next event retries
-				 */
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
+				/* The connection stays in the backlog and the socket
+				 * readable: a pause, not a busy loop. */
+				epoll_ctl(fr->epfd, EPOLL_CTL_DEL, fr->listen_fd, NULL);
+				fr->accept_resume = util_mono_ms() + ACCEPT_PAUSE_MS;
+			}
+			return;
 		}
 		int sv[2] = {-1, -1};
 		struct conn *c = NULL;
@@ -453,7 +502,9 @@ static void accept_all(struct http_front *fr)
 			continue;
 		}
 		http_frame_init(&c->frame);
-		atomic_store_explicit(&fr->completed[c->mfd], 0, memory_order_release);
+		atomic_store(&fr->completed[c->mfd], 0);
+		atomic_store(&fr->wants[c->mfd], false);
+		c->last_client_io = util_mono_ms();
 		/* libmicrohttpd closes sv[1] itself, also when it refuses it. It gets
 		 * the client's address (0.9.75 sets its TCP options on the socketpair
 		 * whatever address it is given; they fail, harmless). */
@@ -488,6 +539,22 @@ static void accept_all(struct http_front *fr)
 	}
 }
 
+/* Once a second: a waiting connection is pumped even without a wake (a missed one
+ * costs a second, never a hang), a linger ends at its deadline, and a client that
+ * took nothing of what waits for it for IDLE_MS is dropped (libmicrohttpd's own
+ * timeout does not see it: it wrote all to us). */
+static void sweep(struct http_front *fr, int64_t now)
+{
+	for (struct conn *c = fr->conns, *next; c; c = next) {
+		next = c->next;
+		if ((c->out_len > 0 || c->phase == P_CLOSING) &&
+		    now - c->last_client_io > IDLE_MS)
+			conn_kill(fr, c);
+		else if (c->waiting || c->phase >= P_CLOSING)
+			pump(fr, c);
+	}
+}
+
 static void *front_main(void *arg)
 {
 	struct http_front *fr = arg;
@@ -496,6 +563,15 @@ static void *front_main(void *arg)
 		if (fr->accepting && atomic_load(&fr->quiescing)) {
 			epoll_ctl(fr->epfd, EPOLL_CTL_DEL, fr->listen_fd, NULL);
 			fr->accepting = false;
+		}
+		int64_t now = util_mono_ms();
+		if (fr->accept_resume && now >= fr->accept_resume) {
+			struct epoll_event lev = {.events = EPOLLIN,
+						  .data.u64 =
+							  (uintptr_t)&fr->listen_fd};
+			if (fr->accepting)
+				epoll_ctl(fr->epfd, EPOLL_CTL_ADD, fr->listen_fd, &lev);
+			fr->accept_resume = 0;
 		}
 		/* The connections cut short last turn go first, without waiting. */
 		struct conn *again = fr->again;
@@ -506,8 +582,13 @@ static void *front_main(void *arg)
 			if (!c->dead)
 				pump(fr, c);
 		}
+		/* The only free: whatever was closed since is on no list now but the
+		 * dead one (a connection both killed and put on fr->again this turn
+		 * is skipped above next turn, then freed here). */
 		free_dead(fr);
-		int timeout = fr->again ? 0 : fr->nwaiting ? TICK_MS : -1;
+		int timeout = fr->again				? 0
+			      : fr->nconns || fr->accept_resume ? SWEEP_MS
+								: -1;
 		int n = epoll_wait(fr->epfd, evs, 64, timeout);
 		for (int i = 0; i < n; i++) {
 			uint64_t tag = evs[i].data.u64;
@@ -521,10 +602,14 @@ static void *front_main(void *arg)
 				if (read(fr->wake_fd, &v, sizeof(v)) < 0) {
 					/* nothing to do: the loop re-reads the flags */
 				}
+				/* A count a waiting connection wanted has moved. */
+				for (struct conn *c = fr->conns; c; c = c->next)
+					if (c->waiting)
+						pump_again(fr, c);
 				continue;
 			}
 			/* A connection closed by an earlier event of the batch is
-			 * skipped (it is freed after the batch). */
+			 * skipped (it is freed next turn). */
 			struct conn *c = (struct conn *)(uintptr_t)(tag & ~(uint64_t)1);
 			if (c->dead)
 				continue;
@@ -546,17 +631,11 @@ static void *front_main(void *arg)
 			}
 			pump(fr, c);
 		}
-		/* Those waiting on a count or a deadline, once a tick. */
-		int64_t now = fr->nwaiting ? util_mono_ms() : 0;
-		if (fr->nwaiting && now >= fr->next_tick) {
-			fr->next_tick = now + TICK_MS;
-			for (struct conn *c = fr->conns, *next; c; c = next) {
-				next = c->next;
-				if (c->waiting)
-					pump(fr, c);
-			}
+		now = util_mono_ms();
+		if (now >= fr->next_sweep) {
+			fr->next_sweep = now + SWEEP_MS;
+			sweep(fr, now);
 		}
-		free_dead(fr);
 	}
 	return NULL;
 }
@@ -620,6 +699,7 @@ struct http_front *http_front_start(int listen_fd, struct MHD_Daemon *mhd,
 				 ? COMPLETED_MAX
 				 : (size_t)rl.rlim_cur;
 	fr->completed = calloc(fr->ncompleted, sizeof(*fr->completed));
+	fr->wants = calloc(fr->ncompleted, sizeof(*fr->wants));
 	fr->listen_fd = listen_fd;
 	fr->mhd = mhd;
 	fr->refuse = refuse;
@@ -631,7 +711,7 @@ struct http_front *http_front_start(int listen_fd, struct MHD_Daemon *mhd,
 				  .data.u64 = (uintptr_t)&fr->listen_fd};
 	struct epoll_event wev = {.events = EPOLLIN,
 				  .data.u64 = (uintptr_t)&fr->wake_fd};
-	if (!fr->completed || fr->epfd < 0 || fr->wake_fd < 0 ||
+	if (!fr->completed || !fr->wants || fr->epfd < 0 || fr->wake_fd < 0 ||
 	    fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK) != 0 ||
 	    epoll_ctl(fr->epfd, EPOLL_CTL_ADD, listen_fd, &lev) != 0 ||
 	    epoll_ctl(fr->epfd, EPOLL_CTL_ADD, fr->wake_fd, &wev) != 0 ||
@@ -643,17 +723,12 @@ struct http_front *http_front_start(int listen_fd, struct MHD_Daemon *mhd,
 		if (fr->wake_fd >= 0)
 			close(fr->wake_fd);
 		free(fr->completed);
+		free(fr->wants);
 		SSL_CTX_free(fr->tls);
 		free(fr);
 		return NULL;
 	}
 	return fr;
-}
-
-void http_front_completed(struct http_front *fr, int fd)
-{
-	if (fr && fd >= 0 && (size_t)fd < fr->ncompleted)
-		atomic_fetch_add_explicit(&fr->completed[fd], 1, memory_order_release);
 }
 
 static void wake(struct http_front *fr)
@@ -662,6 +737,15 @@ static void wake(struct http_front *fr)
 	if (write(fr->wake_fd, &one, sizeof(one)) < 0) {
 		/* the counter is full: the thread is awake already */
 	}
+}
+
+void http_front_completed(struct http_front *fr, int fd)
+{
+	if (!fr || fd < 0 || (size_t)fd >= fr->ncompleted)
+		return;
+	atomic_fetch_add(&fr->completed[fd], 1);
+	if (atomic_load(&fr->wants[fd]))
+		wake(fr);
 }
 
 void http_front_quiesce(struct http_front *fr)
@@ -691,6 +775,7 @@ void http_front_stop(struct http_front *fr)
 	close(fr->epfd);
 	close(fr->wake_fd);
 	free(fr->completed);
+	free(fr->wants);
 	SSL_CTX_free(fr->tls);
 	free(fr);
 }

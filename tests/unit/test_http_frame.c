@@ -112,6 +112,12 @@ static void test_refused(void **state)
 		 400, "given twice"},
 		{S("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"), 400,
 		 "HTTP/1.0"},
+		/* libmicrohttpd 0.9.75 keeps trailing whitespace: "chunked " is no
+		 * chunked there, "5 " no length; refused rather than read apart. */
+		{S("POST / HTTP/1.1\r\nTransfer-Encoding: chunked \r\n\r\n"), 400,
+		 "header 'Transfer-Encoding': whitespace after the value"},
+		{S("POST / HTTP/1.1\r\nContent-Length: 5\t\r\n\r\nhello"), 400,
+		 "header 'Content-Length': whitespace after the value"},
 		{S("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"), 400,
 		 "malformed chunk size"},
 		{S("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\n{}"), 400,
@@ -159,7 +165,7 @@ static void test_passed(void **state)
 		 1}, /* empty lines first */
 		{S("GET / HTTP/1.1\r\nX: caf\xc3\xa9 \x80\xff\r\nX-Empty:\r\n\r\n"), 1},
 		{S("GET /a?b=%00&c=d HTTP/1.1\r\nHost: x\r\n\r\n"), 1},
-		{S("POST / HTTP/1.1\r\ncontent-LENGTH:  5 \r\n\r\nhello"), 1},
+		{S("POST / HTTP/1.1\r\ncontent-LENGTH: \t 5\r\n\r\nhello"), 1},
 		{S("POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: "
 		   "2\r\n\r\n{}"),
 		 1},
