@@ -240,6 +240,41 @@ wait_for 10 test -e "$T/held" || fail "the held requests did not start"
 sleep 0.5
 stop_server
 
+# Out of descriptors: the relay cannot accept, the connections wait in the backlog
+# (a readable listening socket): it pauses instead of spinning, and accepts again
+# once descriptors are free.
+start_server --rate-limit 0
+PORT=${LISTEN##*:}
+prlimit --pid "$SERVER_PID" --nofile=96:96 || fail "prlimit failed"
+/usr/bin/python3 - "$PORT" "$SERVER_PID" "$OFFICER" <<'PY' || fail "out of descriptors"
+import os, socket, sys, time
+port, pid, tok = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def cpu():
+    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+held = [socket.create_connection(("127.0.0.1", port)) for _ in range(60)]
+time.sleep(0.5)
+c0 = cpu()
+time.sleep(2)
+used = cpu() - c0
+for s in held:
+    s.close()
+req = ("GET /v1/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n" % tok).encode()
+ok = False
+deadline = time.monotonic() + 5
+while not ok and time.monotonic() < deadline:
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=2)
+        s.sendall(req)
+        ok = s.recv(100).startswith(b"HTTP/1.1 200")
+        s.close()
+    except OSError:
+        time.sleep(0.1)
+print("CPU %.2f s in 2 s with connections waiting; accepting again: %s" % (used, ok))
+sys.exit(0 if used < 0.5 and ok else 1)
+PY
+stop_server
+
 # Over TLS the relay terminates it (OpenSSL): the same checks hold on HTTPS.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 	-addext subjectAltName=IP:127.0.0.1 -keyout "$T/key.pem" -out "$T/cert.pem" \
