@@ -1,8 +1,8 @@
 /* http_daemon.c - watchfloord's HTTP daemon: the listening socket, libmicrohttpd
- * started over it (or behind the relay of http_front.h, which reads every plain
- * request's header block first and whose refusals are answered here), TLS, the
- * quiesce before a stop, the stop, the reload of the tokens. Requests themselves
- * are handled in http.c. */
+ * behind the relay of http_front.h (which terminates TLS, reads every request's
+ * header block first and whose refusals are answered here) or, with --header-check
+ * library, over the socket itself with its own TLS; the quiesce before a stop, the
+ * stop, the reload of the tokens. Requests themselves are handled in http.c. */
 #include "http.h"
 #include "http_internal.h"
 

@@ -55,7 +55,7 @@ static bool fail(struct http_frame *f, int status, const char *fmt, ...)
 }
 
 /* The field's name as the client wrote it, for a message (tchars only, so
- * printable), "..." marking a cut. */
+ * printable); "(a long name)" for one over 31 bytes. */
 static const char *shown_name(const struct http_frame *f)
 {
 	return f->name_len < sizeof(f->name) ? f->name : "(a long name)";

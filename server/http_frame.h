@@ -28,7 +28,7 @@ struct http_frame {
 	bool http10;	    /* the request line says HTTP/1.0 */
 	bool has_length, has_te, chunk_digits;
 	uint64_t length;
-	char name[32]; /* the field being read, lower case ("" when longer) */
+	char name[32]; /* the field being read, as written (its first 31 bytes) */
 	size_t name_len;
 	char value[64]; /* its value, for the fields that frame the message */
 	size_t value_len;

@@ -756,9 +756,9 @@ void http_front_quiesce(struct http_front *fr)
 	wake(fr);
 }
 
-uint64_t http_front_refused(const struct http_front *fr)
+uint64_t http_front_refused(struct http_front *fr)
 {
-	return fr ? atomic_load(&((struct http_front *)fr)->refused) : 0;
+	return fr ? atomic_load(&fr->refused) : 0;
 }
 
 void http_front_stop(struct http_front *fr)

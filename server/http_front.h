@@ -52,10 +52,11 @@ void http_front_completed(struct http_front *fr, int fd);
 void http_front_quiesce(struct http_front *fr);
 
 /* Requests refused so far. */
-uint64_t http_front_refused(const struct http_front *fr);
+uint64_t http_front_refused(struct http_front *fr);
 
 /* Stops the relay's thread, closes every connection and the listening socket, frees
- * fr. Call before MHD_stop_daemon. */
+ * fr. Call after MHD_stop_daemon: while libmicrohttpd stops it ends the requests it
+ * holds, and its completion callback counts them into fr. */
 void http_front_stop(struct http_front *fr);
 
 #endif

@@ -6,7 +6,9 @@
 # are 400, on the first request of a connection and on a later one (keep-alive,
 # pipelined: the answers before it come first, in order); ambiguous framing is
 # refused; chunked bodies, trailers and half-closed connections still work. The
-# refused are counted (/v1/health malformed_requests) and logged. The same over TLS,
+# refused are counted (/v1/health malformed_requests) and logged. The relay under
+# load: hostile clients, early answers while bodies still come, pipelined bulk with a
+# FIN, a stop with requests mid-body, running out of descriptors. The same over TLS,
 # which the relay terminates. --header-check library shows what libmicrohttpd 0.9.75
 # alone lets through (the NUL case), plain and over its own TLS.
 . tests/integration/lib.sh
